@@ -1,0 +1,85 @@
+package dev.constellation.common.servlet;
+
+import dev.constellation.common.auth.AuthenticatedUser;
+import dev.constellation.common.auth.DisabledUsers;
+import dev.constellation.common.auth.InvalidTokenException;
+import dev.constellation.common.auth.JwtCodec;
+import dev.constellation.common.problem.Problems;
+import dev.constellation.common.web.RequestIds;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import org.slf4j.MDC;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.util.AntPathMatcher;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Verifies the bearer token of every {@code /api/**} request. A service never trusts an identity
+ * header: only a token it can verify itself counts.
+ */
+public class JwtAuthenticationFilter extends OncePerRequestFilter {
+  public static final String USER_ATTRIBUTE = AuthenticatedUser.class.getName();
+
+  private final JwtCodec codec;
+  private final StringRedisTemplate redis;
+  private final List<String> publicPaths;
+  private final JsonMapper json;
+  private final AntPathMatcher matcher = new AntPathMatcher();
+
+  public JwtAuthenticationFilter(
+      JwtCodec codec, StringRedisTemplate redis, List<String> publicPaths, JsonMapper json) {
+    this.json = json;
+    this.codec = codec;
+    this.redis = redis;
+    this.publicPaths = publicPaths;
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    String path = request.getRequestURI();
+    return !path.startsWith("/api/") || publicPaths.stream().anyMatch(p -> matcher.match(p, path));
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    AuthenticatedUser user;
+    try {
+      user = codec.verify(bearerToken(request));
+    } catch (InvalidTokenException e) {
+      reject(response, "The access token is missing or invalid (" + e.getMessage() + "); sign in again.");
+      return;
+    }
+    if (redis != null && Boolean.TRUE.equals(redis.hasKey(DisabledUsers.key(user.id())))) {
+      reject(response, "This account is disabled.");
+      return;
+    }
+    request.setAttribute(USER_ATTRIBUTE, user);
+    MDC.put(RequestIds.USER_MDC_KEY, user.id());
+    chain.doFilter(request, response);
+  }
+
+  static String bearerToken(HttpServletRequest request) {
+    String header = request.getHeader("Authorization");
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return header.substring(7).trim();
+    }
+    return null;
+  }
+
+  private void reject(HttpServletResponse response, String detail) throws IOException {
+    ProblemDetail problem = Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail);
+    response.setStatus(HttpStatus.UNAUTHORIZED.value());
+    response.setContentType("application/problem+json");
+    response.setHeader("WWW-Authenticate", "Bearer");
+    json.writeValue(response.getOutputStream(), problem);
+  }
+}

@@ -1,0 +1,91 @@
+package dev.constellation.common.servlet;
+
+import dev.constellation.common.problem.ApiException;
+import dev.constellation.common.problem.Problems;
+import jakarta.validation.ConstraintViolationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/** The one place an MVC service turns failures into RFC 9457 problems. */
+@RestControllerAdvice
+public class ProblemExceptionHandler {
+  private static final Logger log = LoggerFactory.getLogger(ProblemExceptionHandler.class);
+
+  @ExceptionHandler(ApiException.class)
+  ResponseEntity<ProblemDetail> api(ApiException e) {
+    return respond(Problems.of(e));
+  }
+
+  @ExceptionHandler(MethodArgumentNotValidException.class)
+  ResponseEntity<ProblemDetail> invalid(MethodArgumentNotValidException e) {
+    var error = e.getBindingResult().getFieldErrors().stream().findFirst();
+    String field = error.map(f -> f.getField()).orElse("body");
+    String detail = error.map(f -> f.getField() + " " + f.getDefaultMessage()).orElse("The request body is invalid.");
+    ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "validation", "Invalid field '" + field + "'", detail);
+    problem.setProperty("field", field);
+    return respond(problem);
+  }
+
+  @ExceptionHandler(ConstraintViolationException.class)
+  ResponseEntity<ProblemDetail> constraint(ConstraintViolationException e) {
+    return respond(Problems.of(HttpStatus.BAD_REQUEST, "validation", "Invalid request", e.getMessage()));
+  }
+
+  @ExceptionHandler(HttpMessageNotReadableException.class)
+  ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
+    return respond(Problems.of(HttpStatus.BAD_REQUEST, "malformed-body", "Malformed request body",
+        "The request body is not valid JSON for this endpoint."));
+  }
+
+  @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class})
+  ResponseEntity<ProblemDetail> badParameter(Exception e) {
+    return respond(Problems.of(HttpStatus.BAD_REQUEST, "bad-parameter", "Bad request parameter", e.getMessage()));
+  }
+
+  @ExceptionHandler(MaxUploadSizeExceededException.class)
+  ResponseEntity<ProblemDetail> tooLarge(MaxUploadSizeExceededException e) {
+    return respond(Problems.of(HttpStatus.CONTENT_TOO_LARGE, "too-large", "Request too large",
+        "The upload exceeds the size this installation accepts."));
+  }
+
+  @ExceptionHandler(NoResourceFoundException.class)
+  ResponseEntity<ProblemDetail> noRoute(NoResourceFoundException e) {
+    return respond(Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found", "No such endpoint."));
+  }
+
+  @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+  ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e) {
+    return respond(Problems.of(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed", e.getMessage()));
+  }
+
+  @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+  ResponseEntity<ProblemDetail> mediaType(HttpMediaTypeNotSupportedException e) {
+    return respond(Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type", e.getMessage()));
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> unexpected(Exception e) {
+    log.error("unexpected failure", e);
+    return respond(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
+        "Something went wrong on our side; the request id identifies it in the logs."));
+  }
+
+  private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {
+    return ResponseEntity.status(problem.getStatus())
+        .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
+  }
+}

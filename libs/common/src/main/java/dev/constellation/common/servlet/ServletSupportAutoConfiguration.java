@@ -1,0 +1,68 @@
+package dev.constellation.common.servlet;
+
+import dev.constellation.common.auth.AuthProperties;
+import dev.constellation.common.auth.JwtCodec;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Request ids, token verification and problem responses for every MVC service. */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@EnableConfigurationProperties(AuthProperties.class)
+@Import(ProblemExceptionHandler.class)
+public class ServletSupportAutoConfiguration {
+
+  /** Paths under /api that need no token, on top of what a service adds. */
+  static final List<String> PUBLIC_PATHS = List.of("/api/health", "/api/templates");
+
+  @Bean
+  @ConditionalOnMissingBean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  JwtCodec jwtCodec(AuthProperties properties, Clock clock) {
+    return new JwtCodec(properties.jwtSecret(), properties.issuer(), properties.audience(), clock);
+  }
+
+  @Bean
+  FilterRegistrationBean<RequestIdFilter> requestIdFilter() {
+    var registration = new FilterRegistrationBean<>(new RequestIdFilter());
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+    return registration;
+  }
+
+  @Bean
+  FilterRegistrationBean<JwtAuthenticationFilter> jwtAuthenticationFilter(
+      JwtCodec codec, ObjectProvider<StringRedisTemplate> redis, JsonMapper json) {
+    var filter = new JwtAuthenticationFilter(codec, redis.getIfAvailable(), PUBLIC_PATHS, json);
+    var registration = new FilterRegistrationBean<>(filter);
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+    return registration;
+  }
+
+  @Bean
+  WebMvcConfigurer currentUserResolver() {
+    return new WebMvcConfigurer() {
+      @Override
+      public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+        resolvers.add(new CurrentUserArgumentResolver());
+      }
+    };
+  }
+}

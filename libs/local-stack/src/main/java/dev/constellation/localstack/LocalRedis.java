@@ -1,0 +1,122 @@
+package dev.constellation.localstack;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import redis.embedded.RedisServer;
+
+/**
+ * A real redis-server: the system's when one is installed, otherwise the binary shipped inside the
+ * embedded-redis artifact. Either way the services talk to genuine Redis over TCP.
+ */
+public final class LocalRedis implements AutoCloseable {
+  private final int port;
+  private final Process systemProcess;
+  private final RedisServer embedded;
+
+  private LocalRedis(int port, Process systemProcess, RedisServer embedded) {
+    this.port = port;
+    this.systemProcess = systemProcess;
+    this.embedded = embedded;
+  }
+
+  /**
+   * Starts redis-server on {@code port} (0 = any free port) keeping its append-only file in
+   * {@code dir}, or nothing on disk when {@code dir} is null.
+   */
+  public static LocalRedis start(int port, Path dir) throws IOException {
+    int chosen = port == 0 ? freePort() : port;
+    List<String> settings = new java.util.ArrayList<>(List.of("bind 127.0.0.1", "protected-mode yes"));
+    if (dir != null) {
+      Files.createDirectories(dir);
+      settings.addAll(List.of("dir " + dir.toAbsolutePath(), "appendonly yes", "save \"\""));
+    } else {
+      settings.addAll(List.of("appendonly no", "save \"\""));
+    }
+    Path systemBinary = findOnPath("redis-server");
+    if (systemBinary != null) {
+      List<String> command = new java.util.ArrayList<>(List.of(systemBinary.toString(), "--port", String.valueOf(chosen)));
+      for (String setting : settings) {
+        String[] parts = setting.split(" ", 2);
+        command.add("--" + parts[0]);
+        command.add(parts[1].equals("\"\"") ? "" : parts[1]);
+      }
+      Process process =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      LocalRedis redis = new LocalRedis(chosen, process, null);
+      redis.awaitListening();
+      return redis;
+    }
+    var builder = RedisServer.newRedisServer().port(chosen);
+    settings.forEach(builder::setting);
+    RedisServer server = builder.build();
+    server.start();
+    return new LocalRedis(chosen, null, server);
+  }
+
+  private static Path findOnPath(String name) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      Path candidate = Path.of(dir, name);
+      if (Files.isExecutable(candidate)) return candidate;
+    }
+    for (String dir : List.of("/usr/bin", "/usr/sbin", "/usr/local/bin")) {
+      Path candidate = Path.of(dir, name);
+      if (Files.isExecutable(candidate)) return candidate;
+    }
+    return null;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private void awaitListening() throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      if (!systemProcess.isAlive()) throw new IOException("redis-server exited at once; is port " + port + " taken?");
+      try (var socket = new java.net.Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException notYet) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while waiting for redis-server");
+        }
+      }
+    }
+    throw new IOException("redis-server did not listen on port " + port + " within 10 s");
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  @Override
+  public void close() {
+    if (systemProcess != null) {
+      systemProcess.destroy();
+      try {
+        if (!systemProcess.waitFor(5, TimeUnit.SECONDS)) systemProcess.destroyForcibly();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        systemProcess.destroyForcibly();
+      }
+    } else {
+      try {
+        embedded.stop();
+      } catch (IOException ignored) {
+        // Already gone: nothing left to stop.
+      }
+    }
+  }
+}

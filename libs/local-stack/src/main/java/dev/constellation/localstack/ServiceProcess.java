@@ -1,0 +1,116 @@
+package dev.constellation.localstack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One service running as its own JVM, its output appended to a log file. */
+public final class ServiceProcess implements AutoCloseable {
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  private final String name;
+  private final int port;
+  private final Path jar;
+  private final Map<String, String> env;
+  private final Path logFile;
+  private final List<String> jvmArgs;
+  private Process process;
+
+  public ServiceProcess(String name, int port, Path jar, Map<String, String> env, Path logFile, List<String> jvmArgs) {
+    this.name = name;
+    this.port = port;
+    this.jar = jar;
+    this.env = Map.copyOf(env);
+    this.logFile = logFile;
+    this.jvmArgs = List.copyOf(jvmArgs);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public Path logFile() {
+    return logFile;
+  }
+
+  public synchronized ServiceProcess start() throws IOException {
+    if (!Files.isRegularFile(jar)) {
+      throw new IOException(jar + " is missing: build first (mvn -q package -DskipTests)");
+    }
+    Files.createDirectories(logFile.getParent());
+    var command = new java.util.ArrayList<String>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    builder.environment().putAll(env);
+    process = builder.start();
+    return this;
+  }
+
+  public synchronized boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /** Waits until readiness reports UP; fails early when the process dies. */
+  public void awaitReady(Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    while (System.nanoTime() < deadline) {
+      if (!isAlive()) {
+        throw new IOException(name + " exited during start-up; see " + logFile);
+      }
+      try {
+        if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return;
+      } catch (IOException notYet) {
+        // Not listening yet.
+      }
+      Thread.sleep(250);
+    }
+    throw new IOException(name + " was not ready within " + timeout.toSeconds() + " s; see " + logFile);
+  }
+
+  /** Asks for a graceful stop, then insists. */
+  @Override
+  public synchronized void close() {
+    if (process == null) return;
+    process.destroy();
+    try {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  /** Kills at once, as a crash would. */
+  public synchronized void kill() throws InterruptedException {
+    if (process == null) return;
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+}
