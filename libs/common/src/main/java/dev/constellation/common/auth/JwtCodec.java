@@ -64,6 +64,13 @@ public final class JwtCodec {
     }
   }
 
+  /** A short-lived token one service presents to another for calls no user makes. */
+  public String signServiceToken(String serviceName) {
+    return sign(
+        new AuthenticatedUser("service:" + serviceName, null, java.util.Set.of(AuthenticatedUser.SERVICE)),
+        Duration.ofMinutes(2));
+  }
+
   public AuthenticatedUser verify(String token) {
     if (token == null || token.isBlank()) {
       throw new InvalidTokenException("missing token");

@@ -1,0 +1,89 @@
+package dev.constellation.common.access;
+
+import dev.constellation.common.auth.AuthenticatedUser;
+import dev.constellation.common.problem.ApiException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Asks project-service, the one authority, what role a caller has in a project. Answers are cached
+ * briefly; the cache of a project is dropped when project-service announces a membership change
+ * on {@link AccessChannels#ACCESS_CHANGED}.
+ */
+public class ProjectAccessClient {
+
+  /** What project-service answers on {@code GET /api/projects/{id}/access}. */
+  public record Access(String projectId, String userId, ProjectRole role) {}
+
+  private record Cached(ProjectRole role, Instant expires) {}
+
+  private final RestClient http;
+  private final Duration ttl;
+  private final Clock clock;
+  private final Map<String, Map<String, Cached>> cacheByProject = new ConcurrentHashMap<>();
+
+  public ProjectAccessClient(RestClient http, Duration ttl, Clock clock) {
+    this.http = http;
+    this.ttl = ttl;
+    this.clock = clock;
+  }
+
+  /**
+   * Returns the caller's role when it allows {@code action}. A project the caller cannot see is
+   * 404; one it can see but not act on is 403.
+   */
+  public ProjectRole require(AuthenticatedUser user, String bearerToken, String projectId, ProjectAction action) {
+    ProjectRole role = roleOf(user, bearerToken, projectId);
+    if (role == null) {
+      throw ApiException.notFound("No project " + projectId + " visible to you.");
+    }
+    if (!role.allows(action)) {
+      throw ApiException.forbidden("Your role " + role + " in this project does not allow this; it needs " + action.minimumRole() + ".");
+    }
+    return role;
+  }
+
+  /** The caller's role, or null when the caller is not a member (or the project does not exist). */
+  public ProjectRole roleOf(AuthenticatedUser user, String bearerToken, String projectId) {
+    Map<String, Cached> byUser = cacheByProject.computeIfAbsent(projectId, id -> new ConcurrentHashMap<>());
+    Cached cached = byUser.get(user.id());
+    Instant now = clock.instant();
+    if (cached != null && cached.expires().isAfter(now)) {
+      return cached.role();
+    }
+    ProjectRole role = fetch(bearerToken, projectId);
+    byUser.put(user.id(), new Cached(role, now.plus(ttl)));
+    return role;
+  }
+
+  private ProjectRole fetch(String bearerToken, String projectId) {
+    try {
+      Access access =
+          http.get()
+              .uri("/api/projects/{id}/access", projectId)
+              .header("Authorization", "Bearer " + bearerToken)
+              .retrieve()
+              .body(Access.class);
+      return access == null ? null : access.role();
+    } catch (HttpClientErrorException.NotFound | HttpClientErrorException.Forbidden e) {
+      return null;
+    } catch (HttpClientErrorException.Unauthorized e) {
+      throw ApiException.unauthorized("The access token was refused.");
+    } catch (ResourceAccessException | org.springframework.web.client.HttpServerErrorException e) {
+      throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "dependency-unavailable", "Service unavailable",
+          "The project service cannot be reached to check your access; try again shortly.");
+    }
+  }
+
+  /** Forgets every cached answer for the project: called when project-service announces a change. */
+  public void invalidate(String projectId) {
+    cacheByProject.remove(projectId);
+  }
+}
