@@ -18,9 +18,14 @@ import java.util.Map;
 public final class LocalStack implements AutoCloseable {
 
   /** A service of ours: its name, port and the Maven module that builds it. */
-  public record ServiceSpec(String name, int port) {
+  public record ServiceSpec(String name, int defaultPort) {
     Path jar(Path root) {
       return root.resolve("services").resolve(name).resolve("target").resolve(name + ".jar");
+    }
+
+    /** Prefix of this service's settings: API_GATEWAY, PROJECT_SERVICE, … */
+    String envPrefix() {
+      return name.toUpperCase().replace('-', '_');
     }
   }
 
@@ -89,12 +94,12 @@ public final class LocalStack implements AutoCloseable {
       log("redis      " + redis.url());
     }
     for (ServiceSpec spec : SERVICES) {
-      env.put(spec.name().toUpperCase().replace('-', '_') + "_URL", "http://127.0.0.1:" + spec.port());
+      env.put(spec.envPrefix() + "_URL", "http://127.0.0.1:" + port(spec));
     }
     List<String> jvmArgs = List.of("-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseSerialGC", "-Xmx384m");
     for (ServiceSpec spec : SERVICES) {
       ServiceProcess process =
-          new ServiceProcess(spec.name(), spec.port(), spec.jar(root), env,
+          new ServiceProcess(spec.name(), port(spec), spec.jar(root), env,
               dataDir.resolve("logs").resolve(spec.name() + ".log"), jvmArgs);
       services.add(process.start());
     }
@@ -105,8 +110,22 @@ public final class LocalStack implements AutoCloseable {
     Files.writeString(dataDir.resolve("local-stack.pid"), Long.toString(ProcessHandle.current().pid()));
   }
 
+  /** A service's port: {@code <NAME>_PORT} (e.g. API_GATEWAY_PORT) or its default. */
+  public int port(ServiceSpec spec) {
+    return Integer.parseInt(settings.getOrDefault(spec.envPrefix() + "_PORT", String.valueOf(spec.defaultPort())));
+  }
+
   public int gatewayPort() {
-    return SERVICES.get(SERVICES.size() - 1).port();
+    return port(SERVICES.get(SERVICES.size() - 1));
+  }
+
+  /** The running process of a service, for tests that stop or kill one. */
+  public ServiceProcess service(String name) {
+    return services.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  public Path dataDir() {
+    return dataDir;
   }
 
   private void superviseUntilInterrupted() throws InterruptedException {

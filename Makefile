@@ -1,0 +1,157 @@
+# Constellation IDE — `make help` lists every command.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+MVN        ?= mvn -B -q
+NPM        ?= npm
+DATA_DIR   ?= $(or $(CONSTELLATION_DATA_DIR),./data)
+LAUNCHER   := libs/local-stack/target/local-stack-0.1.0-SNAPSHOT-exec.jar
+COMPOSE    ?= docker-compose
+COMPOSE_FILES      := -f docker-compose.yml
+COMPOSE_DEV_FILES  := $(COMPOSE_FILES) -f docker-compose.dev.yml
+COMPOSE_PROD_FILES := $(COMPOSE_FILES) -f docker-compose.prod.yml
+GATEWAY_URL ?= http://localhost:8000
+BACKUP_DIR ?=
+
+.PHONY: help
+help: ## Show this menu
+	@echo "Constellation IDE"
+	@echo
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36mmake %-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+##@ Everyday
+.PHONY: run
+run: build ## Start the whole IDE locally (no Docker, no database to install) and print its URL
+	@exec java -jar $(LAUNCHER)
+
+.PHONY: test
+test: ## Run every test: Java unit + integration, front-end unit, browser journey
+	$(MVN) install
+	$(MAKE) --no-print-directory frontend-deps
+	$(NPM) --prefix frontend test
+	bash scripts/e2e.sh
+
+.PHONY: build
+build: ## Build the services and the UI (skips tests)
+	$(MVN) -DskipTests install
+	$(MAKE) --no-print-directory frontend-build
+
+.PHONY: gen
+gen: ## Regenerate the UI's API types from the running services' OpenAPI documents
+	$(NPM) --prefix frontend run gen
+
+.PHONY: bench
+bench: build ## Run the benchmarks (see docs/benchmarks.md)
+	bash bench/run-all.sh
+
+.PHONY: frontend-deps frontend-build
+frontend-deps:
+	@if [ ! -d frontend/node_modules ] || [ frontend/package-lock.json -nt frontend/node_modules ]; then \
+	  $(NPM) --prefix frontend ci --no-audit --no-fund --loglevel=error && touch frontend/node_modules; fi
+frontend-build: frontend-deps
+	@if [ ! -f frontend/dist/index.html ] || [ -n "$$(find frontend/src frontend/index.html frontend/package.json -newer frontend/dist/index.html 2>/dev/null | head -1)" ]; then \
+	  $(NPM) --prefix frontend run build; fi
+
+##@ Docker stack (needs a Docker engine and access to a registry)
+.PHONY: dev-setup
+dev-setup: ## Prepare a development machine: .env, data folders, hosts entries hint
+	@[ -f .env ] || { cp .env.example .env; echo "created .env from .env.example — edit it"; }
+	@mkdir -p $(DATA_DIR) backups config/ssl
+	@grep -q constellation.local /etc/hosts 2>/dev/null || echo "add to /etc/hosts: 127.0.0.1 constellation.local api.constellation.local"
+
+.PHONY: ssl-generate
+ssl-generate: ## Make a self-signed certificate for constellation.local (dev)
+	bash deploy/scripts/ssl-generate.sh config/ssl
+
+.PHONY: up
+up: ## Start the Docker stack in the background
+	$(COMPOSE) $(COMPOSE_FILES) up -d
+
+.PHONY: up-dev
+up-dev: ## Start the Docker stack with dev overrides and follow the logs
+	$(COMPOSE) $(COMPOSE_DEV_FILES) up
+
+.PHONY: down
+down: ## Stop the Docker stack
+	$(COMPOSE) $(COMPOSE_FILES) down
+
+.PHONY: restart
+restart: ## Restart the Docker stack
+	$(COMPOSE) $(COMPOSE_FILES) restart
+
+.PHONY: rebuild
+rebuild: ## Rebuild the images and restart the Docker stack
+	$(COMPOSE) $(COMPOSE_FILES) up -d --build
+
+.PHONY: update
+update: ## Pull the latest images (and git changes) and restart
+	git pull --ff-only || true
+	$(COMPOSE) $(COMPOSE_FILES) pull
+	$(COMPOSE) $(COMPOSE_FILES) up -d --build
+
+.PHONY: prod-deploy
+prod-deploy: ## Deploy with production overrides (Let's Encrypt, /opt/constellation paths)
+	bash deploy/scripts/prod-deploy.sh
+
+.PHONY: logs
+logs: ## Show all logs (Docker stack if running, else the local stack's)
+	@if $(COMPOSE) $(COMPOSE_FILES) ps -q 2>/dev/null | grep -q .; then $(COMPOSE) $(COMPOSE_FILES) logs -f --tail=200; \
+	else tail -n 100 -F $(DATA_DIR)/logs/*.log; fi
+
+.PHONY: logs-api
+logs-api: ## Show the API gateway's logs
+	@if $(COMPOSE) $(COMPOSE_FILES) ps -q 2>/dev/null | grep -q .; then $(COMPOSE) $(COMPOSE_FILES) logs -f --tail=200 api-gateway; \
+	else tail -n 100 -F $(DATA_DIR)/logs/api-gateway.log; fi
+
+.PHONY: logs-db
+logs-db: ## Show the database's logs
+	@if $(COMPOSE) $(COMPOSE_FILES) ps -q 2>/dev/null | grep -q .; then $(COMPOSE) $(COMPOSE_FILES) logs -f --tail=200 mongodb-primary; \
+	else echo "local mode: the MongoDB-wire server runs inside the launcher; see its console"; fi
+
+##@ Database
+.PHONY: db-init
+db-init: ## Initialise the database: replica set and one user per service (Docker), indexes (both)
+	bash deploy/scripts/db-init.sh
+
+.PHONY: db-backup
+db-backup: ## Back up MongoDB and workspace files to backups/mongodb-YYYYmmdd_HHMMSS/
+	bash deploy/scripts/db-backup.sh
+
+.PHONY: db-restore
+db-restore: ## Restore a backup: make db-restore BACKUP_DIR=./backups/mongodb-...
+	@[ -n "$(BACKUP_DIR)" ] || { echo "usage: make db-restore BACKUP_DIR=./backups/mongodb-YYYYmmdd_HHMMSS"; exit 2; }
+	bash deploy/scripts/db-restore.sh "$(BACKUP_DIR)"
+
+##@ Operations
+.PHONY: health
+health: ## Check every service's health
+	@curl -fsS --max-time 5 $(GATEWAY_URL)/api/health && echo || { echo "gateway not reachable at $(GATEWAY_URL)"; exit 1; }
+
+.PHONY: status
+status: ## Show what is running
+	@if $(COMPOSE) $(COMPOSE_FILES) ps -q 2>/dev/null | grep -q .; then $(COMPOSE) $(COMPOSE_FILES) ps; \
+	elif [ -f $(DATA_DIR)/local-stack.pid ] && kill -0 $$(cat $(DATA_DIR)/local-stack.pid) 2>/dev/null; then \
+	  echo "local stack running (pid $$(cat $(DATA_DIR)/local-stack.pid)) at $(GATEWAY_URL)"; \
+	  for p in 8000 8001 8002 8003; do printf "  :%s %s\n" $$p "$$(curl -s --max-time 2 localhost:$$p/actuator/health/readiness || echo DOWN)"; done; \
+	else echo "nothing running"; fi
+
+.PHONY: monitor
+monitor: ## Print (and open) the Grafana and Prometheus URLs
+	@echo "Grafana:    http://localhost:3001"
+	@echo "Prometheus: http://localhost:9090"
+	@command -v xdg-open >/dev/null && xdg-open http://localhost:3001 >/dev/null 2>&1 || true
+
+##@ Cleaning
+.PHONY: clean
+clean: ## Remove build output and stopped Docker resources
+	$(MVN) clean || true
+	rm -rf frontend/dist
+	-$(COMPOSE) $(COMPOSE_FILES) down --remove-orphans 2>/dev/null
+	-docker system prune -f 2>/dev/null
+
+.PHONY: clean-all
+clean-all: ## Remove everything, including all data (asks first)
+	@read -p "This deletes ALL data ($(DATA_DIR), Docker volumes). Type 'yes' to continue: " answer; [ "$$answer" = yes ] || { echo aborted; exit 1; }
+	-$(COMPOSE) $(COMPOSE_FILES) down -v --remove-orphans
+	rm -rf $(DATA_DIR) frontend/dist frontend/node_modules
+	$(MVN) clean || true
