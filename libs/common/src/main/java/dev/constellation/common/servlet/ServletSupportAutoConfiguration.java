@@ -3,16 +3,20 @@ package dev.constellation.common.servlet;
 import dev.constellation.common.auth.AuthProperties;
 import dev.constellation.common.auth.JwtCodec;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -47,10 +51,20 @@ public class ServletSupportAutoConfiguration {
     return registration;
   }
 
+  /**
+   * Property through which a service declares extra Ant-style paths under /api that carry no
+   * bearer token because they authorize otherwise (a WebSocket handshake, which browsers cannot
+   * send an Authorization header with, proves itself with a one-time ticket).
+   */
+  public static final String PUBLIC_PATHS_PROPERTY = "constellation.auth.public-paths";
+
   @Bean
   FilterRegistrationBean<JwtAuthenticationFilter> jwtAuthenticationFilter(
-      JwtCodec codec, ObjectProvider<StringRedisTemplate> redis, JsonMapper json) {
-    var filter = new JwtAuthenticationFilter(codec, redis.getIfAvailable(), PUBLIC_PATHS, json);
+      JwtCodec codec, ObjectProvider<StringRedisTemplate> redis, JsonMapper json, Environment environment) {
+    List<String> publicPaths = new ArrayList<>(PUBLIC_PATHS);
+    publicPaths.addAll(
+        Binder.get(environment).bind(PUBLIC_PATHS_PROPERTY, Bindable.listOf(String.class)).orElse(List.of()));
+    var filter = new JwtAuthenticationFilter(codec, redis.getIfAvailable(), List.copyOf(publicPaths), json);
     var registration = new FilterRegistrationBean<>(filter);
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
     return registration;

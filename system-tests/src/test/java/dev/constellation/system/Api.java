@@ -1,0 +1,62 @@
+package dev.constellation.system;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A small HTTP client for the public API, as a script or the browser would use it. */
+final class Api {
+  static final JsonMapper JSON = JsonMapper.builder().build();
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** A registered user and its access token. */
+  record Session(String userId, String email, String accessToken, String refreshToken) {}
+
+  private final String baseUrl;
+
+  Api(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  Session register(String name) throws IOException, InterruptedException {
+    String email = name + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
+    HttpResponse<String> response =
+        send("POST", "/api/auth/register", null,
+            Map.of("email", email, "password", "correct horse battery staple", "displayName", name));
+    if (response.statusCode() != 201) {
+      throw new IllegalStateException("register failed: " + response.statusCode() + " " + response.body());
+    }
+    JsonNode body = JSON.readTree(response.body());
+    return new Session(body.path("user").path("id").asString(), email,
+        body.path("accessToken").asString(), body.path("refreshToken").asString());
+  }
+
+  HttpResponse<String> send(String method, String path, String token, Object body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+    if (token != null) request.header("Authorization", "Bearer " + token);
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", "application/json");
+      request.method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+    return send("GET", path, token, null);
+  }
+
+  static JsonNode json(HttpResponse<String> response) {
+    return JSON.readTree(response.body());
+  }
+}
