@@ -7,9 +7,11 @@ NPM        ?= npm
 DATA_DIR   ?= $(or $(CONSTELLATION_DATA_DIR),./data)
 LAUNCHER   := libs/local-stack/target/local-stack-0.1.0-SNAPSHOT-exec.jar
 COMPOSE    ?= docker-compose
-COMPOSE_FILES      := -f docker-compose.yml
-COMPOSE_DEV_FILES  := $(COMPOSE_FILES) -f docker-compose.dev.yml
-COMPOSE_PROD_FILES := $(COMPOSE_FILES) -f docker-compose.prod.yml
+# After `make prod-deploy`, .env names the files in COMPOSE_FILE and every target follows it.
+COMPOSE_FILES      := $(if $(shell grep -s '^COMPOSE_FILE=' .env),,-f docker-compose.yml)
+COMPOSE_DEV_FILES  := -f docker-compose.yml -f docker-compose.dev.yml
+COMPOSE_PROD_FILES := -f docker-compose.yml -f docker-compose.prod.yml
+DOCKER_UP  = $(COMPOSE) $(COMPOSE_FILES) ps -q 2>/dev/null | grep -q .
 GATEWAY_URL ?= http://localhost:8000
 BACKUP_DIR ?=
 
@@ -54,8 +56,9 @@ frontend-build: frontend-deps
 
 ##@ Docker stack (needs a Docker engine and access to a registry)
 .PHONY: dev-setup
-dev-setup: ## Prepare a development machine: .env, data folders, hosts entries hint
-	@[ -f .env ] || { cp .env.example .env; echo "created .env from .env.example — edit it"; }
+dev-setup: ## Prepare a development machine: .env with random secrets, data folders, hosts entries hint
+	@[ -f .env ] || { bash deploy/scripts/env-generate.sh .env.example > .env && chmod 600 .env \
+	  && echo "created .env from .env.example with random passwords and JWT_SECRET — add ANTHROPIC_API_KEY"; }
 	@mkdir -p $(DATA_DIR) backups config/ssl
 	@grep -q constellation.local /etc/hosts 2>/dev/null || echo "add to /etc/hosts: 127.0.0.1 constellation.local api.constellation.local"
 
@@ -86,7 +89,7 @@ rebuild: ## Rebuild the images and restart the Docker stack
 .PHONY: update
 update: ## Pull the latest images (and git changes) and restart
 	git pull --ff-only || true
-	$(COMPOSE) $(COMPOSE_FILES) pull
+	$(COMPOSE) $(COMPOSE_FILES) pull --ignore-pull-failures
 	$(COMPOSE) $(COMPOSE_FILES) up -d --build
 
 .PHONY: prod-deploy
@@ -95,22 +98,27 @@ prod-deploy: ## Deploy with production overrides (Let's Encrypt, /opt/constellat
 
 .PHONY: logs
 logs: ## Show all logs (Docker stack if running, else the local stack's)
-	@if $(COMPOSE) $(COMPOSE_FILES) ps -q 2>/dev/null | grep -q .; then $(COMPOSE) $(COMPOSE_FILES) logs -f --tail=200; \
+	@if $(DOCKER_UP); then $(COMPOSE) $(COMPOSE_FILES) logs -f --tail=200; \
 	else tail -n 100 -F $(DATA_DIR)/logs/*.log; fi
 
 .PHONY: logs-api
 logs-api: ## Show the API gateway's logs
-	@if $(COMPOSE) $(COMPOSE_FILES) ps -q 2>/dev/null | grep -q .; then $(COMPOSE) $(COMPOSE_FILES) logs -f --tail=200 api-gateway; \
+	@if $(DOCKER_UP); then $(COMPOSE) $(COMPOSE_FILES) logs -f --tail=200 api-gateway; \
 	else tail -n 100 -F $(DATA_DIR)/logs/api-gateway.log; fi
 
 .PHONY: logs-db
 logs-db: ## Show the database's logs
-	@if $(COMPOSE) $(COMPOSE_FILES) ps -q 2>/dev/null | grep -q .; then $(COMPOSE) $(COMPOSE_FILES) logs -f --tail=200 mongodb-primary; \
-	else echo "local mode: the MongoDB-wire server runs inside the launcher; see its console"; fi
+	@if $(DOCKER_UP); then $(COMPOSE) $(COMPOSE_FILES) logs -f --tail=200 mongodb-primary mongodb-init redis; \
+	else echo "local mode: the MongoDB-wire server runs inside the launcher (its messages are in the make run console);"; \
+	  echo "what it holds: make db-init"; fi
+
+.PHONY: docker-smoke
+docker-smoke: ## Build our images from a local Debian base and check /api/health through them (no registry needed)
+	bash deploy/scripts/smoke-local-images.sh
 
 ##@ Database
 .PHONY: db-init
-db-init: ## Initialise the database: replica set and one user per service (Docker), indexes (both)
+db-init: ## Initialise the database: replica set rs0 and one user per service (Docker); check it (local)
 	bash deploy/scripts/db-init.sh
 
 .PHONY: db-backup
@@ -125,11 +133,15 @@ db-restore: ## Restore a backup: make db-restore BACKUP_DIR=./backups/mongodb-..
 ##@ Operations
 .PHONY: health
 health: ## Check every service's health
-	@curl -fsS --max-time 5 $(GATEWAY_URL)/api/health && echo || { echo "gateway not reachable at $(GATEWAY_URL)"; exit 1; }
+	@if $(DOCKER_UP); then \
+	  $(COMPOSE) $(COMPOSE_FILES) ps; \
+	  $(COMPOSE) $(COMPOSE_FILES) exec -T --index=1 api-gateway curl -fsS --max-time 5 http://127.0.0.1:8000/api/health && echo \
+	    || { echo "the gateway does not answer /api/health"; exit 1; }; \
+	else curl -fsS --max-time 5 $(GATEWAY_URL)/api/health && echo || { echo "gateway not reachable at $(GATEWAY_URL)"; exit 1; }; fi
 
 .PHONY: status
 status: ## Show what is running
-	@if $(COMPOSE) $(COMPOSE_FILES) ps -q 2>/dev/null | grep -q .; then $(COMPOSE) $(COMPOSE_FILES) ps; \
+	@if $(DOCKER_UP); then $(COMPOSE) $(COMPOSE_FILES) ps; \
 	elif [ -f $(DATA_DIR)/local-stack.pid ] && kill -0 $$(cat $(DATA_DIR)/local-stack.pid) 2>/dev/null; then \
 	  echo "local stack running (pid $$(cat $(DATA_DIR)/local-stack.pid)) at $(GATEWAY_URL)"; \
 	  for p in 8000 8001 8002 8003; do printf "  :%s %s\n" $$p "$$(curl -s --max-time 2 localhost:$$p/actuator/health/readiness || echo DOWN)"; done; \
@@ -143,15 +155,15 @@ monitor: ## Print (and open) the Grafana and Prometheus URLs
 
 ##@ Cleaning
 .PHONY: clean
-clean: ## Remove build output and stopped Docker resources
+clean: ## Remove build output, the stack's containers and our dangling images (keeps data)
 	$(MVN) clean || true
 	rm -rf frontend/dist
 	-$(COMPOSE) $(COMPOSE_FILES) down --remove-orphans 2>/dev/null
-	-docker system prune -f 2>/dev/null
+	-docker image prune -f --filter label=dev.constellation.image=1 2>/dev/null
 
 .PHONY: clean-all
 clean-all: ## Remove everything, including all data (asks first)
-	@read -p "This deletes ALL data ($(DATA_DIR), Docker volumes). Type 'yes' to continue: " answer; [ "$$answer" = yes ] || { echo aborted; exit 1; }
+	@read -p "This deletes ALL data ($(DATA_DIR) and the stack's Docker volumes; not /opt/constellation). Type 'yes' to continue: " answer; [ "$$answer" = yes ] || { echo aborted; exit 1; }
 	-$(COMPOSE) $(COMPOSE_FILES) down -v --remove-orphans
 	rm -rf $(DATA_DIR) frontend/dist frontend/node_modules
 	$(MVN) clean || true

@@ -22,9 +22,17 @@ public final class EmbeddedMongo implements AutoCloseable {
 
   /** Starts a server persisted to {@code file}, on {@code port} (0 = any free port). */
   public static EmbeddedMongo persistent(Path file, int port) throws java.io.IOException {
+    return persistent(file, "127.0.0.1", port);
+  }
+
+  /**
+   * Starts a server persisted to {@code file} on {@code host}; a container binds 0.0.0.0 so that
+   * other containers reach it (see {@link MongoWireServer}).
+   */
+  public static EmbeddedMongo persistent(Path file, String host, int port) throws java.io.IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     MongoServer server = new MongoServer(new H2Backend(file.toAbsolutePath().toString()));
-    server.bind("127.0.0.1", port);
+    server.bind(host, port);
     return new EmbeddedMongo(server, server.getLocalAddress());
   }
 

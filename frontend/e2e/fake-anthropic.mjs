@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// A tiny stand-in for Anthropic's Messages API, for the journey and for local runs without a key.
+//   node e2e/fake-anthropic.mjs --port 4010   (or PORT=4010; then ANTHROPIC_BASE_URL=http://localhost:4010)
+// POST /v1/messages with "stream": true answers with the real SSE event sequence (message_start,
+// content_block_start, content_block_delta/text_delta, content_block_stop, message_delta with usage,
+// message_stop); without it, a plain message. When the request offers a tool named `propose_edits`
+// (the edits endpoint), the reply is a tool_use of that tool. Accepts `x-api-key` or `Authorization: Bearer`.
+import { createServer } from 'node:http';
+
+const argPort = process.argv.indexOf('--port');
+const PORT = Number(argPort > 0 ? process.argv[argPort + 1] : process.env.PORT ?? process.env.FAKE_ANTHROPIC_PORT ?? 4010);
+const DELAY_MS = Number(process.env.FAKE_DELAY_MS ?? 40);
+export const EDIT_MARKER = '// edited by the assistant';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let counter = 0;
+const id = (p) => `${p}_fake${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+function lastUserText(body) {
+  const msgs = Array.isArray(body.messages) ? body.messages : [];
+  for (let i = msgs.length - 1; i >= 0; i--) {
+    if (msgs[i].role !== 'user') continue;
+    const c = msgs[i].content;
+    if (typeof c === 'string') return c;
+    if (Array.isArray(c)) return c.filter((b) => b.type === 'text').map((b) => b.text).join('\n');
+  }
+  return '';
+}
+
+function allText(body) {
+  const sys = typeof body.system === 'string' ? body.system : Array.isArray(body.system) ? body.system.map((b) => b.text ?? '').join('\n') : '';
+  const msgs = (body.messages ?? []).map((m) => (typeof m.content === 'string' ? m.content : (m.content ?? []).map((b) => b.text ?? '').join('\n')));
+  return [sys, ...msgs].join('\n');
+}
+
+function answerFor(body) {
+  const question = lastUserText(body).slice(0, 200).replace(/\s+/g, ' ');
+  return [
+    'Here is the answer from the **fake assistant**.',
+    '',
+    `You asked: _${question}_`,
+    '',
+    '```js',
+    "console.log('hello from constellation');",
+    '```',
+    '',
+    'FAKE-ANSWER-COMPLETE',
+  ].join('\n');
+}
+
+// Picks the file to edit: the first path the request mentions that looks like a source file.
+function editFor(body) {
+  const text = allText(body);
+  const paths = [...text.matchAll(/(?:^|[\s"'`(\[])((?:[\w.-]+\/)*[\w.-]+\.(?:js|mjs|ts|json|py|java|md|html|css|txt))\b/g)].map((m) => m[1]);
+  const path = paths.find((p) => !p.startsWith('http')) ?? 'index.js';
+  // Real content of that file, if the service included it in a fenced block after the path.
+  let current = '';
+  const block = new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\\n]*\\n+\`\`\`[^\\n]*\\n([\\s\\S]*?)\`\`\``).exec(text);
+  if (block) current = block[1];
+  const content = `${EDIT_MARKER}\n${current || "console.log('hello from the edited file');\n"}`;
+  return { summary: `Add a marker comment to ${path}.`, edits: [{ path, action: 'modify', content }] };
+}
+
+function usage(input, output) {
+  return { input_tokens: input, output_tokens: output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+}
+
+function wantsTool(body) {
+  const tools = Array.isArray(body.tools) ? body.tools : [];
+  return tools.some((t) => t.name === 'propose_edits');
+}
+
+function chunks(text, n = 12) {
+  const out = [];
+  for (let i = 0; i < text.length; i += n) out.push(text.slice(i, i + n));
+  return out;
+}
+
+async function stream(res, body) {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'request-id': id('req') });
+  const send = (event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
+  const model = body.model ?? 'claude-fake';
+  const inputTokens = Math.ceil(allText(body).length / 4);
+  send('message_start', { message: { id: id('msg'), type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: usage(inputTokens, 1) } });
+  send('ping', {});
+  if (wantsTool(body)) {
+    const input = JSON.stringify(editFor(body));
+    send('content_block_start', { index: 0, content_block: { type: 'tool_use', id: id('toolu'), name: 'propose_edits', input: {} } });
+    for (const part of chunks(input, 40)) {
+      send('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: part } });
+      await sleep(DELAY_MS / 4);
+    }
+    send('content_block_stop', { index: 0 });
+    send('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: Math.ceil(input.length / 4) } });
+  } else {
+    const text = answerFor(body);
+    send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+    for (const part of chunks(text)) {
+      send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: part } });
+      await sleep(DELAY_MS);
+    }
+    send('content_block_stop', { index: 0 });
+    send('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: Math.ceil(text.length / 4) } });
+  }
+  send('message_stop', {});
+  res.end();
+}
+
+function reply(res, body) {
+  const inputTokens = Math.ceil(allText(body).length / 4);
+  const base = { id: id('msg'), type: 'message', role: 'assistant', model: body.model ?? 'claude-fake', stop_sequence: null };
+  let message;
+  if (wantsTool(body)) {
+    const input = editFor(body);
+    message = { ...base, content: [{ type: 'tool_use', id: id('toolu'), name: 'propose_edits', input }], stop_reason: 'tool_use', usage: usage(inputTokens, 60) };
+  } else {
+    const text = answerFor(body);
+    message = { ...base, content: [{ type: 'text', text }], stop_reason: 'end_turn', usage: usage(inputTokens, Math.ceil(text.length / 4)) };
+  }
+  res.writeHead(200, { 'content-type': 'application/json', 'request-id': id('req') });
+  res.end(JSON.stringify(message));
+}
+
+function error(res, status, type, message) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ type: 'error', error: { type, message } }));
+}
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/health')) {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    return res.end('fake-anthropic ok\n');
+  }
+  if (req.method !== 'POST' || !/\/v1\/messages$/.test(url.pathname)) return error(res, 404, 'not_found_error', `No route ${req.method} ${url.pathname}`);
+  const auth = req.headers['x-api-key'] || (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+  if (!auth) return error(res, 401, 'authentication_error', 'x-api-key or Authorization header is required');
+  let raw = '';
+  req.setEncoding('utf8');
+  req.on('data', (c) => (raw += c));
+  req.on('end', () => {
+    let body;
+    try {
+      body = JSON.parse(raw || '{}');
+    } catch {
+      return error(res, 400, 'invalid_request_error', 'Body is not JSON');
+    }
+    if (!Array.isArray(body.messages) || body.messages.length === 0) return error(res, 400, 'invalid_request_error', 'messages: field required');
+    if (process.env.FAKE_LOG) console.log(`${new Date().toISOString()} ${body.stream ? 'stream' : 'reply'} tools=${(body.tools ?? []).map((t) => t.name).join(',')}`);
+    if (body.stream) stream(res, body).catch(() => res.destroy());
+    else reply(res, body);
+  });
+});
+
+server.listen(PORT, () => console.log(`fake-anthropic listening on http://localhost:${PORT}`));
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

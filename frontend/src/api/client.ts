@@ -1,0 +1,331 @@
+import { ApiError, errorFromResponse, parseProblem } from './problem';
+import { readSse } from './sse';
+import type {
+  AuthResponse, Conversation, ExecResult, FileEntry, Health, Message, MessageContext, Page, Project,
+  ProposedEdits, Role, Template, Ticket, Usage, User, Workspace, WriteResult,
+} from './types';
+
+export interface Tokens {
+  accessToken: string;
+  refreshToken: string;
+}
+
+export interface TokenStore {
+  get(): Tokens | null;
+  set(tokens: Tokens | null): void;
+}
+
+export class LocalTokenStore implements TokenStore {
+  constructor(private readonly key = 'constellation.tokens') {}
+  get(): Tokens | null {
+    try {
+      const raw = localStorage.getItem(this.key);
+      return raw ? (JSON.parse(raw) as Tokens) : null;
+    } catch {
+      return null;
+    }
+  }
+  set(tokens: Tokens | null): void {
+    if (tokens) localStorage.setItem(this.key, JSON.stringify(tokens));
+    else localStorage.removeItem(this.key);
+  }
+}
+
+export interface ApiClientOptions {
+  baseUrl?: string;
+  store: TokenStore;
+  fetch?: typeof fetch;
+  /** Called once when the session cannot be refreshed; the app goes to the login page. */
+  onSessionExpired?: () => void;
+}
+
+interface RequestOptions {
+  method?: string;
+  body?: BodyInit | null;
+  json?: unknown;
+  headers?: Record<string, string>;
+  auth?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface StreamHandlers {
+  onDelta(text: string): void;
+  onDone?(done: { messageId: string; usage: Usage }): void;
+}
+
+const q = encodeURIComponent;
+
+/** The one typed client for the gateway. Adds the bearer token; on 401 refreshes once (shared by concurrent callers) and retries. */
+export class ApiClient {
+  private readonly baseUrl: string;
+  private readonly store: TokenStore;
+  private readonly fetchImpl: typeof fetch;
+  private readonly onSessionExpired?: () => void;
+  private refreshing: Promise<boolean> | null = null;
+
+  constructor(opts: ApiClientOptions) {
+    this.baseUrl = opts.baseUrl ?? '';
+    this.store = opts.store;
+    this.fetchImpl = opts.fetch ?? ((input, init) => fetch(input, init));
+    this.onSessionExpired = opts.onSessionExpired;
+  }
+
+  get tokens(): Tokens | null {
+    return this.store.get();
+  }
+
+  /** Sends a request; resolves with the response when 2xx, throws ApiError otherwise. */
+  async request(path: string, opts: RequestOptions = {}): Promise<Response> {
+    const auth = opts.auth ?? true;
+    const send = (token: string | undefined) => {
+      const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', ...opts.headers };
+      let body = opts.body ?? null;
+      if (opts.json !== undefined) {
+        headers['Content-Type'] = 'application/json';
+        body = JSON.stringify(opts.json);
+      }
+      if (auth && token) headers.Authorization = `Bearer ${token}`;
+      return this.fetchImpl(this.baseUrl + path, { method: opts.method ?? 'GET', headers, body, signal: opts.signal });
+    };
+    let used = auth ? this.store.get()?.accessToken : undefined;
+    let res: Response;
+    try {
+      res = await send(used);
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') throw e;
+      throw new ApiError(0, null, null);
+    }
+    if (res.status === 401 && auth) {
+      if (await this.refreshAfter(used)) {
+        used = this.store.get()?.accessToken;
+        res = await send(used);
+        if (res.status === 401) this.expire();
+      }
+    }
+    if (!res.ok) throw await errorFromResponse(res);
+    return res;
+  }
+
+  private async json<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+    const res = await this.request(path, opts);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /**
+   * Gets a fresh token pair after `failedToken` was refused. Concurrent callers share one refresh;
+   * a caller whose token was already replaced just retries with the new one.
+   */
+  private refreshAfter(failedToken: string | undefined): Promise<boolean> {
+    const current = this.store.get();
+    if (!current) {
+      this.expire();
+      return Promise.resolve(false);
+    }
+    if (failedToken && current.accessToken !== failedToken) return Promise.resolve(true);
+    if (!this.refreshing) {
+      this.refreshing = this.doRefresh(current.refreshToken).finally(() => {
+        this.refreshing = null;
+      });
+    }
+    return this.refreshing;
+  }
+
+  private async doRefresh(refreshToken: string): Promise<boolean> {
+    try {
+      const res = await this.fetchImpl(this.baseUrl + '/api/auth/refresh', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ refreshToken }),
+      });
+      if (!res.ok) {
+        this.expire();
+        return false;
+      }
+      const auth = (await res.json()) as AuthResponse;
+      this.store.set({ accessToken: auth.accessToken, refreshToken: auth.refreshToken });
+      return true;
+    } catch {
+      // Network failure: keep the tokens (the server may come back), but this request fails.
+      return false;
+    }
+  }
+
+  private expire() {
+    this.store.set(null);
+    this.onSessionExpired?.();
+  }
+
+  // ---- auth and users (gateway)
+  private async signIn(path: string, body: unknown): Promise<User> {
+    const auth = await this.json<AuthResponse>(path, { method: 'POST', json: body, auth: false });
+    this.store.set({ accessToken: auth.accessToken, refreshToken: auth.refreshToken });
+    return auth.user;
+  }
+  register(email: string, password: string, displayName: string) {
+    return this.signIn('/api/auth/register', { email, password, displayName });
+  }
+  login(email: string, password: string) {
+    return this.signIn('/api/auth/login', { email, password });
+  }
+  async logout(): Promise<void> {
+    const t = this.store.get();
+    this.store.set(null);
+    if (t) await this.request('/api/auth/logout', { method: 'POST', json: { refreshToken: t.refreshToken }, auth: false }).catch(() => undefined);
+  }
+  me() {
+    return this.json<User>('/api/auth/me');
+  }
+  listUsers(page = 0, size = 50) {
+    return this.json<Page<User>>(`/api/admin/users?page=${page}&size=${size}`);
+  }
+  updateUser(id: string, patch: { roles?: User['roles']; disabled?: boolean }) {
+    return this.json<User>(`/api/admin/users/${q(id)}`, { method: 'PATCH', json: patch });
+  }
+  usage() {
+    return this.json<unknown>('/api/admin/usage');
+  }
+  health() {
+    return this.json<Health>('/api/health', { auth: false });
+  }
+
+  // ---- projects
+  templates() {
+    return this.json<Template[]>('/api/templates');
+  }
+  listProjects(qs: { q?: string; page?: number; size?: number; sort?: string } = {}) {
+    const p = new URLSearchParams();
+    if (qs.q) p.set('q', qs.q);
+    p.set('page', String(qs.page ?? 0));
+    p.set('size', String(qs.size ?? 50));
+    if (qs.sort) p.set('sort', qs.sort);
+    return this.json<Page<Project>>(`/api/projects?${p}`);
+  }
+  getProject(id: string) {
+    return this.json<Project>(`/api/projects/${q(id)}`);
+  }
+  createProject(body: { name: string; description?: string; templateId: string }) {
+    return this.json<Project>('/api/projects', { method: 'POST', json: body });
+  }
+  updateProject(id: string, body: { name?: string; description?: string }) {
+    return this.json<Project>(`/api/projects/${q(id)}`, { method: 'PATCH', json: body });
+  }
+  deleteProject(id: string) {
+    return this.json<void>(`/api/projects/${q(id)}`, { method: 'DELETE' });
+  }
+  setMember(id: string, userId: string, role: Role) {
+    return this.json<unknown>(`/api/projects/${q(id)}/members/${q(userId)}`, { method: 'PUT', json: { role } });
+  }
+  removeMember(id: string, userId: string) {
+    return this.json<void>(`/api/projects/${q(id)}/members/${q(userId)}`, { method: 'DELETE' });
+  }
+  importProject(name: string, file: Blob) {
+    const form = new FormData();
+    form.set('name', name);
+    form.set('file', file, 'project.zip');
+    return this.json<Project>('/api/projects/import', { method: 'POST', body: form });
+  }
+  async exportProject(id: string): Promise<Blob> {
+    return (await this.request(`/api/projects/${q(id)}/export`, { headers: { Accept: 'application/zip' } })).blob();
+  }
+
+  // ---- workspace, files, terminals
+  workspace(id: string) {
+    return this.json<Workspace>(`/api/projects/${q(id)}/workspace`);
+  }
+  startWorkspace(id: string) {
+    return this.json<Workspace>(`/api/projects/${q(id)}/workspace/start`, { method: 'POST' });
+  }
+  stopWorkspace(id: string) {
+    return this.json<Workspace>(`/api/projects/${q(id)}/workspace/stop`, { method: 'POST' });
+  }
+  listFiles(id: string, path = '') {
+    return this.json<FileEntry[]>(`/api/projects/${q(id)}/files?path=${q(path)}`);
+  }
+  async readFile(id: string, path: string): Promise<{ content: string; etag: string | null }> {
+    const res = await this.request(`/api/projects/${q(id)}/files/content?path=${q(path)}`, { headers: { Accept: '*/*' } });
+    return { content: await res.text(), etag: res.headers.get('etag') };
+  }
+  writeFile(id: string, path: string, content: string, etag?: string | null) {
+    const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
+    if (etag) headers['If-Match'] = etag;
+    return this.json<WriteResult>(`/api/projects/${q(id)}/files/content?path=${q(path)}`, { method: 'PUT', body: content, headers });
+  }
+  moveFile(id: string, from: string, to: string) {
+    return this.json<unknown>(`/api/projects/${q(id)}/files/move`, { method: 'POST', json: { from, to } });
+  }
+  deleteFile(id: string, path: string) {
+    return this.json<void>(`/api/projects/${q(id)}/files?path=${q(path)}`, { method: 'DELETE' });
+  }
+  exec(id: string, command: string, timeoutSeconds?: number) {
+    return this.json<ExecResult>(`/api/projects/${q(id)}/exec`, { method: 'POST', json: { command, timeoutSeconds } });
+  }
+  terminalTicket(id: string) {
+    return this.json<Ticket>(`/api/projects/${q(id)}/terminal/ticket`, { method: 'POST' });
+  }
+  terminalUrl(id: string, ticket: string, location: { protocol: string; host: string } = window.location): string {
+    const base = this.baseUrl ? new URL(this.baseUrl) : location;
+    const scheme = base.protocol === 'https:' ? 'wss:' : 'ws:';
+    return `${scheme}//${base.host}/api/projects/${q(id)}/terminal?ticket=${q(ticket)}`;
+  }
+
+  // ---- AI
+  listConversations(projectId: string) {
+    return this.json<Page<Conversation>>(`/api/projects/${q(projectId)}/conversations?page=0&size=50`);
+  }
+  createConversation(projectId: string, title?: string) {
+    return this.json<Conversation>(`/api/projects/${q(projectId)}/conversations`, { method: 'POST', json: { title } });
+  }
+  getConversation(cid: string) {
+    return this.json<Conversation & { messages: Message[] }>(`/api/conversations/${q(cid)}`);
+  }
+  deleteConversation(cid: string) {
+    return this.json<void>(`/api/conversations/${q(cid)}`, { method: 'DELETE' });
+  }
+  /** Posts a message and reads the text/event-stream answer, calling onDelta as text arrives. */
+  async sendMessage(cid: string, content: string, context: MessageContext | undefined, handlers: StreamHandlers, signal?: AbortSignal): Promise<void> {
+    const res = await this.request(`/api/conversations/${q(cid)}/messages`, {
+      method: 'POST',
+      json: { content, context },
+      headers: { Accept: 'text/event-stream, application/problem+json' },
+      signal,
+    });
+    if (!res.body) throw new ApiError(res.status, null, null, 'The answer could not be read.');
+    let finished = false;
+    for await (const ev of readSse(res.body, signal)) {
+      if (ev.event === 'delta') {
+        const d = safeJson(ev.data) as { text?: string } | null;
+        if (d && typeof d.text === 'string') handlers.onDelta(d.text);
+      } else if (ev.event === 'done') {
+        finished = true;
+        handlers.onDone?.(safeJson(ev.data) as { messageId: string; usage: Usage });
+      } else if (ev.event === 'error') {
+        const p = parseProblem(ev.data, 'application/problem+json');
+        throw new ApiError(p?.status ?? 500, p, null, 'The assistant could not answer.');
+      }
+    }
+    if (!finished) throw new ApiError(0, null, null, 'The answer was cut off before it finished.');
+  }
+  proposeEdits(projectId: string, instruction: string, paths?: string[]) {
+    return this.json<ProposedEdits>(`/api/projects/${q(projectId)}/ai/edits`, { method: 'POST', json: { instruction, paths } });
+  }
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return null;
+  }
+}
+
+let sessionExpiredListener: (() => void) | null = null;
+export function onSessionExpired(fn: () => void) {
+  sessionExpiredListener = fn;
+}
+
+export const api = new ApiClient({
+  store: new LocalTokenStore(),
+  onSessionExpired: () => sessionExpiredListener?.(),
+});

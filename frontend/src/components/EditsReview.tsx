@@ -1,0 +1,145 @@
+import { useEffect, useState } from 'react';
+import { DiffEditor } from '@monaco-editor/react';
+import { api } from '../api/client';
+import { ApiError, messageOf } from '../api/problem';
+import type { ProposedEdits } from '../api/types';
+import { diffStats, planEdit, type EditPlan } from '../modules/diff';
+import { languageOf } from '../modules/languages';
+import { monacoTheme, type Theme } from '../modules/theme';
+import { Modal } from './Modal';
+import { ErrorBanner } from './ErrorBanner';
+
+interface Item {
+  plan: EditPlan | null;
+  etag: string | null;
+  error?: string;
+  accepted: boolean;
+  applied?: boolean;
+}
+
+/** Shows each proposed change in Monaco's diff editor; writes only the accepted ones through the file API. */
+export function EditsReview({ projectId, proposal, theme, onClose, onApplied }: { projectId: string; proposal: ProposedEdits; theme: Theme; onClose(): void; onApplied(paths: string[]): void }) {
+  const [items, setItems] = useState<Item[] | null>(null);
+  const [index, setIndex] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    Promise.all(
+      proposal.edits.map(async (edit): Promise<Item> => {
+        let current: string | null = null;
+        let etag: string | null = null;
+        try {
+          const f = await api.readFile(projectId, edit.path);
+          current = f.content;
+          etag = f.etag;
+        } catch (e) {
+          if (!(e instanceof ApiError && e.status === 404)) return { plan: null, etag: null, error: messageOf(e), accepted: false };
+        }
+        try {
+          return { plan: planEdit(edit, current), etag, accepted: true };
+        } catch (e) {
+          return { plan: null, etag, error: messageOf(e), accepted: false };
+        }
+      }),
+    ).then((r) => !cancelled && setItems(r));
+    return () => {
+      cancelled = true;
+    };
+  }, [projectId, proposal]);
+
+  const apply = async () => {
+    if (!items) return;
+    setBusy(true);
+    setError(null);
+    const done: string[] = [];
+    const next = [...items];
+    try {
+      for (let i = 0; i < next.length; i++) {
+        const it = next[i];
+        if (!it.accepted || !it.plan || it.applied) continue;
+        if (it.plan.kind === 'delete') await api.deleteFile(projectId, it.plan.path);
+        else await api.writeFile(projectId, it.plan.path, it.plan.modified, it.plan.existed ? it.etag : null);
+        next[i] = { ...it, applied: true };
+        done.push(it.plan.path);
+      }
+      setItems(next);
+      onApplied(done);
+      onClose();
+    } catch (e) {
+      setItems(next);
+      if (done.length) onApplied(done);
+      setError(e instanceof ApiError && e.status === 412 ? new Error('A file changed on the server while you were reviewing. Close and propose the edits again.') : e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const current = items?.[index];
+  const edit = proposal.edits[index];
+  const accepted = items?.filter((i) => i.accepted && !i.applied).length ?? 0;
+
+  return (
+    <Modal title="Proposed edits" onClose={onClose} wide>
+      <p style={{ margin: 0 }} data-testid="edits-summary">{proposal.summary}</p>
+      <div className="edits">
+        <div className="edits-list">
+          {proposal.edits.map((e, i) => {
+            const it = items?.[i];
+            const stats = it?.plan ? (it.plan.kind === 'delete' ? { added: 0, removed: it.plan.original.split('\n').length } : diffStats(it.plan.original, it.plan.modified)) : null;
+            return (
+              <div key={i} className={`edit-item${i === index ? ' active' : ''}`} onClick={() => setIndex(i)} data-testid="edit-item">
+                <div className="path">{e.path}</div>
+                <div className="row" style={{ fontSize: 12 }}>
+                  <span className="badge">{e.action}</span>
+                  {stats && (
+                    <span>
+                      <span className="plus">+{stats.added}</span> <span className="minus">−{stats.removed}</span>
+                    </span>
+                  )}
+                  <span className="grow" />
+                  {it?.applied ? (
+                    <span className="badge UP">applied</span>
+                  ) : (
+                    <label className="row" style={{ gap: 4 }} onClick={(ev) => ev.stopPropagation()}>
+                      <input
+                        type="checkbox"
+                        checked={!!it?.accepted}
+                        disabled={!it?.plan}
+                        onChange={(ev) => setItems((l) => l && l.map((x, j) => (j === i ? { ...x, accepted: ev.target.checked } : x)))}
+                      />
+                      accept
+                    </label>
+                  )}
+                </div>
+                {it?.error && <div className="minus" style={{ fontSize: 12 }}>{it.error}</div>}
+              </div>
+            );
+          })}
+        </div>
+        <div className="diff-host" data-testid="diff-editor">
+          {!items && <div className="editor-empty">Loading the current files…</div>}
+          {current?.plan && (
+            <DiffEditor
+              key={index}
+              original={current.plan.original}
+              modified={current.plan.kind === 'delete' ? '' : current.plan.modified}
+              language={languageOf(edit.path)}
+              theme={monacoTheme(theme)}
+              options={{ readOnly: true, renderSideBySide: true, automaticLayout: true, minimap: { enabled: false } }}
+            />
+          )}
+          {current && !current.plan && <div className="editor-empty">{current.error}</div>}
+        </div>
+      </div>
+      <ErrorBanner error={error} />
+      <div className="buttons">
+        <button onClick={onClose}>Discard</button>
+        <button className="primary" disabled={busy || !accepted} onClick={() => void apply()} data-testid="apply-edits">
+          {busy ? 'Applying…' : `Apply ${accepted} accepted change${accepted === 1 ? '' : 's'}`}
+        </button>
+      </div>
+    </Modal>
+  );
+}

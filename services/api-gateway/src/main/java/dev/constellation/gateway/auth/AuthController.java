@@ -1,0 +1,51 @@
+package dev.constellation.gateway.auth;
+
+import dev.constellation.gateway.security.CurrentUser;
+import dev.constellation.gateway.web.ClientAddress;
+import dev.constellation.gateway.web.RequestContext;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+@RestController
+@RequestMapping("/api/auth")
+class AuthController {
+  private final AuthService auth;
+
+  AuthController(AuthService auth) {
+    this.auth = auth;
+  }
+
+  @PostMapping("/register")
+  @ResponseStatus(HttpStatus.CREATED)
+  Mono<AuthApi.TokenResponse> register(@RequestBody AuthApi.RegisterRequest request, ServerWebExchange exchange) {
+    return auth.register(request, RequestContext.requestId(exchange), ClientAddress.of(exchange));
+  }
+
+  @PostMapping("/login")
+  Mono<AuthApi.TokenResponse> login(@RequestBody AuthApi.LoginRequest request, ServerWebExchange exchange) {
+    return auth.login(request, RequestContext.requestId(exchange), ClientAddress.of(exchange));
+  }
+
+  @PostMapping("/refresh")
+  Mono<AuthApi.TokenResponse> refresh(@RequestBody AuthApi.RefreshRequest request, ServerWebExchange exchange) {
+    return auth.refresh(request, RequestContext.requestId(exchange), ClientAddress.of(exchange));
+  }
+
+  @PostMapping("/logout")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  Mono<Void> logout(@RequestBody AuthApi.RefreshRequest request, ServerWebExchange exchange) {
+    return auth.logout(request, RequestContext.requestId(exchange), ClientAddress.of(exchange));
+  }
+
+  @GetMapping("/me")
+  Mono<AuthApi.MeResponse> me(ServerWebExchange exchange) {
+    return auth.me(CurrentUser.require(exchange));
+  }
+}

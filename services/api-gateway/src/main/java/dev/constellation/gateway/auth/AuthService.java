@@ -1,0 +1,131 @@
+package dev.constellation.gateway.auth;
+
+import dev.constellation.common.auth.AuthenticatedUser;
+import dev.constellation.common.auth.DisabledUsers;
+import dev.constellation.common.auth.JwtCodec;
+import dev.constellation.common.problem.ApiException;
+import dev.constellation.gateway.audit.AuditLog;
+import dev.constellation.gateway.ratelimit.RateLimitProperties;
+import dev.constellation.gateway.ratelimit.RateLimiter;
+import dev.constellation.gateway.users.User;
+import dev.constellation.gateway.users.UserResponse;
+import dev.constellation.gateway.users.UserService;
+import java.util.Map;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/** Sign-up, sign-in, refresh and sign-out. {@code requestId} and {@code client} are for the audit trail. */
+@Service
+class AuthService {
+  private static final String BAD_CREDENTIALS = "The email address or password is wrong.";
+  private static final String BAD_REFRESH = "The refresh token is invalid, expired or already used; sign in again.";
+
+  private final UserService users;
+  private final Passwords passwords;
+  private final RefreshTokenStore refreshTokens;
+  private final JwtCodec jwt;
+  private final AccountProperties properties;
+  private final RateLimiter limiter;
+  private final RateLimitProperties limits;
+  private final ReactiveStringRedisTemplate redis;
+  private final AuditLog audit;
+
+  AuthService(UserService users, Passwords passwords, RefreshTokenStore refreshTokens, JwtCodec jwt,
+      AccountProperties properties, RateLimiter limiter, RateLimitProperties limits,
+      ReactiveStringRedisTemplate redis, AuditLog audit) {
+    this.users = users;
+    this.passwords = passwords;
+    this.refreshTokens = refreshTokens;
+    this.jwt = jwt;
+    this.properties = properties;
+    this.limiter = limiter;
+    this.limits = limits;
+    this.redis = redis;
+    this.audit = audit;
+  }
+
+  Mono<AuthApi.TokenResponse> register(AuthApi.RegisterRequest request, String requestId, String client) {
+    AccountRules.checkEmail(request.email());
+    AccountRules.checkPassword(request.password());
+    String displayName = AccountRules.checkDisplayName(request.displayName());
+    String email = UserService.normalizeEmail(request.email());
+    return limitEmail(email)
+        .then(passwords.hash(request.password()))
+        .flatMap(hash -> users.create(email, displayName, hash))
+        .flatMap(user -> audit.publish("auth.register", user.id(), requestId,
+                Map.of("email", email, "client", client, "roles", String.join(",", user.roles())))
+            .then(signIn(user)));
+  }
+
+  Mono<AuthApi.TokenResponse> login(AuthApi.LoginRequest request, String requestId, String client) {
+    if (request.email() == null || request.email().isBlank()) throw ApiException.validation("email", "Enter your email address.");
+    if (request.password() == null || request.password().isEmpty()) throw ApiException.validation("password", "Enter your password.");
+    String email = UserService.normalizeEmail(request.email());
+    return limitEmail(email)
+        .then(users.findByEmail(email).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty()))
+        .flatMap(found -> passwords.matches(request.password(), found.map(User::passwordHash).orElse(null))
+            .flatMap(ok -> {
+              if (!ok || found.isEmpty()) {
+                return audit.publish("auth.login.failure", found.map(User::id).orElse(""), requestId,
+                        Map.of("email", email, "client", client))
+                    .then(Mono.<AuthApi.TokenResponse>error(ApiException.unauthorized(BAD_CREDENTIALS)));
+              }
+              User user = found.get();
+              if (user.disabled()) {
+                return audit.publish("auth.login.disabled", user.id(), requestId, Map.of("client", client))
+                    .then(Mono.error(ApiException.forbidden("This account is disabled; ask an administrator.")));
+              }
+              return audit.publish("auth.login", user.id(), requestId, Map.of("client", client)).then(signIn(user));
+            }));
+  }
+
+  Mono<AuthApi.TokenResponse> refresh(AuthApi.RefreshRequest request, String requestId, String client) {
+    if (request.refreshToken() == null || request.refreshToken().isBlank()) {
+      throw ApiException.validation("refreshToken", "Send the refresh token you were given.");
+    }
+    return refreshTokens.rotate(request.refreshToken()).flatMap(rotation -> switch (rotation.outcome()) {
+      case REUSED -> audit.publish("auth.refresh.reuse", rotation.userId(), requestId,
+              Map.of("family", rotation.familyId(), "client", client))
+          .then(Mono.error(ApiException.unauthorized(BAD_REFRESH)));
+      case INVALID -> Mono.error(ApiException.unauthorized(BAD_REFRESH));
+      case ROTATED -> activeUser(rotation.userId())
+          .map(user -> tokens(user, rotation.token()))
+          .switchIfEmpty(refreshTokens.revokeAll(rotation.userId())
+              .then(Mono.error(ApiException.unauthorized(BAD_REFRESH))));
+    });
+  }
+
+  Mono<Void> logout(AuthApi.RefreshRequest request, String requestId, String client) {
+    if (request.refreshToken() == null || request.refreshToken().isBlank()) return Mono.empty();
+    return refreshTokens.revokeByToken(request.refreshToken())
+        .flatMap(userId -> audit.publish("auth.logout", userId, requestId, Map.of("client", client)))
+        .then();
+  }
+
+  Mono<AuthApi.MeResponse> me(AuthenticatedUser caller) {
+    return users.findById(caller.id())
+        .switchIfEmpty(Mono.error(() -> ApiException.unauthorized("This account no longer exists.")))
+        .map(u -> new AuthApi.MeResponse(u.id(), u.email(), u.displayName(), u.roles().stream().sorted().toList()));
+  }
+
+  private Mono<User> activeUser(String userId) {
+    return users.findById(userId)
+        .filter(user -> !user.disabled())
+        .filterWhen(user -> redis.hasKey(DisabledUsers.key(user.id())).map(disabled -> !disabled));
+  }
+
+  private Mono<AuthApi.TokenResponse> signIn(User user) {
+    return refreshTokens.startFamily(user.id()).map(refresh -> tokens(user, refresh));
+  }
+
+  private AuthApi.TokenResponse tokens(User user, String refreshToken) {
+    String access = jwt.sign(new AuthenticatedUser(user.id(), user.email(), user.roles()), properties.accessTokenTtl());
+    return new AuthApi.TokenResponse(UserResponse.of(user), access, refreshToken, properties.accessTokenTtl().toSeconds());
+  }
+
+  private Mono<Void> limitEmail(String email) {
+    return limiter.consume("auth-email:" + RefreshTokenStore.hash(email), limits.authEmail(),
+        "Too many attempts for this account; wait before trying again.");
+  }
+}

@@ -1,0 +1,67 @@
+package dev.constellation.gateway.ratelimit;
+
+import dev.constellation.gateway.web.TooManyRequestsException;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/** Token buckets in Redis (bucket4j, compare-and-swap), consumed without blocking. */
+public class RateLimiter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
+  private static final String PREFIX = "constellation:ratelimit:";
+
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, byte[]> connection;
+  private final AsyncProxyManager<String> buckets;
+  private final boolean enabled;
+
+  RateLimiter(String redisUrl, boolean enabled) {
+    this.enabled = enabled;
+    this.client = RedisClient.create(redisUrl);
+    this.connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+    this.buckets = Bucket4jLettuce.casBasedBuilder(connection)
+        .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
+        .build()
+        .asAsync();
+  }
+
+  /**
+   * Takes one token from the bucket {@code key}, or fails with 429 and how long to wait. When
+   * Redis cannot be reached the request is let through: a limiter outage must not be an outage.
+   */
+  public Mono<Void> consume(String key, RateLimitProperties.Limit limit, String detail) {
+    if (!enabled) return Mono.empty();
+    BucketConfiguration configuration = BucketConfiguration.builder()
+        .addLimit(l -> l.capacity(limit.capacity()).refillGreedy(limit.capacity(), limit.period()))
+        .build();
+    return Mono.fromFuture(() -> buckets.builder()
+            .build(PREFIX + key, () -> CompletableFuture.completedFuture(configuration))
+            .tryConsumeAndReturnRemaining(1))
+        .onErrorResume(e -> {
+          log.warn("rate limiter unavailable, letting the request through: {}", e.toString());
+          return Mono.empty();
+        })
+        .flatMap(probe -> probe.isConsumed()
+            ? Mono.empty()
+            : Mono.error(new TooManyRequestsException(detail,
+                (long) Math.ceil(probe.getNanosToWaitForRefill() / (double) TimeUnit.SECONDS.toNanos(1)))));
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+    client.shutdown();
+  }
+}

@@ -1,0 +1,81 @@
+package dev.constellation.gateway.routing;
+
+import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import java.time.Duration;
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
+import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
+import org.springframework.cloud.client.circuitbreaker.Customizer;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.cloud.gateway.route.builder.GatewayFilterSpec;
+import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
+import org.springframework.cloud.gateway.route.builder.UriSpec;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+
+/**
+ * The public /api surface of each service. Anything not listed here — /internal/**, the services'
+ * actuators, unknown paths — is never forwarded and answers 404.
+ */
+@Configuration(proxyBeanMethods = false)
+class RoutesConfiguration {
+  static final String PROJECT = "project-service";
+  static final String WORKSPACE = "workspace-service";
+  static final String CLAUDE = "claude-service";
+
+  @Bean
+  RouteLocator routes(RouteLocatorBuilder builder, ServicesProperties services) {
+    long ordinary = services.responseTimeout().toMillis();
+    return builder.routes()
+        // Streams stay open as long as the answer is being written: no response timeout.
+        .route(CLAUDE + "-stream", r -> r.method(HttpMethod.POST).and().path("/api/conversations/{cid}/messages")
+            .filters(f -> breaker(f, CLAUDE)).metadata(RESPONSE_TIMEOUT_ATTR, -1).uri(services.claudeUrl()))
+        .route(WORKSPACE + "-terminal", r -> r.path("/api/projects/{id}/terminal", "/api/projects/{id}/terminal/**")
+            .filters(f -> breaker(f, WORKSPACE)).metadata(RESPONSE_TIMEOUT_ATTR, -1).uri(services.workspaceUrl()))
+        .route(WORKSPACE + "-exec", r -> r.path("/api/projects/{id}/exec")
+            .filters(f -> breaker(f, WORKSPACE))
+            .metadata(RESPONSE_TIMEOUT_ATTR, services.execResponseTimeout().toMillis()).uri(services.workspaceUrl()))
+        .route(WORKSPACE, r -> r.path(
+                "/api/projects/{id}/workspace", "/api/projects/{id}/workspace/**",
+                "/api/projects/{id}/files", "/api/projects/{id}/files/**")
+            .filters(f -> breaker(f, WORKSPACE)).metadata(RESPONSE_TIMEOUT_ATTR, ordinary).uri(services.workspaceUrl()))
+        .route(CLAUDE, r -> r.path(
+                "/api/projects/{id}/conversations", "/api/projects/{id}/conversations/**",
+                "/api/conversations/**", "/api/projects/{id}/ai/**", "/api/admin/usage/**")
+            .filters(f -> breaker(f, CLAUDE)).metadata(RESPONSE_TIMEOUT_ATTR, ordinary).uri(services.claudeUrl()))
+        .route(PROJECT, r -> r.path(
+                "/api/templates/**", "/api/projects", "/api/projects/import", "/api/projects/{id}",
+                "/api/projects/{id}/members/**", "/api/projects/{id}/export", "/api/projects/{id}/access",
+                "/api/admin/audit/**")
+            .filters(f -> breaker(f, PROJECT)).metadata(RESPONSE_TIMEOUT_ATTR, ordinary).uri(services.projectUrl()))
+        .build();
+  }
+
+  private static UriSpec breaker(GatewayFilterSpec filters, String service) {
+    return filters.circuitBreaker(c -> c.setName(service));
+  }
+
+  /**
+   * A refused connection fails in milliseconds, so the breaker mostly spares a dying service the
+   * load; it reopens quickly so recovery shows within seconds. Time limits come from the per-route
+   * response timeout instead of the breaker, which would otherwise cut streams after one second.
+   */
+  @Bean
+  Customizer<ReactiveResilience4JCircuitBreakerFactory> breakerDefaults(ServicesProperties services) {
+    return factory -> factory.configureDefault(id -> new Resilience4JConfigBuilder(id)
+        .circuitBreakerConfig(CircuitBreakerConfig.custom()
+            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+            .slidingWindowSize(20)
+            .minimumNumberOfCalls(10)
+            .failureRateThreshold(50)
+            .waitDurationInOpenState(services.breakerOpenFor())
+            .permittedNumberOfCallsInHalfOpenState(2)
+            .automaticTransitionFromOpenToHalfOpenEnabled(true)
+            .build())
+        .timeLimiterConfig(TimeLimiterConfig.custom().timeoutDuration(Duration.ofDays(1)).build())
+        .build());
+  }
+}

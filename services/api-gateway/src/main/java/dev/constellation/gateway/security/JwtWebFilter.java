@@ -1,0 +1,70 @@
+package dev.constellation.gateway.security;
+
+import dev.constellation.common.auth.AuthenticatedUser;
+import dev.constellation.common.auth.DisabledUsers;
+import dev.constellation.common.auth.InvalidTokenException;
+import dev.constellation.common.auth.JwtCodec;
+import dev.constellation.common.problem.ApiException;
+import dev.constellation.common.web.RequestIds;
+import dev.constellation.gateway.web.FilterOrder;
+import org.springframework.core.Ordered;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Verifies the access token of every /api request except the public ones, and refuses disabled
+ * accounts at once. The Authorization header is forwarded unchanged: each service verifies again.
+ */
+final class JwtWebFilter implements WebFilter, Ordered {
+  private final JwtCodec codec;
+  private final ReactiveStringRedisTemplate redis;
+
+  JwtWebFilter(JwtCodec codec, ReactiveStringRedisTemplate redis) {
+    this.codec = codec;
+    this.redis = redis;
+  }
+
+  @Override
+  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    String token = bearerToken(exchange.getRequest().getHeaders());
+    boolean required = PublicPaths.needsToken(exchange.getRequest());
+    if (!required && token == null) {
+      return chain.filter(exchange);
+    }
+    AuthenticatedUser user;
+    try {
+      user = codec.verify(token);
+    } catch (InvalidTokenException e) {
+      if (!required) return chain.filter(exchange);
+      return Mono.error(ApiException.unauthorized(
+          "The access token is missing or invalid (" + e.getMessage() + "); sign in again."));
+    }
+    return redis.hasKey(DisabledUsers.key(user.id()))
+        .flatMap(disabled -> {
+          if (disabled) {
+            return Mono.<Void>error(ApiException.unauthorized("This account is disabled."));
+          }
+          exchange.getAttributes().put(CurrentUser.ATTRIBUTE, user);
+          return chain.filter(exchange);
+        })
+        .contextWrite(ctx -> ctx.put(RequestIds.USER_MDC_KEY, user.id()));
+  }
+
+  static String bearerToken(HttpHeaders headers) {
+    String header = headers.getFirst(HttpHeaders.AUTHORIZATION);
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      String token = header.substring(7).trim();
+      return token.isEmpty() ? null : token;
+    }
+    return null;
+  }
+
+  @Override
+  public int getOrder() {
+    return FilterOrder.AUTHENTICATION;
+  }
+}

@@ -1,0 +1,32 @@
+package dev.constellation.gateway.security;
+
+import dev.constellation.common.auth.AuthProperties;
+import dev.constellation.common.auth.JwtCodec;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+/** libs/common wires these for MVC services only; the gateway is WebFlux. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AuthProperties.class)
+class SecurityConfiguration {
+
+  @Bean
+  @ConditionalOnMissingBean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  JwtCodec jwtCodec(AuthProperties properties, Clock clock) {
+    return new JwtCodec(properties.jwtSecret(), properties.issuer(), properties.audience(), clock);
+  }
+
+  @Bean
+  JwtWebFilter jwtWebFilter(JwtCodec codec, ReactiveStringRedisTemplate redis) {
+    return new JwtWebFilter(codec, redis);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.constellation.claude.chat;
+
+import dev.constellation.claude.config.AccessGuard;
+import dev.constellation.claude.config.ClaudeProperties;
+import dev.constellation.claude.context.ProjectContext;
+import dev.constellation.claude.conversation.Conversation;
+import dev.constellation.claude.conversation.ConversationService;
+import dev.constellation.claude.upstream.ClaudeClient;
+import dev.constellation.claude.usage.UsageService;
+import dev.constellation.common.access.ProjectAction;
+import dev.constellation.common.auth.AuthenticatedUser;
+import dev.constellation.common.problem.ApiException;
+import dev.constellation.common.servlet.CurrentUser;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Sends a message and streams the answer. Everything that can be refused (access, validation, a
+ * missing key, a spent budget, bad attachments) is refused here as a plain JSON problem, before the
+ * event stream starts; later failures arrive as an {@code error} event.
+ */
+@RestController
+class ChatController {
+  private final ConversationService conversations;
+  private final AccessGuard access;
+  private final ClaudeClient claude;
+  private final UsageService usage;
+  private final ProjectContext context;
+  private final ChatStreamer streamer;
+  private final ClaudeProperties.Limits limits;
+
+  ChatController(ConversationService conversations, AccessGuard access, ClaudeClient claude, UsageService usage,
+      ProjectContext context, ChatStreamer streamer, ClaudeProperties properties) {
+    this.conversations = conversations;
+    this.access = access;
+    this.claude = claude;
+    this.usage = usage;
+    this.context = context;
+    this.streamer = streamer;
+    this.limits = properties.limits();
+  }
+
+  @PostMapping("/api/conversations/{conversationId}/messages")
+  SseEmitter send(@PathVariable String conversationId, @RequestBody SendMessageRequest body,
+      @CurrentUser AuthenticatedUser user, HttpServletRequest request, HttpServletResponse response) {
+    Conversation conversation = conversations.require(conversationId);
+    access.require(user, request, conversation.projectId(), ProjectAction.WRITE);
+    validate(body);
+    claude.requireConfigured();
+    usage.begin(user, conversation.projectId());
+    String authorization = AccessGuard.authorization(request);
+    List<String> files = body.context() == null ? null : body.context().files();
+    ProjectContext.Selection selection = selection(body);
+    String attachments = context.attachments(conversation.projectId(), authorization, files, selection);
+    response.setHeader("Cache-Control", "no-cache, no-transform");
+    // Tells nginx-style proxies in front of the gateway not to buffer the stream.
+    response.setHeader("X-Accel-Buffering", "no");
+    return streamer.start(new ChatStreamer.Turn(conversation, user, body.content(), attachments, authorization));
+  }
+
+  private void validate(SendMessageRequest body) {
+    if (body == null || body.content() == null || body.content().isBlank()) {
+      throw ApiException.validation("content", "content is required: the message to send.");
+    }
+    if (body.content().length() > limits.maxMessageChars()) {
+      throw ApiException.validation("content", "content is " + body.content().length() + " characters long; at most "
+          + limits.maxMessageChars() + " are allowed. Attach files through context.files instead of pasting them.");
+    }
+  }
+
+  private static ProjectContext.Selection selection(SendMessageRequest body) {
+    if (body.context() == null || body.context().selection() == null) return null;
+    var s = body.context().selection();
+    if (s.startLine() == null || s.endLine() == null) {
+      throw ApiException.validation("context.selection", "context.selection needs path, startLine and endLine.");
+    }
+    return new ProjectContext.Selection(s.path(), s.startLine(), s.endLine());
+  }
+}

@@ -1,0 +1,229 @@
+package dev.constellation.claude.chat;
+
+import dev.constellation.claude.config.ClaudeProperties;
+import dev.constellation.claude.context.HistoryWindow;
+import dev.constellation.claude.context.ProjectContext;
+import dev.constellation.claude.context.PromptTexts;
+import dev.constellation.claude.context.TokenEstimate;
+import dev.constellation.claude.conversation.ChatMessage;
+import dev.constellation.claude.conversation.Conversation;
+import dev.constellation.claude.conversation.ConversationService;
+import dev.constellation.claude.upstream.ClaudeClient;
+import dev.constellation.claude.upstream.Completion;
+import dev.constellation.claude.upstream.Prompt;
+import dev.constellation.claude.upstream.StreamControl;
+import dev.constellation.claude.upstream.TokenUsage;
+import dev.constellation.claude.usage.UsageService;
+import dev.constellation.common.auth.AuthenticatedUser;
+import dev.constellation.common.problem.ApiException;
+import dev.constellation.common.problem.Problems;
+import jakarta.annotation.PreDestroy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs one answer on its own thread: history and summary, the upstream stream, each delta to the
+ * client as it arrives, then both messages and the usage stored.
+ */
+@Component
+class ChatStreamer {
+  private static final Logger log = LoggerFactory.getLogger(ChatStreamer.class);
+  private static final long HEARTBEAT_SECONDS = 15;
+
+
+  /** What the controller has checked and read before the stream starts. */
+  record Turn(Conversation conversation, AuthenticatedUser user, String content, String attachments, String authorization) {}
+
+  private final ConversationService conversations;
+  private final ClaudeClient claude;
+  private final UsageService usage;
+  private final ProjectContext context;
+  private final JsonMapper json;
+  private final ClaudeProperties properties;
+  private final ThreadPoolExecutor workers;
+  private final ScheduledExecutorService heartbeats;
+
+  ChatStreamer(ConversationService conversations, ClaudeClient claude, UsageService usage, ProjectContext context,
+      JsonMapper json, ClaudeProperties properties) {
+    this.conversations = conversations;
+    this.claude = claude;
+    this.usage = usage;
+    this.context = context;
+    this.json = json;
+    this.properties = properties;
+    AtomicInteger n = new AtomicInteger();
+    // No queue: an answer that cannot start now is refused, not left waiting behind others.
+    this.workers = new ThreadPoolExecutor(0, properties.limits().streamConcurrency(), 60, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, "chat-stream-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "chat-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  SseEmitter start(Turn turn) {
+    SseEmitter emitter = new SseEmitter(properties.limits().emitterTimeout().toMillis());
+    StreamControl control = new StreamControl();
+    emitter.onTimeout(control::cancel);
+    emitter.onError(e -> control.cancel());
+    List<ChatMessage> history = conversations.messages(turn.conversation().id());
+    Map<String, String> mdc = MDC.getCopyOfContextMap();
+    try {
+      workers.execute(() -> {
+        if (mdc != null) MDC.setContextMap(mdc);
+        try {
+          run(turn, history, emitter, control);
+        } finally {
+          MDC.clear();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Too many answers in progress",
+          "Too many AI answers are being streamed right now; try again in a moment.");
+    }
+    return emitter;
+  }
+
+  private void run(Turn turn, List<ChatMessage> history, SseEmitter emitter, StreamControl control) {
+    EventSender sender = new EventSender(emitter, json, control);
+    ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(sender::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+    Conversation conversation = turn.conversation();
+    String projectId = conversation.projectId();
+    StringBuilder received = new StringBuilder();
+    try {
+      conversations.addUserMessage(conversation, turn.content(), turn.user().id());
+      Prompt prompt = prompt(turn, history);
+      Completion answer = claude.stream(prompt, text -> {
+        received.append(text);
+        sender.delta(text);
+      }, control);
+      ChatMessage saved = conversations.addAssistantMessage(conversation, answer.text(), claude.model(), answer.usage(), false);
+      usage.finish(turn.user(), projectId, claude.model(), "chat", answer.usage(), "ok");
+      sender.done(saved.id(), answer.usage());
+      emitter.complete();
+    } catch (EventSender.ClientGoneException | CancellationException e) {
+      log.info("client left conversation {} mid-answer; upstream cancelled", conversation.id());
+      conversations.addAssistantMessage(conversation, received.toString(), claude.model(), control.usage(), true);
+      usage.finish(turn.user(), projectId, claude.model(), "chat", control.usage(), "cancelled");
+      emitter.complete();
+    } catch (ApiException e) {
+      fail(turn, emitter, sender, control, received, e);
+    } catch (RuntimeException e) {
+      log.error("answer in conversation {} failed", conversation.id(), e);
+      fail(turn, emitter, sender, control, received, new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "internal",
+          "Internal error", "Something went wrong on our side; the request id identifies it in the logs."));
+    } finally {
+      heartbeat.cancel(false);
+    }
+  }
+
+  private void fail(Turn turn, SseEmitter emitter, EventSender sender, StreamControl control, StringBuilder received, ApiException e) {
+    Conversation conversation = turn.conversation();
+    try {
+      conversations.addAssistantMessage(conversation, received.toString(), claude.model(), control.usage(), true);
+      usage.finish(turn.user(), conversation.projectId(), claude.model(), "chat", control.usage(), "error");
+      sender.error(Problems.of(e));
+    } catch (EventSender.ClientGoneException gone) {
+      log.debug("client gone before the error event");
+    } catch (RuntimeException storeFailure) {
+      log.error("could not record the failed answer in conversation {}", conversation.id(), storeFailure);
+    }
+    emitter.complete();
+  }
+
+  /**
+   * System prompt (instructions and file tree, then any summary) marked for prompt caching, the
+   * kept history with the cache mark on its last turn, then the new message with its attachments.
+   */
+  Prompt prompt(Turn turn, List<ChatMessage> history) {
+    Conversation conversation = turn.conversation();
+    String tree = context.fileTree(conversation.projectId(), turn.authorization());
+    List<Prompt.SystemBlock> system = new ArrayList<>();
+    system.add(new Prompt.SystemBlock(PromptTexts.CHAT + "\n\nFiles of the project (paths relative to its root):\n" + tree, true));
+
+    List<HistoryWindow.Entry> unsummarized = new ArrayList<>();
+    boolean afterSummary = conversation.summarizedThrough() == null;
+    for (ChatMessage m : history) {
+      if (afterSummary && !m.content().isBlank()) unsummarized.add(new HistoryWindow.Entry(m.id(), m.role(), m.content()));
+      if (!afterSummary && m.id().equals(conversation.summarizedThrough())) afterSummary = true;
+    }
+    String summary = conversation.summary();
+    HistoryWindow.Plan plan = HistoryWindow.plan(unsummarized, TokenEstimate.of(summary), properties.context().historyTokenBudget());
+    if (!plan.summarize().isEmpty()) {
+      summary = summarize(turn, summary, plan.summarize());
+    }
+    if (summary != null && !summary.isBlank()) {
+      system.add(new Prompt.SystemBlock("Summary of the earlier part of this conversation:\n" + summary, true));
+    }
+    List<Prompt.Turn> turns = new ArrayList<>();
+    List<HistoryWindow.Entry> keep = plan.keep();
+    for (int i = 0; i < keep.size(); i++) {
+      HistoryWindow.Entry e = keep.get(i);
+      turns.add(new Prompt.Turn(e.role(), e.text(), i == keep.size() - 1));
+    }
+    String message = turn.attachments().isEmpty()
+        ? turn.content()
+        : "Attached from the project:\n" + turn.attachments() + "\n" + turn.content();
+    turns.add(Prompt.Turn.user(message));
+    return new Prompt(system, turns, properties.anthropic().maxOutputTokens());
+  }
+
+  /** Folds {@code older} into the summary with one model call and stores it on the conversation. */
+  private String summarize(Turn turn, String previous, List<HistoryWindow.Entry> older) {
+    StringBuilder transcript = new StringBuilder();
+    if (previous != null && !previous.isBlank()) {
+      transcript.append("Summary so far:\n").append(previous).append("\n\nLater messages:\n");
+    }
+    int cap = properties.context().historyTokenBudget() * 8;
+    for (HistoryWindow.Entry e : older) {
+      String text = e.text().length() > 8000 ? e.text().substring(0, 8000) + " …" : e.text();
+      transcript.append(e.role().toUpperCase()).append(": ").append(text).append("\n\n");
+    }
+    String body = transcript.length() > cap ? "… " + transcript.substring(transcript.length() - cap) : transcript.toString();
+    Prompt prompt = new Prompt(
+        List.of(new Prompt.SystemBlock("You summarize a conversation between a developer and an AI pair programmer so "
+            + "that it can continue without the full transcript. Keep decisions, file names, code identifiers, open "
+            + "questions and the user's preferences; drop pleasantries. At most 300 words.", false)),
+        List.of(Prompt.Turn.user(body + "\nWrite the summary now.")),
+        1024);
+    try {
+      Completion result = claude.complete(prompt);
+      usage.finish(turn.user(), turn.conversation().projectId(), claude.model(), "summary", result.usage(), "ok");
+      String through = older.get(older.size() - 1).id();
+      conversations.saveSummary(turn.conversation(), result.text(), through);
+      return result.text();
+    } catch (ApiException e) {
+      // Without a fresh summary the older turns are simply left out; the answer matters more.
+      log.warn("summarizing conversation {} failed: {}", turn.conversation().id(), e.getMessage());
+      return previous;
+    }
+  }
+
+  @PreDestroy
+  void stop() {
+    workers.shutdownNow();
+    heartbeats.shutdownNow();
+  }
+}

@@ -1,0 +1,32 @@
+package dev.constellation.claude.config;
+
+import dev.constellation.common.access.ProjectAccessClient;
+import dev.constellation.common.access.ProjectAction;
+import dev.constellation.common.access.ProjectRole;
+import dev.constellation.common.auth.AuthenticatedUser;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.stereotype.Component;
+
+/** Asks project-service, the one authority, whether the caller may do something in a project. */
+@Component
+public class AccessGuard {
+  private final ProjectAccessClient access;
+
+  AccessGuard(ProjectAccessClient access) {
+    this.access = access;
+  }
+
+  public ProjectRole require(AuthenticatedUser user, HttpServletRequest request, String projectId, ProjectAction action) {
+    return access.require(user, bearerToken(request), projectId, action);
+  }
+
+  /** The caller's Authorization header, forwarded so that other services apply the caller's rights. */
+  public static String authorization(HttpServletRequest request) {
+    return "Bearer " + bearerToken(request);
+  }
+
+  private static String bearerToken(HttpServletRequest request) {
+    String header = request.getHeader("Authorization");
+    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
+  }
+}

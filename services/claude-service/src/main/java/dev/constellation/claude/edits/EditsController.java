@@ -1,0 +1,43 @@
+package dev.constellation.claude.edits;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.constellation.claude.config.AccessGuard;
+import dev.constellation.common.access.ProjectAction;
+import dev.constellation.common.auth.AuthenticatedUser;
+import dev.constellation.common.servlet.CurrentUser;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class EditsController {
+
+  record ProposeEditsRequest(String instruction, List<String> paths) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record ProposedEdit(String path, String action, String content, String diff) {}
+
+  record RejectedEdit(String path, String reason) {}
+
+  /** {@code rejected} lists what the model proposed but validation refused; it is never applied. */
+  record ProposeEditsResponse(String summary, List<ProposedEdit> edits, List<RejectedEdit> rejected) {}
+
+  private final EditsService edits;
+  private final AccessGuard access;
+
+  EditsController(EditsService edits, AccessGuard access) {
+    this.edits = edits;
+    this.access = access;
+  }
+
+  /** Proposes edits; nothing is written until the client applies them with the file API. */
+  @PostMapping("/api/projects/{projectId}/ai/edits")
+  ProposeEditsResponse propose(@PathVariable String projectId, @RequestBody ProposeEditsRequest body,
+      @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
+    access.require(user, request, projectId, ProjectAction.WRITE);
+    return edits.propose(projectId, user, AccessGuard.authorization(request), body);
+  }
+}

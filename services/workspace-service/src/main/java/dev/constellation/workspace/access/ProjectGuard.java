@@ -1,0 +1,30 @@
+package dev.constellation.workspace.access;
+
+import dev.constellation.common.access.ProjectAccessClient;
+import dev.constellation.common.access.ProjectAction;
+import dev.constellation.common.access.ProjectRole;
+import dev.constellation.common.auth.AuthenticatedUser;
+import dev.constellation.workspace.config.ProjectDirectories;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.stereotype.Component;
+
+/** Asks project-service, the one authority, whether the caller may do {@code action} on a project. */
+@Component
+public class ProjectGuard {
+  private final ProjectAccessClient access;
+
+  ProjectGuard(ProjectAccessClient access) {
+    this.access = access;
+  }
+
+  public ProjectRole require(AuthenticatedUser user, HttpServletRequest request, String projectId, ProjectAction action) {
+    ProjectDirectories.requireValidId(projectId);
+    return access.require(user, bearerToken(request), projectId, action);
+  }
+
+  static String bearerToken(HttpServletRequest request) {
+    String header = request.getHeader("Authorization");
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) return header.substring(7).trim();
+    return null;
+  }
+}

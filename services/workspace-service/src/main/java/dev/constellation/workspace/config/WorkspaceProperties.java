@@ -1,0 +1,139 @@
+package dev.constellation.workspace.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything an installation can tune about workspaces.
+ *
+ * @param runtime where workspaces run: docker, local (host processes) or auto (Docker when reachable)
+ * @param root host directory holding one directory per project (WORKSPACES_ROOT)
+ * @param image container image every workspace runs (WORKSPACE_IMAGE)
+ * @param idleTimeout a running workspace without activity for this long is stopped (WORKSPACE_IDLE_TIMEOUT)
+ * @param idleCheckInterval how often idle workspaces are looked for
+ * @param installationId label value that tells this installation's containers from any other's
+ * @param limits resource limits of one workspace container
+ * @param isolation container hardening switches
+ * @param network the network workspace containers join
+ * @param files limits of the files API
+ * @param exec limits of one-shot commands
+ * @param terminal terminal tickets and WebSocket rules
+ * @param local the host-process runtime
+ */
+@Validated
+@ConfigurationProperties(prefix = "workspace")
+public record WorkspaceProperties(
+    @NotNull @DefaultValue("auto") RuntimeKind runtime,
+    @NotNull Path root,
+    @NotBlank @DefaultValue("constellation/workspace:local") String image,
+    @NotNull @DefaultValue("30m") Duration idleTimeout,
+    @NotNull @DefaultValue("30s") Duration idleCheckInterval,
+    @NotBlank @DefaultValue("default") String installationId,
+    @Valid @NotNull @DefaultValue Limits limits,
+    @Valid @NotNull @DefaultValue Isolation isolation,
+    @Valid @NotNull @DefaultValue Network network,
+    @Valid @NotNull @DefaultValue Files files,
+    @Valid @NotNull @DefaultValue Exec exec,
+    @Valid @NotNull @DefaultValue Terminal terminal,
+    @Valid @NotNull @DefaultValue Local local) {
+
+  /** Which runtime workspaces use. */
+  public enum RuntimeKind {
+    DOCKER,
+    LOCAL,
+    AUTO
+  }
+
+  /**
+   * Resource limits of one workspace container.
+   *
+   * @param memoryBytes memory limit (swap included)
+   * @param cpus CPU share, in cores
+   * @param pids maximum number of processes
+   */
+  public record Limits(
+      @Positive @DefaultValue("2147483648") long memoryBytes,
+      @Positive @DefaultValue("1.0") double cpus,
+      @Positive @DefaultValue("512") long pids) {}
+
+  /**
+   * Container hardening; every switch is on unless an installation turns it off.
+   *
+   * @param uid user id (and group id) processes in the container run as, and owner of project files
+   * @param dropAllCapabilities run with --cap-drop ALL
+   * @param noNewPrivileges forbid gaining privileges through setuid binaries
+   * @param readOnlyRootFs read-only root file system; /workspace, /tmp and the home directory stay writable
+   * @param home the user's home directory, a tmpfs when the root file system is read-only
+   * @param tmpfsSize size limit of each tmpfs (/tmp and home), in docker's syntax
+   */
+  public record Isolation(
+      @Positive @DefaultValue("1000") int uid,
+      @DefaultValue("true") boolean dropAllCapabilities,
+      @DefaultValue("true") boolean noNewPrivileges,
+      @DefaultValue("true") boolean readOnlyRootFs,
+      @NotBlank @DefaultValue("/home/dev") String home,
+      @NotBlank @DefaultValue("512m") String tmpfsSize) {}
+
+  /**
+   * The network workspace containers join.
+   *
+   * @param name Docker network created (and labelled) by this service when missing
+   * @param egress whether workspaces may reach the internet; false makes the network internal-only
+   */
+  public record Network(
+      @NotBlank @DefaultValue("constellation-workspaces") String name,
+      @DefaultValue("false") boolean egress) {}
+
+  /**
+   * Limits of the files API.
+   *
+   * @param maxFileBytes largest file that can be read or written through the API
+   */
+  public record Files(@Positive @DefaultValue("10485760") long maxFileBytes) {}
+
+  /**
+   * Limits of one-shot commands.
+   *
+   * @param defaultTimeout timeout when the request names none
+   * @param maxTimeout longest timeout a request may ask for
+   * @param maxOutputBytes stdout and stderr are each cut at this many bytes
+   */
+  public record Exec(
+      @NotNull @DefaultValue("60s") Duration defaultTimeout,
+      @NotNull @DefaultValue("10m") Duration maxTimeout,
+      @Positive @DefaultValue("1048576") int maxOutputBytes) {}
+
+  /**
+   * Terminal tickets and WebSocket rules.
+   *
+   * @param ticketTtl how long a terminal ticket can be redeemed (at most 60 s)
+   * @param allowedOrigins origins allowed besides the request's own host, e.g. https://ide.example.com
+   * @param shell command a terminal runs
+   */
+  public record Terminal(
+      @NotNull @DefaultValue("60s") Duration ticketTtl,
+      @DefaultValue List<String> allowedOrigins,
+      @NotNull @DefaultValue({"bash", "-l"}) List<String> shell) {}
+
+  /**
+   * The host-process runtime, for single-user machines without Docker.
+   *
+   * @param sandbox wrap processes in bubblewrap when it is installed
+   * @param network let sandboxed processes use the host's network (they could then reach MongoDB and Redis)
+   * @param hiddenPaths host paths sandboxed processes must not see (an empty tmpfs is mounted over them)
+   * @param allowInProd allow the local runtime under the prod profile (it is refused there by default)
+   */
+  public record Local(
+      @DefaultValue("true") boolean sandbox,
+      @DefaultValue("false") boolean network,
+      @DefaultValue List<Path> hiddenPaths,
+      @DefaultValue("false") boolean allowInProd) {}
+}

@@ -1,0 +1,88 @@
+package dev.constellation.workspace.files;
+
+import dev.constellation.common.access.ProjectAction;
+import dev.constellation.common.auth.AuthenticatedUser;
+import dev.constellation.common.servlet.CurrentUser;
+import dev.constellation.workspace.access.ProjectGuard;
+import dev.constellation.workspace.lifecycle.ActivityTracker;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.io.IOException;
+import java.util.List;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/projects/{projectId}/files")
+class FilesController {
+  record MoveRequest(@NotNull String from, @NotNull String to) {}
+
+  private final ProjectFiles files;
+  private final ProjectGuard guard;
+  private final ActivityTracker activity;
+
+  FilesController(ProjectFiles files, ProjectGuard guard, ActivityTracker activity) {
+    this.files = files;
+    this.guard = guard;
+    this.activity = activity;
+  }
+
+  @GetMapping
+  List<FileEntry> list(@PathVariable String projectId, @RequestParam(defaultValue = "") String path,
+      @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
+    guard.require(user, request, projectId, ProjectAction.READ);
+    return files.list(projectId, path);
+  }
+
+  @GetMapping("/content")
+  ResponseEntity<byte[]> read(@PathVariable String projectId, @RequestParam String path,
+      @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
+    guard.require(user, request, projectId, ProjectAction.READ);
+    ProjectFiles.Content content = files.read(projectId, path);
+    return ResponseEntity.ok()
+        .header(HttpHeaders.ETAG, content.etag())
+        .header(HttpHeaders.CACHE_CONTROL, "no-store")
+        .contentType(MediaType.APPLICATION_OCTET_STREAM)
+        .body(content.bytes());
+  }
+
+  @PutMapping("/content")
+  ResponseEntity<WriteResult> write(@PathVariable String projectId, @RequestParam String path,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+      @CurrentUser AuthenticatedUser user, HttpServletRequest request) throws IOException {
+    guard.require(user, request, projectId, ProjectAction.WRITE);
+    WriteResult result = files.write(projectId, path, request.getInputStream(), ifMatch);
+    activity.touch(projectId);
+    return ResponseEntity.ok().header(HttpHeaders.ETAG, result.etag()).body(result);
+  }
+
+  @PostMapping("/move")
+  ResponseEntity<Void> move(@PathVariable String projectId, @Valid @RequestBody MoveRequest body,
+      @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
+    guard.require(user, request, projectId, ProjectAction.WRITE);
+    files.move(projectId, body.from(), body.to());
+    activity.touch(projectId);
+    return ResponseEntity.ok().build();
+  }
+
+  @DeleteMapping
+  ResponseEntity<Void> delete(@PathVariable String projectId, @RequestParam String path,
+      @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
+    guard.require(user, request, projectId, ProjectAction.WRITE);
+    files.delete(projectId, path);
+    activity.touch(projectId);
+    return ResponseEntity.noContent().build();
+  }
+}

@@ -1,0 +1,25 @@
+package dev.constellation.workspace.lifecycle;
+
+import java.time.Instant;
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.mapping.Document;
+
+/** The state this service keeps per project; the container's labels say the same on the engine side. */
+@Document("workspaces")
+class WorkspaceRecord {
+  @Id String projectId;
+  WorkspaceStatus status;
+  String runtime;
+  Instant startedAt;
+  Instant lastActivityAt;
+  Instant updatedAt;
+  String failure;
+
+  WorkspaceRecord() {}
+
+  WorkspaceRecord(String projectId, String runtime) {
+    this.projectId = projectId;
+    this.runtime = runtime;
+    this.status = WorkspaceStatus.STOPPED;
+  }
+}

@@ -1,0 +1,140 @@
+package dev.constellation.workspace.terminal;
+
+import dev.constellation.common.audit.AuditPublisher;
+import dev.constellation.workspace.lifecycle.ActivityTracker;
+import dev.constellation.workspace.lifecycle.WorkspaceService;
+import dev.constellation.workspace.runtime.TerminalListener;
+import dev.constellation.workspace.runtime.TerminalProcess;
+import dev.constellation.workspace.runtime.WorkspaceRuntime;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.AbstractWebSocketHandler;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Bridges a terminal WebSocket to a shell in the workspace: bytes both ways, plus resize messages. */
+@Component
+class TerminalHandler extends AbstractWebSocketHandler {
+  private static final Logger log = LoggerFactory.getLogger(TerminalHandler.class);
+  private static final String PROCESS = "terminal.process";
+  private static final int DEFAULT_COLS = 80;
+  private static final int DEFAULT_ROWS = 24;
+
+  private final WorkspaceService workspaces;
+  private final WorkspaceRuntime runtime;
+  private final TerminalRegistry registry;
+  private final ActivityTracker activity;
+  private final AuditPublisher audit;
+  private final JsonMapper json;
+
+  TerminalHandler(WorkspaceService workspaces, WorkspaceRuntime runtime, TerminalRegistry registry,
+      ActivityTracker activity, AuditPublisher audit, JsonMapper json) {
+    this.workspaces = workspaces;
+    this.runtime = runtime;
+    this.registry = registry;
+    this.activity = activity;
+    this.audit = audit;
+    this.json = json;
+  }
+
+  @Override
+  public void afterConnectionEstablished(WebSocketSession raw) throws IOException {
+    TerminalTickets.Holder holder = (TerminalTickets.Holder) raw.getAttributes().get(TerminalHandshake.HOLDER);
+    String projectId = (String) raw.getAttributes().get(TerminalHandshake.PROJECT);
+    // Output comes from a runtime thread while the container may also send: the decorator serialises sends.
+    WebSocketSession session = new ConcurrentWebSocketSessionDecorator(raw, 10_000, 1024 * 1024);
+    TerminalProcess process;
+    try {
+      workspaces.ensureRunning(projectId);
+      process = runtime.openTerminal(projectId, DEFAULT_COLS, DEFAULT_ROWS, new TerminalListener() {
+        @Override
+        public void output(byte[] bytes) {
+          try {
+            if (session.isOpen()) session.sendMessage(new BinaryMessage(bytes));
+          } catch (IOException | RuntimeException e) {
+            log.debug("terminal output dropped: {}", e.toString());
+          }
+        }
+
+        @Override
+        public void exited() {
+          registry.remove(raw.getId());
+          close(session, CloseStatus.NORMAL.withReason("shell exited"));
+        }
+      });
+    } catch (RuntimeException e) {
+      log.warn("could not open a terminal in project {}: {}", projectId, e.toString());
+      close(session, CloseStatus.SERVER_ERROR.withReason("workspace unavailable"));
+      return;
+    }
+    raw.getAttributes().put(PROCESS, process);
+    registry.add(new TerminalRegistry.Connection(raw.getId(), projectId, holder.user(), session, process));
+    audit.publish("terminal.open", holder.userId(), projectId, Map.of("runtime", runtime.name()));
+    activity.touch(projectId);
+  }
+
+  @Override
+  protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
+    ByteBuffer payload = message.getPayload();
+    byte[] bytes = new byte[payload.remaining()];
+    payload.get(bytes);
+    input(session, bytes);
+  }
+
+  @Override
+  protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+    String text = message.getPayload();
+    if (text.startsWith("{\"type\"") || text.startsWith("{ \"type\"")) {
+      TerminalProcess process = (TerminalProcess) session.getAttributes().get(PROCESS);
+      try {
+        JsonNode node = json.readTree(text);
+        if ("resize".equals(node.path("type").asString()) && process != null) {
+          int cols = node.path("cols").asInt(0);
+          int rows = node.path("rows").asInt(0);
+          if (cols > 0 && cols <= 1000 && rows > 0 && rows <= 1000) process.resize(cols, rows);
+          return;
+        }
+      } catch (RuntimeException notJson) {
+        // typed text that merely looks like a message: it goes to the shell
+      }
+    }
+    input(session, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void input(WebSocketSession session, byte[] bytes) {
+    TerminalProcess process = (TerminalProcess) session.getAttributes().get(PROCESS);
+    if (process == null) return;
+    process.write(bytes);
+    activity.touch((String) session.getAttributes().get(TerminalHandshake.PROJECT));
+  }
+
+  @Override
+  public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+    registry.remove(session.getId());
+    TerminalProcess process = (TerminalProcess) session.getAttributes().get(PROCESS);
+    if (process != null) process.close();
+  }
+
+  @Override
+  public void handleTransportError(WebSocketSession session, Throwable exception) {
+    log.debug("terminal transport error: {}", exception.toString());
+  }
+
+  static void close(WebSocketSession session, CloseStatus status) {
+    try {
+      if (session.isOpen()) session.close(status);
+    } catch (IOException | RuntimeException ignored) {
+      // already closing
+    }
+  }
+}

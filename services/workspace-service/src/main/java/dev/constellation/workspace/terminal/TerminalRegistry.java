@@ -1,0 +1,116 @@
+package dev.constellation.workspace.terminal;
+
+import dev.constellation.common.access.ProjectAccessClient;
+import dev.constellation.common.access.ProjectAction;
+import dev.constellation.common.access.ProjectRole;
+import dev.constellation.common.auth.AuthenticatedUser;
+import dev.constellation.common.auth.DisabledUsers;
+import dev.constellation.common.auth.JwtCodec;
+import dev.constellation.common.problem.ApiException;
+import dev.constellation.workspace.lifecycle.WorkspaceStoppedEvent;
+import dev.constellation.workspace.runtime.TerminalProcess;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.redis.connection.Message;
+import org.springframework.data.redis.connection.MessageListener;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * The open terminals of this replica, so that they can be closed when their workspace stops or
+ * their user loses access to the project.
+ */
+@Component
+class TerminalRegistry implements MessageListener {
+  private static final Logger log = LoggerFactory.getLogger(TerminalRegistry.class);
+  static final CloseStatus WORKSPACE_STOPPED = CloseStatus.GOING_AWAY.withReason("workspace stopped");
+  static final CloseStatus ACCESS_REVOKED = CloseStatus.POLICY_VIOLATION.withReason("access revoked");
+
+  record Connection(String id, String projectId, AuthenticatedUser user, WebSocketSession session, TerminalProcess process) {}
+
+  private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+  private final ProjectAccessClient access;
+  private final JwtCodec jwt;
+  private final StringRedisTemplate redis;
+  private final ExecutorService rechecks = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "terminal-access-recheck");
+    t.setDaemon(true);
+    return t;
+  });
+
+  TerminalRegistry(ProjectAccessClient access, JwtCodec jwt, StringRedisTemplate redis, MeterRegistry meters) {
+    this.access = access;
+    this.jwt = jwt;
+    this.redis = redis;
+    Gauge.builder("workspace.terminals.active", connections, Map::size).description("Open terminal WebSockets").register(meters);
+  }
+
+  void add(Connection connection) {
+    connections.put(connection.id(), connection);
+  }
+
+  void remove(String id) {
+    connections.remove(id);
+  }
+
+  int count() {
+    return connections.size();
+  }
+
+  @EventListener
+  void onWorkspaceStopped(WorkspaceStoppedEvent event) {
+    for (Connection c : List.copyOf(connections.values())) {
+      if (c.projectId().equals(event.projectId())) disconnect(c, WORKSPACE_STOPPED);
+    }
+  }
+
+  /** project-service announced a membership change: ask again, off the Redis listener thread. */
+  @Override
+  public void onMessage(Message message, byte[] pattern) {
+    String projectId = new String(message.getBody(), StandardCharsets.UTF_8).trim();
+    rechecks.execute(() -> recheck(projectId));
+  }
+
+  void recheck(String projectId) {
+    access.invalidate(projectId);
+    for (Connection c : List.copyOf(connections.values())) {
+      if (!c.projectId().equals(projectId)) continue;
+      try {
+        boolean disabled = Boolean.TRUE.equals(redis.hasKey(DisabledUsers.key(c.user().id())));
+        // The user's own token may have expired by now; the identity was proven when the ticket
+        // was issued, so a short-lived token for that same identity asks project-service again.
+        String token = jwt.sign(c.user(), Duration.ofMinutes(1));
+        ProjectRole role = disabled ? null : access.roleOf(c.user(), token, projectId);
+        if (role == null || !role.allows(ProjectAction.WRITE)) {
+          log.info("closing terminal of user {} in project {}: access revoked", c.user().id(), projectId);
+          disconnect(c, ACCESS_REVOKED);
+        }
+      } catch (ApiException e) {
+        if (e.status() == HttpStatus.UNAUTHORIZED) disconnect(c, ACCESS_REVOKED);
+        else log.warn("could not re-check terminal access in project {}: {}", projectId, e.getMessage());
+      } catch (RuntimeException e) {
+        log.warn("could not re-check terminal access in project {}: {}", projectId, e.toString());
+      }
+    }
+  }
+
+  private void disconnect(Connection c, CloseStatus status) {
+    connections.remove(c.id());
+    TerminalHandler.close(c.session(), status);
+    c.process().close();
+  }
+
+}

@@ -1,0 +1,48 @@
+package dev.constellation.workspace.terminal;
+
+import dev.constellation.common.access.AccessChannels;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+class TerminalWebSocketConfiguration implements WebSocketConfigurer {
+  private final TerminalHandler handler;
+  private final TerminalHandshake handshake;
+
+  TerminalWebSocketConfiguration(TerminalHandler handler, TerminalHandshake handshake) {
+    this.handler = handler;
+    this.handshake = handshake;
+  }
+
+  @Override
+  public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+    // TerminalHandshake applies the origin rule itself (same host as the request, plus configured
+    // origins); Spring's own check would refuse a request that came through the gateway.
+    registry.addHandler(handler, "/api/projects/*/terminal").addInterceptors(handshake).setAllowedOriginPatterns("*");
+  }
+
+  @Bean
+  ServletServerContainerFactoryBean webSocketContainer() {
+    var container = new ServletServerContainerFactoryBean();
+    container.setMaxTextMessageBufferSize(256 * 1024);
+    container.setMaxBinaryMessageBufferSize(256 * 1024);
+    container.setMaxSessionIdleTimeout(0L);
+    return container;
+  }
+
+  @Bean
+  RedisMessageListenerContainer terminalAccessListener(RedisConnectionFactory connections, TerminalRegistry registry) {
+    var container = new RedisMessageListenerContainer();
+    container.setConnectionFactory(connections);
+    container.addMessageListener(registry, new ChannelTopic(AccessChannels.ACCESS_CHANGED));
+    return container;
+  }
+}

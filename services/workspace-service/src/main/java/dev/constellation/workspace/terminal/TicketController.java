@@ -1,0 +1,36 @@
+package dev.constellation.workspace.terminal;
+
+import dev.constellation.common.access.ProjectAction;
+import dev.constellation.common.auth.AuthenticatedUser;
+import dev.constellation.common.servlet.CurrentUser;
+import dev.constellation.workspace.access.ProjectGuard;
+import dev.constellation.workspace.lifecycle.LocalRuntimePolicy;
+import dev.constellation.workspace.lifecycle.WorkspaceService;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class TicketController {
+  private final ProjectGuard guard;
+  private final LocalRuntimePolicy localPolicy;
+  private final WorkspaceService workspaces;
+  private final TerminalTickets tickets;
+
+  TicketController(ProjectGuard guard, LocalRuntimePolicy localPolicy, WorkspaceService workspaces, TerminalTickets tickets) {
+    this.guard = guard;
+    this.localPolicy = localPolicy;
+    this.workspaces = workspaces;
+    this.tickets = tickets;
+  }
+
+  /** The caller is about to open a terminal: start the workspace now so the socket opens quickly. */
+  @PostMapping("/api/projects/{projectId}/terminal/ticket")
+  TerminalTickets.Ticket ticket(@PathVariable String projectId, @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
+    guard.require(user, request, projectId, ProjectAction.WRITE);
+    localPolicy.check(user);
+    workspaces.ensureRunning(projectId);
+    return tickets.issue(user, projectId);
+  }
+}
