@@ -32,6 +32,7 @@ test: ## Run every test: Java unit + integration, front-end unit, browser journe
 	$(MAKE) --no-print-directory frontend-deps
 	$(NPM) --prefix frontend test
 	bash scripts/e2e.sh
+	bash scripts/check-log-secrets.sh
 
 .PHONY: build
 build: ## Build the services and the UI (skips tests)

@@ -21,6 +21,9 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # Kept for the log-secrets check that follows in `make test`.
+  rm -rf target/e2e-logs && mkdir -p target/e2e-logs
+  cp "$WORK"/data/logs/*.log "$WORK"/stack.log target/e2e-logs/ 2>/dev/null || true
   if [ "${KEEP_E2E:-0}" != 1 ]; then rm -rf "$WORK"; fi
 }
 trap cleanup EXIT

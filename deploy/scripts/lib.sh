@@ -2,8 +2,13 @@
 # shellcheck shell=bash
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
-# .env first, so that CONSTELLATION_DATA_DIR, LOCAL_MONGO_PORT and the passwords apply here too.
-if [ -f .env ]; then set -a; . ./.env; set +a; fi
+# .env as `make run` reads it: settings already in the environment win over the file.
+if [ -f .env ]; then
+  while IFS='=' read -r key value; do
+    [[ "$key" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || continue
+    [ -n "${!key+x}" ] || export "$key=$value"
+  done < .env
+fi
 COMPOSE=${COMPOSE:-docker-compose}
 COMPOSE_FILES=${COMPOSE_FILES:--f docker-compose.yml}
 DATA_DIR=${CONSTELLATION_DATA_DIR:-./data}

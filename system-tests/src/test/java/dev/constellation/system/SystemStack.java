@@ -14,7 +14,11 @@ import java.util.Map;
  * redis-server — on free ports and fresh data, once per test JVM and shared by every class.
  */
 final class SystemStack {
+  /** Looks like a real key so that a leak of it into any log is caught by the log check. */
+  static final String FAKE_API_KEY = "sk-ant-system-test-0123456789abcdef";
+
   private static LocalStack stack;
+  private static Process fakeAnthropic;
   private static Map<String, String> settings;
 
   private SystemStack() {}
@@ -23,7 +27,10 @@ final class SystemStack {
     if (stack == null) {
       try {
         Path root = Path.of(System.getProperty("constellation.root", "..")).toAbsolutePath().normalize();
-        Path data = Files.createTempDirectory("constellation-system-");
+        // Under target/ so that the log-secrets check reads what the services wrote.
+        Path data = root.resolve("system-tests/target/system-stack");
+        deleteRecursively(data);
+        Files.createDirectories(data);
         settings = new HashMap<>();
         settings.put("CONSTELLATION_DATA_DIR", data.toString());
         settings.put("JWT_SECRET", TestInfrastructure.JWT_SECRET);
@@ -35,8 +42,15 @@ final class SystemStack {
         for (var spec : LocalStack.SERVICES) {
           settings.put(spec.name().toUpperCase().replace('-', '_') + "_PORT", String.valueOf(freePort()));
         }
+        int fakePort = freePort();
+        fakeAnthropic = startFakeAnthropic(root, fakePort, data);
+        settings.put("ANTHROPIC_BASE_URL", "http://127.0.0.1:" + fakePort);
+        settings.put("ANTHROPIC_API_KEY", FAKE_API_KEY);
         stack = new LocalStack(root, settings);
-        Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          stack.close();
+          fakeAnthropic.destroy();
+        }));
         stack.start();
       } catch (IOException e) {
         throw new IllegalStateException("the system stack did not start: " + e.getMessage(), e);
@@ -54,6 +68,40 @@ final class SystemStack {
 
   static String serviceUrl(String name) {
     return get().service(name).baseUrl();
+  }
+
+  /** The same fake Messages API the browser journey uses (frontend/e2e), so both speak one protocol. */
+  private static Process startFakeAnthropic(Path root, int port, Path data) throws IOException {
+    Path script = root.resolve("frontend/e2e/fake-anthropic.mjs");
+    Process process = new ProcessBuilder("node", script.toString(), "--port", String.valueOf(port))
+        .redirectErrorStream(true)
+        .redirectOutput(data.resolve("fake-anthropic.log").toFile())
+        .start();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try (var socket = new java.net.Socket("127.0.0.1", port)) {
+        return process;
+      } catch (IOException notYet) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    throw new IOException("the fake Anthropic server did not start; is node installed?");
+  }
+
+  private static void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path)) return;
+    try (var walk = Files.walk(path)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+    }
+  }
+
+  static boolean dockerRequired() {
+    return "1".equals(System.getenv("REQUIRE_DOCKER"));
   }
 
   private static int freePort() throws IOException {

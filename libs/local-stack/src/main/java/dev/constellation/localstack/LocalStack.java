@@ -124,6 +124,11 @@ public final class LocalStack implements AutoCloseable {
     return services.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
   }
 
+  /** The MongoDB the services use: the embedded server's, or MONGODB_URI when given. */
+  public String mongoUri() {
+    return mongo != null ? mongo.uri() : settings.get("MONGODB_URI");
+  }
+
   public Path dataDir() {
     return dataDir;
   }

@@ -27,5 +27,10 @@ public record RateLimitProperties(Boolean enabled, Limit client, Limit user, Lim
    * @param capacity requests allowed in a burst
    * @param period time in which a drained bucket refills completely
    */
-  public record Limit(long capacity, Duration period) {}
+  public record Limit(long capacity, Duration period) {
+    public Limit {
+      if (capacity < 1) throw new IllegalArgumentException("a rate limit's capacity must be at least 1");
+      if (period == null) period = Duration.ofMinutes(1);
+    }
+  }
 }
