@@ -21,7 +21,7 @@ mongo_container() {
   # shellcheck disable=SC2086
   $COMPOSE $COMPOSE_FILES ps -q mongodb-primary 2>/dev/null | head -1 | while read -r id; do
     [ "$(docker inspect -f '{{.State.Running}}' "$id" 2>/dev/null)" = true ] && echo "$id"
-  done
+  done || true
 }
 
 # Our backup tool (libs/local-stack MongoBackup), built on first use.

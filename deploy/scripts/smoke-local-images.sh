@@ -8,14 +8,14 @@
 # (images are kept for the next run unless SMOKE_REMOVE_IMAGES=1).
 #   SKIP_MVN=1       reuse the jars already in services/*/target
 #   SMOKE_PORT=18000 host port (127.0.0.1) of the gateway
-#   SMOKE_TIMEOUT=300 seconds to wait for health
+#   SMOKE_TIMEOUT=480 seconds to wait for health (JVM start is slow on a loaded 2-core host)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 START=$(date +%s)
 P=constellation-smoke
 BASE=${SMOKE_BASE:-constellation/smoke-base:local}
 PORT=${SMOKE_PORT:-18000}
-TIMEOUT=${SMOKE_TIMEOUT:-300}
+TIMEOUT=${SMOKE_TIMEOUT:-480}
 SERVICES=(project-service workspace-service claude-service api-gateway)
 export DOCKER_BUILDKIT=0   # the classic builder uses local images as they are and stops at --target
 

@@ -259,7 +259,8 @@ class ProxyIT extends GatewayTestBase {
     assertThat(asset.body()).contains("console.log");
     assertThat(asset.header("Cache-Control")).contains("max-age=31536000");
     assertProblem(get("/assets/missing.js", null), 404);
-    assertProblem(get("/api/unknown", null), 404);
+    // Anonymous callers learn nothing about which API paths exist.
+    assertProblem(get("/api/unknown", null), 401);
   }
 
   @Test

@@ -36,7 +36,7 @@ class ChatStreamingIT extends TestStack {
     // The upstream spends ~1.5 s producing five deltas; a buffering proxy would deliver them all at the end.
     assertThat(done.atMillis() - deltas.get(0).atMillis()).isGreaterThan(900);
     for (int i = 1; i < deltas.size(); i++) {
-      assertThat(deltas.get(i).atMillis() - deltas.get(i - 1).atMillis()).isGreaterThan(150);
+      assertThat(deltas.get(i).atMillis() - deltas.get(i - 1).atMillis()).as("events %s", s.events()).isGreaterThan(150);
     }
     JsonNode usage = done.json().get("usage");
     assertThat(usage.get("inputTokens").asLong()).isEqualTo(120);

@@ -158,6 +158,19 @@ final class Api {
     }
   }
 
+  /** The HTTP status with which a handshake was refused (or 101 when it was accepted). */
+  static int handshakeStatus(CompletableFuture<Terminal> attempt) {
+    try {
+      attempt.get(20, TimeUnit.SECONDS).socket.sendClose(1000, "").join();
+      return 101;
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) return h.getResponse().statusCode();
+      throw new IllegalStateException(e);
+    } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   CompletableFuture<Terminal> connect(String projectId, String ticket, String origin) {
     Terminal terminal = new Terminal();
     WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));

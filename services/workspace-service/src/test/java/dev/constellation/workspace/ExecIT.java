@@ -29,7 +29,7 @@ class ExecIT extends DockerStack {
     assertThat(r.json().get("timedOut").asBoolean()).isTrue();
     assertThat(r.json().get("stdout").asString()).isEqualTo("started\n");
     assertThat(tookMillis).isLessThan(15_000);
-    assertThat(api.exec(p, "pgrep -f 'sleep 30' || echo none").get("stdout").asString()).isEqualTo("none\n");
+    assertThat(api.exec(p, "ps -eo args | grep '^sleep 30' || echo none").get("stdout").asString()).isEqualTo("none\n");
   }
 
   @Test

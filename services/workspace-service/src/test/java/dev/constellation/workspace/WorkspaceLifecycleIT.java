@@ -28,7 +28,8 @@ class WorkspaceLifecycleIT extends DockerStack {
   }
 
   private String containerState(String projectId) {
-    return DockerSupport.run("docker", "inspect", "-f", "{{.State.Status}}", "constellation-" + INSTALLATION + "-" + projectId).out().trim();
+    var r = DockerSupport.run("docker", "inspect", "-f", "{{.State.Status}}", "constellation-" + INSTALLATION + "-" + projectId);
+    return r.exit() == 0 ? r.out().trim() : "";
   }
 
   @Test

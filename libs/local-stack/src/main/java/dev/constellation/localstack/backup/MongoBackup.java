@@ -178,7 +178,7 @@ public final class MongoBackup {
         db.runCommand(create);
         long count = insertAll(db.getCollection(name, RawBsonDocument.class), dbDir, name);
         int indexes = createIndexes(db, name, metadata.getList("indexes", Document.class, List.of()));
-        lines.add(dbName + "." + name + ": " + count + " documents, " + indexes + " indexes");
+        lines.add(dbName + "." + name + ": " + count + " documents, " + indexes + " indexes created besides _id_");
       }
     }
     return lines;

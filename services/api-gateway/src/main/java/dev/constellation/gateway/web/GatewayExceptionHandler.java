@@ -128,6 +128,7 @@ final class GatewayExceptionHandler implements WebExceptionHandler {
   static boolean isDownstreamUnavailable(Throwable error) {
     if (error instanceof ResponseStatusException status && status.getStatusCode().value() == 503) return true;
     return hasCause(error, ConnectException.class)
+        || hasCause(error, org.springframework.cloud.gateway.support.ServiceUnavailableException.class)
         || hasCause(error, CallNotPermittedException.class)
         || hasCause(error, io.netty.channel.ConnectTimeoutException.class)
         || hasCause(error, reactor.netty.http.client.PrematureCloseException.class)

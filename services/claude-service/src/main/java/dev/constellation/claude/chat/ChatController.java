@@ -1,5 +1,6 @@
 package dev.constellation.claude.chat;
 
+import dev.constellation.claude.config.InvalidFieldException;
 import dev.constellation.claude.config.AccessGuard;
 import dev.constellation.claude.config.ClaudeProperties;
 import dev.constellation.claude.context.ProjectContext;
@@ -66,10 +67,10 @@ class ChatController {
 
   private void validate(SendMessageRequest body) {
     if (body == null || body.content() == null || body.content().isBlank()) {
-      throw ApiException.validation("content", "content is required: the message to send.");
+      throw new InvalidFieldException("content", "content is required: the message to send.");
     }
     if (body.content().length() > limits.maxMessageChars()) {
-      throw ApiException.validation("content", "content is " + body.content().length() + " characters long; at most "
+      throw new InvalidFieldException("content", "content is " + body.content().length() + " characters long; at most "
           + limits.maxMessageChars() + " are allowed. Attach files through context.files instead of pasting them.");
     }
   }
@@ -78,7 +79,7 @@ class ChatController {
     if (body.context() == null || body.context().selection() == null) return null;
     var s = body.context().selection();
     if (s.startLine() == null || s.endLine() == null) {
-      throw ApiException.validation("context.selection", "context.selection needs path, startLine and endLine.");
+      throw new InvalidFieldException("context.selection", "context.selection needs path, startLine and endLine.");
     }
     return new ProjectContext.Selection(s.path(), s.startLine(), s.endLine());
   }

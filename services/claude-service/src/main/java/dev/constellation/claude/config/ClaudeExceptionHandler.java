@@ -9,8 +9,12 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 
-/** The one problem that needs a header the shared handler does not set: Retry-After on a spent budget. */
+/**
+ * Problems that need more than the shared handler gives: Retry-After on a spent budget, the field
+ * name on validation failures, and silence for a client that left mid-stream.
+ */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ClaudeExceptionHandler {
@@ -22,4 +26,15 @@ class ClaudeExceptionHandler {
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .body(Problems.of(e));
   }
+
+  @ExceptionHandler(InvalidFieldException.class)
+  ResponseEntity<ProblemDetail> invalid(InvalidFieldException e) {
+    ProblemDetail problem = Problems.of(e);
+    problem.setProperty("field", e.field());
+    return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+  }
+
+  // The client of an event stream went away: there is no one to answer, and it is not an error.
+  @ExceptionHandler(AsyncRequestNotUsableException.class)
+  void clientGone(AsyncRequestNotUsableException e) {}
 }

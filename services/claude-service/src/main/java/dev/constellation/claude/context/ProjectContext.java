@@ -1,5 +1,6 @@
 package dev.constellation.claude.context;
 
+import dev.constellation.claude.config.InvalidFieldException;
 import dev.constellation.claude.config.ClaudeProperties;
 import dev.constellation.common.problem.ApiException;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +90,7 @@ public class ProjectContext {
   public String attachments(String projectId, String authorization, List<String> files, Selection selection) {
     List<String> paths = files == null ? List.of() : files;
     if (paths.size() > limits.maxAttachedFiles()) {
-      throw ApiException.validation("context.files", "At most " + limits.maxAttachedFiles() + " files can be attached to one message.");
+      throw new InvalidFieldException("context.files", "At most " + limits.maxAttachedFiles() + " files can be attached to one message.");
     }
     StringBuilder out = new StringBuilder();
     int budget = limits.maxAttachedBytes();
@@ -112,16 +113,16 @@ public class ProjectContext {
     if (selection != null) {
       String path = ProjectPaths.require("context.selection.path", selection.path());
       if (selection.startLine() < 1 || selection.endLine() < selection.startLine()) {
-        throw ApiException.validation("context.selection", "context.selection needs 1 <= startLine <= endLine.");
+        throw new InvalidFieldException("context.selection", "context.selection needs 1 <= startLine <= endLine.");
       }
       WorkspaceClient.FileContent content =
           workspace.read(projectId, path, authorization, Math.max(1, Math.min(limits.maxFileBytes(), budget)), "context.selection.path");
       if (isBinary(content.bytes())) {
-        throw ApiException.validation("context.selection.path", "context.selection.path '" + path + "' is a binary file.");
+        throw new InvalidFieldException("context.selection.path", "context.selection.path '" + path + "' is a binary file.");
       }
       String[] lines = new String(content.bytes(), StandardCharsets.UTF_8).split("\n", -1);
       if (selection.startLine() > lines.length) {
-        throw ApiException.validation("context.selection", "context.selection starts at line " + selection.startLine()
+        throw new InvalidFieldException("context.selection", "context.selection starts at line " + selection.startLine()
             + " but '" + path + "' has " + lines.length + " lines" + (content.truncated() ? " within the readable size" : "") + ".");
       }
       int end = Math.min(selection.endLine(), lines.length);

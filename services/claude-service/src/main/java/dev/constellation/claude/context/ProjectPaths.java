@@ -1,5 +1,6 @@
 package dev.constellation.claude.context;
 
+import dev.constellation.claude.config.InvalidFieldException;
 import dev.constellation.common.problem.ApiException;
 
 /** Relative paths inside a project, checked the same way wherever a caller or the model names one. */
@@ -29,7 +30,7 @@ public final class ProjectPaths {
   public static String require(String field, String path) {
     String problem = problem(path);
     if (problem != null) {
-      throw ApiException.validation(field, field + " '" + printable(path) + "' " + problem + "; use a path relative to the project root.");
+      throw new InvalidFieldException(field, field + " '" + printable(path) + "' " + problem + "; use a path relative to the project root.");
     }
     return path;
   }

@@ -1,5 +1,6 @@
 package dev.constellation.claude.context;
 
+import dev.constellation.claude.config.InvalidFieldException;
 import dev.constellation.claude.config.ClaudeProperties;
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.web.RequestIds;
@@ -66,10 +67,10 @@ public class WorkspaceClient {
           .header(RequestIds.HEADER, requestId())
           .exchange((request, response) -> {
             if (response.getStatusCode().value() == 404) {
-              throw ApiException.validation(field, field + " '" + path + "' does not exist in this project.");
+              throw new InvalidFieldException(field, field + " '" + path + "' does not exist in this project.");
             }
             if (response.getStatusCode().value() == 400) {
-              throw ApiException.validation(field, field + " '" + path + "' is not a readable file path in this project.");
+              throw new InvalidFieldException(field, field + " '" + path + "' is not a readable file path in this project.");
             }
             if (response.getStatusCode().isError()) {
               throw new ApiException(HttpStatus.BAD_GATEWAY, "dependency-error", "Workspace service error",

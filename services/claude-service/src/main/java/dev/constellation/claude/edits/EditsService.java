@@ -1,5 +1,6 @@
 package dev.constellation.claude.edits;
 
+import dev.constellation.claude.config.InvalidFieldException;
 import dev.constellation.claude.config.ClaudeProperties;
 import dev.constellation.claude.context.ProjectContext;
 import dev.constellation.claude.context.ProjectPaths;
@@ -61,15 +62,15 @@ class EditsService {
   ProposeEditsResponse propose(String projectId, AuthenticatedUser user, String authorization, ProposeEditsRequest body) {
     var limits = properties.limits();
     if (body == null || body.instruction() == null || body.instruction().isBlank()) {
-      throw ApiException.validation("instruction", "instruction is required: say what to change.");
+      throw new InvalidFieldException("instruction", "instruction is required: say what to change.");
     }
     if (body.instruction().length() > limits.maxInstructionChars()) {
-      throw ApiException.validation("instruction", "instruction is " + body.instruction().length()
+      throw new InvalidFieldException("instruction", "instruction is " + body.instruction().length()
           + " characters long; at most " + limits.maxInstructionChars() + " are allowed.");
     }
     List<String> paths = body.paths() == null ? List.of() : body.paths();
     if (paths.size() > properties.context().maxAttachedFiles()) {
-      throw ApiException.validation("paths", "At most " + properties.context().maxAttachedFiles() + " paths can be given.");
+      throw new InvalidFieldException("paths", "At most " + properties.context().maxAttachedFiles() + " paths can be given.");
     }
     for (int i = 0; i < paths.size(); i++) ProjectPaths.require("paths[" + i + "]", paths.get(i));
     claude.requireConfigured();

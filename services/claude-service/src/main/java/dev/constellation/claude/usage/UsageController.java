@@ -1,5 +1,6 @@
 package dev.constellation.claude.usage;
 
+import dev.constellation.claude.config.InvalidFieldException;
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.servlet.CurrentUser;
@@ -73,7 +74,7 @@ class UsageController {
     try {
       return java.time.LocalDate.parse(value).toString();
     } catch (java.time.format.DateTimeParseException e) {
-      throw ApiException.validation(field, field + " must be a day like 2026-01-31.");
+      throw new InvalidFieldException(field, field + " must be a day like 2026-01-31.");
     }
   }
 }

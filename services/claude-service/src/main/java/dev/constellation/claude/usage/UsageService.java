@@ -116,8 +116,13 @@ public class UsageService {
   }
 
   long usedToday(String userId) {
-    return mongo.find(Query.query(Criteria.where("userId").is(userId).and("day").is(today().toString())), UsageRecord.class)
-        .stream().mapToLong(UsageRecord::totalTokens).sum();
+    long total = 0;
+    for (org.bson.Document d : mongo.getCollection("usage")
+        .find(new org.bson.Document("userId", userId).append("day", today().toString()))) {
+      Object tokens = d.get("totalTokens");
+      if (tokens instanceof Number n) total += n.longValue();
+    }
+    return total;
   }
 
   private LocalDate today() {
