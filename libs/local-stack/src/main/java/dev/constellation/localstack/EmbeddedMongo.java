@@ -3,6 +3,8 @@ package dev.constellation.localstack;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.bson.Document;
+import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,14 +33,14 @@ public final class EmbeddedMongo implements AutoCloseable {
    */
   public static EmbeddedMongo persistent(Path file, String host, int port) throws java.io.IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
-    MongoServer server = new MongoServer(new H2Backend(file.toAbsolutePath().toString()));
+    MongoServer server = new MongoServer(new H2WithHello(file.toAbsolutePath().toString()));
     server.bind(host, port);
     return new EmbeddedMongo(server, server.getLocalAddress());
   }
 
   /** Starts a throw-away in-memory server on any free port: for tests. */
   public static EmbeddedMongo inMemory() {
-    MongoServer server = new MongoServer(new MemoryBackend());
+    MongoServer server = new MongoServer(new MemoryWithHello());
     server.bind("127.0.0.1", 0);
     return new EmbeddedMongo(server, server.getLocalAddress());
   }
@@ -54,5 +56,38 @@ public final class EmbeddedMongo implements AutoCloseable {
   @Override
   public void close() {
     server.shutdown();
+  }
+
+  /**
+   * mongo-java-server answers {@code isMaster} but not its successor {@code hello}, which Spring
+   * Boot's MongoDB health check sends: without it every service reports the database DOWN.
+   */
+  static Document hello(Document isMaster) {
+    isMaster.put("isWritablePrimary", Boolean.TRUE);
+    return isMaster;
+  }
+
+  private static boolean isHello(String command) {
+    return "hello".equalsIgnoreCase(command);
+  }
+
+  private static final class H2WithHello extends H2Backend {
+    H2WithHello(String file) {
+      super(file);
+    }
+
+    @Override
+    public Document handleCommand(Channel channel, String database, String command, Document query) {
+      return isHello(command) ? hello(super.handleCommand(channel, database, "isMaster", query))
+          : super.handleCommand(channel, database, command, query);
+    }
+  }
+
+  private static final class MemoryWithHello extends MemoryBackend {
+    @Override
+    public Document handleCommand(Channel channel, String database, String command, Document query) {
+      return isHello(command) ? hello(super.handleCommand(channel, database, "isMaster", query))
+          : super.handleCommand(channel, database, command, query);
+    }
   }
 }

@@ -20,23 +20,26 @@ import tools.jackson.databind.JsonNode;
 class ChatStreamingIT extends TestStack {
 
   @Test
-  void deltasReachTheClientInOrderAsTheyAreProduced() {
+  void deltasReachTheClientInOrderAsTheyAreProduced() throws Exception {
     Member m = member("EDITOR");
     String cid = newConversation(m);
-    ANTHROPIC.enqueue(FakeAnthropic.slowText(Duration.ofMillis(300), "One", " two", " three", " four", " five"));
+    FakeAnthropic.Gated upstream = new FakeAnthropic.Gated("One", " two", " three", " four", " five");
+    ANTHROPIC.enqueue(upstream);
 
-    Stream s = send(cid, m.token(), Map.of("content", "Count to five"));
-
-    assertThat(s.status()).isEqualTo(200);
-    assertThat(s.contentType()).startsWith("text/event-stream");
-    List<Event> deltas = s.events().stream().filter(e -> e.name().equals("delta")).toList();
-    assertThat(deltas).extracting(e -> e.json().get("text").asString()).containsExactly("One", " two", " three", " four", " five");
-    Event done = s.events().get(s.events().size() - 1);
-    assertThat(done.name()).isEqualTo("done");
-    // The upstream spends ~1.5 s producing five deltas; a buffering proxy would deliver them all at the end.
-    assertThat(done.atMillis() - deltas.get(0).atMillis()).isGreaterThan(900);
-    for (int i = 1; i < deltas.size(); i++) {
-      assertThat(deltas.get(i).atMillis() - deltas.get(i - 1).atMillis()).as("events %s", s.events()).isGreaterThan(150);
+    Event done;
+    try (var reader = open(cid, m.token(), Map.of("content", "Count to five"))) {
+      // The upstream holds every chunk after the first until the client has seen the one before:
+      // any buffering between them would stall here instead of delivering.
+      for (int i = 0; i < 5; i++) {
+        Event delta = nextEvent(reader);
+        assertThat(delta.name()).isEqualTo("delta");
+        assertThat(delta.json().get("text").asString()).isEqualTo(List.of("One", " two", " three", " four", " five").get(i));
+        assertThat(upstream.sent()).isEqualTo(i + 1);
+        upstream.release();
+      }
+      done = nextEvent(reader);
+      assertThat(done.name()).isEqualTo("done");
+      assertThat(nextEvent(reader)).isNull();
     }
     JsonNode usage = done.json().get("usage");
     assertThat(usage.get("inputTokens").asLong()).isEqualTo(120);
@@ -179,7 +182,7 @@ class ChatStreamingIT extends TestStack {
     String cid = newConversation(m);
     String[] chunks = new String[100];
     for (int i = 0; i < chunks.length; i++) chunks[i] = "w" + i + " ";
-    ANTHROPIC.enqueue(FakeAnthropic.slowText(Duration.ofMillis(50), chunks));
+    ANTHROPIC.enqueue(FakeAnthropic.slowText(Duration.ofMillis(100), chunks));
 
     byte[] body = JSON.writeValueAsBytes(Map.of("content", "long answer please"));
     try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -199,8 +202,8 @@ class ChatStreamingIT extends TestStack {
       }
     }
 
-    // 100 chunks 50 ms apart would take 5 s; the upstream must see the disconnect well before.
-    long deadline = System.currentTimeMillis() + 3000;
+    // 100 chunks 100 ms apart would take 10 s; the upstream must see the disconnect well before.
+    long deadline = System.currentTimeMillis() + 6000;
     while (ANTHROPIC.disconnects() == 0 && System.currentTimeMillis() < deadline) Thread.sleep(20);
     assertThat(ANTHROPIC.disconnects()).isEqualTo(1);
     JsonNode messages = null;

@@ -2,17 +2,22 @@ package dev.constellation.claude;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.constellation.claude.support.TestStack;
+import dev.constellation.claude.support.ServiceClient;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The one test with its own Spring context: a service started without ANTHROPIC_API_KEY, which
  * cannot be had in the shared one.
  */
-@TestPropertySource(properties = "constellation.claude.anthropic.api-key=")
-class WithoutApiKeyIT extends TestStack {
+class WithoutApiKeyIT extends ServiceClient {
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    register(registry, false);
+  }
 
   @Test
   void startsHealthSaysNotConfiguredAndChatAnswers503() {

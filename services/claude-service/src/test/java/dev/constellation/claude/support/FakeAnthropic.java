@@ -36,10 +36,33 @@ public final class FakeAnthropic implements AutoCloseable {
   }
 
   /** What to answer one request with. */
-  public sealed interface Reply permits Text, Status, MidStreamError, ToolUse {}
+  public sealed interface Reply permits Text, Gated, Status, MidStreamError, ToolUse {}
 
   /** Text in chunks, {@code delay} between chunks when streamed. */
   public record Text(List<String> chunks, Duration delay, long inputTokens, long cacheReadTokens, long cacheCreationTokens) implements Reply {}
+
+  /**
+   * Streams {@code chunks} one at a time: the first at once, each later one only after the test
+   * calls {@link #release()}, so a test can see each delta arrive before the next exists.
+   */
+  public static final class Gated implements Reply {
+    private final List<String> chunks;
+    private final java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(0);
+    private final AtomicInteger sent = new AtomicInteger();
+
+    public Gated(String... chunks) {
+      this.chunks = List.of(chunks);
+    }
+
+    public void release() {
+      permits.release();
+    }
+
+    /** Chunks written to the connection so far. */
+    public int sent() {
+      return sent.get();
+    }
+  }
 
   /** An HTTP error answer, e.g. 429 rate_limit_error or 529 overloaded_error. */
   public record Status(int status, String errorType) implements Reply {}
@@ -63,6 +86,7 @@ public final class FakeAnthropic implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger disconnects = new AtomicInteger();
   private final AtomicInteger messageIds = new AtomicInteger();
+  private final List<Long> deltaWrites = new CopyOnWriteArrayList<>();
   private volatile Reply defaultReply = text("Hello", " from", " the fake.");
 
   public FakeAnthropic() {
@@ -107,7 +131,13 @@ public final class FakeAnthropic implements AutoCloseable {
     return disconnects.get();
   }
 
+  /** System.nanoTime() at which each streamed text delta was written, since the last reset. */
+  public List<Long> deltaWrites() {
+    return List.copyOf(deltaWrites);
+  }
+
   public void reset() {
+    deltaWrites.clear();
     script.clear();
     received.clear();
     disconnects.set(0);
@@ -141,6 +171,8 @@ public final class FakeAnthropic implements AutoCloseable {
       } else if (reply instanceof Text t) {
         json(exchange, 200, message(model, List.of(Map.of("type", "text", "text", String.join("", t.chunks()))),
             "end_turn", t.inputTokens(), t.chunks().size(), t.cacheReadTokens(), t.cacheCreationTokens()));
+      } else if (reply instanceof Gated g) {
+        streamGated(exchange, model, g);
       } else if (reply instanceof MidStreamError m) {
         streamError(exchange, model, m);
       } else if (reply instanceof ToolUse u && stream) {
@@ -194,12 +226,35 @@ public final class FakeAnthropic implements AutoCloseable {
     for (String chunk : t.chunks()) {
       pause(t.delay());
       event(exchange, "content_block_delta", Map.of("type", "content_block_delta", "index", 0, "delta", Map.of("type", "text_delta", "text", chunk)));
+      deltaWrites.add(System.nanoTime());
     }
     event(exchange, "content_block_stop", Map.of("type", "content_block_stop", "index", 0));
     Map<String, Object> delta = new LinkedHashMap<>();
     delta.put("stop_reason", "end_turn");
     delta.put("stop_sequence", null);
     event(exchange, "message_delta", Map.of("type", "message_delta", "delta", delta, "usage", Map.of("output_tokens", t.chunks().size())));
+    event(exchange, "message_stop", Map.of("type", "message_stop"));
+  }
+
+  private void streamGated(HttpExchange exchange, String model, Gated g) throws IOException {
+    startStream(exchange, model, 120, 0, 0);
+    event(exchange, "content_block_start", Map.of("type", "content_block_start", "index", 0, "content_block", Map.of("type", "text", "text", "")));
+    for (int i = 0; i < g.chunks.size(); i++) {
+      if (i > 0) {
+        try {
+          if (!g.permits.tryAcquire(20, java.util.concurrent.TimeUnit.SECONDS)) throw new IOException("test never released chunk " + i);
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
+      }
+      g.sent.incrementAndGet();
+      event(exchange, "content_block_delta", Map.of("type", "content_block_delta", "index", 0, "delta", Map.of("type", "text_delta", "text", g.chunks.get(i))));
+    }
+    event(exchange, "content_block_stop", Map.of("type", "content_block_stop", "index", 0));
+    Map<String, Object> delta = new LinkedHashMap<>();
+    delta.put("stop_reason", "end_turn");
+    delta.put("stop_sequence", null);
+    event(exchange, "message_delta", Map.of("type", "message_delta", "delta", delta, "usage", Map.of("output_tokens", g.chunks.size())));
     event(exchange, "message_stop", Map.of("type", "message_stop"));
   }
 

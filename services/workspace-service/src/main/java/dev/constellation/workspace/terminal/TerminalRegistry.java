@@ -81,11 +81,13 @@ class TerminalRegistry implements MessageListener {
   @Override
   public void onMessage(Message message, byte[] pattern) {
     String projectId = new String(message.getBody(), StandardCharsets.UTF_8).trim();
+    log.debug("access changed in project {}: re-checking its terminals", projectId);
     rechecks.execute(() -> recheck(projectId));
   }
 
   void recheck(String projectId) {
     access.invalidate(projectId);
+    log.debug("re-checking {} terminals", connections.size());
     for (Connection c : List.copyOf(connections.values())) {
       if (!c.projectId().equals(projectId)) continue;
       try {
@@ -94,6 +96,7 @@ class TerminalRegistry implements MessageListener {
         // was issued, so a short-lived token for that same identity asks project-service again.
         String token = jwt.sign(c.user(), Duration.ofMinutes(1));
         ProjectRole role = disabled ? null : access.roleOf(c.user(), token, projectId);
+        log.debug("terminal of user {} in project {}: role now {}", c.user().id(), projectId, role);
         if (role == null || !role.allows(ProjectAction.WRITE)) {
           log.info("closing terminal of user {} in project {}: access revoked", c.user().id(), projectId);
           disconnect(c, ACCESS_REVOKED);
@@ -101,7 +104,7 @@ class TerminalRegistry implements MessageListener {
       } catch (ApiException e) {
         if (e.status() == HttpStatus.UNAUTHORIZED) disconnect(c, ACCESS_REVOKED);
         else log.warn("could not re-check terminal access in project {}: {}", projectId, e.getMessage());
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         log.warn("could not re-check terminal access in project {}: {}", projectId, e.toString());
       }
     }
