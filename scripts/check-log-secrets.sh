@@ -9,7 +9,7 @@ mapfile -t logs < <(find . -path ./node_modules -prune -o \( \
 if [ ${#logs[@]} -eq 0 ]; then echo "log secrets: no logs found to check" >&2; exit 1; fi
 patterns=(
   'eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.'    # a JWT
-  'correct horse battery staple'                       # the system tests' password
+  'correct horse battery'                              # the tests' passwords
   'correct-horse-[0-9a-z]{4,}'                         # the browser journey's password
   'sk-ant-[A-Za-z0-9-]{8,}'                           # an Anthropic key (the fakes look real)
   'test-secret-that-is-long-enough-for-hs256-signing'  # the tests' JWT secret

@@ -81,6 +81,8 @@ for s in "${SERVICES[@]}"; do build "constellation/$s:smoke" "services/$s/Docker
 build constellation/mongo-wire:smoke deploy/smoke/mongo-wire.Dockerfile
 build constellation/redis:smoke deploy/smoke/redis.Dockerfile
 rm -rf "$STAGE"
+# The images these tags pointed at before this run.
+docker image prune -f --filter label=dev.constellation.image=1 >/dev/null
 if [ -f frontend/Dockerfile ]; then
   say "frontend/Dockerfile exists; it builds from public images and is not part of this smoke test"
 else

@@ -2,6 +2,7 @@
 # (libs/local-stack MongoWireServer). No auth, no replica set — for the smoke test only.
 ARG RUNTIME_IMAGE=constellation/smoke-base:local
 FROM ${RUNTIME_IMAGE}
+LABEL dev.constellation.image=1
 RUN useradd --uid 999 --user-group --home-dir /data --shell /usr/sbin/nologin mongo \
  && mkdir -p /data/mongo && chown -R mongo:mongo /data
 COPY libs/local-stack/target/local-stack-0.1.0-SNAPSHOT-exec.jar /opt/mongo-wire/local-stack.jar

@@ -1,6 +1,7 @@
 # Stand-in for redis:7 where no registry is reachable: Debian's redis-server from the local base.
 ARG RUNTIME_IMAGE=constellation/smoke-base:local
 FROM ${RUNTIME_IMAGE}
+LABEL dev.constellation.image=1
 RUN mkdir -p /data && chown redis:redis /data
 USER redis
 WORKDIR /data

@@ -162,6 +162,23 @@ class AccountsIT extends GatewayTestBase {
   }
 
   @Test
+  void membersFindEachOtherByEmailAndIdWithoutSeeingAccountState() {
+    String email = uniqueEmail("teammate");
+    Session teammate = register(email);
+    Session me = anyUser();
+
+    Response found = get("/api/users/lookup?email=" + email.toUpperCase(), me.accessToken());
+    assertThat(found.status()).as(found.body()).isEqualTo(200);
+    assertThat(found.json().get("id").asString()).isEqualTo(teammate.userId());
+    assertThat(found.json().has("roles")).isFalse();
+
+    Response byIds = get("/api/users?ids=" + teammate.userId() + "," + me.userId(), me.accessToken());
+    assertThat(byIds.json().size()).isEqualTo(2);
+    assertProblem(get("/api/users/lookup?email=nobody-" + email, me.accessToken()), 404);
+    assertProblem(get("/api/users/lookup?email=" + email, null), 401);
+  }
+
+  @Test
   void adminCanGrantAdminAndRejectsUnknownRoles() {
     Session admin = admin();
     Session other = anyUser();

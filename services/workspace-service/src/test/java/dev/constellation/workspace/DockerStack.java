@@ -34,7 +34,10 @@ abstract class DockerStack {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> DockerSupport.removeInstallation(INSTALLATION)));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      DockerSupport.removeInstallation(INSTALLATION);
+      DockerSupport.run("rm", "-rf", ROOT.toString());
+    }));
   }
 
   @LocalServerPort int port;

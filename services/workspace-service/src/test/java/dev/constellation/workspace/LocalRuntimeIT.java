@@ -31,6 +31,7 @@ class LocalRuntimeIT {
   static {
     try {
       ROOT = Files.createTempDirectory("workspaces-local-it");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> DockerSupport.run("rm", "-rf", ROOT.toString())));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

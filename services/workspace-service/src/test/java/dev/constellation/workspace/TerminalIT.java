@@ -70,6 +70,12 @@ class TerminalIT extends DockerStack {
     Api.Terminal aliceTerm = alice.connect(p, alice.ticket(p), null).get(20, TimeUnit.SECONDS);
     Api.Terminal carolTerm = carol.connect(p, carol.ticket(p), null).get(20, TimeUnit.SECONDS);
 
+    // The handshake completes before the shell is attached: wait until both answer.
+    aliceTerm.type("echo ready-a\n");
+    carolTerm.type("echo ready-c\n");
+    assertThat(aliceTerm.await(Pattern.compile("(?m)^ready-a$"), Duration.ofSeconds(15))).isTrue();
+    assertThat(carolTerm.await(Pattern.compile("(?m)^ready-c$"), Duration.ofSeconds(15))).isTrue();
+
     ACCESS.revoke(p, "carol");
     Long receivers = bean(StringRedisTemplate.class).convertAndSend(AccessChannels.ACCESS_CHANGED, p);
     assertThat(receivers).isPositive();

@@ -53,8 +53,7 @@ public final class ProductionSecretsCheck implements ApplicationListener<Applica
     }
 
     if (!problems.isEmpty()) {
-      throw new WeakSecretException("Refusing to start with the 'prod' profile: " + String.join("; ", problems)
-          + ". Set strong values in .env (for example `openssl rand -base64 48`) and start again.");
+      throw new WeakSecretException("Refusing to start with the 'prod' profile: " + String.join("; ", problems) + ".");
     }
   }
 

@@ -97,5 +97,13 @@ class ProductionSecretsCheckTest {
     assertThatThrownBy(app::run).isInstanceOf(WeakSecretException.class).hasMessageContaining("JWT_SECRET");
   }
 
+  @Test
+  void failureReportNamesTheSettingAndWhatToDo() {
+    var analysis = new WeakSecretFailureAnalyzer().analyze(new IllegalStateException("wrapped",
+        new WeakSecretException("Refusing to start with the 'prod' profile: JWT_SECRET (constellation.auth.jwt-secret) is 5 bytes")));
+    assertThat(analysis.getDescription()).contains("JWT_SECRET").contains("5 bytes");
+    assertThat(analysis.getAction()).contains(".env");
+  }
+
   static class Empty {}
 }

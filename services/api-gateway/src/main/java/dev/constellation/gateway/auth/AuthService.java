@@ -5,6 +5,8 @@ import dev.constellation.common.auth.DisabledUsers;
 import dev.constellation.common.auth.JwtCodec;
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.gateway.audit.AuditLog;
+import dev.constellation.gateway.metrics.GatewayMetrics;
+import dev.constellation.gateway.metrics.GatewayMetrics.AuthFailure;
 import dev.constellation.gateway.ratelimit.RateLimitProperties;
 import dev.constellation.gateway.ratelimit.RateLimiter;
 import dev.constellation.gateway.users.User;
@@ -30,10 +32,12 @@ class AuthService {
   private final RateLimitProperties limits;
   private final ReactiveStringRedisTemplate redis;
   private final AuditLog audit;
+  private final GatewayMetrics metrics;
 
   AuthService(UserService users, Passwords passwords, RefreshTokenStore refreshTokens, JwtCodec jwt,
       AccountProperties properties, RateLimiter limiter, RateLimitProperties limits,
-      ReactiveStringRedisTemplate redis, AuditLog audit) {
+      ReactiveStringRedisTemplate redis, AuditLog audit, GatewayMetrics metrics) {
+    this.metrics = metrics;
     this.users = users;
     this.passwords = passwords;
     this.refreshTokens = refreshTokens;
@@ -53,6 +57,7 @@ class AuthService {
     return limitEmail(email)
         .then(passwords.hash(request.password()))
         .flatMap(hash -> users.create(email, displayName, hash))
+        .doOnNext(user -> metrics.registration())
         .flatMap(user -> audit.publish("auth.register", user.id(), requestId,
                 Map.of("email", email, "client", client, "roles", String.join(",", user.roles())))
             .then(signIn(user)));
@@ -67,15 +72,18 @@ class AuthService {
         .flatMap(found -> passwords.matches(request.password(), found.map(User::passwordHash).orElse(null))
             .flatMap(ok -> {
               if (!ok || found.isEmpty()) {
+                metrics.authFailure(AuthFailure.BAD_CREDENTIALS);
                 return audit.publish("auth.login.failure", found.map(User::id).orElse(""), requestId,
                         Map.of("email", email, "client", client))
                     .then(Mono.<AuthApi.TokenResponse>error(ApiException.unauthorized(BAD_CREDENTIALS)));
               }
               User user = found.get();
               if (user.disabled()) {
+                metrics.authFailure(AuthFailure.DISABLED_ACCOUNT);
                 return audit.publish("auth.login.disabled", user.id(), requestId, Map.of("client", client))
                     .then(Mono.error(ApiException.forbidden("This account is disabled; ask an administrator.")));
               }
+              metrics.login();
               return audit.publish("auth.login", user.id(), requestId, Map.of("client", client)).then(signIn(user));
             }));
   }
@@ -85,10 +93,16 @@ class AuthService {
       throw ApiException.validation("refreshToken", "Send the refresh token you were given.");
     }
     return refreshTokens.rotate(request.refreshToken()).flatMap(rotation -> switch (rotation.outcome()) {
-      case REUSED -> audit.publish("auth.refresh.reuse", rotation.userId(), requestId,
-              Map.of("family", rotation.familyId(), "client", client))
-          .then(Mono.error(ApiException.unauthorized(BAD_REFRESH)));
-      case INVALID -> Mono.error(ApiException.unauthorized(BAD_REFRESH));
+      case REUSED -> {
+        metrics.authFailure(AuthFailure.REFRESH_REUSE);
+        yield audit.publish("auth.refresh.reuse", rotation.userId(), requestId,
+                Map.of("family", rotation.familyId(), "client", client))
+            .then(Mono.error(ApiException.unauthorized(BAD_REFRESH)));
+      }
+      case INVALID -> {
+        metrics.authFailure(AuthFailure.INVALID_REFRESH);
+        yield Mono.error(ApiException.unauthorized(BAD_REFRESH));
+      }
       case ROTATED -> activeUser(rotation.userId())
           .map(user -> tokens(user, rotation.token()))
           .switchIfEmpty(refreshTokens.revokeAll(rotation.userId())

@@ -1,5 +1,6 @@
 package dev.constellation.gateway.ratelimit;
 
+import dev.constellation.gateway.metrics.GatewayMetrics;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -8,9 +9,9 @@ import org.springframework.context.annotation.Configuration;
 class RateLimitConfiguration {
 
   @Bean(destroyMethod = "close")
-  RateLimiter rateLimiter(DataRedisProperties redis, RateLimitProperties properties) {
+  RateLimiter rateLimiter(DataRedisProperties redis, RateLimitProperties properties, GatewayMetrics metrics) {
     String url = redis.getUrl() != null ? redis.getUrl() : "redis://" + redis.getHost() + ":" + redis.getPort();
-    return new RateLimiter(url, properties.enabled());
+    return new RateLimiter(url, properties.enabled(), metrics);
   }
 
   @Bean

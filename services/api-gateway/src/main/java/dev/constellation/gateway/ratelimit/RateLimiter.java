@@ -1,5 +1,6 @@
 package dev.constellation.gateway.ratelimit;
 
+import dev.constellation.gateway.metrics.GatewayMetrics;
 import dev.constellation.gateway.web.TooManyRequestsException;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
@@ -26,9 +27,11 @@ public class RateLimiter implements AutoCloseable {
   private final StatefulRedisConnection<String, byte[]> connection;
   private final AsyncProxyManager<String> buckets;
   private final boolean enabled;
+  private final GatewayMetrics metrics;
 
-  RateLimiter(String redisUrl, boolean enabled) {
+  RateLimiter(String redisUrl, boolean enabled, GatewayMetrics metrics) {
     this.enabled = enabled;
+    this.metrics = metrics;
     this.client = RedisClient.create(redisUrl);
     this.connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
     this.buckets = Bucket4jLettuce.casBasedBuilder(connection)
@@ -53,10 +56,12 @@ public class RateLimiter implements AutoCloseable {
           log.warn("rate limiter unavailable, letting the request through: {}", e.toString());
           return Mono.empty();
         })
-        .flatMap(probe -> probe.isConsumed()
-            ? Mono.empty()
-            : Mono.error(new TooManyRequestsException(detail,
-                (long) Math.ceil(probe.getNanosToWaitForRefill() / (double) TimeUnit.SECONDS.toNanos(1)))));
+        .flatMap(probe -> {
+          if (probe.isConsumed()) return Mono.empty();
+          metrics.rateLimited(key.substring(0, Math.max(0, key.indexOf(':'))));
+          return Mono.<Void>error(new TooManyRequestsException(detail,
+                (long) Math.ceil(probe.getNanosToWaitForRefill() / (double) TimeUnit.SECONDS.toNanos(1))));
+        });
   }
 
   @Override

@@ -6,6 +6,9 @@ import dev.constellation.common.auth.InvalidTokenException;
 import dev.constellation.common.auth.JwtCodec;
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.web.RequestIds;
+import dev.constellation.gateway.metrics.ActiveUsers;
+import dev.constellation.gateway.metrics.GatewayMetrics;
+import dev.constellation.gateway.metrics.GatewayMetrics.AuthFailure;
 import dev.constellation.gateway.web.FilterOrder;
 import org.springframework.core.Ordered;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -22,10 +25,14 @@ import reactor.core.publisher.Mono;
 final class JwtWebFilter implements WebFilter, Ordered {
   private final JwtCodec codec;
   private final ReactiveStringRedisTemplate redis;
+  private final GatewayMetrics metrics;
+  private final ActiveUsers activeUsers;
 
-  JwtWebFilter(JwtCodec codec, ReactiveStringRedisTemplate redis) {
+  JwtWebFilter(JwtCodec codec, ReactiveStringRedisTemplate redis, GatewayMetrics metrics, ActiveUsers activeUsers) {
     this.codec = codec;
     this.redis = redis;
+    this.metrics = metrics;
+    this.activeUsers = activeUsers;
   }
 
   @Override
@@ -40,16 +47,18 @@ final class JwtWebFilter implements WebFilter, Ordered {
       user = codec.verify(token);
     } catch (InvalidTokenException e) {
       if (!required) return chain.filter(exchange);
+      metrics.authFailure(AuthFailure.INVALID_TOKEN);
       return Mono.error(ApiException.unauthorized(
           "The access token is missing or invalid (" + e.getMessage() + "); sign in again."));
     }
     return redis.hasKey(DisabledUsers.key(user.id()))
         .flatMap(disabled -> {
           if (disabled) {
+            metrics.authFailure(AuthFailure.DISABLED_ACCOUNT);
             return Mono.<Void>error(ApiException.unauthorized("This account is disabled."));
           }
           exchange.getAttributes().put(CurrentUser.ATTRIBUTE, user);
-          return chain.filter(exchange);
+          return activeUsers.seen(user.id()).then(chain.filter(exchange));
         })
         .contextWrite(ctx -> ctx.put(RequestIds.USER_MDC_KEY, user.id()));
   }

@@ -2,6 +2,8 @@ package dev.constellation.gateway.security;
 
 import dev.constellation.common.auth.AuthProperties;
 import dev.constellation.common.auth.JwtCodec;
+import dev.constellation.gateway.metrics.ActiveUsers;
+import dev.constellation.gateway.metrics.GatewayMetrics;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -26,7 +28,8 @@ class SecurityConfiguration {
   }
 
   @Bean
-  JwtWebFilter jwtWebFilter(JwtCodec codec, ReactiveStringRedisTemplate redis) {
-    return new JwtWebFilter(codec, redis);
+  JwtWebFilter jwtWebFilter(
+      JwtCodec codec, ReactiveStringRedisTemplate redis, GatewayMetrics metrics, ActiveUsers activeUsers) {
+    return new JwtWebFilter(codec, redis, metrics, activeUsers);
   }
 }

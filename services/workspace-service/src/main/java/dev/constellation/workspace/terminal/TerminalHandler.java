@@ -78,7 +78,7 @@ class TerminalHandler extends AbstractWebSocketHandler {
       return;
     }
     raw.getAttributes().put(PROCESS, process);
-    registry.add(new TerminalRegistry.Connection(raw.getId(), projectId, holder.user(), session, process));
+    registry.add(new TerminalRegistry.Connection(raw.getId(), projectId, holder.user(), session, process), holder.issuedAtMillis());
     audit.publish("terminal.open", holder.userId(), projectId, Map.of("runtime", runtime.name()));
     activity.touch(projectId);
   }

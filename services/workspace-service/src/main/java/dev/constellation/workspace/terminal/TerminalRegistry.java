@@ -42,6 +42,7 @@ class TerminalRegistry implements MessageListener {
   record Connection(String id, String projectId, AuthenticatedUser user, WebSocketSession session, TerminalProcess process) {}
 
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+  private final Map<String, Long> accessChangedAt = new ConcurrentHashMap<>();
   private final ProjectAccessClient access;
   private final JwtCodec jwt;
   private final StringRedisTemplate redis;
@@ -58,11 +59,20 @@ class TerminalRegistry implements MessageListener {
     Gauge.builder("workspace.terminals.active", connections, Map::size).description("Open terminal WebSockets").register(meters);
   }
 
-  void add(Connection connection) {
+  /**
+   * Registers an open terminal. Its user's access was checked when the ticket was issued; should
+   * the project's access have changed since then (before this terminal could be seen by a
+   * re-check), it is checked again now.
+   */
+  void add(Connection connection, long accessCheckedAtMillis) {
     connections.put(connection.id(), connection);
+    Long changed = accessChangedAt.get(connection.projectId());
+    if (changed != null && changed >= accessCheckedAtMillis) rechecks.execute(() -> recheck(connection.projectId()));
+    log.debug("terminal {} of user {} opened in project {}", connection.id(), connection.user().id(), connection.projectId());
   }
 
   void remove(String id) {
+    log.debug("terminal {} closed", id);
     connections.remove(id);
   }
 
@@ -82,6 +92,7 @@ class TerminalRegistry implements MessageListener {
   public void onMessage(Message message, byte[] pattern) {
     String projectId = new String(message.getBody(), StandardCharsets.UTF_8).trim();
     log.debug("access changed in project {}: re-checking its terminals", projectId);
+    accessChangedAt.put(projectId, System.currentTimeMillis());
     rechecks.execute(() -> recheck(projectId));
   }
 

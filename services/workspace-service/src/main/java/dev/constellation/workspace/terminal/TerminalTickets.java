@@ -24,7 +24,7 @@ class TerminalTickets {
 
   record Ticket(String ticket, long expiresIn) {}
 
-  record Holder(String userId, String email, List<String> roles, String projectId) {
+  record Holder(String userId, String email, List<String> roles, String projectId, long issuedAtMillis) {
     AuthenticatedUser user() {
       return new AuthenticatedUser(userId, email, Set.copyOf(roles));
     }
@@ -46,7 +46,7 @@ class TerminalTickets {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    var holder = new Holder(user.id(), user.email(), List.copyOf(user.roles()), projectId);
+    var holder = new Holder(user.id(), user.email(), List.copyOf(user.roles()), projectId, System.currentTimeMillis());
     redis.opsForValue().set(KEY_PREFIX + ticket, json.writeValueAsString(holder), ttl);
     return new Ticket(ticket, ttl.toSeconds());
   }
