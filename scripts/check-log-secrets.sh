@@ -13,6 +13,10 @@ patterns=(
   'correct-horse-[0-9a-z]{4,}'                         # the browser journey's password
   'sk-ant-[A-Za-z0-9-]{8,}'                           # an Anthropic key (the fakes look real)
   'test-secret-that-is-long-enough-for-hs256-signing'  # the tests' JWT secret
+  'Bearer [A-Za-z0-9._~+/-]{16,}'                      # an Authorization header value of any token shape
+  '[?&]ticket=[A-Za-z0-9_-]{16,}'                      # a terminal ticket in a logged URL
+  '(password|refreshToken|accessToken|apiKey|api_key|secret)\\?"[[:space:]]*:[[:space:]]*\\?"[^"\\]' # a secret JSON field with a value
+  '://[^/:@[:space:]"]*:[^/@[:space:]"]+@'             # credentials inside a connection URL (mongodb://u:p@, redis://:p@)
 )
 status=0
 for pattern in "${patterns[@]}"; do

@@ -33,8 +33,10 @@ class RoutesConfiguration {
         // Streams stay open as long as the answer is being written: no response timeout.
         .route(CLAUDE + "-stream", r -> r.method(HttpMethod.POST).and().path("/api/conversations/{cid}/messages")
             .filters(f -> breaker(f, CLAUDE)).metadata(RESPONSE_TIMEOUT_ATTR, -1).uri(services.claudeUrl()))
+        // workspace-service compares the browser's Origin with the Host it was asked for, so the
+        // terminal socket keeps the Host the browser used.
         .route(WORKSPACE + "-terminal", r -> r.path("/api/projects/{id}/terminal", "/api/projects/{id}/terminal/**")
-            .filters(f -> breaker(f, WORKSPACE)).metadata(RESPONSE_TIMEOUT_ATTR, -1).uri(services.workspaceUrl()))
+            .filters(f -> breaker(f.preserveHostHeader(), WORKSPACE)).metadata(RESPONSE_TIMEOUT_ATTR, -1).uri(services.workspaceUrl()))
         .route(WORKSPACE + "-exec", r -> r.path("/api/projects/{id}/exec")
             .filters(f -> breaker(f, WORKSPACE))
             .metadata(RESPONSE_TIMEOUT_ATTR, services.execResponseTimeout().toMillis()).uri(services.workspaceUrl()))
