@@ -150,8 +150,10 @@ status: ## Show what is running
 
 .PHONY: monitor
 monitor: ## Print (and open) the Grafana and Prometheus URLs
-	@echo "Grafana:    http://localhost:3001"
-	@echo "Prometheus: http://localhost:9090"
+	@echo "Grafana:    http://localhost:3001   (dashboards in the Constellation folder)"
+	@echo "Prometheus: http://localhost:9090   (alerts: http://localhost:9090/alerts)"
+	@echo "Without Docker (make run) there is no Prometheus; each service serves its metrics itself:"
+	@echo "  http://localhost:8000/actuator/prometheus ... :8003/actuator/prometheus"
 	@command -v xdg-open >/dev/null && xdg-open http://localhost:3001 >/dev/null 2>&1 || true
 
 ##@ Cleaning

@@ -5,6 +5,10 @@
 // content_block_start, content_block_delta/text_delta, content_block_stop, message_delta with usage,
 // message_stop); without it, a plain message. When the request offers a tool named `propose_edits`
 // (the edits endpoint), the reply is a tool_use of that tool. Accepts `x-api-key` or `Authorization: Bearer`.
+// Prompt caching as the real API reports it (cache_creation_input_tokens when a prefix ending in a
+// `cache_control` block is first sent, cache_read_input_tokens when a later request repeats it).
+// A user message containing FAKE-UPSTREAM-ERROR is answered with a 400 invalid_request_error, for
+// tests of how upstream failures are counted and shown.
 import { createServer } from 'node:http';
 
 const argPort = process.argv.indexOf('--port');
@@ -61,8 +65,30 @@ function editFor(body) {
   return { summary: `Add a marker comment to ${path}.`, edits: [{ path, action: 'modify', content }] };
 }
 
-function usage(input, output) {
-  return { input_tokens: input, output_tokens: output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+const cachedPrefixes = new Set();
+
+// Like the real API: every block marked with cache_control writes the prompt up to it to the
+// cache; a later request reads the longest cached prefix that ends on one of its block boundaries
+// up to its last breakpoint.
+function cacheUsage(body) {
+  const blocks = [];
+  if (Array.isArray(body.system)) blocks.push(...body.system);
+  for (const m of body.messages ?? []) if (Array.isArray(m.content)) blocks.push(...m.content);
+  let last = -1;
+  blocks.forEach((b, i) => { if (b && b.cache_control) last = i; });
+  if (last < 0) return { read: 0, created: 0 };
+  const prefixes = [];
+  let text = '';
+  for (let i = 0; i <= last; i++) { text += (blocks[i].text ?? '') + '\n'; prefixes.push(text); }
+  const hit = prefixes.filter((p) => cachedPrefixes.has(p)).pop() ?? '';
+  blocks.forEach((b, i) => { if (i <= last && b && b.cache_control) cachedPrefixes.add(prefixes[i]); });
+  const tokens = (t) => Math.ceil(t.length / 4);
+  return { read: tokens(hit), created: tokens(prefixes[last]) - tokens(hit) };
+}
+
+function usage(input, output, body) {
+  const { read, created } = body ? cacheUsage(body) : { read: 0, created: 0 };
+  return { input_tokens: Math.max(1, input - read - created), output_tokens: output, cache_creation_input_tokens: created, cache_read_input_tokens: read };
 }
 
 function wantsTool(body) {
@@ -81,7 +107,7 @@ async function stream(res, body) {
   const send = (event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
   const model = body.model ?? 'claude-fake';
   const inputTokens = Math.ceil(allText(body).length / 4);
-  send('message_start', { message: { id: id('msg'), type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: usage(inputTokens, 1) } });
+  send('message_start', { message: { id: id('msg'), type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: usage(inputTokens, 1, body) } });
   send('ping', {});
   if (wantsTool(body)) {
     const input = JSON.stringify(editFor(body));
@@ -112,10 +138,10 @@ function reply(res, body) {
   let message;
   if (wantsTool(body)) {
     const input = editFor(body);
-    message = { ...base, content: [{ type: 'tool_use', id: id('toolu'), name: 'propose_edits', input }], stop_reason: 'tool_use', usage: usage(inputTokens, 60) };
+    message = { ...base, content: [{ type: 'tool_use', id: id('toolu'), name: 'propose_edits', input }], stop_reason: 'tool_use', usage: usage(inputTokens, 60, body) };
   } else {
     const text = answerFor(body);
-    message = { ...base, content: [{ type: 'text', text }], stop_reason: 'end_turn', usage: usage(inputTokens, Math.ceil(text.length / 4)) };
+    message = { ...base, content: [{ type: 'text', text }], stop_reason: 'end_turn', usage: usage(inputTokens, Math.ceil(text.length / 4), body) };
   }
   res.writeHead(200, { 'content-type': 'application/json', 'request-id': id('req') });
   res.end(JSON.stringify(message));
@@ -146,6 +172,7 @@ const server = createServer((req, res) => {
       return error(res, 400, 'invalid_request_error', 'Body is not JSON');
     }
     if (!Array.isArray(body.messages) || body.messages.length === 0) return error(res, 400, 'invalid_request_error', 'messages: field required');
+    if (lastUserText(body).includes('FAKE-UPSTREAM-ERROR')) return error(res, 400, 'invalid_request_error', 'The fake was asked to fail this request.');
     if (process.env.FAKE_LOG) console.log(`${new Date().toISOString()} ${body.stream ? 'stream' : 'reply'} tools=${(body.tools ?? []).map((t) => t.name).join(',')}`);
     if (body.stream) stream(res, body).catch(() => res.destroy());
     else reply(res, body);

@@ -30,6 +30,9 @@ public class MetricsDefaults implements EnvironmentPostProcessor {
     d.put(histogram + "lettuce", "true");
     d.put(histogram + "workspace", "true");
     d.put(histogram + "constellation.ai", "true");
+    // The in-flight (long task) timers share those prefixes; their buckets would only add series.
+    d.put(histogram + "http.server.requests.active", "false");
+    d.put(histogram + "lettuce.active", "false");
     // Tomcat only publishes its thread pool (busy/current/max threads) through its MBeans.
     d.put("server.tomcat.mbeanregistry.enabled", "true");
     return Map.copyOf(d);

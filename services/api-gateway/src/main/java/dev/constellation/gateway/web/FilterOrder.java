@@ -5,6 +5,8 @@ import org.springframework.core.Ordered;
 /** The order every request passes the gateway's filters in, kept in one place so it can be read. */
 public final class FilterOrder {
   public static final int REQUEST_ID = Ordered.HIGHEST_PRECEDENCE;
+  /** Right inside the request id, so that its line covers everything after. */
+  public static final int ACCESS_LOG = REQUEST_ID + 1;
   public static final int INCOMING_HEADERS = REQUEST_ID + 1;
   public static final int SECURITY_HEADERS = REQUEST_ID + 2;
   public static final int PATH_GUARD = REQUEST_ID + 3;

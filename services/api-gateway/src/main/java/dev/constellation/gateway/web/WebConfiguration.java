@@ -35,6 +35,11 @@ class WebConfiguration {
   }
 
   @Bean
+  AccessLogWebFilter accessLogWebFilter() {
+    return new AccessLogWebFilter();
+  }
+
+  @Bean
   IncomingHeadersWebFilter incomingHeadersWebFilter(WebProperties properties) {
     return new IncomingHeadersWebFilter(properties.trustForwardedHeaders());
   }

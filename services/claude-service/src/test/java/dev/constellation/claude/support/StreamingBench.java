@@ -34,7 +34,16 @@ public final class StreamingBench {
 
   private record Sample(double firstDeltaMs, List<Double> deltaLatenciesMs) {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run(args);
+    } catch (Throwable e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     int chunks = args.length > 1 ? Integer.parseInt(args[1]) : 40;
     long delayMs = args.length > 2 ? Long.parseLong(args[2]) : 10;
@@ -49,8 +58,8 @@ public final class StreamingBench {
     neighbours.member("bench-project", "bench-user", "EDITOR");
     neighbours.file("bench-project", "src/Main.java", "class Main {}\n");
 
-    ConfigurableApplicationContext app = new SpringApplicationBuilder(ClaudeServiceApplication.class)
-        .properties(Map.of(
+    // Command-line arguments, because application.yml would override default properties.
+    Map<String, String> settings = Map.of(
             "server.port", System.getenv().getOrDefault("BENCH_SERVICE_PORT", "0"),
             "spring.mongodb.uri", TestInfrastructure.mongo().uri(),
             "spring.data.redis.url", TestInfrastructure.redis().url(),
@@ -59,8 +68,9 @@ public final class StreamingBench {
             "constellation.claude.workspace-url", neighbours.baseUrl(),
             "constellation.claude.anthropic.api-key", FakeAnthropic.API_KEY,
             "constellation.claude.anthropic.base-url", fake.baseUrl(),
-            "logging.level.root", "WARN"))
-        .run();
+            "logging.level.root", "WARN");
+    ConfigurableApplicationContext app = new SpringApplicationBuilder(ClaudeServiceApplication.class)
+        .run(settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
     int port = app.getEnvironment().getProperty("local.server.port", Integer.class);
     String service = "http://127.0.0.1:" + port;
     String token = codec.sign(new AuthenticatedUser("bench-user", "bench@example.test", Set.of("USER")), Duration.ofHours(1));

@@ -22,7 +22,7 @@ class ProjectMetrics {
   private final MongoTemplate mongo;
   private final Clock clock;
   private volatile double count = Double.NaN;
-  private volatile long countedAt = Long.MIN_VALUE;
+  private volatile long countedAt;
 
   ProjectMetrics(MongoTemplate mongo, Clock clock, MeterRegistry meters) {
     this.mongo = mongo;
