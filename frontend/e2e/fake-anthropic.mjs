@@ -52,15 +52,27 @@ function answerFor(body) {
   ].join('\n');
 }
 
-// Picks the file to edit: the first path the request mentions that looks like a source file.
+// Picks the file to edit: the first source-looking path the instruction (the last user message)
+// names, else the first file whose content the request carries, else the first path anywhere.
+const PATH_RE = /(?:^|[\s"'`(\[])((?:[\w.-]+\/)*[\w.-]+\.(?:js|mjs|ts|json|py|java|md|html|css|txt))\b/g;
+const pathsIn = (text) => [...text.matchAll(PATH_RE)].map((m) => m[1]).filter((p) => !p.startsWith('http'));
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+// The current content of `path` if the request carries it: claude-service's <file path="…">…</file>
+// blocks, or a fenced block right after the path.
+function contentOf(text, path) {
+  const tagged = new RegExp(`<file path="${escapeRe(path)}"[^>]*>\\n?([\\s\\S]*?)</file>`).exec(text);
+  if (tagged) return tagged[1];
+  const fenced = new RegExp(`${escapeRe(path)}[^\\n]*\\n+\`\`\`[^\\n]*\\n([\\s\\S]*?)\`\`\``).exec(text);
+  return fenced ? fenced[1] : '';
+}
+
 function editFor(body) {
   const text = allText(body);
-  const paths = [...text.matchAll(/(?:^|[\s"'`(\[])((?:[\w.-]+\/)*[\w.-]+\.(?:js|mjs|ts|json|py|java|md|html|css|txt))\b/g)].map((m) => m[1]);
-  const path = paths.find((p) => !p.startsWith('http')) ?? 'index.js';
-  // Real content of that file, if the service included it in a fenced block after the path.
-  let current = '';
-  const block = new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\\n]*\\n+\`\`\`[^\\n]*\\n([\\s\\S]*?)\`\`\``).exec(text);
-  if (block) current = block[1];
+  const instruction = lastUserText(body).split(/\nInstruction:/).pop();
+  const carried = [...text.matchAll(/<file path="([^"]+)"/g)].map((m) => m[1]);
+  const path = pathsIn(instruction)[0] ?? carried[0] ?? pathsIn(text)[0] ?? 'index.js';
+  const current = contentOf(text, path);
   const content = `${EDIT_MARKER}\n${current || "console.log('hello from the edited file');\n"}`;
   return { summary: `Add a marker comment to ${path}.`, edits: [{ path, action: 'modify', content }] };
 }
@@ -174,6 +186,7 @@ const server = createServer((req, res) => {
     if (!Array.isArray(body.messages) || body.messages.length === 0) return error(res, 400, 'invalid_request_error', 'messages: field required');
     if (lastUserText(body).includes('FAKE-UPSTREAM-ERROR')) return error(res, 400, 'invalid_request_error', 'The fake was asked to fail this request.');
     if (process.env.FAKE_LOG) console.log(`${new Date().toISOString()} ${body.stream ? 'stream' : 'reply'} tools=${(body.tools ?? []).map((t) => t.name).join(',')}`);
+    if (process.env.FAKE_LOG === 'body') console.log(JSON.stringify(body, null, 2));
     if (body.stream) stream(res, body).catch(() => res.destroy());
     else reply(res, body);
   });

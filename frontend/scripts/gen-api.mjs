@@ -1,16 +1,19 @@
 // Regenerates src/api/generated/*.ts from each service's springdoc document with openapi-typescript.
 //   npm run gen                    (stack running on localhost:8000..8003)
 //   OPENAPI_HOST=http://host npm run gen
+//   API_GATEWAY_PORT=… CLAUDE_SERVICE_PORT=… PROJECT_SERVICE_PORT=… WORKSPACE_SERVICE_PORT=… npm run gen
+//                                  (a local stack on other ports, the variables it was started with)
 // A service that does not answer keeps its committed file; the script then exits 1 and says which.
 import openapiTS, { astToString } from 'openapi-typescript';
 import { writeFileSync } from 'node:fs';
 
 const host = process.env.OPENAPI_HOST ?? 'http://localhost';
+const port = (name, fallback) => Number(process.env[name] || fallback);
 const services = [
-  ['gateway', 8000],
-  ['claude', 8001],
-  ['project', 8002],
-  ['workspace', 8003],
+  ['gateway', port('API_GATEWAY_PORT', 8000)],
+  ['claude', port('CLAUDE_SERVICE_PORT', 8001)],
+  ['project', port('PROJECT_SERVICE_PORT', 8002)],
+  ['workspace', port('WORKSPACE_SERVICE_PORT', 8003)],
 ];
 const out = new URL('../src/api/generated/', import.meta.url);
 const missing = [];

@@ -155,6 +155,56 @@ describe('ApiClient', () => {
     expect(err.status).toBe(502);
   });
 
+  it("reads claude-service's own wire format: no space after the colon, keepalive comments", async () => {
+    const store = new MemoryStore({ accessToken: 'a', refreshToken: 'r' });
+    const usage = { inputTokens: 1, outputTokens: 36, cacheReadInputTokens: 0, cacheCreationInputTokens: 135 };
+    const wire = `event:delta\ndata:{"text":"Here is "}\n\n:keepalive\n\nevent:delta\ndata:{"text":" the answer"}\n\nevent:done\ndata:${JSON.stringify({ messageId: 'm1', usage })}\n\n`;
+    const fetchImpl = vi.fn(async () => new Response(wire, { status: 200, headers: { 'content-type': 'text/event-stream' } }));
+    const client = new ApiClient({ store, fetch: fetchImpl as typeof fetch });
+    const deltas: string[] = [];
+    let done: unknown = null;
+    await client.sendMessage('c1', 'hi', undefined, { onDelta: (t) => deltas.push(t), onDone: (d) => (done = d) });
+    expect(deltas).toEqual(['Here is ', ' the answer']);
+    expect(done).toEqual({ messageId: 'm1', usage });
+  });
+
+  it('looks a user up by email and reports an unknown one readably', async () => {
+    const store = new MemoryStore({ accessToken: 'a', refreshToken: 'r' });
+    const urls: string[] = [];
+    const fetchImpl = vi.fn(async (input: RequestInfo | URL) => {
+      const url = String(input);
+      urls.push(url);
+      return url.includes('ann%2Btest%40example.com')
+        ? json(200, { id: 'u-ann', email: 'ann+test@example.com', displayName: 'Ann' })
+        : problem(404, 'No active account uses bob@example.com.');
+    });
+    const client = new ApiClient({ store, fetch: fetchImpl as typeof fetch });
+    expect(await client.lookupUser(' ann+test@example.com ')).toEqual({ id: 'u-ann', email: 'ann+test@example.com', displayName: 'Ann' });
+    expect(urls[0]).toBe('/api/users/lookup?email=ann%2Btest%40example.com');
+    const err = await client.lookupUser('bob@example.com').catch((e) => e);
+    expect(err.status).toBe(404);
+    expect(messageOf(err)).toBe('No active account uses bob@example.com.');
+  });
+
+  it('asks for users by id once per 100 distinct ids, and not at all for none', async () => {
+    const store = new MemoryStore({ accessToken: 'a', refreshToken: 'r' });
+    const urls: string[] = [];
+    const fetchImpl = vi.fn(async (input: RequestInfo | URL) => {
+      const url = String(input);
+      urls.push(url);
+      const ids = decodeURIComponent(new URL(url, 'http://x').searchParams.get('ids') ?? '').split(',');
+      return json(200, ids.map((id) => ({ id, email: `${id}@example.com`, displayName: id })));
+    });
+    const client = new ApiClient({ store, fetch: fetchImpl as typeof fetch });
+    expect(await client.usersByIds([])).toEqual([]);
+    expect(urls).toEqual([]);
+    const ids = Array.from({ length: 150 }, (_, i) => `u${i}`);
+    const users = await client.usersByIds([...ids, 'u1', '']);
+    expect(users.map((u) => u.id)).toEqual(ids);
+    expect(urls).toHaveLength(2);
+    expect(urls[0].startsWith('/api/users?ids=u0,u1,u2,')).toBe(true);
+  });
+
   it('builds the terminal WebSocket URL on the same host', () => {
     const client = new ApiClient({ store: new MemoryStore(null) });
     expect(client.terminalUrl('p 1', 't/1', { protocol: 'https:', host: 'ide.example.com' })).toBe('wss://ide.example.com/api/projects/p%201/terminal?ticket=t%2F1');

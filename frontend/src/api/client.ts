@@ -2,7 +2,7 @@ import { ApiError, errorFromResponse, parseProblem } from './problem';
 import { readSse } from './sse';
 import type {
   AuthResponse, Conversation, ExecResult, FileEntry, Health, Message, MessageContext, Page, Project,
-  ProposedEdits, Role, Template, Ticket, Usage, User, Workspace, WriteResult,
+  ProposedEdits, Role, Template, Ticket, Usage, User, UserSummary, Workspace, WriteResult,
 } from './types';
 
 export interface Tokens {
@@ -176,6 +176,19 @@ export class ApiClient {
   }
   me() {
     return this.json<User>('/api/auth/me');
+  }
+  /** The active account with this email (any signed-in user may ask); 404 when there is none. */
+  lookupUser(email: string) {
+    return this.json<UserSummary>(`/api/users/lookup?email=${q(email.trim())}`);
+  }
+  /** Names and emails for user ids (unknown ids are left out), asked 100 at a time. */
+  async usersByIds(ids: string[]): Promise<UserSummary[]> {
+    const wanted = [...new Set(ids.filter(Boolean))];
+    const out: UserSummary[] = [];
+    for (let i = 0; i < wanted.length; i += 100) {
+      out.push(...(await this.json<UserSummary[]>(`/api/users?ids=${wanted.slice(i, i + 100).map(q).join(',')}`)));
+    }
+    return out;
   }
   listUsers(page = 0, size = 50) {
     return this.json<Page<User>>(`/api/admin/users?page=${page}&size=${size}`);

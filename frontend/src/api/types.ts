@@ -10,6 +10,7 @@ type W = WorkspaceApi['schemas'];
 type C = ClaudeApi['schemas'];
 
 export type User = G['UserResponse'];
+export type UserSummary = G['UserSummary'];
 export type AuthResponse = G['AuthResponse'];
 export type Health = G['HealthResponse'];
 export type Problem = G['ProblemDetail'];

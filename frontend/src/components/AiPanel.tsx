@@ -37,6 +37,9 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
   const [error, setError] = useState<unknown>(null);
   const abort = useRef<AbortController | null>(null);
   const list = useRef<HTMLDivElement>(null);
+  // A conversation this panel has just created has no history to load; loading it anyway would
+  // race the first message and replace its streaming answer with the (still empty) server copy.
+  const created = useRef<string | null>(null);
 
   const loadConversations = useCallback(async () => {
     const page = await api.listConversations(projectId);
@@ -51,10 +54,20 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
 
   useEffect(() => {
     if (!cid) {
+      created.current = null;
       setMessages([]);
       return;
     }
-    api.getConversation(cid).then((c) => setMessages((c.messages ?? []).map((m) => ({ ...m }))), setError);
+    if (created.current === cid) return;
+    created.current = null;
+    let live = true;
+    api.getConversation(cid).then(
+      (c) => live && setMessages((c.messages ?? []).map((m) => ({ ...m }))),
+      (e) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
   }, [cid]);
 
   useEffect(() => {
@@ -64,7 +77,9 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
   const newConversation = async () => {
     try {
       const c = await api.createConversation(projectId, `Chat ${new Date().toLocaleString()}`);
+      created.current = c.id;
       setConversations((l) => [c, ...l]);
+      setMessages([]);
       setCid(c.id);
       return c.id;
     } catch (e) {
@@ -176,7 +191,7 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
                 {m.streaming && <span>streaming…</span>}
                 {m.usage && (
                   <span data-testid="usage">
-                    {m.usage.inputTokens} in · {m.usage.outputTokens} out tokens
+                    {usageText(m.usage)}
                   </span>
                 )}
               </div>
@@ -223,4 +238,10 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
       </div>
     </div>
   );
+}
+
+/** "12 in · 56 out tokens (340 cache read, 20 cache write)": the prompt cache's input tokens shown apart. */
+export function usageText(u: Usage): string {
+  const cache = [u.cacheReadInputTokens ? `${u.cacheReadInputTokens} cache read` : '', u.cacheCreationInputTokens ? `${u.cacheCreationInputTokens} cache write` : ''].filter(Boolean);
+  return `${u.inputTokens} in · ${u.outputTokens} out tokens${cache.length ? ` (${cache.join(', ')})` : ''}`;
 }

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { DiffEditor } from '@monaco-editor/react';
 import type * as Monaco from 'monaco-editor';
 import { languageOf } from '../modules/languages';
 import { monacoTheme, type Theme } from '../modules/theme';
 import { Modal } from './Modal';
 import { ErrorBanner } from './ErrorBanner';
+import { SafeDiffEditor } from './SafeDiffEditor';
 
 export interface Conflict {
   path: string;
@@ -40,7 +40,7 @@ export function ConflictDialog({ conflict, theme, onKeepMine, onTakeTheirs, onCl
       </p>
       {showDiff && (
         <div className="diff-host" style={{ flex: 1, minHeight: 300 }}>
-          <DiffEditor
+          <SafeDiffEditor
             original={conflict.theirs}
             modified={conflict.mine}
             language={languageOf(conflict.path)}

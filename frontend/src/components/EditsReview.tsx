@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import { DiffEditor } from '@monaco-editor/react';
 import { api } from '../api/client';
 import { ApiError, messageOf } from '../api/problem';
 import type { ProposedEdits } from '../api/types';
@@ -8,6 +7,7 @@ import { languageOf } from '../modules/languages';
 import { monacoTheme, type Theme } from '../modules/theme';
 import { Modal } from './Modal';
 import { ErrorBanner } from './ErrorBanner';
+import { SafeDiffEditor } from './SafeDiffEditor';
 
 interface Item {
   plan: EditPlan | null;
@@ -121,7 +121,7 @@ export function EditsReview({ projectId, proposal, theme, onClose, onApplied }: 
         <div className="diff-host" data-testid="diff-editor">
           {!items && <div className="editor-empty">Loading the current files…</div>}
           {current?.plan && (
-            <DiffEditor
+            <SafeDiffEditor
               key={index}
               original={current.plan.original}
               modified={current.plan.kind === 'delete' ? '' : current.plan.modified}
@@ -143,3 +143,4 @@ export function EditsReview({ projectId, proposal, theme, onClose, onApplied }: 
     </Modal>
   );
 }
+

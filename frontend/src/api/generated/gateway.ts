@@ -21,6 +21,12 @@ export interface components {
             createdAt?: string;
             disabled?: boolean;
         };
+        /** GET /api/users/lookup?email= and GET /api/users?ids=: what a teammate may see of another user. */
+        UserSummary: {
+            id: string;
+            email: string;
+            displayName: string;
+        };
         AuthResponse: {
             user: components["schemas"]["UserResponse"];
             accessToken: string;

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -105,12 +106,12 @@ class ObservabilityIT {
       dashboards = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
     }
     assertThat(dashboards).as("provisioned dashboards").hasSizeGreaterThanOrEqualTo(4);
-    Set<String> titles = new java.util.HashSet<>();
+    Set<String> titles = new HashSet<>();
     for (Path file : dashboards) {
       JsonNode dashboard = Api.JSON.readTree(file.toFile());
       String title = dashboard.path("title").asString();
       titles.add(title);
-      Set<String> variables = new java.util.HashSet<>();
+      Set<String> variables = new HashSet<>();
       for (JsonNode variable : dashboard.path("templating").path("list")) {
         variables.add(variable.path("name").asString());
         String query = variable.path("query").isObject()
@@ -157,7 +158,7 @@ class ObservabilityIT {
   @Test
   void everyAlertRuleIsLoadedAndEvaluatesWithoutError() throws Exception {
     List<JsonNode> rules = loadedRules();
-    Set<String> names = new java.util.HashSet<>();
+    Set<String> names = new HashSet<>();
     for (JsonNode rule : rules) {
       names.add(rule.path("name").asString());
       assertThat(rule.path("health").asString()).as(rule.path("name").asString() + ": " + rule.path("lastError").asString())
@@ -165,6 +166,16 @@ class ObservabilityIT {
     }
     assertThat(names).contains("ServiceInstanceDown", "HighErrorRate", "HighP99Latency", "WorkspaceStartFailures",
         "AiUpstreamErrors", "WorkspacesDiskLow");
+  }
+
+  /** The test scrapes with its own config; this keeps the deployed one naming the same jobs and path. */
+  @Test
+  void deployedScrapeConfigCoversEveryServiceUnderTheJobNamesTheRulesUse() throws IOException {
+    String deployed = Files.readString(root.resolve("deploy/prometheus/prometheus.yml"));
+    for (String job : JOBS) {
+      assertThat(deployed).containsPattern("(?s)job_name: " + Pattern.quote(job) + "\\s+metrics_path: /actuator/prometheus");
+    }
+    assertThat(deployed).contains("rules/*.yml");
   }
 
   @Test
@@ -230,7 +241,7 @@ class ObservabilityIT {
 
   private static void startPrometheus() throws IOException, InterruptedException {
     Path work = root.resolve("system-tests/target/observability-it");
-    SystemStackFiles.deleteRecursively(work);
+    SystemStack.deleteRecursively(work);
     Files.createDirectories(work);
     StringBuilder config = new StringBuilder("""
         global:
@@ -432,14 +443,5 @@ class ObservabilityIT {
       else if (depth == 0) outside.append(c);
     }
     return !Pattern.compile("==|!=|>=|<=|>|<|\\band\\b|\\bor\\b|\\bunless\\b").matcher(outside).find();
-  }
-
-  private static final class SystemStackFiles {
-    static void deleteRecursively(Path path) throws IOException {
-      if (!Files.exists(path)) return;
-      try (var walk = Files.walk(path)) {
-        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
-      }
-    }
   }
 }

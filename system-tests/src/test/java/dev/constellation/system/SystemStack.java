@@ -37,6 +37,11 @@ final class SystemStack {
         settings.put("LOCAL_MONGO_PORT", "0");
         settings.put("LOCAL_REDIS_PORT", "0");
         settings.put("WORKSPACE_RUNTIME", System.getenv().getOrDefault("WORKSPACE_RUNTIME", "auto"));
+        // Our own installation id and network: the reconciler removes containers of its
+        // installation that it has no record of, and must never see anyone else's.
+        String installation = "systest-" + Long.toHexString(System.nanoTime());
+        settings.put("WORKSPACE_INSTALLATION_ID", installation);
+        settings.put("WORKSPACE_NETWORK_NAME", installation);
         settings.put("PATH", System.getenv("PATH"));
         settings.put("HOME", System.getenv().getOrDefault("HOME", "/tmp"));
         for (var spec : LocalStack.SERVICES) {
@@ -93,7 +98,7 @@ final class SystemStack {
     throw new IOException("the fake Anthropic server did not start; is node installed?");
   }
 
-  private static void deleteRecursively(Path path) throws IOException {
+  static void deleteRecursively(Path path) throws IOException {
     if (!Files.exists(path)) return;
     try (var walk = Files.walk(path)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);

@@ -46,18 +46,10 @@ class TerminalThroughGatewayIT {
 
       Output foreign = new Output();
       var attempt = connect(gateway, projectId, ticket(api, owner, projectId), "https://evil.example.net", foreign);
+      // The gateway refuses a foreign Origin at the handshake, before anything is upgraded.
       Throwable refused = catchThrowable(() -> attempt.get(30, TimeUnit.SECONDS));
-      if (refused != null) {
-        assertThat(refused).isInstanceOf(ExecutionException.class).cause().isInstanceOf(WebSocketHandshakeException.class);
-        assertThat(((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode()).isEqualTo(403);
-      } else {
-        // The gateway upgrades the browser's socket before it dials workspace-service, so the
-        // upstream's 403 arrives as the socket closing; what matters is that no shell is attached.
-        attempt.join().sendBinary(ByteBuffer.wrap("echo foreign-$((6*7))\r".getBytes(StandardCharsets.UTF_8)), true)
-            .exceptionally(alreadyClosed -> null);
-        foreign.closed.get(15, TimeUnit.SECONDS);
-        assertThat(foreign.clean()).doesNotContain("foreign-42");
-      }
+      assertThat(refused).isInstanceOf(ExecutionException.class).cause().isInstanceOf(WebSocketHandshakeException.class);
+      assertThat(((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode()).isEqualTo(403);
     } finally {
       // Removes the container too, which otherwise outlives the stack.
       api.send("DELETE", "/api/projects/" + projectId, owner.accessToken(), null);

@@ -17,9 +17,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import tools.jackson.databind.JsonNode;
 
 class ProxyIT extends GatewayTestBase {
+  @Autowired ReactiveStringRedisTemplate redis;
 
   @Test
   void routesEachPathToItsService() {
@@ -147,8 +150,37 @@ class ProxyIT extends GatewayTestBase {
     out.flush();
   }
 
+  private void issueTicket(String ticket, String projectId) {
+    redis.opsForValue().set("constellation:terminal-ticket:" + ticket,
+        "{\"userId\":\"u1\",\"projectId\":\"" + projectId + "\"}", Duration.ofSeconds(30)).block();
+  }
+
+  private int handshakeStatus(String path, String origin) throws Exception {
+    var builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(3));
+    if (origin != null) builder.header("Origin", origin);
+    try {
+      builder.buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + path), new WebSocket.Listener() {})
+          .get(5, TimeUnit.SECONDS).sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+      return 101;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode();
+    }
+  }
+
+  @Test
+  void refusesTerminalHandshakeWithUnknownTicketOrForeignOriginBeforeUpgrading() throws Exception {
+    assertThat(handshakeStatus("/api/projects/p1/terminal?ticket=forged", null)).isEqualTo(401);
+    issueTicket("T-other", "p2");
+    assertThat(handshakeStatus("/api/projects/p1/terminal?ticket=T-other", null)).isEqualTo(401);
+    issueTicket("T-foreign", "p1");
+    assertThat(handshakeStatus("/api/projects/p1/terminal?ticket=T-foreign", "https://evil.example")).isEqualTo(403);
+    issueTicket("T-same", "p1");
+    assertThat(handshakeStatus("/api/projects/p1/terminal?ticket=T-same", "http://127.0.0.1:" + port)).isEqualTo(101);
+  }
+
   @Test
   void proxiesTerminalWebSocketBothWays() throws Exception {
+    issueTicket("T123", "p1");
     LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
     WebSocket socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(3))
         .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/api/projects/p1/terminal?ticket=T123"),

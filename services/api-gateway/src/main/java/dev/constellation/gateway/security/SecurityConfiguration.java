@@ -32,4 +32,11 @@ class SecurityConfiguration {
       JwtCodec codec, ReactiveStringRedisTemplate redis, GatewayMetrics metrics, ActiveUsers activeUsers) {
     return new JwtWebFilter(codec, redis, metrics, activeUsers);
   }
+
+  @Bean
+  TerminalHandshakeWebFilter terminalHandshakeWebFilter(
+      ReactiveStringRedisTemplate redis, tools.jackson.databind.json.JsonMapper json,
+      dev.constellation.gateway.web.WebProperties web) {
+    return new TerminalHandshakeWebFilter(redis, json, web.corsAllowedOrigins());
+  }
 }

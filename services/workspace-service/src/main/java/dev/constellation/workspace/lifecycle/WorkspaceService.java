@@ -32,6 +32,7 @@ public class WorkspaceService {
   private final ApplicationEventPublisher events;
   private final Clock clock;
   private final Counter starts;
+  private final Counter startFailures;
   private final Counter stops;
   private final Timer startDuration;
 
@@ -51,6 +52,7 @@ public class WorkspaceService {
     this.clock = clock;
     for (int i = 0; i < locks.length; i++) locks[i] = new ReentrantLock();
     this.starts = Counter.builder("workspace.starts").description("Workspaces started").register(meters);
+    this.startFailures = Counter.builder("workspace.start.failures").description("Workspace starts that failed").register(meters);
     this.stops = Counter.builder("workspace.stops").description("Workspaces stopped").register(meters);
     this.startDuration =
         Timer.builder("workspace.start.duration").description("Time to bring a workspace to RUNNING")
@@ -106,6 +108,7 @@ public class WorkspaceService {
         record.status = WorkspaceStatus.FAILED;
         record.failure = e.getMessage();
         save(record);
+        startFailures.increment();
         log.error("workspace {} failed to start: {}", projectId, e.toString());
         throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "workspace-unavailable", "Workspace unavailable",
             "The workspace could not be started: " + e.getMessage());
