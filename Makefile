@@ -27,7 +27,9 @@ run: build ## Start the whole IDE locally (no Docker, no database to install) an
 	@exec java -jar $(LAUNCHER)
 
 .PHONY: test
-test: ## Run every test: Java unit + integration, front-end unit, browser journey
+test: ## Run every test: Java unit + integration, front-end unit, browser journey, config checks
+	bash scripts/check-compose.sh
+	bash scripts/check-monitoring.sh
 	$(MVN) install
 	$(MAKE) --no-print-directory frontend-deps
 	$(NPM) --prefix frontend test
