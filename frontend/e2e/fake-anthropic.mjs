@@ -38,7 +38,9 @@ function allText(body) {
 }
 
 function answerFor(body) {
-  const question = lastUserText(body).slice(0, 200).replace(/\s+/g, ' ');
+  // claude-service puts attached files before the question: "Attached from the project:\n<file …>…</file>\n…".
+  const asked = lastUserText(body).replace(/^Attached from the project:\n[\s\S]*<\/file>\n/, '');
+  const question = asked.trim().slice(0, 200).replace(/\s+/g, ' ');
   return [
     'Here is the answer from the **fake assistant**.',
     '',
