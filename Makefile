@@ -38,7 +38,7 @@ test: ## Run every test: Java unit + integration, front-end unit, browser journe
 
 .PHONY: build
 build: ## Build the services and the UI (skips tests)
-	$(MVN) -DskipTests install
+	$(MVN) -Dmaven.test.skip=true install
 	$(MAKE) --no-print-directory frontend-build
 
 .PHONY: gen

@@ -14,6 +14,7 @@ cd "$(dirname "$0")/../.."
 START=$(date +%s)
 P=constellation-smoke
 BASE=${SMOKE_BASE:-constellation/smoke-base:local}
+NGINX_BASE=${SMOKE_NGINX_BASE:-constellation/nginx-base:local}
 PORT=${SMOKE_PORT:-18000}
 TIMEOUT=${SMOKE_TIMEOUT:-480}
 SERVICES=(project-service workspace-service claude-service api-gateway)
@@ -83,11 +84,13 @@ build constellation/redis:smoke deploy/smoke/redis.Dockerfile
 rm -rf "$STAGE"
 # The images these tags pointed at before this run.
 docker image prune -f --filter label=dev.constellation.image=1 >/dev/null
-if [ -f frontend/Dockerfile ]; then
-  say "frontend/Dockerfile exists; it builds from public images and is not part of this smoke test"
-else
-  say "frontend/Dockerfile does not exist yet: no frontend image"
-fi
+# The frontend's nginx image, from a Debian base with nginx and the dist/ that `make build` made.
+[ -f frontend/dist/index.html ] || { say "frontend/dist is missing: run make build first"; exit 1; }
+say "base image $NGINX_BASE"
+BASE_PACKAGES=ca-certificates,curl,nginx bash deploy/scripts/build-local-base.sh "$NGINX_BASE"
+say "image constellation/frontend:smoke"
+docker build -q --target prebuilt --build-arg "NGINX_IMAGE=$NGINX_BASE" -t constellation/frontend:smoke frontend \
+  >/tmp/constellation-smoke-frontend.log 2>&1 || { cat /tmp/constellation-smoke-frontend.log; exit 1; }
 BUILT=$(date +%s)
 
 docker network create "${P}_edge" >/dev/null
@@ -125,6 +128,8 @@ run claude-service constellation/claude-service:smoke "backend data" "${common[@
 run api-gateway constellation/api-gateway:smoke "edge backend data" "${common[@]}" \
   -e MONGODB_URI=mongodb://mongodb-primary:27017/constellation_auth -p "127.0.0.1:$PORT:8000"
 
+run frontend constellation/frontend:smoke "edge" -p "127.0.0.1:$((PORT + 1)):8080"
+
 say "waiting up to ${TIMEOUT}s for http://127.0.0.1:$PORT/api/health"
 deadline=$(( $(date +%s) + TIMEOUT ))
 body=""
@@ -140,6 +145,12 @@ sys.exit(0 if ok else 1)
 PY
   then
     say "PASS /api/health: $body"
+    # The UI through nginx, and the API behind it through nginx's /api proxy.
+    curl -fsS --max-time 5 "http://127.0.0.1:$((PORT + 1))/projects/any" | grep -q '<div id="root"' \
+      || { say "FAIL: nginx does not serve the app with SPA fallback"; exit 1; }
+    curl -fsS --max-time 5 "http://127.0.0.1:$((PORT + 1))/api/health" | grep -q '"api-gateway":"UP"' \
+      || { say "FAIL: nginx does not proxy /api to the gateway"; exit 1; }
+    say "PASS frontend (nginx): SPA fallback and /api proxy"
     for s in "${SERVICES[@]}"; do
       printf '  %-18s docker health: %s\n' "$s" "$(docker inspect -f '{{.State.Health.Status}}' "$P-$s")"
     done

@@ -1,7 +1,7 @@
 import { ApiError, errorFromResponse, parseProblem } from './problem';
 import { readSse } from './sse';
 import type {
-  AuthResponse, Conversation, ExecResult, FileEntry, Health, Message, MessageContext, Page, Project,
+  AuthResponse, Conversation, ExecResult, FileEntry, Health, Message, MessageContext, Project, ProjectPage, ConversationPage, UserPage,
   ProposedEdits, Role, Template, Ticket, Usage, User, UserSummary, Workspace, WriteResult,
 } from './types';
 
@@ -191,7 +191,7 @@ export class ApiClient {
     return out;
   }
   listUsers(page = 0, size = 50) {
-    return this.json<Page<User>>(`/api/admin/users?page=${page}&size=${size}`);
+    return this.json<UserPage>(`/api/admin/users?page=${page}&size=${size}`);
   }
   updateUser(id: string, patch: { roles?: User['roles']; disabled?: boolean }) {
     return this.json<User>(`/api/admin/users/${q(id)}`, { method: 'PATCH', json: patch });
@@ -213,7 +213,7 @@ export class ApiClient {
     p.set('page', String(qs.page ?? 0));
     p.set('size', String(qs.size ?? 50));
     if (qs.sort) p.set('sort', qs.sort);
-    return this.json<Page<Project>>(`/api/projects?${p}`);
+    return this.json<ProjectPage>(`/api/projects?${p}`);
   }
   getProject(id: string) {
     return this.json<Project>(`/api/projects/${q(id)}`);
@@ -285,7 +285,7 @@ export class ApiClient {
 
   // ---- AI
   listConversations(projectId: string) {
-    return this.json<Page<Conversation>>(`/api/projects/${q(projectId)}/conversations?page=0&size=50`);
+    return this.json<ConversationPage>(`/api/projects/${q(projectId)}/conversations?page=0&size=50`);
   }
   createConversation(projectId: string, title?: string) {
     return this.json<Conversation>(`/api/projects/${q(projectId)}/conversations`, { method: 'POST', json: { title } });

@@ -1,4 +1,7 @@
-import type { Problem } from './types';
+import type { Problem as DocumentedProblem } from './types';
+
+// A body from a proxy or a crashed hop may lack any documented field, so none is taken on trust.
+type Problem = Partial<DocumentedProblem>;
 
 /** An error answer from the API, carrying the RFC 9457 problem when there was one. */
 export class ApiError extends Error {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { messageOf } from '../api/problem';
-import type { Conversation, MessageContext, ProposedEdits, Usage } from '../api/types';
+import type { Conversation, Message, MessageContext, ProposedEdits, Usage } from '../api/types';
 import { ErrorBanner } from './ErrorBanner';
 import { MarkdownView } from './MarkdownView';
 
@@ -10,11 +10,8 @@ export interface EditorContext {
   selection: { startLine: number; endLine: number } | null;
 }
 
-interface ChatMessage {
-  id: string;
-  role: 'user' | 'assistant';
-  content: string;
-  usage?: Usage;
+// A message still being written has no createdAt yet, so only the fields shown are taken.
+interface ChatMessage extends Pick<Message, 'id' | 'role' | 'content' | 'usage'> {
   streaming?: boolean;
   error?: string;
 }

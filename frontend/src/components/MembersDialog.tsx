@@ -7,11 +7,11 @@ import { Modal } from './Modal';
 
 const ROLES: Role[] = ['VIEWER', 'EDITOR', 'OWNER'];
 
-/** How a member is shown: the directory's name and email when known, else what the project has, else the id. */
+/** How a member is shown: the directory's name and email when known, else the id. */
 export function describeMember(m: Member, directory: Map<string, UserSummary>): { name: string; email?: string } {
   const u = directory.get(m.userId);
-  const email = u?.email ?? m.email;
-  const name = u?.displayName || m.displayName || email || m.userId;
+  const email = u?.email;
+  const name = u?.displayName || email || m.userId;
   return { name, email: email && email !== name ? email : undefined };
 }
 

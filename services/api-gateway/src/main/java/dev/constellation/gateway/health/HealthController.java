@@ -18,6 +18,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * GET /api/health: every service's readiness, asked in parallel with short timeouts so that one
@@ -27,7 +28,7 @@ import reactor.netty.http.client.HttpClient;
 class HealthController {
   private static final Duration PER_CHECK = Duration.ofMillis(1500);
 
-  record HealthResponse(String status, Map<String, String> services) {}
+  record HealthResponse(@Schema(allowableValues = {"UP", "DEGRADED", "DOWN"}) String status, Map<String, String> services) {}
 
   private final WebClient http;
   private final List<Map.Entry<String, String>> services;

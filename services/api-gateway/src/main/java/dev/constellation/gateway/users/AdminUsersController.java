@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import org.jspecify.annotations.Nullable;
 
 @RestController
 @RequestMapping("/api/admin/users")
@@ -47,7 +48,7 @@ class AdminUsersController {
     return users.page(page, size);
   }
 
-  record UpdateUserRequest(List<String> roles, Boolean disabled) {}
+  record UpdateUserRequest(@Nullable List<String> roles, @Nullable Boolean disabled) {}
 
   @PatchMapping("/{id}")
   Mono<UserResponse> update(@PathVariable String id, @RequestBody UpdateUserRequest request, ServerWebExchange exchange) {

@@ -1,11 +1,12 @@
 package dev.constellation.claude.chat;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Body of {@code POST /api/conversations/{cid}/messages}; limits are checked by the controller. */
-record SendMessageRequest(String content, Context context) {
+record SendMessageRequest(String content, @Nullable Context context) {
 
-  record Context(List<String> files, Selection selection) {}
+  record Context(@Nullable List<String> files, @Nullable Selection selection) {}
 
   record Selection(String path, Integer startLine, Integer endLine) {}
 }

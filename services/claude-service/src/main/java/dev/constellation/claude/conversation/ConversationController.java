@@ -19,23 +19,25 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.jspecify.annotations.Nullable;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 @RestController
 class ConversationController {
 
-  record CreateConversationRequest(@Size(max = 200) String title) {}
+  record CreateConversationRequest(@Size(max = 200) @Nullable String title) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record ConversationResponse(
-      String id, String projectId, String title, String createdBy, Instant createdAt, Instant updatedAt,
-      List<MessageResponse> messages) {
+      String id, String projectId, @Nullable String title, String createdBy, Instant createdAt, Instant updatedAt,
+      @Nullable List<MessageResponse> messages) {
     static ConversationResponse of(Conversation c, List<MessageResponse> messages) {
       return new ConversationResponse(c.id(), c.projectId(), c.title(), c.createdBy(), c.createdAt(), c.updatedAt(), messages);
     }
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record MessageResponse(String id, String role, String content, Instant createdAt, UsageResponse usage, Boolean interrupted) {
+  record MessageResponse(String id, @Schema(allowableValues = {"user", "assistant"}) String role, String content, Instant createdAt, @Nullable UsageResponse usage, @Nullable Boolean interrupted) {
     static MessageResponse of(ChatMessage m) {
       var u = m.usage();
       return new MessageResponse(m.id(), m.role(), m.content(), m.createdAt(),

@@ -11,14 +11,16 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.jspecify.annotations.Nullable;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 @RestController
 class EditsController {
 
-  record ProposeEditsRequest(String instruction, List<String> paths) {}
+  record ProposeEditsRequest(String instruction, @Nullable List<String> paths) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record ProposedEdit(String path, String action, String content, String diff) {}
+  record ProposedEdit(String path, @Schema(allowableValues = {"create", "modify", "delete"}) String action, @Nullable String content, @Nullable String diff) {}
 
   record RejectedEdit(String path, String reason) {}
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.springframework.data.mongodb.core.mapping.Document;
 import org.springframework.data.mongodb.core.mapping.FieldType;
 import org.springframework.data.mongodb.core.mapping.MongoId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One stored audit event. The id is the event's Redis stream id, so storing an event twice
@@ -17,6 +18,6 @@ record AuditRecord(
     String service,
     String action,
     String actorId,
-    String projectId,
-    String requestId,
+    @Nullable String projectId,
+    @Nullable String requestId,
     Map<String, String> details) {}

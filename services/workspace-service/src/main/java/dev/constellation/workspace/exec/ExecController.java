@@ -26,13 +26,14 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.jspecify.annotations.Nullable;
 
 @RestController
 class ExecController {
   /** Audit keeps the start of a command only: enough to tell what ran, not a place for pasted secrets. */
   private static final int AUDITED_COMMAND_CHARS = 200;
 
-  record ExecRequest(@NotBlank @Size(max = 65536) String command, @Positive Integer timeoutSeconds) {}
+  record ExecRequest(@NotBlank @Size(max = 65536) String command, @Positive @Nullable Integer timeoutSeconds) {}
 
   private final ProjectGuard guard;
   private final LocalRuntimePolicy localPolicy;
