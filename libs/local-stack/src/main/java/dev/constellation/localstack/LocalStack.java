@@ -43,6 +43,8 @@ public final class LocalStack implements AutoCloseable {
   private EmbeddedMongo mongo;
   private LocalRedis redis;
   private final List<ServiceProcess> services = new ArrayList<>();
+  // Ctrl-C reaches the services too (same process group): their exits are then expected.
+  private volatile boolean stopping;
 
   public LocalStack(Path root, Map<String, String> settings) {
     this.root = root.toAbsolutePath();
@@ -134,10 +136,11 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private void superviseUntilInterrupted() throws InterruptedException {
+    java.util.Set<String> reported = new java.util.HashSet<>();
     while (true) {
       Thread.sleep(2000);
       for (ServiceProcess service : services) {
-        if (!service.isAlive()) {
+        if (!stopping && !service.isAlive() && reported.add(service.name())) {
           log(service.name() + " stopped unexpectedly; see " + service.logFile());
         }
       }
@@ -167,6 +170,7 @@ public final class LocalStack implements AutoCloseable {
 
   @Override
   public void close() {
+    stopping = true;
     for (int i = services.size() - 1; i >= 0; i--) services.get(i).close();
     if (redis != null) redis.close();
     if (mongo != null) mongo.close();
