@@ -3,6 +3,8 @@ package dev.constellation.claude;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.constellation.claude.support.TestStack;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +28,18 @@ class ConversationAccessIT extends TestStack {
 
     assertThat(call("DELETE", "/api/conversations/" + cid, m.token(), null).status()).isEqualTo(204);
     assertThat(call("GET", "/api/conversations/" + cid, m.token(), null).status()).isEqualTo(404);
+  }
+
+  /** Generated clients read the success status from the document, not from the wire. */
+  @Test
+  void theOpenApiDocumentSaysCreatedForANewConversation() {
+    Response docs = call("GET", "/v3/api-docs", null, null);
+    assertThat(docs.status()).as(docs.body()).isEqualTo(200);
+    var responses = docs.json().get("paths").get("/api/projects/{projectId}/conversations").get("post").get("responses");
+    List<String> codes = new ArrayList<>();
+    responses.propertyNames().forEach(codes::add);
+    assertThat(codes).contains("201").doesNotContain("200");
+    assertThat(responses.get("201").get("content")).isNotNull();
   }
 
   @Test

@@ -69,6 +69,20 @@ class ProjectsIT extends IntegrationTest {
     assertThat(p.get("createdAt").asString()).endsWith("Z");
   }
 
+  /** Generated clients read the success status from the document, not from the wire. */
+  @Test
+  void theOpenApiDocumentSaysCreatedWhereTheServiceAnswersCreated() {
+    var response = api.get("/v3/api-docs", null);
+    assertThat(response.status()).as(response.text()).isEqualTo(200);
+    JsonNode paths = response.json().get("paths");
+    for (String path : List.of("/api/projects", "/api/projects/import")) {
+      List<String> codes = new ArrayList<>();
+      paths.get(path).get("post").get("responses").propertyNames().forEach(codes::add);
+      assertThat(codes).as(path).contains("201").doesNotContain("200");
+      assertThat(paths.get(path).get("post").get("responses").get("201").get("content")).as(path).isNotNull();
+    }
+  }
+
   @Test
   void installingATemplateIsDroppingAFolder() throws IOException {
     Path folder = TEMPLATES.resolve("go-hello");

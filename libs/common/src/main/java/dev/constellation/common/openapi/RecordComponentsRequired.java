@@ -7,6 +7,7 @@ import io.swagger.v3.core.converter.ModelConverterContext;
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.media.Schema;
 import java.lang.annotation.Annotation;
+import java.lang.reflect.Field;
 import java.lang.reflect.RecordComponent;
 import java.util.Iterator;
 import java.util.List;
@@ -45,21 +46,41 @@ final class RecordComponentsRequired implements ModelConverter {
   }
 
   private static String jsonName(RecordComponent component) {
-    JsonProperty renamed = component.getAnnotation(JsonProperty.class);
+    JsonProperty renamed = declared(component, JsonProperty.class);
     return renamed != null && !renamed.value().isEmpty() ? renamed.value() : component.getName();
   }
 
-  /** Any annotation named Nullable counts (JSpecify's sits on the type, older ones on the component). */
+  /** Any annotation named Nullable counts (JSpecify's sits on the type, older ones on the component or its field). */
   static boolean isNullable(RecordComponent component) {
     return component.getType() == Optional.class
-        || Stream.concat(Stream.of(component.getAnnotations()), Stream.of(component.getAnnotatedType().getAnnotations()))
+        || Stream.of(component.getAnnotations(), field(component).map(Field::getAnnotations).orElse(new Annotation[0]),
+                component.getAnnotatedType().getAnnotations())
+            .flatMap(Stream::of)
             .map(Annotation::annotationType)
             .anyMatch(a -> a.getSimpleName().equals("Nullable"));
   }
 
   private static boolean declinesRequired(RecordComponent component) {
-    var schema = component.getAnnotation(io.swagger.v3.oas.annotations.media.Schema.class);
+    var schema = declared(component, io.swagger.v3.oas.annotations.media.Schema.class);
     return schema != null && schema.requiredMode() == io.swagger.v3.oas.annotations.media.Schema.RequiredMode.NOT_REQUIRED;
+  }
+
+  /**
+   * javac keeps an annotation on the record component only if its target names RECORD_COMPONENT;
+   * {@code @Schema}, {@code @JsonProperty} and most older {@code @Nullable}s don't, and land on the
+   * backing field instead.
+   */
+  private static <A extends Annotation> A declared(RecordComponent component, Class<A> type) {
+    A onComponent = component.getAnnotation(type);
+    return onComponent != null ? onComponent : field(component).map(f -> f.getAnnotation(type)).orElse(null);
+  }
+
+  private static Optional<Field> field(RecordComponent component) {
+    try {
+      return Optional.of(component.getDeclaringRecord().getDeclaredField(component.getName()));
+    } catch (NoSuchFieldException e) {
+      return Optional.empty();
+    }
   }
 
   /** OpenAPI 3.1 spells "or null" as a type list; a reference has to be wrapped to get one. */

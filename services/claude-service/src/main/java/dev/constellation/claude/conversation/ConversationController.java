@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.jspecify.annotations.Nullable;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -59,12 +60,13 @@ class ConversationController {
   }
 
   @PostMapping("/api/projects/{projectId}/conversations")
-  ResponseEntity<ConversationResponse> create(
+  @ResponseStatus(HttpStatus.CREATED)
+  ConversationResponse create(
       @PathVariable String projectId, @Valid @RequestBody(required = false) CreateConversationRequest body,
       @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
     access.require(user, request, projectId, ProjectAction.WRITE);
     Conversation created = conversations.create(projectId, body == null ? null : body.title(), user.id());
-    return ResponseEntity.status(HttpStatus.CREATED).body(ConversationResponse.of(created, List.of()));
+    return ConversationResponse.of(created, List.of());
   }
 
   @GetMapping("/api/projects/{projectId}/conversations")

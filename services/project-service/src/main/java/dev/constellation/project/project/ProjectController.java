@@ -6,6 +6,7 @@ import dev.constellation.project.PageResponse;
 import dev.constellation.project.Paging;
 import jakarta.validation.Valid;
 import java.net.URI;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -14,6 +15,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -25,7 +27,9 @@ class ProjectController {
     this.service = service;
   }
 
+  /** ResponseEntity carries the Location header; the annotation is what the OpenAPI document reads. */
   @PostMapping
+  @ResponseStatus(HttpStatus.CREATED)
   ResponseEntity<ProjectResponse> create(@CurrentUser AuthenticatedUser user, @Valid @RequestBody CreateProjectRequest request) {
     Project project = service.create(user, request);
     return ResponseEntity.created(URI.create("/api/projects/" + project.id())).body(ProjectResponse.of(project));

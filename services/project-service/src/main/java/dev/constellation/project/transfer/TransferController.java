@@ -17,12 +17,14 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
@@ -57,8 +59,12 @@ class TransferController {
         .body(body);
   }
 
-  /** Nothing is written under the project's id until the whole archive passed every check. */
+  /**
+   * Nothing is written under the project's id until the whole archive passed every check.
+   * ResponseEntity carries the Location header; the annotation is what the OpenAPI document reads.
+   */
   @PostMapping(path = "/api/projects/import", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+  @ResponseStatus(HttpStatus.CREATED)
   ResponseEntity<ProjectResponse> importZip(
       @CurrentUser AuthenticatedUser user,
       @RequestParam(name = "file", required = false) MultipartFile file,

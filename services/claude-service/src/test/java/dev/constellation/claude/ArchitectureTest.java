@@ -1,0 +1,21 @@
+package dev.constellation.claude;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** Test code is not analysed: the rule is about what the service ships. */
+@AnalyzeClasses(packages = "dev.constellation.claude", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+  private static final String ROOT = "dev.constellation.claude";
+
+  @ArchTest
+  static final ArchRule onlyUpstreamTalksToTheAnthropicSdk =
+      noClasses().that().resideOutsideOfPackage(ROOT + ".upstream..")
+          .should().dependOnClassesThat().resideInAPackage("com.anthropic..")
+          .because("the SDK's types, errors and retries stay behind ClaudeClient, so chat and edits "
+              + "see only Prompt, Completion and UpstreamException and an SDK upgrade touches one package");
+}
