@@ -2,7 +2,7 @@ package dev.constellation.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assumptions.abort;
 
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.auth.JwtCodec;
@@ -81,7 +81,7 @@ class ObservabilityIT {
       if ("1".equals(System.getenv("REQUIRE_PROMETHEUS"))) {
         fail(PROMETHEUS + " is missing and REQUIRE_PROMETHEUS=1 (apt-get install prometheus)");
       }
-      assumeTrue(false, PROMETHEUS + " is not installed (apt-get install prometheus); REQUIRE_PROMETHEUS=1 makes this a failure");
+      abort(PROMETHEUS + " is not installed (apt-get install prometheus); REQUIRE_PROMETHEUS=1 makes this a failure");
     }
     root = Path.of(System.getProperty("constellation.root", "..")).toAbsolutePath().normalize();
     SystemStack.get();

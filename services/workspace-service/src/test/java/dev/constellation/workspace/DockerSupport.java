@@ -1,7 +1,7 @@
 package dev.constellation.workspace;
 
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assumptions.abort;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +20,7 @@ final class DockerSupport {
     if (!available) {
       String why = "no Docker engine with image " + IMAGE + " (build it with deploy/workspace-image/build-local.sh)";
       if ("1".equals(System.getenv("REQUIRE_DOCKER"))) fail(why + ", and REQUIRE_DOCKER=1");
-      assumeTrue(false, why);
+      abort(why);
     }
   }
 
