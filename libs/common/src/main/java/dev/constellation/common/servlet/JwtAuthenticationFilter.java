@@ -21,11 +21,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Verifies the bearer token of every {@code /api/**} request. A service never trusts an identity
- * header: only a token it can verify itself counts.
+ * Verifies the bearer token of every {@code /api/**} request, and of every {@code /internal/**}
+ * request, which moreover only services may make (the gateway never routes it). A service never
+ * trusts an identity header: only a token it can verify itself counts.
  */
 public class JwtAuthenticationFilter extends OncePerRequestFilter {
   public static final String USER_ATTRIBUTE = AuthenticatedUser.class.getName();
+  private static final String INTERNAL_PREFIX = "/internal/";
 
   private final JwtCodec codec;
   private final StringRedisTemplate redis;
@@ -44,6 +46,7 @@ public class JwtAuthenticationFilter extends OncePerRequestFilter {
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
     String path = request.getRequestURI();
+    if (path.startsWith(INTERNAL_PREFIX)) return false;
     return !path.startsWith("/api/") || publicPaths.stream().anyMatch(p -> matcher.match(p, path));
   }
 
@@ -58,6 +61,10 @@ public class JwtAuthenticationFilter extends OncePerRequestFilter {
       reject(response, "The access token is missing or invalid (" + e.getMessage() + "); sign in again.");
       return;
     }
+    if (request.getRequestURI().startsWith(INTERNAL_PREFIX) && !user.isService()) {
+      write(response, Problems.of(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "Only services may call internal endpoints."));
+      return;
+    }
     if (redis != null && Boolean.TRUE.equals(redis.hasKey(DisabledUsers.key(user.id())))) {
       reject(response, "This account is disabled.");
       return;
@@ -67,7 +74,8 @@ public class JwtAuthenticationFilter extends OncePerRequestFilter {
     chain.doFilter(request, response);
   }
 
-  static String bearerToken(HttpServletRequest request) {
+  /** The token of an {@code Authorization: Bearer} header, or null. */
+  public static String bearerToken(HttpServletRequest request) {
     String header = request.getHeader("Authorization");
     if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return header.substring(7).trim();
@@ -76,10 +84,13 @@ public class JwtAuthenticationFilter extends OncePerRequestFilter {
   }
 
   private void reject(HttpServletResponse response, String detail) throws IOException {
-    ProblemDetail problem = Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail);
-    response.setStatus(HttpStatus.UNAUTHORIZED.value());
-    response.setContentType("application/problem+json");
     response.setHeader("WWW-Authenticate", "Bearer");
+    write(response, Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail));
+  }
+
+  private void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
+    response.setStatus(problem.getStatus());
+    response.setContentType("application/problem+json");
     json.writeValue(response.getOutputStream(), problem);
   }
 }

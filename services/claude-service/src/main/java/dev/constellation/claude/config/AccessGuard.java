@@ -4,6 +4,7 @@ import dev.constellation.common.access.ProjectAccessClient;
 import dev.constellation.common.access.ProjectAction;
 import dev.constellation.common.access.ProjectRole;
 import dev.constellation.common.auth.AuthenticatedUser;
+import dev.constellation.common.servlet.JwtAuthenticationFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Component;
 
@@ -26,7 +27,7 @@ public class AccessGuard {
   }
 
   private static String bearerToken(HttpServletRequest request) {
-    String header = request.getHeader("Authorization");
-    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
+    String token = JwtAuthenticationFilter.bearerToken(request);
+    return token == null ? "" : token;
   }
 }

@@ -4,6 +4,7 @@ import dev.constellation.common.access.ProjectAccessClient;
 import dev.constellation.common.access.ProjectAction;
 import dev.constellation.common.access.ProjectRole;
 import dev.constellation.common.auth.AuthenticatedUser;
+import dev.constellation.common.servlet.JwtAuthenticationFilter;
 import dev.constellation.workspace.config.ProjectDirectories;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Component;
@@ -19,12 +20,6 @@ public class ProjectGuard {
 
   public ProjectRole require(AuthenticatedUser user, HttpServletRequest request, String projectId, ProjectAction action) {
     ProjectDirectories.requireValidId(projectId);
-    return access.require(user, bearerToken(request), projectId, action);
-  }
-
-  static String bearerToken(HttpServletRequest request) {
-    String header = request.getHeader("Authorization");
-    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) return header.substring(7).trim();
-    return null;
+    return access.require(user, JwtAuthenticationFilter.bearerToken(request), projectId, action);
   }
 }
