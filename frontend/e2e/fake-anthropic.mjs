@@ -56,7 +56,7 @@ function answerFor(body) {
 
 // Picks the file to edit: the first source-looking path the instruction (the last user message)
 // names, else the first file whose content the request carries, else the first path anywhere.
-const PATH_RE = /(?:^|[\s"'`(\[])((?:[\w.-]+\/)*[\w.-]+\.(?:js|mjs|ts|json|py|java|md|html|css|txt))\b/g;
+const PATH_RE = /(?:^|[\s"'`([])((?:[\w.-]+\/)*[\w.-]+\.(?:js|mjs|ts|json|py|java|md|html|css|txt))\b/g;
 const pathsIn = (text) => [...text.matchAll(PATH_RE)].map((m) => m[1]).filter((p) => !p.startsWith('http'));
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

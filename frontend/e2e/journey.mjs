@@ -213,7 +213,7 @@ function findOnDisk(root, projectId, path) {
   const queue = [[root, 0]];
   while (queue.length) {
     const [dir, depth] = queue.shift();
-    let entries = [];
+    let entries;
     try {
       entries = readdirSync(dir);
     } catch {

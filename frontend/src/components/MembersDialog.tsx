@@ -61,7 +61,7 @@ export function MembersDialog({ project, canManage, onClose }: { project: Projec
       try {
         user = await api.lookupUser(wanted);
       } catch (err) {
-        if (err instanceof ApiError && err.status === 404) throw new Error(`No active account uses ${wanted}. They need to register first.`);
+        if (err instanceof ApiError && err.status === 404) throw new Error(`No active account uses ${wanted}. They need to register first.`, { cause: err });
         throw err;
       }
       setDirectory((d) => new Map(d).set(user.id, user));
