@@ -39,3 +39,11 @@ grep -q "is running" "$WORK/stack.log" || { echo "stack did not start"; cat "$WO
 
 BASE_URL="http://localhost:$API_GATEWAY_PORT" WORKSPACES_ROOT="$WORK/data/workspaces" \
   node frontend/e2e/journey.mjs || { echo "journey failed; service logs:"; tail -n 40 "$WORK"/data/logs/*.log | cut -c1-400; exit 1; }
+
+# The UI's API types must be what `make gen` makes from the services that just ran.
+OPENAPI_HOST=http://127.0.0.1 node frontend/scripts/gen-api.mjs >/dev/null
+if git rev-parse --git-dir >/dev/null 2>&1 && ! git diff --quiet -- frontend/src/api/generated; then
+  git --no-pager diff --stat -- frontend/src/api/generated
+  echo "e2e: frontend/src/api/generated differs from what the services serve: run make gen and commit" >&2
+  exit 1
+fi

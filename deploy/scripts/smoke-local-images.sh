@@ -18,6 +18,7 @@ NGINX_BASE=${SMOKE_NGINX_BASE:-constellation/nginx-base:local}
 PORT=${SMOKE_PORT:-18000}
 TIMEOUT=${SMOKE_TIMEOUT:-480}
 SERVICES=(project-service workspace-service claude-service api-gateway)
+service_port() { case $1 in api-gateway) echo 8000;; claude-service) echo 8001;; project-service) echo 8002;; workspace-service) echo 8003;; esac; }
 export DOCKER_BUILDKIT=0   # the classic builder uses local images as they are and stops at --target
 
 say() { printf '[smoke %3ds] %s\n' "$(( $(date +%s) - START ))" "$*"; }
@@ -78,7 +79,10 @@ build() { # build TAG DOCKERFILE [args...]: quiet unless it fails
     || { grep -v 'DEPRECATED\|BuildKit\|environment-variable' "$STAGE/build.log"; exit 1; }
 }
 # One at a time: the machine is shared.
-for s in "${SERVICES[@]}"; do build "constellation/$s:smoke" "services/$s/Dockerfile" --target prebuilt; done
+for s in "${SERVICES[@]}"; do
+  build "constellation/$s:smoke" deploy/service.Dockerfile --target prebuilt \
+    --build-arg "SERVICE=$s" --build-arg "SERVICE_PORT=$(service_port "$s")"
+done
 build constellation/mongo-wire:smoke deploy/smoke/mongo-wire.Dockerfile
 build constellation/redis:smoke deploy/smoke/redis.Dockerfile
 rm -rf "$STAGE"
