@@ -22,8 +22,11 @@ WARMUP=${WARMUP:-5s}
 
 email="bench-$(date +%s)-$RANDOM@example.com"
 password="bench-password-$RANDOM$RANDOM"
-token=$(curl -fsS -X POST "$GATEWAY/api/auth/register" -H 'Content-Type: application/json' \
-  -d "{\"email\":\"$email\",\"password\":\"$password\",\"displayName\":\"Bench\"}" |
+# Sign-up answers 202 without tokens (it must not reveal taken emails): sign in next.
+curl -fsS -o /dev/null -X POST "$GATEWAY/api/auth/register" -H 'Content-Type: application/json' \
+  -d "{\"email\":\"$email\",\"password\":\"$password\",\"displayName\":\"Bench\"}"
+token=$(curl -fsS -X POST "$GATEWAY/api/auth/login" -H 'Content-Type: application/json' \
+  -d "{\"email\":\"$email\",\"password\":\"$password\"}" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')
 
 # Something to list: a project of our own, so both sides return the same non-empty page.

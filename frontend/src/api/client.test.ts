@@ -113,6 +113,22 @@ describe('ApiClient', () => {
     expect(fetchImpl).toHaveBeenCalledTimes(1);
   });
 
+  it('registers, then signs in: sign-up itself returns no tokens', async () => {
+    const store = new MemoryStore(null);
+    const calls: string[] = [];
+    const fetchImpl = vi.fn(async (input: RequestInfo | URL) => {
+      const url = String(input);
+      calls.push(url);
+      if (url.endsWith('/api/auth/register')) return json(202, { message: 'Registration received.' });
+      return json(200, { user: { id: 'u1', email: 'a@example.com' }, accessToken: 'access-1', refreshToken: 'refresh-1', expiresIn: 900 });
+    });
+    const client = new ApiClient({ store, fetch: fetchImpl as typeof fetch });
+    const user = await client.register('a@example.com', 'long enough password', 'A');
+    expect(calls.map((u) => u.replace(/^.*\/api/, '/api'))).toEqual(['/api/auth/register', '/api/auth/login']);
+    expect(user.id).toBe('u1');
+    expect(store.tokens?.accessToken).toBe('access-1');
+  });
+
   it('sends If-Match when saving with an etag and reports 412', async () => {
     const store = new MemoryStore({ accessToken: 'a', refreshToken: 'r' });
     let ifMatch: string | null = null;

@@ -163,8 +163,10 @@ export class ApiClient {
     this.store.set({ accessToken: auth.accessToken, refreshToken: auth.refreshToken });
     return auth.user;
   }
-  register(email: string, password: string, displayName: string) {
-    return this.signIn('/api/auth/register', { email, password, displayName });
+  /** Sign-up answers 202 alike for a free and a taken email (so it reveals no account); then we sign in. */
+  async register(email: string, password: string, displayName: string): Promise<User> {
+    await this.request('/api/auth/register', { method: 'POST', json: { email, password, displayName }, auth: false });
+    return this.login(email, password);
   }
   login(email: string, password: string) {
     return this.signIn('/api/auth/login', { email, password });

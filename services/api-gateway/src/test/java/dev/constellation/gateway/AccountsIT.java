@@ -47,12 +47,19 @@ class AccountsIT extends GatewayTestBase {
   }
 
   @Test
-  void registerRefusesDuplicateEmailWhateverItsCase() {
+  void registerAnswersATakenEmailLikeAFreeOneAndKeepsTheAccount() {
     String email = uniqueEmail("dup");
-    register(email);
+    Session owner = register(email);
     Response again = postJson("/api/auth/register",
         "{\"email\":\"" + email.toUpperCase() + "\",\"password\":\"another long password\",\"displayName\":\"X\"}", null);
-    assertProblem(again, 409);
+    Response fresh = postJson("/api/auth/register",
+        "{\"email\":\"" + uniqueEmail("fresh") + "\",\"password\":\"another long password\",\"displayName\":\"X\"}", null);
+    assertThat(again.status()).isEqualTo(202);
+    assertThat(again.body()).isEqualTo(fresh.body());
+    assertThat(again.body()).doesNotContain("accessToken");
+    // The taken account is untouched: its own password still works, the intruder's does not.
+    assertThat(login(email).userId()).isEqualTo(owner.userId());
+    assertProblem(postJson("/api/auth/login", "{\"email\":\"" + email + "\",\"password\":\"another long password\"}", null), 401);
   }
 
   @Test
@@ -94,8 +101,9 @@ class AccountsIT extends GatewayTestBase {
 
   @Test
   void loginIssuesFifteenMinuteTokens() {
-    Response response = postJson("/api/auth/register",
-        "{\"email\":\"" + uniqueEmail("ttl") + "\",\"password\":\"correct horse battery\",\"displayName\":\"T\"}", null);
+    String email = uniqueEmail("ttl");
+    register(email);
+    Response response = postJson("/api/auth/login", "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\"}", null);
     assertThat(response.json().get("expiresIn").asLong()).isEqualTo(900);
   }
 

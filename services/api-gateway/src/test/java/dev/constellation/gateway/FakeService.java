@@ -74,7 +74,10 @@ final class FakeService {
 
   private Mono<Void> echo(HttpServerRequest request, HttpServerResponse response) {
     requests.incrementAndGet();
-    return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
+    // X-Fake-Delay-Ms: answer that much later, as a busy service would (capacity tests).
+    String delay = request.requestHeaders().get("x-fake-delay-ms");
+    return Mono.delay(Duration.ofMillis(delay == null ? 0 : Long.parseLong(delay)))
+        .then(request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty(""))
         .flatMap(body -> {
           Map<String, Object> echo = new LinkedHashMap<>();
           echo.put("service", name);

@@ -17,6 +17,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,6 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  * context), in front of three fake services, with the shared in-memory Mongo and real Redis.
  */
 @SpringBootTest(classes = ApiGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// As `make run`: the first account is the admin. SignUpIT overrides this with the production rule.
+@TestPropertySource(properties = "constellation.sign-up.first-admin=first-account")
 abstract class GatewayTestBase {
   static final FakeService PROJECT = FakeService.start("project-service");
   static final FakeService WORKSPACE = FakeService.start("workspace-service");
@@ -109,11 +112,12 @@ abstract class GatewayTestBase {
     return hint + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
   }
 
+  /** Sign-up answers 202 and no tokens (it must not reveal taken emails); the client signs in next. */
   Session register(String email) {
     Response response = postJson("/api/auth/register",
         "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\",\"displayName\":\"Test User\"}", null);
-    assertThat(response.status()).as(response.body()).isEqualTo(201);
-    return session(response);
+    assertThat(response.status()).as(response.body()).isEqualTo(202);
+    return login(email);
   }
 
   Session login(String email) {

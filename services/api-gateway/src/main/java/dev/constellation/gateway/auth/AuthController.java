@@ -22,9 +22,10 @@ class AuthController {
     this.auth = auth;
   }
 
+  /** 202 for a new and for a taken email alike: the client signs in next (see docs/api-contract.md). */
   @PostMapping("/register")
-  @ResponseStatus(HttpStatus.CREATED)
-  Mono<AuthApi.TokenResponse> register(@RequestBody AuthApi.RegisterRequest request, ServerWebExchange exchange) {
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  Mono<AuthApi.RegisterResponse> register(@RequestBody AuthApi.RegisterRequest request, ServerWebExchange exchange) {
     return auth.register(request, RequestContext.requestId(exchange), ClientAddress.of(exchange));
   }
 

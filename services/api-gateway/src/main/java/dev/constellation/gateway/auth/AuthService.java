@@ -13,6 +13,7 @@ import dev.constellation.gateway.users.User;
 import dev.constellation.gateway.users.UserResponse;
 import dev.constellation.gateway.users.UserService;
 import java.util.Map;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
@@ -33,10 +34,15 @@ class AuthService {
   private final ReactiveStringRedisTemplate redis;
   private final AuditLog audit;
   private final GatewayMetrics metrics;
+  private final SignUpPolicy signUp;
+  private final SetupToken setupToken;
 
   AuthService(UserService users, Passwords passwords, RefreshTokenStore refreshTokens, JwtCodec jwt,
       AccountProperties properties, RateLimiter limiter, RateLimitProperties limits,
-      ReactiveStringRedisTemplate redis, AuditLog audit, GatewayMetrics metrics) {
+      ReactiveStringRedisTemplate redis, AuditLog audit, GatewayMetrics metrics,
+      SignUpPolicy signUp, SetupToken setupToken) {
+    this.signUp = signUp;
+    this.setupToken = setupToken;
     this.metrics = metrics;
     this.users = users;
     this.passwords = passwords;
@@ -49,18 +55,28 @@ class AuthService {
     this.audit = audit;
   }
 
-  Mono<AuthApi.TokenResponse> register(AuthApi.RegisterRequest request, String requestId, String client) {
+  /**
+   * Creates the account if the email is free and sign-up allows it. A taken email gets the same
+   * answer as a free one, after the same bcrypt work, so that registration reveals no account.
+   */
+  Mono<AuthApi.RegisterResponse> register(AuthApi.RegisterRequest request, String requestId, String client) {
     AccountRules.checkEmail(request.email());
     AccountRules.checkPassword(request.password());
     String displayName = AccountRules.checkDisplayName(request.displayName());
     String email = UserService.normalizeEmail(request.email());
     return limitEmail(email)
-        .then(passwords.hash(request.password()))
-        .flatMap(hash -> users.create(email, displayName, hash))
-        .doOnNext(user -> metrics.registration())
-        .flatMap(user -> audit.publish("auth.register", user.id(), requestId,
-                Map.of("email", email, "client", client, "roles", String.join(",", user.roles())))
-            .then(signIn(user)));
+        .then(signUp.admit(request.setupToken(), request.inviteCode()))
+        .flatMap(admission -> passwords.hash(request.password())
+            .flatMap(hash -> users.create(email, displayName, hash, admission.firstAccountIsAdmin()))
+            .flatMap(user -> admission.viaSetupToken()
+                ? users.promoteToFirstAdmin(user).flatMap(admin -> setupToken.spend().thenReturn(admin)).defaultIfEmpty(user)
+                : Mono.just(user))
+            .doOnNext(user -> metrics.registration())
+            .flatMap(user -> audit.publish("auth.register", user.id(), requestId,
+                Map.of("email", email, "client", client, "roles", String.join(",", user.roles()))))
+            .onErrorResume(DuplicateKeyException.class, taken -> audit.publish("auth.register.taken", "", requestId,
+                Map.of("email", email, "client", client))))
+        .thenReturn(AuthApi.RegisterResponse.ACCEPTED);
   }
 
   Mono<AuthApi.TokenResponse> login(AuthApi.LoginRequest request, String requestId, String client) {

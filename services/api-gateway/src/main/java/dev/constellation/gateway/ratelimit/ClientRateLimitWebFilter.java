@@ -2,6 +2,7 @@ package dev.constellation.gateway.ratelimit;
 
 import dev.constellation.gateway.web.FilterOrder;
 import dev.constellation.gateway.web.ClientAddress;
+import dev.constellation.gateway.web.RoutedPath;
 import java.util.Set;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpMethod;
@@ -24,7 +25,9 @@ final class ClientRateLimitWebFilter implements WebFilter, Ordered {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    String path = exchange.getRequest().getPath().pathWithinApplication().value();
+    // The router decodes %xx before it matches: so must the choice of limit, or /api/auth/logi%6e
+    // reaches the login endpoint without meeting the sign-in limit.
+    String path = RoutedPath.of(exchange);
     if (!path.startsWith("/api/")) return chain.filter(exchange);
     String client = ClientAddress.of(exchange);
     Mono<Void> checks = limiter.consume("ip:" + client, properties.client(),

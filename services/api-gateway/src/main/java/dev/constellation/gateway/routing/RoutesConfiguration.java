@@ -2,11 +2,15 @@ package dev.constellation.gateway.routing;
 
 import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR;
 
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.time.Duration;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4jBulkheadProvider;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
+import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4jBulkheadConfigurationBuilder;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.GatewayFilterSpec;
@@ -25,6 +29,8 @@ class RoutesConfiguration {
   static final String PROJECT = "project-service";
   static final String WORKSPACE = "workspace-service";
   static final String CLAUDE = "claude-service";
+  /** Breakers (and bulkheads) of long-lived calls end with this; see {@link ServicesProperties.Capacity}. */
+  static final String STREAMS = "-streams";
 
   @Bean
   RouteLocator routes(RouteLocatorBuilder builder, ServicesProperties services) {
@@ -32,13 +38,13 @@ class RoutesConfiguration {
     return builder.routes()
         // Streams stay open as long as the answer is being written: no response timeout.
         .route(CLAUDE + "-stream", r -> r.method(HttpMethod.POST).and().path("/api/conversations/{cid}/messages")
-            .filters(f -> breaker(f, CLAUDE)).metadata(RESPONSE_TIMEOUT_ATTR, -1).uri(services.claudeUrl()))
+            .filters(f -> breaker(f, CLAUDE + STREAMS)).metadata(RESPONSE_TIMEOUT_ATTR, -1).uri(services.claudeUrl()))
         // workspace-service compares the browser's Origin with the Host it was asked for, so the
         // terminal socket keeps the Host the browser used.
         .route(WORKSPACE + "-terminal", r -> r.path("/api/projects/{id}/terminal", "/api/projects/{id}/terminal/**")
-            .filters(f -> breaker(f.preserveHostHeader(), WORKSPACE)).metadata(RESPONSE_TIMEOUT_ATTR, -1).uri(services.workspaceUrl()))
+            .filters(f -> breaker(f.preserveHostHeader(), WORKSPACE + STREAMS)).metadata(RESPONSE_TIMEOUT_ATTR, -1).uri(services.workspaceUrl()))
         .route(WORKSPACE + "-exec", r -> r.path("/api/projects/{id}/exec")
-            .filters(f -> breaker(f, WORKSPACE))
+            .filters(f -> breaker(f, WORKSPACE + STREAMS))
             .metadata(RESPONSE_TIMEOUT_ATTR, services.execResponseTimeout().toMillis()).uri(services.workspaceUrl()))
         .route(WORKSPACE, r -> r.path(
                 "/api/projects/{id}/workspace", "/api/projects/{id}/workspace/**",
@@ -76,8 +82,23 @@ class RoutesConfiguration {
             .waitDurationInOpenState(services.breakerOpenFor())
             .permittedNumberOfCallsInHalfOpenState(2)
             .automaticTransitionFromOpenToHalfOpenEnabled(true)
+            // A full bulkhead says the gateway is busy, not that the service is failing.
+            .ignoreExceptions(BulkheadFullException.class)
             .build())
         .timeLimiterConfig(TimeLimiterConfig.custom().timeoutDuration(Duration.ofDays(1)).build())
+        .build());
+  }
+
+  /** Explicit bulkheads: no library default decides how many calls a service gets. */
+  @Bean
+  Customizer<ReactiveResilience4jBulkheadProvider> bulkheadLimits(ServicesProperties services) {
+    ServicesProperties.Capacity capacity = services.capacity();
+    return provider -> provider.configureDefault(id -> new Resilience4jBulkheadConfigurationBuilder()
+        .bulkheadConfig(BulkheadConfig.custom()
+            .maxConcurrentCalls(id.endsWith(STREAMS) ? capacity.maxConcurrentStreams() : capacity.maxConcurrentCalls())
+            // Waiting for a permit would block a Netty event loop: refuse at once instead.
+            .maxWaitDuration(Duration.ZERO)
+            .build())
         .build());
   }
 }

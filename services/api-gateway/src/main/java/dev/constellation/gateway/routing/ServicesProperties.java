@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param responseTimeout longest wait for response headers on ordinary routes
  * @param execResponseTimeout longest wait on POST /exec, which runs a command to completion
  * @param breakerOpenFor how long a tripped circuit breaker refuses calls before it tries again
+ * @param capacity how many calls the gateway lets wait on each service at once
  */
 @ConfigurationProperties(prefix = "constellation.services")
 public record ServicesProperties(
@@ -20,7 +21,8 @@ public record ServicesProperties(
     String claudeUrl,
     Duration responseTimeout,
     Duration execResponseTimeout,
-    Duration breakerOpenFor) {
+    Duration breakerOpenFor,
+    Capacity capacity) {
   public ServicesProperties {
     if (projectUrl == null) projectUrl = "http://127.0.0.1:8002";
     if (workspaceUrl == null) workspaceUrl = "http://127.0.0.1:8003";
@@ -28,5 +30,26 @@ public record ServicesProperties(
     if (responseTimeout == null) responseTimeout = Duration.ofSeconds(30);
     if (execResponseTimeout == null) execResponseTimeout = Duration.ofMinutes(10);
     if (breakerOpenFor == null) breakerOpenFor = Duration.ofSeconds(5);
+    if (capacity == null) capacity = new Capacity(null, null);
+  }
+
+  /**
+   * The bulkhead per service (Resilience4j's own default is 25, far below what one gateway serves):
+   * past it a call is refused at once with a 503 problem and Retry-After, never a 500. It sits well
+   * above the load the services can take, so that under load they slow down (Tomcat's queue) long
+   * before the gateway refuses anything. Long-lived calls (terminals, AI streams, exec) have their
+   * own bulkhead so that open terminals never crowd out file saves.
+   *
+   * @param maxConcurrentCalls ordinary calls in flight per service (GATEWAY_MAX_CONCURRENT_CALLS)
+   * @param maxConcurrentStreams terminals, AI streams and execs open per service (GATEWAY_MAX_CONCURRENT_STREAMS)
+   */
+  public record Capacity(Integer maxConcurrentCalls, Integer maxConcurrentStreams) {
+    public Capacity {
+      if (maxConcurrentCalls == null) maxConcurrentCalls = 512;
+      if (maxConcurrentStreams == null) maxConcurrentStreams = 1024;
+      if (maxConcurrentCalls < 1 || maxConcurrentStreams < 1) {
+        throw new IllegalArgumentException("gateway capacity limits must be at least 1");
+      }
+    }
   }
 }

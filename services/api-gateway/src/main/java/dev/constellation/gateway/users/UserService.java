@@ -1,6 +1,5 @@
 package dev.constellation.gateway.users;
 
-import dev.constellation.common.problem.ApiException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
@@ -18,8 +17,9 @@ import reactor.core.publisher.Mono;
 /** Accounts in {@code constellation_auth}. */
 @Service
 public class UserService {
-  private static final String INSTALLATION = "installation";
-  private static final String FIRST_ADMIN = "first-admin";
+  /** Installation-wide facts; {@link #FIRST_ADMIN} is the one document whose insert makes the first admin. */
+  public static final String INSTALLATION = "installation";
+  public static final String FIRST_ADMIN = "first-admin";
 
   private final UserRepository users;
   private final ReactiveMongoTemplate mongo;
@@ -41,19 +41,29 @@ public class UserService {
   }
 
   /**
-   * Creates an account; the first one of an empty installation is ADMIN. Two sign-ups racing on an
-   * empty database both see zero users, so the title is decided by inserting one fixed document,
-   * which only one insert can win.
+   * Creates an account, ADMIN when {@code firstAccountIsAdmin} and the installation is empty. Two
+   * sign-ups racing on an empty database both see zero users, so the title is decided by inserting
+   * one fixed document, which only one insert can win. A taken email fails with
+   * {@link DuplicateKeyException}: the caller decides what the client may learn from that.
    */
-  public Mono<User> create(String email, String displayName, String passwordHash) {
+  public Mono<User> create(String email, String displayName, String passwordHash, boolean firstAccountIsAdmin) {
     String id = UUID.randomUUID().toString();
-    Mono<Boolean> firstAdmin = users.count().flatMap(count -> count > 0 ? Mono.just(false) : claimFirstAdmin(id));
+    Mono<Boolean> firstAdmin = !firstAccountIsAdmin ? Mono.just(false)
+        : users.count().flatMap(count -> count > 0 ? Mono.just(false) : claimFirstAdmin(id));
     return firstAdmin
         .map(admin -> new User(id, normalizeEmail(email), displayName, passwordHash,
             admin ? Set.of(User.USER, User.ADMIN) : Set.of(User.USER), false, clock.instant()))
-        .flatMap(mongo::insert)
-        .onErrorMap(DuplicateKeyException.class,
-            e -> ApiException.conflict("An account with this email address already exists."));
+        .flatMap(mongo::insert);
+  }
+
+  /**
+   * Makes {@code user} the installation's first admin if nobody is yet (the setup-token path);
+   * empty when someone already is.
+   */
+  public Mono<User> promoteToFirstAdmin(User user) {
+    return claimFirstAdmin(user.id())
+        .filter(won -> won)
+        .flatMap(won -> users.save(user.withRoles(Set.of(User.USER, User.ADMIN))));
   }
 
   private Mono<Boolean> claimFirstAdmin(String userId) {

@@ -61,6 +61,11 @@ final class GatewayExceptionHandler implements WebExceptionHandler {
     if (error instanceof ApiException api) {
       return Problems.of(api);
     }
+    if (isGatewayBusy(error)) {
+      log.warn("gateway at capacity for {}: {}", serviceName(exchange), error.toString());
+      return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", "Service busy",
+          "The " + serviceName(exchange) + " has too many requests in flight right now; try again in a few seconds.");
+    }
     if (isDownstreamUnavailable(error)) {
       log.warn("downstream {} unavailable: {}", serviceName(exchange), error.toString());
       return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", "Service unavailable",
@@ -123,6 +128,13 @@ final class GatewayExceptionHandler implements WebExceptionHandler {
   private static ProblemDetail internal() {
     return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
         "Something went wrong on our side; the request id helps us find out what.");
+  }
+
+  /** The gateway's own capacity limits (bulkhead, connection pool) refused the call: 503, never 500. */
+  static boolean isGatewayBusy(Throwable error) {
+    return hasCause(error, io.github.resilience4j.bulkhead.BulkheadFullException.class)
+        || hasCause(error, reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException.class)
+        || hasCause(error, reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException.class);
   }
 
   static boolean isDownstreamUnavailable(Throwable error) {

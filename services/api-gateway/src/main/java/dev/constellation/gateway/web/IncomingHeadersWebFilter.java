@@ -17,19 +17,19 @@ final class IncomingHeadersWebFilter implements WebFilter, Ordered {
   static final int ORDER = FilterOrder.INCOMING_HEADERS;
   static final String SECURE_ATTR = IncomingHeadersWebFilter.class.getName() + ".secure";
 
-  private static final List<String> STRIPPED = List.of("x-user-id", "x-user-roles", "x-user-email", "forwarded");
+  private static final List<String> STRIPPED = List.of("x-user-id", "x-user-roles", "x-user-email", "forwarded", "x-real-ip");
 
-  private final boolean trustForwardedHeaders;
+  private final TrustedProxies trustedProxies;
 
-  IncomingHeadersWebFilter(boolean trustForwardedHeaders) {
-    this.trustForwardedHeaders = trustForwardedHeaders;
+  IncomingHeadersWebFilter(TrustedProxies trustedProxies) {
+    this.trustedProxies = trustedProxies;
   }
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     var request = exchange.getRequest();
-    exchange.getAttributes().put(SECURE_ATTR, ClientAddress.isSecure(request, trustForwardedHeaders));
-    exchange.getAttributes().put(ClientAddress.ATTR, ClientAddress.of(request, trustForwardedHeaders));
+    exchange.getAttributes().put(SECURE_ATTR, ClientAddress.isSecure(request, trustedProxies));
+    exchange.getAttributes().put(ClientAddress.ATTR, ClientAddress.of(request, trustedProxies));
     List<String> doomed = request.getHeaders().headerNames().stream()
         .filter(IncomingHeadersWebFilter::isStripped)
         .toList();

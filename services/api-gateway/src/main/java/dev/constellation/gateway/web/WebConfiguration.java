@@ -41,7 +41,7 @@ class WebConfiguration {
 
   @Bean
   IncomingHeadersWebFilter incomingHeadersWebFilter(WebProperties properties) {
-    return new IncomingHeadersWebFilter(properties.trustForwardedHeaders());
+    return new IncomingHeadersWebFilter(TrustedProxies.of(properties.trustedProxies()));
   }
 
   @Bean
