@@ -13,7 +13,7 @@ import java.util.Map;
  * The whole IDE as `make run` starts it — four service JVMs, a MongoDB-wire server and a real
  * redis-server — on free ports and fresh data, once per test JVM and shared by every class.
  */
-final class SystemStack {
+public final class SystemStack {
   /** Looks like a real key so that a leak of it into any log is caught by the log check. */
   static final String FAKE_API_KEY = "sk-ant-system-test-0123456789abcdef";
 
@@ -23,7 +23,7 @@ final class SystemStack {
 
   private SystemStack() {}
 
-  static synchronized LocalStack get() {
+  public static synchronized LocalStack get() {
     if (stack == null) {
       try {
         Path root = Path.of(System.getProperty("constellation.root", "..")).toAbsolutePath().normalize();
@@ -44,6 +44,9 @@ final class SystemStack {
         settings.put("WORKSPACE_NETWORK_NAME", installation);
         settings.put("PATH", System.getenv("PATH"));
         settings.put("HOME", System.getenv().getOrDefault("HOME", "/tmp"));
+        // Small enough that security/DiskAttacksIT can exhaust them in a few requests.
+        settings.put("IMPORT_MAX_UPLOAD", "8MB");
+        settings.put("WORKSPACE_PROJECT_QUOTA", "24MB");
         for (var spec : LocalStack.SERVICES) {
           settings.put(spec.name().toUpperCase().replace('-', '_') + "_PORT", String.valueOf(freePort()));
         }
@@ -67,7 +70,7 @@ final class SystemStack {
     return stack;
   }
 
-  static String gatewayUrl() {
+  public static String gatewayUrl() {
     return "http://127.0.0.1:" + get().gatewayPort();
   }
 
