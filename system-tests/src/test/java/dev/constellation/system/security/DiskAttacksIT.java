@@ -204,7 +204,7 @@ class DiskAttacksIT {
   }
 
   @Test
-  @Checklist({"A11", "B19"})
+  @Checklist({"A11", "A16", "B19"})
   void hostileArchivesAndQuotaExhaustionAreRefusedWritingNothing() throws Exception {
     Map<String, byte[]> many = new LinkedHashMap<>();
     for (int i = 0; i <= 20_000; i++) many.put("f" + i, new byte[0]);

@@ -272,6 +272,12 @@ class ProjectArchives {
     for (String segment : name.split("/")) {
       if (segment.equals("..")) throw refused("Entry '" + name + "' contains '..'.");
     }
+    // The whole name, before any top folder is stripped, passes the files API's path rules.
+    try {
+      FilePaths.parse(name.endsWith("/") ? name.substring(0, name.length() - 1) : name, false);
+    } catch (ApiException invalid) {
+      throw refused("Entry '" + name + "' has a name the project cannot hold: " + invalid.getMessage());
+    }
     int mode = (int) ((e.getExternalAttributes() >>> 16) & 0xFFFF);
     if (e.isUnixSymlink() || (mode & S_IFMT) == S_IFLNK) {
       throw refused("Entry '" + name + "' is a symbolic link; links are not imported.");
