@@ -10,7 +10,9 @@ import com.sun.jna.Native;
  * {@link java.nio.file.SecureDirectoryStream}, which is openat/fstatat/unlinkat/renameat already.
  */
 interface Libc extends Library {
-  Libc C = Native.load("c", Libc.class);
+  // Names are encoded exactly as java.nio encodes paths, so both name the same directory entry.
+  Libc C = Native.load("c", Libc.class,
+      java.util.Map.of(Library.OPTION_STRING_ENCODING, System.getProperty("sun.jnu.encoding", "UTF-8")));
 
   boolean AARCH64 = "aarch64".equals(System.getProperty("os.arch"));
   int O_RDONLY = 0;
