@@ -44,6 +44,9 @@ public final class SystemStack {
         settings.put("WORKSPACE_NETWORK_NAME", installation);
         settings.put("PATH", System.getenv("PATH"));
         settings.put("HOME", System.getenv().getOrDefault("HOME", "/tmp"));
+        // Small enough that security/DiskAttacksIT can exhaust them in a few requests.
+        settings.put("IMPORT_MAX_UPLOAD", "8MB");
+        settings.put("WORKSPACE_PROJECT_QUOTA", "24MB");
         for (var spec : LocalStack.SERVICES) {
           settings.put(spec.name().toUpperCase().replace('-', '_') + "_PORT", String.valueOf(freePort()));
         }

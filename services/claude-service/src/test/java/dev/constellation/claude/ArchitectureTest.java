@@ -18,4 +18,11 @@ class ArchitectureTest {
           .should().dependOnClassesThat().resideInAPackage("com.anthropic..")
           .because("the SDK's types, errors and retries stay behind ClaudeClient, so chat and edits "
               + "see only Prompt, Completion and UpstreamException and an SDK upgrade touches one package");
+
+  @ArchTest
+  static final ArchRule neverTouchesProjectFilesOnDisk =
+      noClasses().should().dependOnClassesThat().belongToAnyOf(java.nio.file.Files.class,
+              java.nio.file.SecureDirectoryStream.class, java.nio.channels.FileChannel.class, java.io.File.class)
+          .because("workspace-service is the only code that touches WORKSPACES_ROOT; the assistant reads and "
+              + "writes a project's files through workspace-service's files API, with the caller's rights");
 }

@@ -26,9 +26,7 @@ abstract class IntegrationTest {
   static final Path DATA = tempDir();
   static final Path WORKSPACES = DATA.resolve("workspaces");
   static final Path TEMPLATES = DATA.resolve("templates");
-  static final FakeDownstream DOWNSTREAM = FakeDownstream.start(Api.JWT);
-  static final long MAX_TOTAL_BYTES = 2 * 1024 * 1024;
-  static final int MAX_ENTRIES = 50;
+  static final FakeDownstream DOWNSTREAM = FakeDownstream.start(Api.JWT, WORKSPACES);
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
@@ -36,17 +34,12 @@ abstract class IntegrationTest {
     registry.add("spring.mongodb.database", () -> "constellation_projects_it");
     registry.add("spring.data.redis.url", () -> TestInfrastructure.redis().url());
     registry.add("constellation.auth.jwt-secret", () -> TestInfrastructure.JWT_SECRET);
-    registry.add("constellation.files.workspaces-root", WORKSPACES::toString);
     registry.add("constellation.templates.dir", TEMPLATES::toString);
     registry.add("constellation.services.workspace-url", DOWNSTREAM::workspaceUrl);
     registry.add("constellation.services.claude-url", DOWNSTREAM::claudeUrl);
     registry.add("constellation.deletion.interval", () -> "200ms");
     registry.add("constellation.deletion.retry-delay", () -> "100ms");
     registry.add("constellation.deletion.max-retry-delay", () -> "400ms");
-    registry.add("constellation.transfer.max-entries", () -> MAX_ENTRIES);
-    registry.add("constellation.transfer.max-total-bytes", () -> MAX_TOTAL_BYTES + "B");
-    registry.add("constellation.transfer.max-compression-ratio", () -> 50);
-    registry.add("constellation.transfer.ratio-check-after-bytes", () -> "64KB");
     registry.add("spring.servlet.multipart.max-file-size", () -> "4MB");
     registry.add("spring.servlet.multipart.max-request-size", () -> "4MB");
     registry.add("constellation.audit.consumer-name", () -> "it-consumer");

@@ -80,6 +80,14 @@ class ArchitectureTest {
                       LocalRuntimePolicy.class, WorkspaceStoppedEvent.class, WorkspaceResponse.class,
                       WorkspaceStatus.class)));
 
+  @ArchTest
+  static final ArchRule onlyTheFilesWalkOpensProjectFilesByDescriptor =
+      noClasses().that().resideOutsideOfPackage(ROOT + ".files..")
+          .should().dependOnClassesThat().resideInAPackage("com.sun.jna..")
+          .orShould().dependOnClassesThat().belongToAnyOf(java.nio.file.SecureDirectoryStream.class)
+          .because("files.ProjectTree is the one no-follow, fd-relative walk of WORKSPACES_ROOT used by the files API, "
+              + "import, export, template create and delete; a second walk would be a second set of path rules");
+
   private static DescribedPredicate<JavaMethodCall> runtimeExec() {
     return DescribedPredicate.describe("Runtime.exec",
         call -> call.getTargetOwner().isEquivalentTo(Runtime.class) && call.getName().equals("exec"));

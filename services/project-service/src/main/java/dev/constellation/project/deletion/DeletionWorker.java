@@ -1,6 +1,6 @@
 package dev.constellation.project.deletion;
 
-import dev.constellation.project.files.ProjectFiles;
+import dev.constellation.project.files.WorkspaceFilesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,13 +29,13 @@ class DeletionWorker {
 
   private final MongoTemplate mongo;
   private final DownstreamClient downstream;
-  private final ProjectFiles files;
+  private final WorkspaceFilesClient files;
   private final DeletionProperties properties;
   private final Clock clock;
   private final TaskExecutor executor;
   private final AtomicBoolean running = new AtomicBoolean();
 
-  DeletionWorker(MongoTemplate mongo, DownstreamClient downstream, ProjectFiles files, DeletionProperties properties,
+  DeletionWorker(MongoTemplate mongo, DownstreamClient downstream, WorkspaceFilesClient files, DeletionProperties properties,
       Clock clock, @Qualifier("applicationTaskExecutor") TaskExecutor executor) {
     this.mongo = mongo;
     this.downstream = downstream;
@@ -85,7 +85,8 @@ class DeletionWorker {
         downstream.deleteConversations(id);
         d = mark(d, "conversationsDone");
       }
-      files.deleteProjectDirectory(id);
+      // workspace-service deletes the directory: it is the only one that touches WORKSPACES_ROOT.
+      files.delete(id);
       mongo.remove(Query.query(Criteria.where("_id").is(id)), Deletion.class);
       log.info("project {} deleted everywhere after {} failed attempt(s)", id, d.attempts());
     } catch (Exception e) {

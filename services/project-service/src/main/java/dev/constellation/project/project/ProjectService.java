@@ -7,11 +7,11 @@ import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.project.PageResponse;
 import dev.constellation.project.Paging;
-import dev.constellation.project.files.ProjectFiles;
+import dev.constellation.project.files.WorkspaceFilesClient;
 import dev.constellation.project.template.TemplateCatalog;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -32,11 +32,11 @@ public class ProjectService {
 
   private final ProjectRepository projects;
   private final TemplateCatalog templates;
-  private final ProjectFiles files;
+  private final WorkspaceFilesClient files;
   private final AuditPublisher audit;
   private final Clock clock;
 
-  ProjectService(ProjectRepository projects, TemplateCatalog templates, ProjectFiles files, AuditPublisher audit, Clock clock) {
+  ProjectService(ProjectRepository projects, TemplateCatalog templates, WorkspaceFilesClient files, AuditPublisher audit, Clock clock) {
     this.projects = projects;
     this.templates = templates;
     this.files = files;
@@ -62,36 +62,32 @@ public class ProjectService {
 
   Project create(AuthenticatedUser user, CreateProjectRequest request) {
     String id = newProjectId();
+    byte[] zip;
     try {
-      Path staging = files.newStagingDirectory();
-      try {
-        templates.copyInto(request.templateId(), staging);
-      } catch (IOException | RuntimeException e) {
-        ProjectFiles.deleteTree(staging);
-        throw e;
-      }
-      Project project = register(user, id, request.name(), request.description(), request.templateId(), staging);
-      audit.publish("project.create", user.id(), id, Map.of("name", project.name(), "templateId", request.templateId()));
-      return project;
+      zip = templates.zipOf(request.templateId());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    Project project = register(user, id, request.name(), request.description(), request.templateId(),
+        () -> files.createFrom(id, () -> new ByteArrayInputStream(zip), zip.length, true));
+    audit.publish("project.create", user.id(), id, Map.of("name", project.name(), "templateId", request.templateId()));
+    return project;
   }
 
   /**
-   * Moves a finished staging folder into place as the directory of a new project owned by the
-   * caller, and stores its metadata. Used by create and by import.
+   * Has workspace-service create the new project's files ({@code createFiles}: all or nothing
+   * there), then stores the metadata of the project, owned by the caller. Used by create and by
+   * import.
    */
-  public Project register(AuthenticatedUser user, String id, String name, String description, String templateId, Path staging)
-      throws IOException {
+  public Project register(AuthenticatedUser user, String id, String name, String description, String templateId, Runnable createFiles) {
     Instant now = now();
     Project project = new Project(id, name, description == null ? "" : description, templateId, user.id(),
         List.of(new Member(user.id(), ProjectRole.OWNER)), now, now, null, 0);
-    files.moveIntoPlace(staging, id);
+    createFiles.run();
     try {
       projects.insert(project);
     } catch (RuntimeException e) {
-      files.deleteProjectDirectory(id);
+      files.delete(id);
       throw e;
     }
     return project;

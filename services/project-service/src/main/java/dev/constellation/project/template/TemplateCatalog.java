@@ -1,6 +1,7 @@
 package dev.constellation.project.template;
 
 import dev.constellation.common.problem.ApiException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileVisitResult;
@@ -17,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,20 +68,29 @@ public class TemplateCatalog {
     return Optional.ofNullable(shipped.get(id)).map(Shipped::template);
   }
 
-  /** Writes the template's files (never its template.json) into {@code target}. */
-  public void copyInto(String id, Path target) throws IOException {
+  /**
+   * The template's files (never its template.json) as a zip, for workspace-service to unpack
+   * into a new project: this service keeps templates as data and never writes a project's files.
+   */
+  public byte[] zipOf(String id) throws IOException {
     Path dir = ID.matcher(id).matches() ? installedFolder(id) : null;
+    Map<String, byte[]> files = new TreeMap<>();
     if (dir != null) {
-      copyInstalled(dir, target);
-      return;
+      readInstalledFiles(dir, files);
+    } else {
+      Shipped s = shipped.get(id);
+      if (s == null) throw ApiException.validation("templateId", "No template '" + id + "'.");
+      files.putAll(s.files());
     }
-    Shipped s = shipped.get(id);
-    if (s == null) throw ApiException.validation("templateId", "No template '" + id + "'.");
-    for (var file : s.files().entrySet()) {
-      Path out = target.resolve(file.getKey()).normalize();
-      Files.createDirectories(out.getParent());
-      Files.write(out, file.getValue());
+    var bytes = new ByteArrayOutputStream();
+    try (var zip = new ZipOutputStream(bytes)) {
+      for (var file : files.entrySet()) {
+        zip.putNextEntry(new ZipEntry(file.getKey()));
+        zip.write(file.getValue());
+        zip.closeEntry();
+      }
     }
+    return bytes.toByteArray();
   }
 
   private Map<String, Shipped> loadShipped() throws IOException {
@@ -157,20 +169,12 @@ public class TemplateCatalog {
   }
 
   // Symlinks in an installed template are skipped: a template must not pull in files from elsewhere.
-  private static void copyInstalled(Path source, Path target) throws IOException {
+  private static void readInstalledFiles(Path source, Map<String, byte[]> files) throws IOException {
     Files.walkFileTree(source, new SimpleFileVisitor<>() {
       @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        Files.createDirectories(target.resolve(source.relativize(dir).toString()));
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Path relative = source.relativize(file);
-        if (attrs.isRegularFile() && !relative.toString().equals(METADATA)) {
-          Files.copy(file, target.resolve(relative.toString()));
-        }
+        String relative = source.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+        if (attrs.isRegularFile() && !relative.equals(METADATA)) files.put(relative, Files.readAllBytes(file));
         return FileVisitResult.CONTINUE;
       }
     });

@@ -5,15 +5,12 @@ import dev.constellation.common.audit.AuditPublisher;
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.servlet.CurrentUser;
-import dev.constellation.project.files.ProjectFiles;
+import dev.constellation.project.files.WorkspaceFilesClient;
 import dev.constellation.project.project.Project;
 import dev.constellation.project.project.ProjectResponse;
 import dev.constellation.project.project.ProjectService;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -32,27 +29,21 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 @RestController
 class TransferController {
   private final ProjectService projects;
-  private final ProjectFiles files;
-  private final ZipImporter importer;
+  private final WorkspaceFilesClient files;
   private final AuditPublisher audit;
 
-  TransferController(ProjectService projects, ProjectFiles files, TransferProperties limits, AuditPublisher audit) {
+  TransferController(ProjectService projects, WorkspaceFilesClient files, AuditPublisher audit) {
     this.projects = projects;
     this.files = files;
-    this.importer = new ZipImporter(limits);
     this.audit = audit;
   }
 
   @GetMapping("/api/projects/{id}/export")
   ResponseEntity<StreamingResponseBody> export(@CurrentUser AuthenticatedUser user, @PathVariable String id) {
     Project project = projects.require(user, id, ProjectAction.READ);
-    Path root = files.directoryOf(project.id());
+    WorkspaceFilesClient.Export export = files.export(project.id());
     String filename = project.name().replaceAll("[^A-Za-z0-9._-]+", "-") + ".zip";
-    StreamingResponseBody body = out -> {
-      var buffered = new BufferedOutputStream(out, 64 * 1024);
-      ProjectExporter.write(root, buffered);
-      buffered.flush();
-    };
+    StreamingResponseBody body = export::writeTo;
     return ResponseEntity.ok()
         .contentType(MediaType.parseMediaType("application/zip"))
         .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(filename).build().toString())
@@ -60,7 +51,8 @@ class TransferController {
   }
 
   /**
-   * Nothing is written under the project's id until the whole archive passed every check.
+   * workspace-service checks and unpacks the archive; nothing is written under the project's id
+   * until the whole archive passed every check there.
    * ResponseEntity carries the Location header; the annotation is what the OpenAPI document reads.
    */
   @PostMapping(path = "/api/projects/import", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -80,19 +72,18 @@ class TransferController {
     if (file == null || file.isEmpty()) {
       throw ApiException.validation("file", "Attach the zip archive as the multipart part 'file'.");
     }
-    Path upload = files.newStagingFile(".zip");
-    Path staging = files.newStagingDirectory();
+    String id = ProjectService.newProjectId();
+    Project project = projects.register(user, id, trimmed, description, null,
+        () -> files.createFrom(id, () -> open(file), file.getSize(), false));
+    audit.publish("project.import", user.id(), id, Map.of("name", trimmed, "bytes", String.valueOf(file.getSize())));
+    return ResponseEntity.created(URI.create("/api/projects/" + id)).body(ProjectResponse.of(project));
+  }
+
+  private static java.io.InputStream open(MultipartFile file) {
     try {
-      file.transferTo(upload);
-      ZipImporter.Result result = importer.extract(upload, staging);
-      String id = ProjectService.newProjectId();
-      Project project = projects.register(user, id, trimmed, description, null, staging);
-      audit.publish("project.import", user.id(), id,
-          Map.of("name", trimmed, "files", String.valueOf(result.files()), "bytes", String.valueOf(result.bytes())));
-      return ResponseEntity.created(URI.create("/api/projects/" + id)).body(ProjectResponse.of(project));
-    } finally {
-      Files.deleteIfExists(upload);
-      ProjectFiles.deleteTree(staging);
+      return file.getInputStream();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }

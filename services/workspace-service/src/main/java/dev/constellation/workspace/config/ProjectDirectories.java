@@ -1,16 +1,16 @@
 package dev.constellation.workspace.config;
 
-import dev.constellation.common.problem.ApiException;
+import dev.constellation.common.project.ProjectIds;
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
-/** Where a project's files live on the host: {@code <workspace.root>/<projectId>}. */
+/**
+ * Where a project's files live on the host: {@code <workspace.root>/<projectId>}. The path is for
+ * handing to a runtime (the bind mount); the files themselves are touched only through
+ * {@code files.ProjectTree}, which never follows a link.
+ */
 @Component
 public class ProjectDirectories {
-  // Project ids become directory and container names, so only this safe alphabet is accepted.
-  private static final Pattern PROJECT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-
   private final Path root;
 
   public ProjectDirectories(WorkspaceProperties properties) {
@@ -28,8 +28,6 @@ public class ProjectDirectories {
   }
 
   public static void requireValidId(String projectId) {
-    if (projectId == null || !PROJECT_ID.matcher(projectId).matches()) {
-      throw ApiException.notFound("No project with this id.");
-    }
+    ProjectIds.requireValid(projectId);
   }
 }

@@ -10,6 +10,8 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.io.IOException;
 import java.util.List;
+import java.nio.charset.StandardCharsets;
+import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -54,8 +56,16 @@ class FilesController {
     return ResponseEntity.ok()
         .header(HttpHeaders.ETAG, content.etag())
         .header(HttpHeaders.CACHE_CONTROL, "no-store")
+        // User HTML or SVG opened from this URL must never run as the IDE's origin (B20).
+        .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(fileName(path), StandardCharsets.UTF_8).build().toString())
+        .header("X-Content-Type-Options", "nosniff")
+        .header("Content-Security-Policy", "sandbox; default-src 'none'")
         .contentType(MediaType.APPLICATION_OCTET_STREAM)
         .body(content.bytes());
+  }
+
+  private static String fileName(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
   }
 
   @PutMapping("/content")

@@ -1,29 +1,20 @@
 package dev.constellation.workspace.files;
 
 import dev.constellation.common.problem.ApiException;
-import dev.constellation.workspace.config.ProjectDirectories;
 import dev.constellation.workspace.config.WorkspaceProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.DirectoryStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -39,56 +30,41 @@ import org.springframework.stereotype.Service;
 /**
  * The project's files, read and written on the host whether or not the workspace runs.
  *
- * <p>Anything inside the container can create symbolic links, so no operation ever follows one:
- * every directory on the way is opened relative to its parent's descriptor with O_NOFOLLOW
- * ({@link SecureDirectoryStream} on Linux is openat/unlinkat/renameat), and files are opened the
- * same way. A link swapped in at any moment makes the open fail instead of escaping the root. The
- * one call without an *at variant, mkdir, is preceded by a real-path check of its parent.
+ * <p>Anything inside the container can create symbolic links and FIFOs and swap names, so every
+ * directory on the way and every file is opened through {@link ProjectTree}/{@link Dir}: relative
+ * to its parent's descriptor, with O_NOFOLLOW (and O_NONBLOCK for files), its type checked on the
+ * opened descriptor. Writes go to a fresh temporary name in the same directory and are renamed
+ * over the old file, so a failed write (a full disk) leaves the old content.
  */
 @Service
 class ProjectFiles {
-  private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
-  private static final String TEMP_PREFIX = ".constellation-write-";
+  static final String TEMP_PREFIX = ".constellation-write-";
 
   record Content(byte[] bytes, String etag) {}
 
-  private final ProjectDirectories directories;
+  private final ProjectTree tree;
   private final long maxFileBytes;
-  private final int ownerUid;
-  private final boolean chown;
   private final ReentrantLock[] writeLocks = new ReentrantLock[64];
 
-  ProjectFiles(ProjectDirectories directories, WorkspaceProperties properties) {
-    this.directories = directories;
+  ProjectFiles(ProjectTree tree, WorkspaceProperties properties) {
+    this.tree = tree;
     this.maxFileBytes = properties.files().maxFileBytes();
-    this.ownerUid = properties.isolation().uid();
-    this.chown = runningAsRoot();
     for (int i = 0; i < writeLocks.length; i++) writeLocks[i] = new ReentrantLock();
-  }
-
-  long maxFileBytes() {
-    return maxFileBytes;
   }
 
   // ---- reading
 
   List<FileEntry> list(String projectId, String path) {
     List<String> names = FilePaths.parse(path, true);
-    try (SecureDirectoryStream<Path> dir = openDirectory(projectId, names, path, false)) {
+    try (Dir dir = openDirectory(projectId, names, path, names.isEmpty())) {
       List<FileEntry> entries = new ArrayList<>();
-      for (Path entry : dir) {
-        Path name = entry.getFileName();
-        BasicFileAttributes attrs;
-        try {
-          attrs = attributes(dir, name);
-        } catch (NoSuchFileException gone) {
-          continue;
-        }
+      for (String name : dir.names()) {
+        PosixFileAttributes attrs = dir.attributesOrNull(name);
         // Links (and devices, FIFOs) are left out: listing one would invite following it.
-        if (!attrs.isDirectory() && !attrs.isRegularFile()) continue;
-        if (name.toString().startsWith(TEMP_PREFIX)) continue;
-        String child = names.isEmpty() ? name.toString() : path + "/" + name;
-        entries.add(new FileEntry(name.toString(), child, attrs.isDirectory() ? "dir" : "file",
+        if (attrs == null || (!attrs.isDirectory() && !attrs.isRegularFile())) continue;
+        if (name.startsWith(TEMP_PREFIX)) continue;
+        String child = names.isEmpty() ? name : path + "/" + name;
+        entries.add(new FileEntry(name, child, attrs.isDirectory() ? "dir" : "file",
             attrs.isDirectory() ? 0 : attrs.size(), attrs.lastModifiedTime().toInstant()));
       }
       entries.sort(Comparator.comparing((FileEntry e) -> !e.type().equals("dir")).thenComparing(FileEntry::name));
@@ -100,25 +76,20 @@ class ProjectFiles {
 
   Content read(String projectId, String path) {
     List<String> names = FilePaths.parse(path, false);
-    try (SecureDirectoryStream<Path> parent = openDirectory(projectId, names.subList(0, names.size() - 1), path, false)) {
-      Path name = Path.of(names.get(names.size() - 1));
-      BasicFileAttributes attrs = attributes(parent, name);
-      if (attrs.isSymbolicLink()) throw FilePaths.symlink(path);
-      if (attrs.isDirectory()) throw new ApiException(HttpStatus.BAD_REQUEST, "is-a-directory", "Is a directory", "'" + path + "' is a directory; list it instead.");
-      if (!attrs.isRegularFile()) throw FilePaths.invalid("'" + path + "' is not a regular file.");
-      byte[] bytes = readAll(parent, name, path);
+    try (Dir parent = openDirectory(projectId, names.subList(0, names.size() - 1), path, false)) {
+      byte[] bytes = readAll(parent, names.get(names.size() - 1), path);
       return new Content(bytes, etagOf(bytes));
     } catch (IOException e) {
       throw translate(e, path);
     }
   }
 
-  private byte[] readAll(SecureDirectoryStream<Path> parent, Path name, String path) throws IOException {
-    try (SeekableByteChannel channel = parent.newByteChannel(name, Set.of(StandardOpenOption.READ, NOFOLLOW))) {
-      long size = channel.size();
+  private byte[] readAll(Dir parent, String name, String path) throws IOException {
+    try (Dir.RegularFile file = parent.openRegular(name, path)) {
+      long size = file.attributes().size();
       if (size > maxFileBytes) throw tooLarge(path);
       ByteBuffer buffer = ByteBuffer.allocate((int) size);
-      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+      while (buffer.hasRemaining() && file.channel().read(buffer) >= 0) {
         // a file that shrinks while read ends early; one that grows is cut at the size seen
       }
       buffer.flip();
@@ -136,9 +107,10 @@ class ProjectFiles {
     byte[] bytes = readBody(body, path);
     ReentrantLock lock = writeLocks[Math.floorMod((projectId + "/" + path).hashCode(), writeLocks.length)];
     lock.lock();
-    try (SecureDirectoryStream<Path> parent = openDirectory(projectId, names.subList(0, names.size() - 1), path, true)) {
-      Path name = Path.of(names.get(names.size() - 1));
-      BasicFileAttributes existing = attributesOrNull(parent, name);
+    try (Dir project = tree.openProject(projectId, true);
+        Dir parent = walk(project, names.subList(0, names.size() - 1), path, true)) {
+      String name = names.get(names.size() - 1);
+      PosixFileAttributes existing = parent.attributesOrNull(name);
       if (existing != null && existing.isSymbolicLink()) throw FilePaths.symlink(path);
       if (existing != null && existing.isDirectory()) throw ApiException.conflict("'" + path + "' is a directory.");
       if (existing != null && !existing.isRegularFile()) throw FilePaths.invalid("'" + path + "' is not a regular file.");
@@ -149,32 +121,39 @@ class ProjectFiles {
               "'" + path + "' changed since you read it; reload it and apply your change again.");
         }
       }
-      Path temp = Path.of(TEMP_PREFIX + UUID.randomUUID());
-      try {
-        try (SeekableByteChannel out = parent.newByteChannel(temp,
-            Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, NOFOLLOW))) {
-          ByteBuffer buffer = ByteBuffer.wrap(bytes);
-          while (buffer.hasRemaining()) out.write(buffer);
-        }
-        PosixFileAttributeView view = parent.getFileAttributeView(temp, PosixFileAttributeView.class, NOFOLLOW);
-        if (existing != null) {
-          view.setPermissions(parent.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW).readAttributes().permissions());
-        }
-        own(view);
-        parent.move(temp, parent, name);
-      } catch (IOException e) {
-        try {
-          parent.deleteFile(temp);
-        } catch (IOException ignored) {
-          // nothing was left behind
-        }
-        throw e;
-      }
+      long replacing = existing == null ? 0 : existing.size();
+      tree.requireRoom(projectId, project, bytes.length, replacing);
+      writeAtomically(parent, name, bytes, existing);
+      tree.recordWrite(projectId, bytes.length - replacing);
       return new WriteResult(path, etagOf(bytes), bytes.length);
     } catch (IOException e) {
       throw translate(e, path);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** The new content under a temporary name first, then renamed over the old: never half a file. */
+  void writeAtomically(Dir parent, String name, byte[] bytes, PosixFileAttributes existing) throws IOException {
+    Path temp = Path.of(TEMP_PREFIX + UUID.randomUUID());
+    try {
+      // CREATE_NEW is O_EXCL: it never opens an existing name, link or FIFO.
+      try (SeekableByteChannel out = parent.stream().newByteChannel(temp,
+          Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, Dir.NOFOLLOW))) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) out.write(buffer);
+        if (out instanceof java.nio.channels.FileChannel channel) channel.force(false);
+      }
+      if (existing != null) parent.view(temp.toString()).setPermissions(existing.permissions());
+      tree.own(parent, temp.toString());
+      parent.stream().move(temp, parent.stream(), Path.of(name));
+    } catch (IOException | RuntimeException e) {
+      try {
+        parent.stream().deleteFile(temp);
+      } catch (IOException ignored) {
+        // nothing was left behind
+      }
+      throw e;
     }
   }
 
@@ -194,14 +173,16 @@ class ProjectFiles {
     if (target.size() > source.size() && target.subList(0, source.size()).equals(source)) {
       throw FilePaths.invalid("A directory cannot be moved into itself.");
     }
-    try (SecureDirectoryStream<Path> sourceParent = openDirectory(projectId, source.subList(0, source.size() - 1), from, false);
-        SecureDirectoryStream<Path> targetParent = openDirectory(projectId, target.subList(0, target.size() - 1), to, true)) {
-      Path sourceName = Path.of(source.get(source.size() - 1));
-      Path targetName = Path.of(target.get(target.size() - 1));
-      BasicFileAttributes attrs = attributes(sourceParent, sourceName);
+    try (Dir project = tree.openProject(projectId, false);
+        Dir sourceParent = walk(project, source.subList(0, source.size() - 1), from, false);
+        Dir targetParent = walk(project, target.subList(0, target.size() - 1), to, true)) {
+      String sourceName = source.get(source.size() - 1);
+      String targetName = target.get(target.size() - 1);
+      PosixFileAttributes attrs = sourceParent.attributesOrNull(sourceName);
+      if (attrs == null) throw new NoSuchFileException(from);
       if (attrs.isSymbolicLink()) throw FilePaths.symlink(from);
-      if (attributesOrNull(targetParent, targetName) != null) throw ApiException.conflict("'" + to + "' already exists.");
-      sourceParent.move(sourceName, targetParent, targetName);
+      if (targetParent.attributesOrNull(targetName) != null) throw ApiException.conflict("'" + to + "' already exists.");
+      sourceParent.stream().move(Path.of(sourceName), targetParent.stream(), Path.of(targetName));
     } catch (IOException e) {
       throw translate(e, from);
     }
@@ -210,129 +191,52 @@ class ProjectFiles {
   /** Deletes a file, or a directory with everything in it. A symbolic link is removed itself, never its target. */
   void delete(String projectId, String path) {
     List<String> names = FilePaths.parse(path, false);
-    try (SecureDirectoryStream<Path> parent = openDirectory(projectId, names.subList(0, names.size() - 1), path, false)) {
-      deleteEntry(parent, Path.of(names.get(names.size() - 1)));
+    try (Dir parent = openDirectory(projectId, names.subList(0, names.size() - 1), path, false)) {
+      String name = names.get(names.size() - 1);
+      if (parent.attributesOrNull(name) == null) throw new NoSuchFileException(path);
+      tree.deleteTree(parent, name);
+      tree.forget(projectId);
     } catch (IOException e) {
       throw translate(e, path);
     }
   }
 
-  private void deleteEntry(SecureDirectoryStream<Path> parent, Path name) throws IOException {
-    BasicFileAttributes attrs = attributes(parent, name);
-    if (!attrs.isDirectory()) {
-      parent.deleteFile(name);
-      return;
-    }
-    try (SecureDirectoryStream<Path> dir = parent.newDirectoryStream(name, NOFOLLOW)) {
-      List<Path> children = new ArrayList<>();
-      for (Path child : dir) children.add(child.getFileName());
-      for (Path child : children) {
-        try {
-          deleteEntry(dir, child);
-        } catch (NoSuchFileException gone) {
-          // removed meanwhile from inside the workspace
-        }
-      }
-    }
-    parent.deleteDirectory(name);
-  }
-
   // ---- walking
 
+  /** The directory {@code names} below the project root; a project without a directory yet lists as empty. */
+  private Dir openDirectory(String projectId, List<String> names, String path, boolean createRoot) throws IOException {
+    try (Dir project = tree.openProject(projectId, createRoot)) {
+      return walk(project, names, path, false);
+    }
+  }
+
   /**
-   * Opens the directory {@code names} below the project root, one name at a time, each relative
-   * to its parent and without following links. With {@code create}, missing directories are made.
+   * Opens the directory {@code names} below {@code top}, one name at a time, each relative to its
+   * parent and without following links. With {@code create}, missing directories are made
+   * (mkdirat, so a swap cannot make one elsewhere). The caller closes {@code top}.
    */
-  private SecureDirectoryStream<Path> openDirectory(String projectId, List<String> names, String path, boolean create) throws IOException {
-    Path root = directories.of(projectId);
-    if (create) Files.createDirectories(root);
-    BasicFileAttributes rootAttrs;
+  private Dir walk(Dir top, List<String> names, String path, boolean create) throws IOException {
+    Dir current = null;
     try {
-      rootAttrs = Files.readAttributes(root, BasicFileAttributes.class, NOFOLLOW);
-    } catch (NoSuchFileException e) {
-      if (names.isEmpty()) return emptyRoot(root);
-      throw e;
-    }
-    if (!rootAttrs.isDirectory()) throw new IllegalStateException("project directory " + root + " is not a directory");
-    DirectoryStream<Path> opened = Files.newDirectoryStream(root);
-    if (!(opened instanceof SecureDirectoryStream<Path> current)) {
-      opened.close();
-      throw new IllegalStateException("this platform has no SecureDirectoryStream; the files API needs Linux or macOS");
-    }
-    Path expected = root;
-    try {
-      for (String segment : names) {
-        Path name = Path.of(segment);
-        expected = expected.resolve(segment);
-        BasicFileAttributes attrs = attributesOrNull(current, name);
-        if (attrs == null && create) {
-          mkdir(root, expected);
-          own(current.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW));
-          attrs = attributes(current, name);
+      for (String name : names) {
+        Dir parent = current == null ? top : current;
+        if (create && parent.mkdir(name)) tree.own(parent, name);
+        Dir next;
+        try {
+          next = parent.openDir(name);
+        } catch (NotDirectoryException e) {
+          PosixFileAttributes attrs = parent.attributesOrNull(name);
+          if (attrs != null && attrs.isSymbolicLink()) throw FilePaths.symlink(path);
+          throw e;
         }
-        if (attrs == null) throw new NoSuchFileException(segment);
-        if (attrs.isSymbolicLink()) throw FilePaths.symlink(path);
-        if (!attrs.isDirectory()) throw new NotDirectoryException(segment);
-        SecureDirectoryStream<Path> next = current.newDirectoryStream(name, NOFOLLOW);
-        current.close();
+        if (current != null) current.close();
         current = next;
       }
-      return current;
+      // The caller closes what it gets; the top is the caller's own, so a second descriptor stands in for it.
+      return current != null ? current : top.reopen();
     } catch (IOException | RuntimeException e) {
-      current.close();
+      if (current != null) current.close();
       throw e;
-    }
-  }
-
-  /** A project that has no directory yet lists as empty rather than failing. */
-  private SecureDirectoryStream<Path> emptyRoot(Path root) throws IOException {
-    Files.createDirectories(root);
-    if (chown) {
-      Files.setAttribute(root, "unix:uid", ownerUid, NOFOLLOW);
-      Files.setAttribute(root, "unix:gid", ownerUid, NOFOLLOW);
-    }
-    return (SecureDirectoryStream<Path>) Files.newDirectoryStream(root);
-  }
-
-  private static void mkdir(Path root, Path directory) throws IOException {
-    // No mkdirat in java.nio: check right before that the parent still resolves inside the root.
-    Path realParent = directory.getParent().toRealPath();
-    if (!realParent.startsWith(root.toRealPath())) {
-      throw new FileSystemException(directory.toString(), null, "Too many levels of symbolic links");
-    }
-    try {
-      Files.createDirectory(realParent.resolve(directory.getFileName()));
-    } catch (FileAlreadyExistsException raced) {
-      // made meanwhile; the NOFOLLOW open that follows decides whether it is usable
-    }
-  }
-
-  private static BasicFileAttributes attributes(SecureDirectoryStream<Path> dir, Path name) throws IOException {
-    return dir.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW).readAttributes();
-  }
-
-  private static BasicFileAttributes attributesOrNull(SecureDirectoryStream<Path> dir, Path name) throws IOException {
-    try {
-      return attributes(dir, name);
-    } catch (NoSuchFileException e) {
-      return null;
-    }
-  }
-
-  private void own(PosixFileAttributeView view) throws IOException {
-    if (!chown) return;
-    var lookup = FileSystems.getDefault().getUserPrincipalLookupService();
-    UserPrincipal user = lookup.lookupPrincipalByName(String.valueOf(ownerUid));
-    GroupPrincipal group = lookup.lookupPrincipalByGroupName(String.valueOf(ownerUid));
-    view.setOwner(user);
-    view.setGroup(group);
-  }
-
-  private static boolean runningAsRoot() {
-    try {
-      return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-    } catch (IOException | UnsupportedOperationException e) {
-      return false;
     }
   }
 
@@ -360,10 +264,16 @@ class ProjectFiles {
         "'" + path + "' is larger than the " + maxFileBytes + " bytes the files API handles; use the terminal for it.");
   }
 
-  private static ApiException translate(IOException e, String path) {
+  static ApiException translate(IOException e, String path) {
     if (e instanceof NoSuchFileException) return ApiException.notFound("'" + path + "' does not exist.");
+    if (e instanceof Dir.IsADirectory) {
+      return new ApiException(HttpStatus.BAD_REQUEST, "is-a-directory", "Is a directory", "'" + path + "' is a directory; list it instead.");
+    }
+    if (e instanceof Dir.NotRegular) return FilePaths.invalid("'" + path + "' is not a regular file.");
     if (e instanceof NotDirectoryException) return FilePaths.invalid("A parent of '" + path + "' is not a directory.");
     if (e instanceof FileAlreadyExistsException) return ApiException.conflict("'" + path + "' already exists.");
+    if (e instanceof AccessDeniedException) return ApiException.forbidden("'" + path + "' cannot be accessed.");
+    if (Dir.isNoSpace(e)) return ProjectTree.diskFull();
     String reason = e instanceof FileSystemException fse ? String.valueOf(fse.getReason()) : String.valueOf(e.getMessage());
     // ELOOP is what O_NOFOLLOW answers when a link was swapped in after our check.
     if (reason.contains("symbolic links")) return FilePaths.symlink(path);

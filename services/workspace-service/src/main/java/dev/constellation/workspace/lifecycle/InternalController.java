@@ -15,7 +15,7 @@ class InternalController {
     this.workspaces = workspaces;
   }
 
-  /** project-service deletes a project: drop its workspace and state; it deletes the directory itself. */
+  /** project-service deletes a project: drop its workspace and state; the files follow through files.InternalFilesController. */
   @DeleteMapping("/internal/projects/{projectId}")
   ResponseEntity<Void> delete(@PathVariable String projectId) {
     ProjectDirectories.requireValidId(projectId);

@@ -20,7 +20,8 @@ class FilePathsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"..", "../x", "a/../b", "a/..", "/etc/passwd", "/", "a\\b", "..\\x", "a\u0000b", "a//b", "a/", "./a", "a/./b"})
+  @ValueSource(strings = {"..", "../x", "a/../b", "a/..", "/etc/passwd", "/", "a\\b", "..\\x", "a\u0000b", "a//b", "a/", "./a", "a/./b",
+      "\u2024\u2024/x", "\u2025/etc", "a\uff0fb", "a\u2215b", "a\uff3cb", "\uff0e\uff0e/x", "a\nb"})
   void refusesPathsThatCouldLeaveTheRootOrAreAmbiguous(String path) {
     assertThatThrownBy(() -> FilePaths.parse(path, true))
         .isInstanceOf(ApiException.class)
