@@ -8,7 +8,8 @@
 // Prompt caching as the real API reports it (cache_creation_input_tokens when a prefix ending in a
 // `cache_control` block is first sent, cache_read_input_tokens when a later request repeats it).
 // A user message containing FAKE-UPSTREAM-ERROR is answered with a 400 invalid_request_error, for
-// tests of how upstream failures are counted and shown.
+// tests of how upstream failures are counted and shown. One containing FAKE-SLOW-STREAM is streamed
+// one chunk a second (about half a minute), for tests of what happens to a stream in flight.
 import { createServer } from 'node:http';
 
 const argPort = process.argv.indexOf('--port');
@@ -134,10 +135,12 @@ async function stream(res, body) {
     send('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: Math.ceil(input.length / 4) } });
   } else {
     const text = answerFor(body);
+    const delay = lastUserText(body).includes('FAKE-SLOW-STREAM') ? 1000 : DELAY_MS;
     send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
     for (const part of chunks(text)) {
+      if (res.destroyed) return;
       send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: part } });
-      await sleep(DELAY_MS);
+      await sleep(delay);
     }
     send('content_block_stop', { index: 0 });
     send('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: Math.ceil(text.length / 4) } });

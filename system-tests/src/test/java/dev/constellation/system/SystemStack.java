@@ -108,7 +108,7 @@ public final class SystemStack {
     }
   }
 
-  static boolean dockerRequired() {
+  public static boolean dockerRequired() {
     return "1".equals(System.getenv("REQUIRE_DOCKER"));
   }
 

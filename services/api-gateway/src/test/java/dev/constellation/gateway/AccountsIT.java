@@ -127,6 +127,9 @@ class AccountsIT extends GatewayTestBase {
     assertProblem(replay, 401);
     // The thief's replay also ends the legitimate successor: the whole sign-in is gone.
     assertProblem(postJson("/api/auth/refresh", "{\"refreshToken\":\"" + rotated.refreshToken() + "\"}", null), 401);
+    // And the access tokens of that sign-in stop working at once.
+    assertProblem(get("/api/auth/me", rotated.accessToken()), 401);
+    assertProblem(get("/api/auth/me", session.accessToken()), 401);
     assertThat(auditActions()).contains("auth.refresh.reuse");
   }
 
@@ -146,6 +149,49 @@ class AccountsIT extends GatewayTestBase {
     Response logout = postJson("/api/auth/logout", "{\"refreshToken\":\"" + session.refreshToken() + "\"}", null);
     assertThat(logout.status()).isEqualTo(204);
     assertProblem(postJson("/api/auth/refresh", "{\"refreshToken\":\"" + session.refreshToken() + "\"}", null), 401);
+    assertProblem(get("/api/auth/me", session.accessToken()), 401);
+  }
+
+  @Test
+  void aRoleChangeEndsTheUsersSignIns() {
+    Session admin = admin();
+    Session other = anyUser();
+    patchJson("/api/admin/users/" + other.userId(), "{\"roles\":[\"ADMIN\"]}", admin.accessToken());
+    assertProblem(get("/api/auth/me", other.accessToken()), 401);
+    assertProblem(postJson("/api/auth/refresh", "{\"refreshToken\":\"" + other.refreshToken() + "\"}", null), 401);
+    // Setting the roles it already has changes nothing.
+    Session promoted = login(other.user().get("email").asString());
+    patchJson("/api/admin/users/" + other.userId(), "{\"roles\":[\"ADMIN\",\"USER\"]}", admin.accessToken());
+    assertThat(get("/api/admin/users", promoted.accessToken()).status()).isEqualTo(200);
+  }
+
+  @Test
+  void passwordChangeChecksTheCurrentPasswordAndTheNewOne() {
+    Session session = anyUser();
+    assertProblem(postJson("/api/auth/password",
+        "{\"currentPassword\":\"correct horse battery\",\"newPassword\":\"short\"}", session.accessToken()), 400);
+    assertProblem(postJson("/api/auth/password",
+        "{\"currentPassword\":\"wrong guess!\",\"newPassword\":\"long enough password\"}", session.accessToken()), 403);
+    assertProblem(postJson("/api/auth/password",
+        "{\"currentPassword\":\"correct horse battery\",\"newPassword\":\"long enough password\"}", null), 401);
+    assertThat(get("/api/auth/me", session.accessToken()).status()).isEqualTo(200);
+    Response changed = postJson("/api/auth/password",
+        "{\"currentPassword\":\"correct horse battery\",\"newPassword\":\"long enough password\"}", session.accessToken());
+    assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+    assertProblem(get("/api/auth/me", session.accessToken()), 401);
+    assertThat(get("/api/auth/me", session(changed).accessToken()).status()).isEqualTo(200);
+    assertThat(auditActions()).contains("auth.password.change", "auth.password.failure");
+  }
+
+  @Test
+  void adminsDeleteOthersButNotThemselves() {
+    Session admin = admin();
+    Session other = anyUser();
+    assertProblem(send(request("/api/admin/users/" + admin.userId(), admin.accessToken()).DELETE().build()), 409);
+    assertProblem(send(request("/api/admin/users/" + admin.userId(), other.accessToken()).DELETE().build()), 403);
+    assertThat(send(request("/api/admin/users/" + other.userId(), admin.accessToken()).DELETE().build()).status()).isEqualTo(204);
+    assertProblem(get("/api/auth/me", other.accessToken()), 401);
+    assertProblem(send(request("/api/admin/users/" + other.userId(), admin.accessToken()).DELETE().build()), 404);
   }
 
   @Test

@@ -24,7 +24,10 @@ import java.util.UUID;
 public final class JwtCodec {
 
   public static final int MIN_SECRET_BYTES = 32;
-  private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+  /** Allowed clock difference between services; also how long an expired token still counts. */
+  public static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+  static final String VERSION_CLAIM = "ver";
+  static final String SESSION_CLAIM = "sid";
 
   private final byte[] secret;
   private final String issuer;
@@ -43,8 +46,17 @@ public final class JwtCodec {
   }
 
   public String sign(AuthenticatedUser user, Duration ttl) {
+    return sign(user, ttl, 0, null);
+  }
+
+  /**
+   * A token for a sign-in: {@code version} is the user's token version read before signing and
+   * {@code sessionId} the refresh-token family, so that {@link TokenRevocations} can refuse the
+   * token as soon as either is revoked.
+   */
+  public String sign(AuthenticatedUser user, Duration ttl, long version, String sessionId) {
     Instant now = clock.instant();
-    JWTClaimsSet claims =
+    JWTClaimsSet.Builder builder =
         new JWTClaimsSet.Builder()
             .subject(user.id())
             .issuer(issuer)
@@ -53,8 +65,10 @@ public final class JwtCodec {
             .expirationTime(Date.from(now.plus(ttl)))
             .jwtID(UUID.randomUUID().toString())
             .claim("email", user.email())
-            .claim("roles", List.copyOf(user.roles()))
-            .build();
+            .claim("roles", List.copyOf(user.roles()));
+    if (version > 0) builder.claim(VERSION_CLAIM, version);
+    if (sessionId != null) builder.claim(SESSION_CLAIM, sessionId);
+    JWTClaimsSet claims = builder.build();
     try {
       SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
       jwt.sign(new MACSigner(secret));
@@ -72,6 +86,11 @@ public final class JwtCodec {
   }
 
   public AuthenticatedUser verify(String token) {
+    return verifyAccess(token).user();
+  }
+
+  /** Verifies like {@link #verify} and also returns the claims revocation is decided on. */
+  public AccessToken verifyAccess(String token) {
     if (token == null || token.isBlank()) {
       throw new InvalidTokenException("missing token");
     }
@@ -105,10 +124,12 @@ public final class JwtCodec {
         throw new InvalidTokenException("no subject");
       }
       List<String> roles = claims.getStringListClaim("roles");
-      return new AuthenticatedUser(
+      Long version = claims.getLongClaim(VERSION_CLAIM);
+      AuthenticatedUser user = new AuthenticatedUser(
           claims.getSubject(),
           claims.getStringClaim("email"),
           roles == null ? java.util.Set.of() : new LinkedHashSet<>(roles));
+      return new AccessToken(user, version == null ? 0 : version, claims.getStringClaim(SESSION_CLAIM));
     } catch (JOSEException | ParseException e) {
       throw new InvalidTokenException("unverifiable token");
     }

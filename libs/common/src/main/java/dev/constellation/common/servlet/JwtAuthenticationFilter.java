@@ -1,9 +1,11 @@
 package dev.constellation.common.servlet;
 
+import dev.constellation.common.auth.AccessToken;
 import dev.constellation.common.auth.AuthenticatedUser;
-import dev.constellation.common.auth.DisabledUsers;
 import dev.constellation.common.auth.InvalidTokenException;
 import dev.constellation.common.auth.JwtCodec;
+import dev.constellation.common.auth.TokenRevocations;
+import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.problem.Problems;
 import dev.constellation.common.web.RequestIds;
 import jakarta.servlet.FilterChain;
@@ -54,19 +56,27 @@ public class JwtAuthenticationFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    AuthenticatedUser user;
+    AccessToken token;
     try {
-      user = codec.verify(bearerToken(request));
+      token = codec.verifyAccess(bearerToken(request));
     } catch (InvalidTokenException e) {
       reject(response, "The access token is missing or invalid (" + e.getMessage() + "); sign in again.");
       return;
     }
+    AuthenticatedUser user = token.user();
     if (request.getRequestURI().startsWith(INTERNAL_PREFIX) && !user.isService()) {
       write(response, Problems.of(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "Only services may call internal endpoints."));
       return;
     }
-    if (redis != null && Boolean.TRUE.equals(redis.hasKey(DisabledUsers.key(user.id())))) {
-      reject(response, "This account is disabled.");
+    try {
+      TokenRevocations.check(token, redis);
+    } catch (ApiException e) {
+      if (e.status() == HttpStatus.UNAUTHORIZED) {
+        reject(response, e.getMessage());
+      } else {
+        response.setHeader("Retry-After", "2");
+        write(response, Problems.of(e));
+      }
       return;
     }
     request.setAttribute(USER_ATTRIBUTE, user);

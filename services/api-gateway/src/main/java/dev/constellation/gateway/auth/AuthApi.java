@@ -25,6 +25,8 @@ final class AuthApi {
 
   record RefreshRequest(String refreshToken) {}
 
+  record ChangePasswordRequest(String currentPassword, String newPassword) {}
+
   record TokenResponse(UserResponse user, String accessToken, String refreshToken, long expiresIn) {}
 
   record MeResponse(String id, String email, String displayName, List<String> roles) {}

@@ -45,6 +45,19 @@ class AuthController {
     return auth.logout(request, RequestContext.requestId(exchange), ClientAddress.of(exchange));
   }
 
+  @PostMapping("/logout-all")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  Mono<Void> logoutEverywhere(ServerWebExchange exchange) {
+    return auth.logoutEverywhere(CurrentUser.require(exchange), RequestContext.requestId(exchange), ClientAddress.of(exchange));
+  }
+
+  @PostMapping("/password")
+  Mono<AuthApi.TokenResponse> changePassword(
+      @RequestBody AuthApi.ChangePasswordRequest request, ServerWebExchange exchange) {
+    return auth.changePassword(CurrentUser.require(exchange), request, RequestContext.requestId(exchange),
+        ClientAddress.of(exchange));
+  }
+
   @GetMapping("/me")
   Mono<AuthApi.MeResponse> me(ServerWebExchange exchange) {
     return auth.me(CurrentUser.require(exchange));

@@ -18,7 +18,11 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
-/** Sign-up, sign-in, refresh and sign-out. {@code requestId} and {@code client} are for the audit trail. */
+/**
+ * Sign-up, sign-in, refresh, sign-out and password change. {@code requestId} and {@code client}
+ * are for the audit trail. Every access token names its sign-in and carries the user's token
+ * version (see {@link dev.constellation.common.auth.TokenRevocations}), so revoking either refuses it at once.
+ */
 @Service
 class AuthService {
   private static final String BAD_CREDENTIALS = "The email address or password is wrong.";
@@ -36,13 +40,15 @@ class AuthService {
   private final GatewayMetrics metrics;
   private final SignUpPolicy signUp;
   private final SetupToken setupToken;
+  private final SessionRevocation sessions;
 
   AuthService(UserService users, Passwords passwords, RefreshTokenStore refreshTokens, JwtCodec jwt,
       AccountProperties properties, RateLimiter limiter, RateLimitProperties limits,
       ReactiveStringRedisTemplate redis, AuditLog audit, GatewayMetrics metrics,
-      SignUpPolicy signUp, SetupToken setupToken) {
+      SignUpPolicy signUp, SetupToken setupToken, SessionRevocation sessions) {
     this.signUp = signUp;
     this.setupToken = setupToken;
+    this.sessions = sessions;
     this.metrics = metrics;
     this.users = users;
     this.passwords = passwords;
@@ -119,18 +125,62 @@ class AuthService {
         metrics.authFailure(AuthFailure.INVALID_REFRESH);
         yield Mono.error(ApiException.unauthorized(BAD_REFRESH));
       }
-      case ROTATED -> activeUser(rotation.userId())
-          .map(user -> tokens(user, rotation.token()))
+      case ROTATED -> tokens(rotation.userId(), rotation.familyId(), rotation.token())
           .switchIfEmpty(refreshTokens.revokeAll(rotation.userId())
               .then(Mono.error(ApiException.unauthorized(BAD_REFRESH))));
     });
   }
 
+  /**
+   * Ends the sign-in of the refresh token: its access tokens are refused at once everywhere, and
+   * the user's open terminals and AI streams close.
+   */
   Mono<Void> logout(AuthApi.RefreshRequest request, String requestId, String client) {
     if (request.refreshToken() == null || request.refreshToken().isBlank()) return Mono.empty();
     return refreshTokens.revokeByToken(request.refreshToken())
-        .flatMap(userId -> audit.publish("auth.logout", userId, requestId, Map.of("client", client)))
+        .flatMap(userId -> sessions.announce(userId)
+            .then(audit.publish("auth.logout", userId, requestId, Map.of("client", client))))
         .then();
+  }
+
+  /** Ends every sign-in of the caller, everywhere. */
+  Mono<Void> logoutEverywhere(AuthenticatedUser caller, String requestId, String client) {
+    return sessions.revokeAll(caller.id())
+        .then(audit.publish("auth.logout.all", caller.id(), requestId, Map.of("client", client)))
+        .then();
+  }
+
+  /**
+   * Changes the caller's password after checking the current one. Every sign-in of the account
+   * ends (a thief who knew the old password loses their session too); the caller gets a new one.
+   */
+  Mono<AuthApi.TokenResponse> changePassword(
+      AuthenticatedUser caller, AuthApi.ChangePasswordRequest request, String requestId, String client) {
+    if (request.currentPassword() == null || request.currentPassword().isEmpty()) {
+      throw ApiException.validation("currentPassword", "Enter your current password.");
+    }
+    try {
+      AccountRules.checkPassword(request.newPassword());
+    } catch (ApiException e) {
+      throw ApiException.validation("newPassword", e.getMessage());
+    }
+    return users.findById(caller.id())
+        .switchIfEmpty(Mono.error(() -> ApiException.unauthorized("This account no longer exists.")))
+        .flatMap(user -> limitEmail(user.email())
+            .then(passwords.matches(request.currentPassword(), user.passwordHash()))
+            .flatMap(ok -> {
+              if (!ok) {
+                metrics.authFailure(AuthFailure.BAD_CREDENTIALS);
+                return audit.publish("auth.password.failure", user.id(), requestId, Map.of("client", client))
+                    .then(Mono.<AuthApi.TokenResponse>error(
+                        ApiException.forbidden("The current password is wrong.")));
+              }
+              return passwords.hash(request.newPassword())
+                  .flatMap(hash -> users.changePassword(user.id(), hash))
+                  .then(sessions.revokeAll(user.id()))
+                  .then(audit.publish("auth.password.change", user.id(), requestId, Map.of("client", client)))
+                  .then(signIn(user));
+            }));
   }
 
   Mono<AuthApi.MeResponse> me(AuthenticatedUser caller) {
@@ -146,12 +196,23 @@ class AuthService {
   }
 
   private Mono<AuthApi.TokenResponse> signIn(User user) {
-    return refreshTokens.startFamily(user.id()).map(refresh -> tokens(user, refresh));
+    return refreshTokens.startFamily(user.id())
+        .flatMap(started -> tokens(user.id(), started.familyId(), started.token())
+            .switchIfEmpty(refreshTokens.revokeAll(user.id())
+                .then(Mono.error(ApiException.forbidden("This account is disabled; ask an administrator.")))));
   }
 
-  private AuthApi.TokenResponse tokens(User user, String refreshToken) {
-    String access = jwt.sign(new AuthenticatedUser(user.id(), user.email(), user.roles()), properties.accessTokenTtl());
-    return new AuthApi.TokenResponse(UserResponse.of(user), access, refreshToken, properties.accessTokenTtl().toSeconds());
+  /**
+   * An access token for the sign-in {@code familyId}; empty when the account is gone or disabled.
+   * The version is read before the account: a revocation that raced this either shows in the
+   * account read after it, or raised the version past the one this token carries.
+   */
+  private Mono<AuthApi.TokenResponse> tokens(String userId, String familyId, String refreshToken) {
+    return sessions.currentVersion(userId).flatMap(version -> activeUser(userId).map(user -> {
+      String access = jwt.sign(new AuthenticatedUser(user.id(), user.email(), user.roles()),
+          properties.accessTokenTtl(), version, familyId);
+      return new AuthApi.TokenResponse(UserResponse.of(user), access, refreshToken, properties.accessTokenTtl().toSeconds());
+    }));
   }
 
   private Mono<Void> limitEmail(String email) {

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 public class GatewayMetrics {
   /** Why a request or sign-in was refused as unauthenticated. */
   public enum AuthFailure {
-    INVALID_TOKEN, DISABLED_ACCOUNT, BAD_CREDENTIALS, INVALID_REFRESH, REFRESH_REUSE;
+    INVALID_TOKEN, REVOKED_TOKEN, DISABLED_ACCOUNT, BAD_CREDENTIALS, INVALID_REFRESH, REFRESH_REUSE;
 
     String tag() {
       return name().toLowerCase();

@@ -1,9 +1,10 @@
 package dev.constellation.gateway.security;
 
+import dev.constellation.common.auth.AccessToken;
 import dev.constellation.common.auth.AuthenticatedUser;
-import dev.constellation.common.auth.DisabledUsers;
 import dev.constellation.common.auth.InvalidTokenException;
 import dev.constellation.common.auth.JwtCodec;
+import dev.constellation.common.auth.TokenRevocations;
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.web.RequestIds;
 import dev.constellation.gateway.metrics.ActiveUsers;
@@ -19,8 +20,8 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Verifies the access token of every /api request except the public ones, and refuses disabled
- * accounts at once. The Authorization header is forwarded unchanged: each service verifies again.
+ * Verifies the access token of every /api request except the public ones, and refuses revoked
+ * tokens (signed out, disabled, demoted, password changed) at once; see {@link TokenRevocations}. The Authorization header is forwarded unchanged: each service verifies again.
  */
 final class JwtWebFilter implements WebFilter, Ordered {
   private final JwtCodec codec;
@@ -42,21 +43,21 @@ final class JwtWebFilter implements WebFilter, Ordered {
     if (!required && token == null) {
       return chain.filter(exchange);
     }
-    AuthenticatedUser user;
+    AccessToken verified;
     try {
-      user = codec.verify(token);
+      verified = codec.verifyAccess(token);
     } catch (InvalidTokenException e) {
       if (!required) return chain.filter(exchange);
       metrics.authFailure(AuthFailure.INVALID_TOKEN);
       return Mono.error(ApiException.unauthorized(
           "The access token is missing or invalid (" + e.getMessage() + "); sign in again."));
     }
-    return redis.hasKey(DisabledUsers.key(user.id()))
-        .flatMap(disabled -> {
-          if (disabled) {
-            metrics.authFailure(AuthFailure.DISABLED_ACCOUNT);
-            return Mono.<Void>error(ApiException.unauthorized("This account is disabled."));
-          }
+    AuthenticatedUser user = verified.user();
+    return TokenRevocations.check(verified, redis)
+        .doOnError(ApiException.class, e -> {
+          if (e.status().value() == 401) metrics.authFailure(AuthFailure.REVOKED_TOKEN);
+        })
+        .flatMap(ok -> {
           exchange.getAttributes().put(CurrentUser.ATTRIBUTE, user);
           return activeUsers.seen(user.id()).then(chain.filter(exchange));
         })

@@ -24,6 +24,10 @@ public record User(
     return new User(id, email, displayName, passwordHash, Set.copyOf(newRoles), disabled, createdAt);
   }
 
+  User withPasswordHash(String newHash) {
+    return new User(id, email, displayName, newHash, roles, disabled, createdAt);
+  }
+
   User withDisabled(boolean newDisabled) {
     return new User(id, email, displayName, passwordHash, roles, newDisabled, createdAt);
   }

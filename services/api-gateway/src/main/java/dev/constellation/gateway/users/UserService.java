@@ -90,6 +90,16 @@ public class UserService {
     return users.save(user);
   }
 
+  public Mono<User> changePassword(String id, String passwordHash) {
+    return users.findById(id)
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("There is no user " + id + ".")))
+        .flatMap(user -> users.save(user.withPasswordHash(passwordHash)));
+  }
+
+  Mono<Void> delete(String id) {
+    return users.deleteById(id);
+  }
+
   /** The contract's paged list shape. */
   public record Page(java.util.List<UserResponse> items, int page, int size, long total) {}
 }

@@ -59,9 +59,11 @@ class ChatStreamer {
   private final ClaudeProperties properties;
   private final ThreadPoolExecutor workers;
   private final ScheduledExecutorService heartbeats;
+  private final OpenStreams streams;
 
   ChatStreamer(ConversationService conversations, ClaudeClient claude, UsageService usage, ProjectContext context,
-      JsonMapper json, ClaudeProperties properties) {
+      JsonMapper json, ClaudeProperties properties, OpenStreams streams) {
+    this.streams = streams;
     this.conversations = conversations;
     this.claude = claude;
     this.usage = usage;
@@ -90,16 +92,20 @@ class ChatStreamer {
     emitter.onError(e -> control.cancel());
     List<ChatMessage> history = conversations.messages(turn.conversation().id());
     Map<String, String> mdc = MDC.getCopyOfContextMap();
+    // Known by user, so that revoking the user's tokens ends the stream too.
+    OpenStreams.Open open = streams.open(turn.user().id(), emitter, control);
     try {
       workers.execute(() -> {
         if (mdc != null) MDC.setContextMap(mdc);
         try {
           run(turn, history, emitter, control);
         } finally {
+          open.close();
           MDC.clear();
         }
       });
     } catch (RejectedExecutionException e) {
+      open.close();
       throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Too many answers in progress",
           "Too many AI answers are being streamed right now; try again in a moment.");
     }

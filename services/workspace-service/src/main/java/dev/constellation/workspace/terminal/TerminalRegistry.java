@@ -43,6 +43,7 @@ class TerminalRegistry implements MessageListener {
 
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
   private final Map<String, Long> accessChangedAt = new ConcurrentHashMap<>();
+  private final Map<String, Long> userRevokedAt = new ConcurrentHashMap<>();
   private final ProjectAccessClient access;
   private final JwtCodec jwt;
   private final StringRedisTemplate redis;
@@ -68,6 +69,9 @@ class TerminalRegistry implements MessageListener {
     connections.put(connection.id(), connection);
     Long changed = accessChangedAt.get(connection.projectId());
     if (changed != null && changed >= accessCheckedAtMillis) rechecks.execute(() -> recheck(connection.projectId()));
+    // A ticket issued before its user's tokens were revoked does not outlive them.
+    Long revoked = userRevokedAt.get(connection.user().id());
+    if (revoked != null && revoked >= accessCheckedAtMillis) disconnect(connection, ACCESS_REVOKED);
     log.debug("terminal {} of user {} opened in project {}", connection.id(), connection.user().id(), connection.projectId());
   }
 
@@ -94,6 +98,23 @@ class TerminalRegistry implements MessageListener {
     log.debug("access changed in project {}: re-checking its terminals", projectId);
     accessChangedAt.put(projectId, System.currentTimeMillis());
     rechecks.execute(() -> recheck(projectId));
+  }
+
+  /**
+   * The gateway revoked the user's tokens (sign-out, password change, disabled, deleted, role
+   * changed): their terminals close at once with 1008.
+   */
+  void closeUser(String userId) {
+    long now = System.currentTimeMillis();
+    // Only tickets still redeemable (at most 60 s old) need the mark.
+    userRevokedAt.values().removeIf(at -> at < now - 120_000);
+    userRevokedAt.put(userId, now);
+    for (Connection c : List.copyOf(connections.values())) {
+      if (c.user().id().equals(userId)) {
+        log.info("closing terminal of user {} in project {}: tokens revoked", userId, c.projectId());
+        disconnect(c, ACCESS_REVOKED);
+      }
+    }
   }
 
   void recheck(String projectId) {

@@ -1,6 +1,8 @@
 package dev.constellation.workspace.terminal;
 
 import dev.constellation.common.access.AccessChannels;
+import dev.constellation.common.auth.TokenRevocations;
+import java.nio.charset.StandardCharsets;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -43,6 +45,9 @@ class TerminalWebSocketConfiguration implements WebSocketConfigurer {
     var container = new RedisMessageListenerContainer();
     container.setConnectionFactory(connections);
     container.addMessageListener(registry, new ChannelTopic(AccessChannels.ACCESS_CHANGED));
+    container.addMessageListener(
+        (message, pattern) -> registry.closeUser(new String(message.getBody(), StandardCharsets.UTF_8).trim()),
+        new ChannelTopic(TokenRevocations.USER_REVOKED_CHANNEL));
     return container;
   }
 }
