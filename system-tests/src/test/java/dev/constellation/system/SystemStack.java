@@ -13,7 +13,7 @@ import java.util.Map;
  * The whole IDE as `make run` starts it — four service JVMs, a MongoDB-wire server and a real
  * redis-server — on free ports and fresh data, once per test JVM and shared by every class.
  */
-final class SystemStack {
+public final class SystemStack {
   /** Looks like a real key so that a leak of it into any log is caught by the log check. */
   static final String FAKE_API_KEY = "sk-ant-system-test-0123456789abcdef";
 
@@ -23,7 +23,7 @@ final class SystemStack {
 
   private SystemStack() {}
 
-  static synchronized LocalStack get() {
+  public static synchronized LocalStack get() {
     if (stack == null) {
       try {
         Path root = Path.of(System.getProperty("constellation.root", "..")).toAbsolutePath().normalize();
@@ -36,6 +36,9 @@ final class SystemStack {
         settings.put("JWT_SECRET", TestInfrastructure.JWT_SECRET);
         settings.put("LOCAL_MONGO_PORT", "0");
         settings.put("LOCAL_REDIS_PORT", "0");
+        // The launcher restarts a dead redis-server after this long: long enough for the outage
+        // tests to see the 503s, short enough for them to see the recovery (security/StorageOutageIT).
+        settings.put("LOCAL_RESTART_DELAY_MS", "6000");
         settings.put("WORKSPACE_RUNTIME", System.getenv().getOrDefault("WORKSPACE_RUNTIME", "auto"));
         // Our own installation id and network: the reconciler removes containers of its
         // installation that it has no record of, and must never see anyone else's.
@@ -67,7 +70,7 @@ final class SystemStack {
     return stack;
   }
 
-  static String gatewayUrl() {
+  public static String gatewayUrl() {
     return "http://127.0.0.1:" + get().gatewayPort();
   }
 

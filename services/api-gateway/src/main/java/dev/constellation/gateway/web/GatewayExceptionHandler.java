@@ -2,6 +2,7 @@ package dev.constellation.gateway.web;
 
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.problem.Problems;
+import dev.constellation.common.resilience.StorageOutages;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.net.ConnectException;
 import org.slf4j.Logger;
@@ -60,6 +61,10 @@ final class GatewayExceptionHandler implements WebExceptionHandler {
   private ProblemDetail toProblem(ServerWebExchange exchange, Throwable error) {
     if (error instanceof ApiException api) {
       return Problems.of(api);
+    }
+    if (StorageOutages.isOutage(error)) {
+      log.warn("storage unavailable: {}", error.toString());
+      return StorageOutages.problem();
     }
     if (isDownstreamUnavailable(error)) {
       log.warn("downstream {} unavailable: {}", serviceName(exchange), error.toString());
