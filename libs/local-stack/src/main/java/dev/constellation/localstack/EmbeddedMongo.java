@@ -54,11 +54,15 @@ public final class EmbeddedMongo implements AutoCloseable {
   }
 
   /**
-   * The services' connection string. Short timeouts: with the server away, a request gets a 503
-   * within about two seconds instead of waiting the driver's default 30 s server selection.
+   * The services' connection string. A short server selection: with the server away, a request
+   * gets a 503 within about three seconds instead of the driver's default 30 s wait.
    */
   public String uri() {
-    return "mongodb://127.0.0.1:" + port() + "/?serverSelectionTimeoutMS=2000&connectTimeoutMS=1000";
+    return uri(port());
+  }
+
+  static String uri(int port) {
+    return "mongodb://127.0.0.1:" + port + "/?serverSelectionTimeoutMS=3000";
   }
 
   @Override

@@ -131,7 +131,7 @@ public final class LocalStack implements AutoCloseable {
       services.add(process.start());
     }
     for (ServiceProcess service : services) {
-      service.awaitReady(Duration.ofSeconds(150));
+      service.awaitReady(Duration.ofSeconds(240));
       log(String.format("%-10s ready on %s", shortName(service.name()), service.baseUrl()));
     }
     Files.writeString(dataDir.resolve("local-stack.pid"), Long.toString(ProcessHandle.current().pid()));
@@ -171,7 +171,7 @@ public final class LocalStack implements AutoCloseable {
 
   /** The MongoDB the services use: the embedded server's, or MONGODB_URI when given. */
   public String mongoUri() {
-    if (mongoFile != null) return "mongodb://127.0.0.1:" + mongoPort + "/?serverSelectionTimeoutMS=2000";
+    if (mongoFile != null) return EmbeddedMongo.uri(mongoPort);
     return settings.get("MONGODB_URI");
   }
 
@@ -317,6 +317,8 @@ public final class LocalStack implements AutoCloseable {
       stopping = true;
     }
     if (supervisor != null) supervisor.interrupt();
+    // All at once: one after the other, graceful stops add up past a test JVM's exit deadline.
+    for (ServiceProcess service : services) service.requestStop();
     for (int i = services.size() - 1; i >= 0; i--) services.get(i).close();
     synchronized (this) {
       if (redis != null) redis.close();

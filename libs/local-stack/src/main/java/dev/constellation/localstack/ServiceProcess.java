@@ -109,6 +109,11 @@ public final class ServiceProcess implements AutoCloseable {
     throw new IOException(name + " was not ready within " + timeout.toSeconds() + " s; see " + logFile);
   }
 
+  /** Asks for a graceful stop without waiting for it. */
+  public synchronized void requestStop() {
+    if (process != null) process.destroy();
+  }
+
   /** Asks for a graceful stop, then insists. */
   @Override
   public synchronized void close() {

@@ -9,17 +9,11 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Fail fast while Redis or the database is away, and exit with the local launcher. */
+/** Fail fast while Redis or the database is away (see {@link StorageOutages}). */
 @AutoConfiguration
 public class ResilienceAutoConfiguration {
-
-  @Bean
-  LauncherWatchdog launcherWatchdog(Environment environment) {
-    return new LauncherWatchdog(environment.getProperty(LauncherWatchdog.PID_VARIABLE));
-  }
 
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass({LettuceClientOptionsBuilderCustomizer.class, io.lettuce.core.ClientOptions.class})
