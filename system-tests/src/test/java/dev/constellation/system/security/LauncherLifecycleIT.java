@@ -57,7 +57,7 @@ class LauncherLifecycleIT {
     Path firstLog = data.resolve("first-launcher.out");
     Process first = launcher(env, firstLog);
     try {
-      StackFaults.await(Duration.ofSeconds(240), "the first launcher reports the IDE running",
+      StackFaults.await(Duration.ofSeconds(360), "the first launcher reports the IDE running",
           () -> read(firstLog).contains("Constellation IDE is running") || !first.isAlive());
       assertThat(first.isAlive()).as("first launcher alive; its output:\n" + read(firstLog)).isTrue();
       int gateway = ports.get("api-gateway");

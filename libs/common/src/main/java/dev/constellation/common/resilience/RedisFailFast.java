@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * most 2 s, so that service resumes within seconds of Redis coming back.
  */
 public final class RedisFailFast {
-  public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+  public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(3);
   public static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(2);
 
   private RedisFailFast() {}
