@@ -125,8 +125,9 @@ public final class LocalRedis implements AutoCloseable {
   /** The redis-server process itself (not its watching shell), for tests that kill it. */
   public java.util.Optional<ProcessHandle> serverProcess() {
     if (systemProcess == null) return java.util.Optional.empty();
+    // Its executable may be a link (Debian: redis-server -> redis-check-rdb): match the shell instead.
     return systemProcess.toHandle().children()
-        .filter(p -> p.info().command().map(c -> c.endsWith("redis-server")).orElse(false))
+        .filter(p -> p.info().command().map(c -> !c.endsWith("sh")).orElse(false))
         .findFirst();
   }
 

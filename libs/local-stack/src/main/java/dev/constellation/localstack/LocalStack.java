@@ -91,7 +91,7 @@ public final class LocalStack implements AutoCloseable {
   public void start() throws IOException, InterruptedException {
     String bind = settings.getOrDefault(BIND_ADDRESS, LOOPBACK).trim();
     InetAddress bindAddress = InetAddress.getByName(bind);
-    Ports.requireFree(requiredPorts(bindAddress));
+    Ports.requireFree(requiredPorts());
     if (!bindAddress.isLoopbackAddress()) {
       log("WARNING: BIND_ADDRESS=" + bind + " is not loopback: the gateway is reachable from other"
           + " machines over plain HTTP. Put a TLS proxy in front of it.");
@@ -142,7 +142,7 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /** Every fixed port this stack would listen on, checked before anything starts. */
-  private Map<Integer, String> requiredPorts(InetAddress bind) {
+  private Map<Integer, String> requiredPorts() {
     Map<Integer, String> ports = new java.util.LinkedHashMap<>();
     for (ServiceSpec spec : SERVICES) ports.put(port(spec), spec.name());
     if (!settings.containsKey("MONGODB_URI")) ports.put(Integer.parseInt(settings.getOrDefault("LOCAL_MONGO_PORT", "27018")), "MongoDB-wire server");

@@ -159,14 +159,17 @@ final class StackFaults {
     final List<String[]> committedFiles = java.util.Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger serverErrorsOtherThan503 = new AtomicInteger();
+    final List<String> otherServerErrors = java.util.Collections.synchronizedList(new ArrayList<>());
 
+    /** At most {@code maxRequests} answered requests and five minutes, whichever ends first. */
     Load(Api api, List<Api.Session> users, List<String> projects, int maxRequests) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
       for (int u = 0; u < users.size(); u++) {
         Api.Session user = users.get(u);
         String project = projects.get(u);
         Thread thread = new Thread(() -> {
           int n = 0;
-          while (!stop.get() && requests.incrementAndGet() <= maxRequests) {
+          while (!stop.get() && requests.get() < maxRequests && System.nanoTime() < deadline) {
             try {
               HttpResponse<String> response;
               if (n % 2 == 0) {
@@ -177,14 +180,19 @@ final class StackFaults {
                 response = putFile(api, user, project, path, content);
                 if (response.statusCode() == 200) committedFiles.add(new String[] {project, path, content, user.accessToken()});
               }
-              if (response.statusCode() >= 500 && response.statusCode() != 503) serverErrorsOtherThan503.incrementAndGet();
+              requests.incrementAndGet();
+              if (response.statusCode() >= 500 && response.statusCode() != 503) {
+                serverErrorsOtherThan503.incrementAndGet();
+                otherServerErrors.add(response.statusCode() + " " + response.request().method() + " "
+                    + response.request().uri().getPath() + " " + response.body());
+              }
               n++;
               Thread.sleep(100);
             } catch (InterruptedException e) {
               return;
             } catch (Exception connectionRefusedWhileTheGatewayIsDown) {
               try {
-                Thread.sleep(200);
+                Thread.sleep(500);
               } catch (InterruptedException e) {
                 return;
               }
@@ -201,6 +209,12 @@ final class StackFaults {
     public void close() throws InterruptedException {
       stop.set(true);
       for (Thread thread : threads) thread.join(40_000);
+    }
+
+    /** Waits until the load has saved a file again, i.e. writes go through after the recovery. */
+    void awaitCommitAfter(int before) throws InterruptedException {
+      StackFaults.await(Duration.ofSeconds(60), "a file saved under load after the recovery",
+          () -> committedFiles.size() > before);
     }
   }
 

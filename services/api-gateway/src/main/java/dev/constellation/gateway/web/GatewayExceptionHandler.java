@@ -137,7 +137,19 @@ final class GatewayExceptionHandler implements WebExceptionHandler {
         || hasCause(error, CallNotPermittedException.class)
         || hasCause(error, io.netty.channel.ConnectTimeoutException.class)
         || hasCause(error, reactor.netty.http.client.PrematureCloseException.class)
-        || hasCause(error, java.net.UnknownHostException.class);
+        || hasCause(error, java.net.UnknownHostException.class)
+        || isConnectionReset(error);
+  }
+
+  /** A service that dies mid-request resets the connection: that is an outage, not our bug. */
+  private static boolean isConnectionReset(Throwable error) {
+    for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof java.io.IOException && t.getMessage() != null
+          && (t.getMessage().contains("Connection reset") || t.getMessage().contains("Broken pipe"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String serviceName(ServerWebExchange exchange) {
