@@ -36,6 +36,9 @@ public final class SystemStack {
         settings.put("JWT_SECRET", TestInfrastructure.JWT_SECRET);
         settings.put("LOCAL_MONGO_PORT", "0");
         settings.put("LOCAL_REDIS_PORT", "0");
+        // The launcher restarts a dead redis-server after this long: long enough for the outage
+        // tests to see the 503s, short enough for them to see the recovery (security/StorageOutageIT).
+        settings.put("LOCAL_RESTART_DELAY_MS", "6000");
         settings.put("WORKSPACE_RUNTIME", System.getenv().getOrDefault("WORKSPACE_RUNTIME", "auto"));
         // Our own installation id and network: the reconciler removes containers of its
         // installation that it has no record of, and must never see anyone else's.

@@ -32,7 +32,9 @@ public final class LocalRedis implements AutoCloseable {
     List<String> settings = new java.util.ArrayList<>(List.of("bind 127.0.0.1", "protected-mode yes"));
     if (dir != null) {
       Files.createDirectories(dir);
-      settings.addAll(List.of("dir " + dir.toAbsolutePath(), "appendonly yes", "save \"\""));
+      // appendfsync always: a write Redis acknowledged (a disabled-user flag, an audit event not yet
+      // stored by project-service) survives a crash of redis-server or of the machine.
+      settings.addAll(List.of("dir " + dir.toAbsolutePath(), "appendonly yes", "appendfsync always", "save \"\""));
     } else {
       settings.addAll(List.of("appendonly no", "save \"\""));
     }
@@ -45,7 +47,10 @@ public final class LocalRedis implements AutoCloseable {
         command.add(parts[1].equals("\"\"") ? "" : parts[1]);
       }
       Process process =
-          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+          new ProcessBuilder(watchedByStdin(command))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       LocalRedis redis = new LocalRedis(chosen, process, null);
       redis.awaitListening();
       return redis;
@@ -55,6 +60,20 @@ public final class LocalRedis implements AutoCloseable {
     RedisServer server = builder.build();
     server.start();
     return new LocalRedis(chosen, null, server);
+  }
+
+  /**
+   * Runs the command under a small shell that kills it when our end of its stdin closes — which
+   * the kernel does when this JVM dies, even by {@code kill -9}: redis-server has no parent-death
+   * option of its own and would otherwise outlive the launcher on its port.
+   */
+  private static List<String> watchedByStdin(List<String> command) {
+    String script = "exec 3<&0; \"$0\" \"$@\" 3<&- </dev/null & child=$!; "
+        + "( read -r _ <&3; kill $child 2>/dev/null ) & watcher=$!; exec 3<&-; "
+        + "wait $child; status=$?; kill $watcher 2>/dev/null; exit $status";
+    List<String> wrapped = new java.util.ArrayList<>(List.of("/bin/sh", "-c", script));
+    wrapped.addAll(command);
+    return wrapped;
   }
 
   private static Path findOnPath(String name) {
@@ -97,6 +116,21 @@ public final class LocalRedis implements AutoCloseable {
     return port;
   }
 
+  /** Whether redis-server still runs (for the launcher's supervisor). */
+  public boolean isAlive() {
+    if (systemProcess != null) return systemProcess.isAlive();
+    return embedded.isActive();
+  }
+
+  /** The redis-server process itself (not its watching shell), for tests that kill it. */
+  public java.util.Optional<ProcessHandle> serverProcess() {
+    if (systemProcess == null) return java.util.Optional.empty();
+    // Its executable may be a link (Debian: redis-server -> redis-check-rdb): match the shell instead.
+    return systemProcess.toHandle().children()
+        .filter(p -> p.info().command().map(c -> !c.endsWith("sh")).orElse(false))
+        .findFirst();
+  }
+
   public String url() {
     return "redis://127.0.0.1:" + port;
   }
@@ -104,6 +138,16 @@ public final class LocalRedis implements AutoCloseable {
   @Override
   public void close() {
     if (systemProcess != null) {
+      // Closing its stdin makes the watching shell stop redis-server (SIGTERM: it flushes the AOF).
+      try {
+        systemProcess.getOutputStream().close();
+        if (systemProcess.waitFor(5, TimeUnit.SECONDS)) return;
+      } catch (IOException ignored) {
+        // Fall back to signals.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      serverProcess().ifPresent(ProcessHandle::destroy);
       systemProcess.destroy();
       try {
         if (!systemProcess.waitFor(5, TimeUnit.SECONDS)) systemProcess.destroyForcibly();

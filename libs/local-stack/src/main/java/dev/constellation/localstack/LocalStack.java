@@ -1,6 +1,7 @@
 package dev.constellation.localstack;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -41,10 +42,23 @@ public final class LocalStack implements AutoCloseable {
   private final Map<String, String> settings;
   private final Path dataDir;
   private EmbeddedMongo mongo;
-  private LocalRedis redis;
+  private volatile LocalRedis redis;
   private final List<ServiceProcess> services = new ArrayList<>();
   // Ctrl-C reaches the services too (same process group): their exits are then expected.
   private volatile boolean stopping;
+  private boolean wrotePidFile;
+  private Thread supervisor;
+  private Path mongoFile;
+  private int mongoPort;
+
+  /**
+   * Where the gateway listens: loopback unless {@code BIND_ADDRESS} says otherwise. The other
+   * services, redis-server and the MongoDB-wire server always listen on loopback only: none of
+   * them is meant to be reached except through the gateway (Redis and the wire server have no
+   * password at all in local mode).
+   */
+  static final String BIND_ADDRESS = "BIND_ADDRESS";
+  static final String LOOPBACK = "127.0.0.1";
 
   public LocalStack(Path root, Map<String, String> settings) {
     this.root = root.toAbsolutePath();
@@ -75,6 +89,13 @@ public final class LocalStack implements AutoCloseable {
   }
 
   public void start() throws IOException, InterruptedException {
+    String bind = settings.getOrDefault(BIND_ADDRESS, LOOPBACK).trim();
+    InetAddress bindAddress = InetAddress.getByName(bind);
+    Ports.requireFree(requiredPorts());
+    if (!bindAddress.isLoopbackAddress()) {
+      log("WARNING: BIND_ADDRESS=" + bind + " is not loopback: the gateway is reachable from other"
+          + " machines over plain HTTP. Put a TLS proxy in front of it.");
+    }
     Files.createDirectories(dataDir);
     Map<String, String> env = new HashMap<>(settings);
     env.put("CONSTELLATION_DATA_DIR", dataDir.toString());
@@ -82,10 +103,13 @@ public final class LocalStack implements AutoCloseable {
     env.putIfAbsent("WORKSPACES_ROOT", dataDir.resolve("workspaces").toString());
     env.putIfAbsent("FRONTEND_DIR", root.resolve("frontend/dist").toString());
     env.putIfAbsent("JWT_SECRET", localJwtSecret());
+    // Each service exits when this process is gone, however it ended (libs/common LauncherWatchdog).
+    env.put("CONSTELLATION_LAUNCHER_PID", Long.toString(ProcessHandle.current().pid()));
 
     if (!settings.containsKey("MONGODB_URI")) {
-      int port = Integer.parseInt(settings.getOrDefault("LOCAL_MONGO_PORT", "27018"));
-      mongo = EmbeddedMongo.persistent(dataDir.resolve("mongo").resolve("constellation.mv"), port);
+      mongoFile = dataDir.resolve("mongo").resolve("constellation.mv");
+      mongo = EmbeddedMongo.persistent(mongoFile, Integer.parseInt(settings.getOrDefault("LOCAL_MONGO_PORT", "27018")));
+      mongoPort = mongo.port();
       env.put("MONGODB_URI", mongo.uri());
       log("storage    MongoDB-wire server on " + mongo.uri() + " (data in " + dataDir.resolve("mongo") + ")");
     }
@@ -96,20 +120,39 @@ public final class LocalStack implements AutoCloseable {
       log("redis      " + redis.url());
     }
     for (ServiceSpec spec : SERVICES) {
-      env.put(spec.envPrefix() + "_URL", "http://127.0.0.1:" + port(spec));
+      env.put(spec.envPrefix() + "_URL", "http://" + LOOPBACK + ":" + port(spec));
     }
     List<String> jvmArgs = List.of("-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseSerialGC", "-Xmx384m");
     for (ServiceSpec spec : SERVICES) {
+      String address = spec == gateway() ? bind : LOOPBACK;
       ServiceProcess process =
-          new ServiceProcess(spec.name(), port(spec), spec.jar(root), env,
+          new ServiceProcess(spec.name(), address, port(spec), spec.jar(root), env,
               dataDir.resolve("logs").resolve(spec.name() + ".log"), jvmArgs);
       services.add(process.start());
     }
     for (ServiceProcess service : services) {
-      service.awaitReady(Duration.ofSeconds(150));
+      service.awaitReady(Duration.ofSeconds(240));
       log(String.format("%-10s ready on %s", shortName(service.name()), service.baseUrl()));
     }
     Files.writeString(dataDir.resolve("local-stack.pid"), Long.toString(ProcessHandle.current().pid()));
+    wrotePidFile = true;
+    supervisor = new Thread(this::superviseRedis, "local-stack-redis-supervisor");
+    supervisor.setDaemon(true);
+    supervisor.start();
+  }
+
+  /** Every fixed port this stack would listen on, checked before anything starts. */
+  private Map<Integer, String> requiredPorts() {
+    Map<Integer, String> ports = new java.util.LinkedHashMap<>();
+    for (ServiceSpec spec : SERVICES) ports.put(port(spec), spec.name());
+    if (!settings.containsKey("MONGODB_URI")) ports.put(Integer.parseInt(settings.getOrDefault("LOCAL_MONGO_PORT", "27018")), "MongoDB-wire server");
+    if (!settings.containsKey("REDIS_URL")) ports.put(Integer.parseInt(settings.getOrDefault("LOCAL_REDIS_PORT", "6380")), "redis-server");
+    ports.remove(0);
+    return ports;
+  }
+
+  private static ServiceSpec gateway() {
+    return SERVICES.get(SERVICES.size() - 1);
   }
 
   /** A service's port: {@code <NAME>_PORT} (e.g. API_GATEWAY_PORT) or its default. */
@@ -118,7 +161,7 @@ public final class LocalStack implements AutoCloseable {
   }
 
   public int gatewayPort() {
-    return port(SERVICES.get(SERVICES.size() - 1));
+    return port(gateway());
   }
 
   /** The running process of a service, for tests that stop or kill one. */
@@ -128,23 +171,123 @@ public final class LocalStack implements AutoCloseable {
 
   /** The MongoDB the services use: the embedded server's, or MONGODB_URI when given. */
   public String mongoUri() {
-    return mongo != null ? mongo.uri() : settings.get("MONGODB_URI");
+    if (mongoFile != null) return EmbeddedMongo.uri(mongoPort);
+    return settings.get("MONGODB_URI");
   }
 
   public Path dataDir() {
     return dataDir;
   }
 
+  /**
+   * {@code make run}: restarts a service that died, with a growing backoff ({@link Backoff}).
+   * The system tests do not call this: they stop and restart services themselves.
+   */
   private void superviseUntilInterrupted() throws InterruptedException {
-    java.util.Set<String> reported = new java.util.HashSet<>();
+    Map<String, Backoff> backoffs = new HashMap<>();
     while (true) {
-      Thread.sleep(2000);
+      Thread.sleep(500);
       for (ServiceProcess service : services) {
-        if (!stopping && !service.isAlive() && reported.add(service.name())) {
-          log(service.name() + " stopped unexpectedly; see " + service.logFile());
+        Backoff backoff = backoffs.computeIfAbsent(service.name(), n -> backoff());
+        if (stopping) return;
+        if (service.isAlive()) {
+          backoff.up();
+          continue;
         }
+        if (!backoff.due()) continue;
+        log(service.name() + " stopped unexpectedly (see " + service.logFile() + "); restarting");
+        try {
+          service.start();
+        } catch (IOException e) {
+          log("could not restart " + service.name() + ": " + e.getMessage());
+        }
+        backoff.failed();
       }
     }
+  }
+
+  /** redis-server is restarted whenever it dies, on the same port and from its append-only file. */
+  private void superviseRedis() {
+    Backoff backoff = backoff();
+    while (!stopping) {
+      try {
+        Thread.sleep(200);
+        LocalRedis current = redis;
+        if (current == null) continue;
+        if (current.isAlive()) {
+          backoff.up();
+          continue;
+        }
+        if (!backoff.due()) continue;
+        log("redis-server stopped unexpectedly; restarting on port " + current.port());
+        backoff.failed();
+        synchronized (this) {
+          if (stopping) return;
+          redis = LocalRedis.start(current.port(), dataDir.resolve("redis"));
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (IOException e) {
+        log("could not restart redis-server: " + e.getMessage());
+      }
+    }
+  }
+
+  private Backoff backoff() {
+    return new Backoff(Long.parseLong(settings.getOrDefault("LOCAL_RESTART_DELAY_MS", "500")));
+  }
+
+  /**
+   * Restart delays: the first after {@code LOCAL_RESTART_DELAY_MS} (0.5 s), doubling to 30 s while
+   * something keeps dying, reset after a calm minute.
+   */
+  static final class Backoff {
+    private final long firstMillis;
+    private long delayMillis;
+    private long notBefore = -1;
+    private long upSince = -1;
+
+    Backoff(long firstMillis) {
+      this.firstMillis = firstMillis;
+    }
+
+    /** Whether to restart now; the first call after a death only starts the clock. */
+    boolean due() {
+      long now = System.currentTimeMillis();
+      if (notBefore < 0) {
+        delayMillis = delayMillis == 0 ? firstMillis : Math.min(delayMillis * 2, Math.max(30_000, firstMillis));
+        notBefore = now + delayMillis;
+      }
+      return now >= notBefore;
+    }
+
+    void failed() {
+      notBefore = -1;
+      upSince = -1;
+    }
+
+    void up() {
+      long now = System.currentTimeMillis();
+      if (upSince < 0) upSince = now;
+      if (now - upSince > 60_000) delayMillis = 0;
+    }
+  }
+
+  /** The running redis-server, for tests that kill it (the supervisor then starts another). */
+  public synchronized LocalRedis redis() {
+    return redis;
+  }
+
+  /** Stops the MongoDB-wire server, as an outage of the database would (tests). */
+  public synchronized void stopMongo() {
+    if (mongo != null) mongo.close();
+    mongo = null;
+  }
+
+  /** Starts the MongoDB-wire server again on its port, from its H2 file (tests). */
+  public synchronized void startMongo() throws IOException {
+    if (mongo != null || mongoFile == null) return;
+    mongo = EmbeddedMongo.persistent(mongoFile, mongoPort);
   }
 
   /** In local mode a random secret is made once and kept, so sessions survive a restart. */
@@ -170,10 +313,18 @@ public final class LocalStack implements AutoCloseable {
 
   @Override
   public void close() {
-    stopping = true;
+    synchronized (this) {
+      stopping = true;
+    }
+    if (supervisor != null) supervisor.interrupt();
+    // All at once: one after the other, graceful stops add up past a test JVM's exit deadline.
+    for (ServiceProcess service : services) service.requestStop();
     for (int i = services.size() - 1; i >= 0; i--) services.get(i).close();
-    if (redis != null) redis.close();
-    if (mongo != null) mongo.close();
+    synchronized (this) {
+      if (redis != null) redis.close();
+      if (mongo != null) mongo.close();
+    }
+    if (!wrotePidFile) return;
     try {
       Files.deleteIfExists(dataDir.resolve("local-stack.pid"));
     } catch (IOException ignored) {

@@ -18,6 +18,7 @@ public final class ServiceProcess implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private final String name;
+  private final String address;
   private final int port;
   private final Path jar;
   private final Map<String, String> env;
@@ -25,8 +26,11 @@ public final class ServiceProcess implements AutoCloseable {
   private final List<String> jvmArgs;
   private Process process;
 
-  public ServiceProcess(String name, int port, Path jar, Map<String, String> env, Path logFile, List<String> jvmArgs) {
+  /** {@code address} is what the service binds ({@code server.address}); 127.0.0.1 in local mode. */
+  public ServiceProcess(String name, String address, int port, Path jar, Map<String, String> env, Path logFile,
+      List<String> jvmArgs) {
     this.name = name;
+    this.address = address;
     this.port = port;
     this.jar = jar;
     this.env = Map.copyOf(env);
@@ -43,7 +47,18 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + port;
+    return "http://" + connectHost() + ":" + port;
+  }
+
+  /** The address it was told to listen on. */
+  public String address() {
+    return address;
+  }
+
+  private String connectHost() {
+    boolean wildcard = address.equals("0.0.0.0") || address.equals("::") || address.equals("[::]");
+    if (wildcard) return "127.0.0.1";
+    return address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
   }
 
   public Path logFile() {
@@ -51,6 +66,7 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   public synchronized ServiceProcess start() throws IOException {
+    if (process != null && process.isAlive()) throw new IOException(name + " is already running");
     if (!Files.isRegularFile(jar)) {
       throw new IOException(jar + " is missing: build first (mvn -q package -DskipTests)");
     }
@@ -58,7 +74,7 @@ public final class ServiceProcess implements AutoCloseable {
     var command = new java.util.ArrayList<String>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
-    command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port));
+    command.addAll(List.of("-jar", jar.toString(), "--server.address=" + address, "--server.port=" + port));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -93,6 +109,11 @@ public final class ServiceProcess implements AutoCloseable {
     throw new IOException(name + " was not ready within " + timeout.toSeconds() + " s; see " + logFile);
   }
 
+  /** Asks for a graceful stop without waiting for it. */
+  public synchronized void requestStop() {
+    if (process != null) process.destroy();
+  }
+
   /** Asks for a graceful stop, then insists. */
   @Override
   public synchronized void close() {
@@ -112,5 +133,10 @@ public final class ServiceProcess implements AutoCloseable {
   public synchronized void kill() throws InterruptedException {
     if (process == null) return;
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** The service's process, for tests that look at it from outside. */
+  public synchronized java.util.Optional<ProcessHandle> handle() {
+    return process == null ? java.util.Optional.empty() : java.util.Optional.of(process.toHandle());
   }
 }

@@ -2,6 +2,7 @@ package dev.constellation.common.servlet;
 
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.problem.Problems;
+import dev.constellation.common.resilience.StorageOutages;
 import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +79,13 @@ public class ProblemExceptionHandler {
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e) {
+    if (StorageOutages.isOutage(e)) {
+      log.warn("storage unavailable: {}", e.toString());
+      return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+          .header("Retry-After", StorageOutages.RETRY_AFTER_SECONDS)
+          .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+          .body(StorageOutages.problem());
+    }
     log.error("unexpected failure", e);
     return respond(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
         "Something went wrong on our side; the request id identifies it in the logs."));

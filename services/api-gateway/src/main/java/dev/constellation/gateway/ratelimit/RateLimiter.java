@@ -13,6 +13,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import dev.constellation.common.resilience.RedisFailFast;
+import org.springframework.data.redis.RedisConnectionFailureException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,9 +29,11 @@ import reactor.core.publisher.Mono;
 public class RateLimiter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
   private static final String PREFIX = "constellation:ratelimit:";
+  private static final String FAIL_CLOSED_PREFIX = "auth-";
   /** Past this many live keys the proxies are dropped and rebuilt on demand; the buckets stay in Redis. */
   private static final int MAX_CACHED_BUCKETS = 10_000;
 
+  private final ClientResources resources;
   private final RedisClient client;
   private final StatefulRedisConnection<String, byte[]> connection;
   private final AsyncProxyManager<String> buckets;
@@ -39,7 +44,10 @@ public class RateLimiter implements AutoCloseable {
   RateLimiter(String redisUrl, boolean enabled, GatewayMetrics metrics) {
     this.enabled = enabled;
     this.metrics = metrics;
-    this.client = RedisClient.create(redisUrl);
+    this.resources = ClientResources.builder().reconnectDelay(RedisFailFast.reconnectDelay()).build();
+    this.client = RedisClient.create(resources, redisUrl);
+    // Fail at once while Redis is away instead of queueing for Lettuce's default 60 s.
+    client.setOptions(RedisFailFast.clientOptions());
     this.connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
     this.buckets = Bucket4jLettuce.casBasedBuilder(connection)
         .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
@@ -49,12 +57,19 @@ public class RateLimiter implements AutoCloseable {
 
   /**
    * Takes one token from the bucket {@code key}, or fails with 429 and how long to wait. When
-   * Redis cannot be reached the request is let through: a limiter outage must not be an outage.
+   * Redis cannot be reached the request is let through (fail open: a limiter outage must not be an
+   * outage) — except for the sign-in and sign-up buckets ({@code auth-*}), which fail closed with
+   * 503: a failed sign-in still answers 401 without Redis while a right password meets the 503 of
+   * the session store, so an open limiter there would let passwords be guessed without limit.
    */
   public Mono<Void> consume(String key, RateLimitProperties.Limit limit, String detail) {
     if (!enabled) return Mono.empty();
     return Mono.fromFuture(() -> bucket(key, limit).tryConsumeAndReturnRemaining(1))
         .onErrorResume(e -> {
+          if (key.startsWith(FAIL_CLOSED_PREFIX)) {
+            log.warn("rate limiter unavailable, refusing the sign-in attempt: {}", e.toString());
+            return Mono.error(new RedisConnectionFailureException("rate limiter unavailable", e));
+          }
           log.warn("rate limiter unavailable, letting the request through: {}", e.toString());
           return Mono.empty();
         })
@@ -90,5 +105,6 @@ public class RateLimiter implements AutoCloseable {
   public void close() {
     connection.close();
     client.shutdown();
+    resources.shutdown();
   }
 }

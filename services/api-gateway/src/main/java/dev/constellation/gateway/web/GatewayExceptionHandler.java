@@ -2,6 +2,7 @@ package dev.constellation.gateway.web;
 
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.problem.Problems;
+import dev.constellation.common.resilience.StorageOutages;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.net.ConnectException;
 import org.slf4j.Logger;
@@ -60,6 +61,10 @@ final class GatewayExceptionHandler implements WebExceptionHandler {
   private ProblemDetail toProblem(ServerWebExchange exchange, Throwable error) {
     if (error instanceof ApiException api) {
       return Problems.of(api);
+    }
+    if (StorageOutages.isOutage(error)) {
+      log.warn("storage unavailable: {}", error.toString());
+      return StorageOutages.problem();
     }
     if (isGatewayBusy(error)) {
       log.warn("gateway at capacity for {}: {}", serviceName(exchange), error.toString());
@@ -144,7 +149,19 @@ final class GatewayExceptionHandler implements WebExceptionHandler {
         || hasCause(error, CallNotPermittedException.class)
         || hasCause(error, io.netty.channel.ConnectTimeoutException.class)
         || hasCause(error, reactor.netty.http.client.PrematureCloseException.class)
-        || hasCause(error, java.net.UnknownHostException.class);
+        || hasCause(error, java.net.UnknownHostException.class)
+        || isConnectionReset(error);
+  }
+
+  /** A service that dies mid-request resets the connection: that is an outage, not our bug. */
+  private static boolean isConnectionReset(Throwable error) {
+    for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof java.io.IOException && t.getMessage() != null
+          && (t.getMessage().contains("Connection reset") || t.getMessage().contains("Broken pipe"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String serviceName(ServerWebExchange exchange) {

@@ -98,6 +98,12 @@ class AuditStreamConsumer implements SmartLifecycle {
       ensureGroup();
     } else {
       log.warn("reading the audit stream failed: {}", e.toString());
+      // The container polls again at once: while Redis is away (commands fail at once) this would spin.
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
