@@ -59,8 +59,10 @@ class TerminalAbuseIT {
     TerminalClient t = TerminalClient.open(attacker);
     try {
       assertThat(t.run("echo ready-$((40+3))", "ready-43", Duration.ofSeconds(30))).as(t.clean()).isTrue();
-      // The shell is busy and reads nothing; 10,000 messages of 400 bytes (4 MB) as fast as they go.
-      t.type("sleep 300\r");
+      // The terminal in raw mode (as in an editor) and nothing reading it: input cannot be dropped
+      // by the line discipline, so it backs up. Then 10,000 messages of 400 bytes (4 MB) as fast as they go.
+      t.type("stty raw -echo; sleep 300\r");
+      Thread.sleep(500);
       byte[] chunk = new byte[400];
       Arrays.fill(chunk, (byte) 'x');
       long began = System.nanoTime();
