@@ -119,14 +119,13 @@ class WorkspaceIsolationIT {
     return ports;
   }
 
+  /** The port of the stack's redis-server, a child of this JVM (it renames itself "redis-server host:port"). */
   static int redisPort(LocalStack stack) {
-    String dir = stack.dataDir().resolve("redis").toString();
+    Pattern listen = Pattern.compile("redis-server\\s+\\S*?:(\\d+)|--port\\s+(\\d+)");
     for (ProcessHandle child : ProcessHandle.current().descendants().toList()) {
-      String[] args = child.info().arguments().orElse(new String[0]);
-      List<String> list = List.of(args);
-      if (child.info().command().orElse("").endsWith("redis-server") && list.contains(dir)) {
-        return Integer.parseInt(list.get(list.indexOf("--port") + 1));
-      }
+      String line = child.info().commandLine().orElse("");
+      Matcher m = listen.matcher(line);
+      if (line.contains("redis-server") && m.find()) return Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
     }
     throw new IllegalStateException("the stack's redis-server was not found among this JVM's children");
   }
