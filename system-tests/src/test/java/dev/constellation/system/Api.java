@@ -14,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** A small HTTP client for the public API, as a script or the browser would use it. */
 public final class Api {
   public static final JsonMapper JSON = JsonMapper.builder().build();
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  public static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** A registered user and its access token. */
   public record Session(String userId, String email, String accessToken, String refreshToken) {}

@@ -18,7 +18,7 @@ public final class Docker {
     return up;
   }
 
-  static List<String> containersOf(String projectId) {
+  public static List<String> containersOf(String projectId) {
     String out = run("docker", "ps", "-aq", "--filter", "label=dev.constellation.project-id=" + projectId);
     return out == null || out.isBlank() ? List.of() : List.of(out.trim().split("\\s+"));
   }

@@ -59,12 +59,14 @@ class ArchitectureTest {
           .layer("files").definedBy(ROOT + ".files..")
           .layer("exec").definedBy(ROOT + ".exec..")
           .layer("terminal").definedBy(ROOT + ".terminal..")
+          .layer("concurrency").definedBy(ROOT + ".concurrency..")
           .whereLayer("files").mayNotBeAccessedByAnyLayer()
           .whereLayer("exec").mayNotBeAccessedByAnyLayer()
           .whereLayer("terminal").mayNotBeAccessedByAnyLayer()
           .whereLayer("lifecycle").mayOnlyBeAccessedByLayers("files", "exec", "terminal")
           .whereLayer("access").mayOnlyBeAccessedByLayers("lifecycle", "files", "exec", "terminal")
-          .whereLayer("runtime").mayOnlyBeAccessedByLayers("config", "lifecycle", "exec", "terminal");
+          .whereLayer("runtime").mayOnlyBeAccessedByLayers("config", "lifecycle", "exec", "terminal")
+          .whereLayer("concurrency").mayOnlyBeAccessedByLayers("exec", "terminal");
 
   /**
    * Reconciler and IdleReaper are public only so that tests can drive them; records and the

@@ -83,10 +83,15 @@ public record WorkspaceProperties(
       @NotBlank @DefaultValue("512m") String tmpfsSize) {}
 
   /**
-   * The network workspace containers join.
+   * The network workspace containers join. Inter-container traffic is always off on it, so no
+   * workspace reaches another.
    *
-   * @param name Docker network created (and labelled) by this service when missing
-   * @param egress whether workspaces may reach the internet; false makes the network internal-only
+   * @param name Docker network created (and labelled) by this service when missing; one made
+   *     without the isolation options is replaced (WORKSPACE_NETWORK_NAME)
+   * @param egress whether workspaces may reach the internet (WORKSPACE_EGRESS). Off: the network is
+   *     internal and its bridge gets no host address, so nothing on the host is reachable either.
+   *     On: the bridge has a gateway address on the host, and the host's firewall must keep
+   *     workspaces from the host's own ports and 169.254.169.254
    */
   public record Network(
       @NotBlank @DefaultValue("constellation-workspaces") String name,
@@ -105,11 +110,18 @@ public record WorkspaceProperties(
    * @param defaultTimeout timeout when the request names none
    * @param maxTimeout longest timeout a request may ask for
    * @param maxOutputBytes stdout and stderr are each cut at this many bytes
+   * @param maxPerUser commands one user may run at once on a replica; more are refused with 429
+   *     (WORKSPACE_EXEC_MAX_PER_USER)
+   * @param maxPerProject commands that may run at once in one project (WORKSPACE_EXEC_MAX_PER_PROJECT)
+   * @param retryAfter the Retry-After sent with a refusal for too many commands or terminals
    */
   public record Exec(
       @NotNull @DefaultValue("60s") Duration defaultTimeout,
       @NotNull @DefaultValue("10m") Duration maxTimeout,
-      @Positive @DefaultValue("1048576") int maxOutputBytes) {}
+      @Positive @DefaultValue("1048576") int maxOutputBytes,
+      @Positive @DefaultValue("8") int maxPerUser,
+      @Positive @DefaultValue("8") int maxPerProject,
+      @NotNull @DefaultValue("5s") Duration retryAfter) {}
 
   /**
    * Terminal tickets and WebSocket rules.
@@ -117,11 +129,26 @@ public record WorkspaceProperties(
    * @param ticketTtl how long a terminal ticket can be redeemed (at most 60 s)
    * @param allowedOrigins origins allowed besides the request's own host, e.g. https://ide.example.com
    * @param shell command a terminal runs
+   * @param maxPerUser terminals one user may have open at once on a replica; more are refused with
+   *     429 at the ticket, 1008 at the socket (WORKSPACE_TERMINAL_MAX_PER_USER)
+   * @param maxPerProject terminals open at once in one project (WORKSPACE_TERMINAL_MAX_PER_PROJECT)
+   * @param maxMessageBytes largest WebSocket message accepted; a larger one closes the socket (1009)
+   * @param maxPendingInputBytes typed input not yet taken by the shell; beyond it the socket is
+   *     closed with 1008, so a flood into a shell that does not read cannot grow the heap
+   * @param maxPendingOutputBytes output not yet sent to a slow client; beyond it (or after
+   *     {@code sendTimeLimit} on one send) the socket is closed
+   * @param sendTimeLimit longest a single send to the client may take
    */
   public record Terminal(
       @NotNull @DefaultValue("60s") Duration ticketTtl,
       @DefaultValue List<String> allowedOrigins,
-      @NotNull @DefaultValue({"bash", "-l"}) List<String> shell) {}
+      @NotNull @DefaultValue({"bash", "-l"}) List<String> shell,
+      @Positive @DefaultValue("10") int maxPerUser,
+      @Positive @DefaultValue("20") int maxPerProject,
+      @Positive @DefaultValue("262144") int maxMessageBytes,
+      @Positive @DefaultValue("1048576") int maxPendingInputBytes,
+      @Positive @DefaultValue("1048576") int maxPendingOutputBytes,
+      @NotNull @DefaultValue("10s") Duration sendTimeLimit) {}
 
   /**
    * The host-process runtime, for single-user machines without Docker.

@@ -6,6 +6,7 @@ import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.servlet.CurrentUser;
 import dev.constellation.workspace.access.ProjectGuard;
+import dev.constellation.workspace.concurrency.ConcurrencyLimits;
 import dev.constellation.workspace.config.WorkspaceProperties;
 import dev.constellation.workspace.lifecycle.ActivityTracker;
 import dev.constellation.workspace.lifecycle.LocalRuntimePolicy;
@@ -42,10 +43,13 @@ class ExecController {
   private final ActivityTracker activity;
   private final AuditPublisher audit;
   private final WorkspaceProperties.Exec limits;
+  private final ConcurrencyLimits concurrency;
   private final Timer execTimer;
 
   ExecController(ProjectGuard guard, LocalRuntimePolicy localPolicy, WorkspaceService workspaces, WorkspaceRuntime runtime,
-      ActivityTracker activity, AuditPublisher audit, WorkspaceProperties properties, MeterRegistry meters) {
+      ActivityTracker activity, AuditPublisher audit, WorkspaceProperties properties, ConcurrencyLimits concurrency,
+      MeterRegistry meters) {
+    this.concurrency = concurrency;
     this.guard = guard;
     this.localPolicy = localPolicy;
     this.workspaces = workspaces;
@@ -67,6 +71,13 @@ class ExecController {
       throw ApiException.validation("timeoutSeconds", "timeoutSeconds may be at most " + limits.maxTimeout().toSeconds() + ".");
     }
     String command = body.command();
+    // Held until the command ends: the request thread and the engine connection are what is scarce.
+    try (ConcurrencyLimits.Slot slot = concurrency.acquire(ConcurrencyLimits.Kind.EXEC, user.id(), projectId)) {
+      return run(projectId, command, timeout, user);
+    }
+  }
+
+  private ExecResult run(String projectId, String command, Duration timeout, AuthenticatedUser user) {
     audit.publish("exec", user.id(), projectId,
         Map.of("command", command.length() > AUDITED_COMMAND_CHARS ? command.substring(0, AUDITED_COMMAND_CHARS) + "…" : command));
     workspaces.ensureRunning(projectId);

@@ -2,7 +2,11 @@ package dev.constellation.workspace.runtime;
 
 /** An interactive shell with a TTY. */
 public interface TerminalProcess {
-  void write(byte[] input);
+  /**
+   * Passes typed input to the shell; false when it was refused because too much input is already
+   * waiting for a shell that does not read (the caller should then end the terminal).
+   */
+  boolean write(byte[] input);
 
   void resize(int cols, int rows);
 

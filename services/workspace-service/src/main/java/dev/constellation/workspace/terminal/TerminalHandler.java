@@ -1,6 +1,9 @@
 package dev.constellation.workspace.terminal;
 
 import dev.constellation.common.audit.AuditPublisher;
+import dev.constellation.workspace.concurrency.ConcurrencyLimits;
+import dev.constellation.workspace.concurrency.TooManyConcurrentException;
+import dev.constellation.workspace.config.WorkspaceProperties;
 import dev.constellation.workspace.lifecycle.ActivityTracker;
 import dev.constellation.workspace.lifecycle.WorkspaceService;
 import dev.constellation.workspace.runtime.TerminalListener;
@@ -14,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -27,6 +31,12 @@ import tools.jackson.databind.json.JsonMapper;
 class TerminalHandler extends AbstractWebSocketHandler {
   private static final Logger log = LoggerFactory.getLogger(TerminalHandler.class);
   private static final String PROCESS = "terminal.process";
+  private static final String SLOT = "terminal.slot";
+  static final CloseStatus INPUT_FULL = CloseStatus.POLICY_VIOLATION.withReason("input buffer full");
+  static final CloseStatus TOO_SLOW = CloseStatus.POLICY_VIOLATION.withReason("client does not read output");
+  static final CloseStatus TOO_MANY = CloseStatus.POLICY_VIOLATION.withReason("too many terminals");
+  // Tomcat's own bound on one blocking send; after it the send fails and the terminal is closed.
+  private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
   private static final int DEFAULT_COLS = 80;
   private static final int DEFAULT_ROWS = 24;
 
@@ -36,9 +46,14 @@ class TerminalHandler extends AbstractWebSocketHandler {
   private final ActivityTracker activity;
   private final AuditPublisher audit;
   private final JsonMapper json;
+  private final ConcurrencyLimits concurrency;
+  private final WorkspaceProperties.Terminal settings;
 
   TerminalHandler(WorkspaceService workspaces, WorkspaceRuntime runtime, TerminalRegistry registry,
-      ActivityTracker activity, AuditPublisher audit, JsonMapper json) {
+      ActivityTracker activity, AuditPublisher audit, JsonMapper json, ConcurrencyLimits concurrency,
+      WorkspaceProperties properties) {
+    this.concurrency = concurrency;
+    this.settings = properties.terminal();
     this.workspaces = workspaces;
     this.runtime = runtime;
     this.registry = registry;
@@ -51,8 +66,22 @@ class TerminalHandler extends AbstractWebSocketHandler {
   public void afterConnectionEstablished(WebSocketSession raw) throws IOException {
     TerminalTickets.Holder holder = (TerminalTickets.Holder) raw.getAttributes().get(TerminalHandshake.HOLDER);
     String projectId = (String) raw.getAttributes().get(TerminalHandshake.PROJECT);
-    // Output comes from a runtime thread while the container may also send: the decorator serialises sends.
-    WebSocketSession session = new ConcurrentWebSocketSessionDecorator(raw, 10_000, 1024 * 1024);
+    ConcurrencyLimits.Slot slot;
+    try {
+      slot = concurrency.acquire(ConcurrencyLimits.Kind.TERMINAL, holder.userId(), projectId);
+    } catch (TooManyConcurrentException e) {
+      log.info("refused a terminal of user {} in project {}: {}", holder.userId(), projectId, e.getMessage());
+      close(raw, TOO_MANY);
+      return;
+    }
+    raw.getAttributes().put(SLOT, slot);
+    if (raw instanceof NativeWebSocketSession n && n.getNativeSession() instanceof jakarta.websocket.Session s) {
+      s.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, settings.sendTimeLimit().toMillis());
+    }
+    // Output comes from a runtime thread while the container may also send: the decorator serialises
+    // sends and bounds what waits for a slow client; a client that does not read is closed.
+    WebSocketSession session = new ConcurrentWebSocketSessionDecorator(raw, (int) settings.sendTimeLimit().toMillis(),
+        settings.maxPendingOutputBytes());
     TerminalProcess process;
     try {
       workspaces.ensureRunning(projectId);
@@ -62,7 +91,9 @@ class TerminalHandler extends AbstractWebSocketHandler {
           try {
             if (session.isOpen()) session.sendMessage(new BinaryMessage(bytes));
           } catch (IOException | RuntimeException e) {
-            log.debug("terminal output dropped: {}", e.toString());
+            // Too much waits for this client, or one send took too long: end it rather than buffer.
+            log.info("closing terminal in project {}: output could not be sent ({})", projectId, e.toString());
+            close(raw, TOO_SLOW);
           }
         }
 
@@ -74,6 +105,7 @@ class TerminalHandler extends AbstractWebSocketHandler {
       });
     } catch (RuntimeException e) {
       log.warn("could not open a terminal in project {}: {}", projectId, e.toString());
+      slot.close();
       close(session, CloseStatus.SERVER_ERROR.withReason("workspace unavailable"));
       return;
     }
@@ -114,13 +146,20 @@ class TerminalHandler extends AbstractWebSocketHandler {
   private void input(WebSocketSession session, byte[] bytes) {
     TerminalProcess process = (TerminalProcess) session.getAttributes().get(PROCESS);
     if (process == null) return;
-    process.write(bytes);
+    if (!process.write(bytes)) {
+      log.info("closing terminal in project {}: the shell does not read its input",
+          session.getAttributes().get(TerminalHandshake.PROJECT));
+      close(session, INPUT_FULL);
+      process.close();
+      return;
+    }
     activity.touch((String) session.getAttributes().get(TerminalHandshake.PROJECT));
   }
 
   @Override
   public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
     registry.remove(session.getId());
+    if (session.getAttributes().get(SLOT) instanceof ConcurrencyLimits.Slot slot) slot.close();
     TerminalProcess process = (TerminalProcess) session.getAttributes().get(PROCESS);
     if (process != null) process.close();
   }

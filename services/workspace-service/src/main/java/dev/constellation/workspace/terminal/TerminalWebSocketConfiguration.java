@@ -3,6 +3,7 @@ package dev.constellation.workspace.terminal;
 import dev.constellation.common.access.AccessChannels;
 import dev.constellation.common.auth.TokenRevocations;
 import java.nio.charset.StandardCharsets;
+import dev.constellation.workspace.config.WorkspaceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -31,11 +32,12 @@ class TerminalWebSocketConfiguration implements WebSocketConfigurer {
     registry.addHandler(handler, "/api/projects/*/terminal").addInterceptors(handshake).setAllowedOriginPatterns("*");
   }
 
+  /** A larger message closes the socket (1009) before it is buffered whole. */
   @Bean
-  ServletServerContainerFactoryBean webSocketContainer() {
+  ServletServerContainerFactoryBean webSocketContainer(WorkspaceProperties properties) {
     var container = new ServletServerContainerFactoryBean();
-    container.setMaxTextMessageBufferSize(256 * 1024);
-    container.setMaxBinaryMessageBufferSize(256 * 1024);
+    container.setMaxTextMessageBufferSize(properties.terminal().maxMessageBytes());
+    container.setMaxBinaryMessageBufferSize(properties.terminal().maxMessageBytes());
     container.setMaxSessionIdleTimeout(0L);
     return container;
   }

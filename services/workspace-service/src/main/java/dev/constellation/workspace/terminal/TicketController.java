@@ -4,6 +4,7 @@ import dev.constellation.common.access.ProjectAction;
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.servlet.CurrentUser;
 import dev.constellation.workspace.access.ProjectGuard;
+import dev.constellation.workspace.concurrency.ConcurrencyLimits;
 import dev.constellation.workspace.lifecycle.LocalRuntimePolicy;
 import dev.constellation.workspace.lifecycle.WorkspaceService;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,8 +18,11 @@ class TicketController {
   private final LocalRuntimePolicy localPolicy;
   private final WorkspaceService workspaces;
   private final TerminalTickets tickets;
+  private final ConcurrencyLimits concurrency;
 
-  TicketController(ProjectGuard guard, LocalRuntimePolicy localPolicy, WorkspaceService workspaces, TerminalTickets tickets) {
+  TicketController(ProjectGuard guard, LocalRuntimePolicy localPolicy, WorkspaceService workspaces, TerminalTickets tickets,
+      ConcurrencyLimits concurrency) {
+    this.concurrency = concurrency;
     this.guard = guard;
     this.localPolicy = localPolicy;
     this.workspaces = workspaces;
@@ -30,6 +34,8 @@ class TicketController {
   TerminalTickets.Ticket ticket(@PathVariable String projectId, @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
     guard.require(user, request, projectId, ProjectAction.WRITE);
     localPolicy.check(user);
+    // Refused here already, as a 429 problem the UI can show; the socket takes the place for real.
+    concurrency.check(ConcurrencyLimits.Kind.TERMINAL, user.id(), projectId);
     workspaces.ensureRunning(projectId);
     return tickets.issue(user, projectId);
   }

@@ -18,8 +18,8 @@ class TerminalHandshakeTest {
         Duration.ofSeconds(30), "default", new WorkspaceProperties.Limits(1, 1, 1),
         new WorkspaceProperties.Isolation(1000, true, true, true, "/home/dev", "64m"),
         new WorkspaceProperties.Network("n", false), new WorkspaceProperties.Files(1),
-        new WorkspaceProperties.Exec(Duration.ofSeconds(1), Duration.ofSeconds(1), 1),
-        new WorkspaceProperties.Terminal(Duration.ofSeconds(60), origins, List.of("bash")),
+        new WorkspaceProperties.Exec(Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 1, 1, Duration.ofSeconds(1)),
+        new WorkspaceProperties.Terminal(Duration.ofSeconds(60), origins, List.of("bash"), 1, 1, 1024, 1024, 1024, Duration.ofSeconds(1)),
         new WorkspaceProperties.Local(true, false, List.of(), false));
   }
 

@@ -12,6 +12,7 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -46,12 +47,15 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   public static final String LABEL_PROJECT = "dev.constellation.project-id";
   public static final String LABEL_MANAGED = "dev.constellation.managed";
   public static final String LABEL_INSTALLATION = "dev.constellation.installation";
+  static final String ICC_OPTION = "com.docker.network.bridge.enable_icc";
+  static final String INHIBIT_IPV4_OPTION = "com.docker.network.bridge.inhibit_ipv4";
 
   private static final Logger log = LoggerFactory.getLogger(DockerWorkspaceRuntime.class);
 
   private final DockerClient docker;
   private final WorkspaceProperties properties;
   private volatile boolean networkReady;
+  private final Map<String, LimitCounters> lastCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
   DockerWorkspaceRuntime(DockerClient docker, WorkspaceProperties properties) {
     this.docker = docker;
@@ -102,9 +106,20 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
       } else if (Boolean.TRUE.equals(container.getState().getRunning())) {
         return;
       } else {
-        // Nobody inside can race the ownership walk while the container is stopped.
-        prepareDirectory(directory);
+        ensureNetwork();
+        if (!onCurrentNetwork(container)) {
+          // Made before the network was replaced: containers keep nothing but the bind mount.
+          log.info("recreating workspace container of project {} on the current network", projectId);
+          docker.removeContainerCmd(container.getId()).withForce(true).exec();
+          prepareDirectory(directory);
+          container = create(projectId, directory);
+        } else {
+          // Nobody inside can race the ownership walk while the container is stopped.
+          prepareDirectory(directory);
+        }
       }
+      // A started container has a fresh cgroup: its counters begin at zero.
+      lastCounters.put(projectId, LimitCounters.NONE);
       try {
         docker.startContainerCmd(container.getId()).exec();
       } catch (NotModifiedException alreadyRunning) {
@@ -164,25 +179,84 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
         LABEL_INSTALLATION, properties.installationId());
   }
 
+  /**
+   * The options that keep workspaces apart on their shared bridge: no traffic between containers
+   * (ICC off) and, without egress, an internal network whose bridge has no address on the host,
+   * so nothing listening on the host (services, Redis, the database, the Docker API) is reachable
+   * through a gateway address either.
+   */
+  Map<String, String> networkOptions() {
+    Map<String, String> options = new HashMap<>();
+    options.put(ICC_OPTION, "false");
+    if (!properties.network().egress()) options.put(INHIBIT_IPV4_OPTION, "true");
+    return options;
+  }
+
   private synchronized void ensureNetwork() {
     if (networkReady) return;
     String name = properties.network().name();
-    boolean exists = docker.listNetworksCmd().withNameFilter(name).exec().stream().anyMatch(n -> name.equals(n.getName()));
-    if (!exists) {
+    Network existing =
+        docker.listNetworksCmd().withNameFilter(name).exec().stream().filter(n -> name.equals(n.getName())).findFirst().orElse(null);
+    if (existing != null && !isolates(existing)) {
+      replaceNetwork(existing);
+      existing = null;
+    }
+    if (existing == null) {
       try {
         docker
             .createNetworkCmd()
             .withName(name)
             .withDriver("bridge")
             .withInternal(!properties.network().egress())
+            .withOptions(networkOptions())
             .withLabels(Map.of(LABEL_MANAGED, "true", LABEL_INSTALLATION, properties.installationId()))
             .exec();
-        log.info("created workspace network {} (egress {})", name, properties.network().egress());
+        log.info("created workspace network {} (egress {}, inter-container traffic off)", name, properties.network().egress());
       } catch (ConflictException raced) {
         // created meanwhile by another replica
       }
     }
     networkReady = true;
+  }
+
+  private boolean isolates(Network network) {
+    Map<String, String> options = network.getOptions() == null ? Map.of() : network.getOptions();
+    boolean internal = Boolean.TRUE.equals(network.getInternal());
+    return internal == !properties.network().egress()
+        && networkOptions().entrySet().stream().allMatch(o -> o.getValue().equals(options.get(o.getKey())));
+  }
+
+  /**
+   * A network made by an older version (inter-container traffic on) is replaced: its workspaces
+   * are cut off from it, and each is recreated on the new one at its next start.
+   */
+  private void replaceNetwork(Network network) {
+    Map<String, String> labels = network.getLabels() == null ? Map.of() : network.getLabels();
+    if (!properties.installationId().equals(labels.get(LABEL_INSTALLATION))) {
+      throw new RuntimeUnavailableException("The Docker network " + network.getName()
+          + " exists but does not isolate workspaces and is not this installation's; remove it or set WORKSPACE_NETWORK_NAME", null);
+    }
+    log.warn("workspace network {} does not isolate workspaces: replacing it", network.getName());
+    for (String container : docker.inspectNetworkCmd().withNetworkId(network.getId()).exec().getContainers().keySet()) {
+      try {
+        docker.disconnectFromNetworkCmd().withNetworkId(network.getId()).withContainerId(container).withForce(true).exec();
+      } catch (NotFoundException gone) {
+        // removed meanwhile
+      }
+    }
+    try {
+      docker.removeNetworkCmd(network.getId()).exec();
+    } catch (NotFoundException gone) {
+      // removed by another replica
+    }
+  }
+
+  /** Whether a container sits on the current workspace network (one made before a replacement does not). */
+  private boolean onCurrentNetwork(InspectContainerResponse container) {
+    var networks = container.getNetworkSettings() == null ? null : container.getNetworkSettings().getNetworks();
+    if (networks == null || !networks.containsKey(properties.network().name())) return false;
+    String current = docker.inspectNetworkCmd().withNetworkId(properties.network().name()).exec().getId();
+    return current.equals(networks.get(properties.network().name()).getNetworkID());
   }
 
   /**
@@ -283,6 +357,9 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   @Override
   public ExecResult exec(String projectId, String command, Duration timeout, int maxOutputBytes) {
     long seconds = Math.max(1, timeout.toSeconds());
+    // Counters of the limits as the last failed command left them, to tell what this one hit.
+    LimitCounters known = lastCounters.get(projectId);
+    LimitCounters before0 = known != null ? known : limitCounters(projectId);
     // timeout(1) kills the whole process group inside; Docker has no way to kill an exec.
     String execId =
         docker
@@ -323,7 +400,81 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     Long exit = finished ? docker.inspectExecCmd(execId).exec().getExitCodeLong() : null;
     int exitCode = exit == null ? -1 : exit.intValue();
     boolean timedOut = !finished || (exitCode == 137 && System.nanoTime() - began >= TimeUnit.SECONDS.toNanos(seconds) - 200_000_000L);
-    return new ExecResult(exitCode, stdout.text(), stderr.text(), timedOut);
+    if (exitCode == 0 && !timedOut) return ExecResult.of(exitCode, stdout.text(), stderr.text(), false);
+    // Something went wrong: tell the user whether a limit of the workspace was the reason.
+    LimitCounters now = limitCounters(projectId);
+    LimitCounters before = before0 == null ? LimitCounters.NONE : before0;
+    List<String> reached = new ArrayList<>();
+    if (now.oomKills() > before.oomKills()) reached.add("memory");
+    if (now.forkRefusals() > before.forkRefusals()) reached.add("processes");
+    String killedBy = timedOut ? "timeout" : exitCode == 137 ? (reached.contains("memory") ? "out-of-memory" : "signal") : null;
+    return new ExecResult(exitCode, stdout.text(), stderr.text(), timedOut, killedBy, List.copyOf(reached));
+  }
+
+  /** The workspace cgroup's counters of OOM kills and refused forks (cgroup v1 or v2, seen from inside). */
+  record LimitCounters(long oomKills, long forkRefusals) {
+    static final LimitCounters NONE = new LimitCounters(0, 0);
+  }
+
+  private static final String COUNTERS_SCRIPT =
+      "for f in /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/pids.events"
+          + " /sys/fs/cgroup/pids/pids.events; do [ -r $f ] && { echo \"== $f\"; cat $f; }; done; true";
+
+  /**
+   * Reads the counters with a short exec, a few times when the workspace cannot fork yet (a fork
+   * bomb's processes are still being reaped); zeros when they cannot be read.
+   */
+  LimitCounters limitCounters(String projectId) {
+    for (int attempt = 0; attempt < 10; attempt++) {
+      LimitCounters counters = readLimitCounters(projectId);
+      if (counters != null) return counters;
+      try {
+        Thread.sleep(300);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return LimitCounters.NONE;
+  }
+
+  private LimitCounters readLimitCounters(String projectId) {
+    try {
+      String execId = docker.execCreateCmd(containerName(projectId)).withCmd("sh", "-c", COUNTERS_SCRIPT)
+          .withUser(String.valueOf(properties.isolation().uid())).withAttachStdout(true).exec().getId();
+      var out = new CappedOutput(8192);
+      var callback = new ResultCallback.Adapter<Frame>() {
+        @Override
+        public void onNext(Frame frame) {
+          if (frame.getPayload() != null) out.append(frame.getPayload(), 0, frame.getPayload().length);
+        }
+      };
+      docker.execStartCmd(execId).exec(callback);
+      if (!callback.awaitCompletion(5, TimeUnit.SECONDS) || !out.text().contains("== ")) return null;
+      long oom = 0;
+      long forks = 0;
+      String file = "";
+      for (String line : out.text().split("\n")) {
+        if (line.startsWith("== ")) {
+          file = line.substring(3);
+          continue;
+        }
+        String[] parts = line.trim().split("\\s+");
+        if (parts.length != 2 || !parts[1].chars().allMatch(Character::isDigit)) continue;
+        if (file.contains("memory") && parts[0].equals("oom_kill")) oom = Long.parseLong(parts[1]);
+        if (file.contains("pids") && parts[0].equals("max")) forks = Long.parseLong(parts[1]);
+      }
+      LimitCounters counters = new LimitCounters(oom, forks);
+      lastCounters.put(projectId, counters);
+      return counters;
+    } catch (NotFoundException e) {
+      return LimitCounters.NONE;
+    } catch (RuntimeException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return LimitCounters.NONE;
+    }
   }
 
   @Override
@@ -343,7 +494,7 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
             .exec()
             .getId();
     {
-      var stdin = new StdinPipe();
+      var stdin = new StdinPipe(properties.terminal().maxPendingInputBytes());
       var exited = new AtomicBoolean();
       var callback =
           new ResultCallback.Adapter<Frame>() {
@@ -396,8 +547,8 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     }
 
     @Override
-    public void write(byte[] input) {
-      stdin.offer(input);
+    public boolean write(byte[] input) {
+      return stdin.offer(input);
     }
 
     @Override

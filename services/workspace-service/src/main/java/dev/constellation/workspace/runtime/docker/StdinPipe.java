@@ -2,20 +2,36 @@ package dev.constellation.workspace.runtime.docker;
 
 import java.io.InputStream;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The stdin of a terminal exec: WebSocket threads offer bytes, docker-java's thread reads them.
  * Unlike PipedInputStream it does not care which threads write or whether they are still alive.
+ * What waits here is bounded: a shell that does not read while a client floods it must not grow
+ * the heap, so an offer beyond the bound is refused and the caller ends the terminal.
  */
 final class StdinPipe extends InputStream {
   private static final byte[] EOF = new byte[0];
   private final LinkedBlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
+  private final AtomicLong pending = new AtomicLong();
+  private final long maxPendingBytes;
   private byte[] current = new byte[0];
   private int position;
   private volatile boolean closed;
 
-  void offer(byte[] bytes) {
-    if (!closed && bytes.length > 0) chunks.add(bytes.clone());
+  StdinPipe(long maxPendingBytes) {
+    this.maxPendingBytes = maxPendingBytes;
+  }
+
+  /** Queues the bytes; false when that would hold more than the bound (nothing is queued then). */
+  boolean offer(byte[] bytes) {
+    if (closed || bytes.length == 0) return true;
+    if (pending.addAndGet(bytes.length) > maxPendingBytes) {
+      pending.addAndGet(-bytes.length);
+      return false;
+    }
+    chunks.add(bytes.clone());
+    return true;
   }
 
   @Override
@@ -38,6 +54,8 @@ final class StdinPipe extends InputStream {
       }
       position = 0;
       if (current == EOF) return -1;
+      // Counted out when taken: the chunk in hand is at most one message, which the frame limit bounds.
+      pending.addAndGet(-current.length);
     }
     int n = Math.min(length, current.length - position);
     System.arraycopy(current, position, buffer, offset, n);
@@ -49,6 +67,7 @@ final class StdinPipe extends InputStream {
   public void close() {
     if (!closed) {
       closed = true;
+      chunks.clear();
       chunks.add(EOF);
     }
   }

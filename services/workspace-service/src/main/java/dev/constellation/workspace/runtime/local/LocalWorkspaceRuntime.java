@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,8 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Workspaces as host processes in the project directory, for a single user's machine without
- * Docker. Processes run inside bubblewrap when it is installed: the host is read-only, the project
- * directory writable, the data directory hidden and, unless configured, no network.
+ * Docker. Processes get a cleared environment (an allowlist, never the service's secrets) and run
+ * inside bubblewrap when it is installed: only system directories, read-only, and the project
+ * directory writable — no home, no repository, no data directory, no {@code /run/user} — without
+ * capabilities and, unless configured, without network.
  */
 public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
   private static final Logger log = LoggerFactory.getLogger(LocalWorkspaceRuntime.class);
@@ -38,6 +41,15 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
   private final Path bwrap;
   private final Map<String, Path> running = new ConcurrentHashMap<>();
   private final Map<String, Set<Process>> processes = new ConcurrentHashMap<>();
+
+  /** What a sandbox sees of the host, read-only; everything else is absent. */
+  static final List<String> SYSTEM_DIRECTORIES = List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc");
+  /** Files under /etc that say more than a workspace needs; replaced by empty ones. */
+  static final List<String> HIDDEN_SYSTEM_FILES = List.of("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-");
+  static final List<String> HIDDEN_SYSTEM_DIRECTORIES = List.of("/etc/ssh", "/etc/ssl/private", "/etc/docker");
+  static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  /** Taken from the service's own environment when set; nothing else is. */
+  static final List<String> PASSED_THROUGH = List.of("LANG", "LC_ALL", "LC_CTYPE", "TZ");
 
   public LocalWorkspaceRuntime(WorkspaceProperties properties) {
     this.properties = properties;
@@ -108,19 +120,40 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
   }
 
   /** The command line that runs {@code command} in the project directory, sandboxed when possible. */
-  List<String> commandLine(Path directory, List<String> command) {
+  List<String> commandLine(Path directory, List<String> command, Map<String, String> env) {
     List<String> line = new ArrayList<>();
     if (bwrap != null) {
-      line.addAll(List.of(bwrap.toString(), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"));
-      List<Path> hidden = new ArrayList<>(properties.local().hiddenPaths());
-      hidden.add(properties.root());
-      for (Path path : hidden) {
-        Path absolute = path.toAbsolutePath().normalize();
-        if (Files.isDirectory(absolute)) line.addAll(List.of("--tmpfs", absolute.toString()));
+      line.add(bwrap.toString());
+      for (String dir : SYSTEM_DIRECTORIES) {
+        Path path = Path.of(dir);
+        if (Files.isSymbolicLink(path)) {
+          // Merged /usr: /bin -> usr/bin and the like stay links into the bound /usr.
+          try {
+            line.addAll(List.of("--symlink", Files.readSymbolicLink(path).toString(), dir));
+          } catch (IOException e) {
+            log.warn("cannot read the link {}: {}", dir, e.toString());
+          }
+        } else if (Files.isDirectory(path)) {
+          line.addAll(List.of("--ro-bind", dir, dir));
+        }
       }
+      for (String file : HIDDEN_SYSTEM_FILES) {
+        if (Files.exists(Path.of(file), LinkOption.NOFOLLOW_LINKS)) line.addAll(List.of("--ro-bind", "/dev/null", file));
+      }
+      for (String dir : HIDDEN_SYSTEM_DIRECTORIES) {
+        if (Files.isDirectory(Path.of(dir), LinkOption.NOFOLLOW_LINKS)) line.addAll(List.of("--tmpfs", dir));
+      }
+      for (Path hidden : properties.local().hiddenPaths()) {
+        // Only a path inside a bound system directory can be seen at all; hide it there.
+        Path absolute = hidden.toAbsolutePath().normalize();
+        boolean visible = SYSTEM_DIRECTORIES.stream().anyMatch(d -> absolute.startsWith(d));
+        if (visible && Files.isDirectory(absolute)) line.addAll(List.of("--tmpfs", absolute.toString()));
+      }
+      line.addAll(List.of("--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"));
       String dir = directory.toString();
-      line.addAll(List.of("--bind", dir, dir, "--chdir", dir, "--setenv", "HOME", dir));
-      line.addAll(List.of("--unshare-all", "--die-with-parent", "--new-session"));
+      line.addAll(List.of("--bind", dir, dir, "--chdir", dir, "--clearenv"));
+      env.forEach((name, value) -> line.addAll(List.of("--setenv", name, value)));
+      line.addAll(List.of("--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"));
       if (properties.local().network()) line.add("--share-net");
       line.add("--");
     }
@@ -128,11 +161,34 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
     return line;
   }
 
+  /**
+   * The whole environment of a workspace process: an allowlist, so that nothing the service was
+   * given (JWT_SECRET, ANTHROPIC_API_KEY, MONGODB_URI, REDIS_URL…) reaches code in the workspace.
+   */
+  static Map<String, String> environment(Path directory, String term) {
+    Map<String, String> env = new java.util.TreeMap<>();
+    for (String name : PASSED_THROUGH) {
+      String value = System.getenv(name);
+      if (value != null) env.put(name, value);
+    }
+    env.putIfAbsent("LANG", "C.UTF-8");
+    String user = System.getProperty("user.name", "dev");
+    env.put("PATH", PATH);
+    env.put("HOME", directory.toString());
+    env.put("USER", user);
+    env.put("LOGNAME", user);
+    env.put("SHELL", "/bin/bash");
+    env.put("TERM", term);
+    return env;
+  }
+
   @Override
   public ExecResult exec(String projectId, String command, Duration timeout, int maxOutputBytes) {
     Path dir = directoryOf(projectId);
-    var builder = new ProcessBuilder(commandLine(dir, List.of("bash", "-lc", command))).directory(dir.toFile());
-    builder.environment().put("TERM", "dumb");
+    Map<String, String> env = environment(dir, "dumb");
+    var builder = new ProcessBuilder(commandLine(dir, List.of("bash", "-lc", command), env)).directory(dir.toFile());
+    builder.environment().clear();
+    builder.environment().putAll(env);
     Process process;
     try {
       process = builder.start();
@@ -160,7 +216,7 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
       untrack(projectId, process);
     }
     int exit = process.isAlive() ? -1 : process.exitValue();
-    return new ExecResult(exit, stdout.text(), stderr.text(), !finished);
+    return ExecResult.of(exit, stdout.text(), stderr.text(), !finished);
   }
 
   private static Thread drain(InputStream in, CappedOutput sink) {
@@ -199,12 +255,11 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
   @Override
   public TerminalProcess openTerminal(String projectId, int cols, int rows, TerminalListener listener) {
     Path dir = directoryOf(projectId);
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.put("TERM", "xterm-256color");
+    Map<String, String> env = environment(dir, "xterm-256color");
     PtyProcess pty;
     try {
       pty =
-          new PtyProcessBuilder(commandLine(dir, properties.terminal().shell()).toArray(String[]::new))
+          new PtyProcessBuilder(commandLine(dir, properties.terminal().shell(), env).toArray(String[]::new))
               .setDirectory(dir.toString())
               .setEnvironment(env)
               .setInitialColumns(cols)
@@ -235,13 +290,15 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
     OutputStream stdin = pty.getOutputStream();
     return new TerminalProcess() {
       @Override
-      public synchronized void write(byte[] input) {
+      public synchronized boolean write(byte[] input) {
+        // Written straight to the pty: a shell that does not read blocks this writer, nothing queues.
         try {
           stdin.write(input);
           stdin.flush();
         } catch (IOException e) {
           close();
         }
+        return true;
       }
 
       @Override

@@ -1,0 +1,127 @@
+package dev.constellation.system.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.constellation.system.Api;
+import dev.constellation.system.SystemStack;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/** A browser's terminal: a ticket, then the WebSocket through the gateway, with the shell's output as text. */
+final class TerminalClient implements WebSocket.Listener {
+  private static final Pattern ANSI =
+      Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B\\][^\u0007]*\u0007|\u001B[=>]|\r");
+
+  private final StringBuilder text = new StringBuilder();
+  private final boolean reads;
+  /** The close code, or -1 when the connection broke without a close frame. */
+  final CompletableFuture<Integer> closed = new CompletableFuture<>();
+  WebSocket socket;
+
+  private TerminalClient(boolean reads) {
+    this.reads = reads;
+  }
+
+  /** Opens a terminal in the project; {@code reads=false} makes a client that never reads what the shell prints. */
+  static TerminalClient open(Workspaces.Project project, boolean reads, String extraQuery) throws Exception {
+    return open(SystemStack.gatewayUrl(), project, reads, extraQuery);
+  }
+
+  /** A terminal through {@code baseUrl} (the gateway, or a service directly), with its Origin. */
+  static TerminalClient open(String baseUrl, Workspaces.Project project, boolean reads, String extraQuery) throws Exception {
+    Api api = new Api(baseUrl);
+    var response = api.send("POST", "/api/projects/" + project.id() + "/terminal/ticket", project.owner().accessToken(), null);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    String ticket = Api.json(response).path("ticket").asString();
+    URI uri = URI.create(baseUrl.replaceFirst("^http", "ws") + "/api/projects/" + project.id() + "/terminal?ticket="
+        + URLEncoder.encode(ticket, StandardCharsets.UTF_8) + extraQuery);
+    TerminalClient client = new TerminalClient(reads);
+    client.socket = Api.HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20)).header("Origin", baseUrl)
+        .buildAsync(uri, client).get(60, TimeUnit.SECONDS);
+    return client;
+  }
+
+  static TerminalClient open(Workspaces.Project project) throws Exception {
+    return open(project, true, "");
+  }
+
+  void type(String input) {
+    socket.sendBinary(ByteBuffer.wrap(input.getBytes(StandardCharsets.UTF_8)), true).join();
+  }
+
+  /** Types a command and waits for a line of output matching {@code line}. */
+  boolean run(String command, String line, Duration timeout) throws InterruptedException {
+    type(command + "\r");
+    return await(Pattern.compile("(?m)^" + line + "$"), timeout);
+  }
+
+  void close() {
+    if (!socket.isOutputClosed()) {
+      try {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // already broken
+      }
+    }
+    socket.abort();
+  }
+
+  @Override
+  public void onOpen(WebSocket ws) {
+    ws.request(1);
+  }
+
+  @Override
+  public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+    closed.complete(statusCode);
+    return null;
+  }
+
+  @Override
+  public void onError(WebSocket ws, Throwable error) {
+    closed.complete(-1);
+  }
+
+  @Override
+  public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+    byte[] bytes = new byte[data.remaining()];
+    data.get(bytes);
+    append(new String(bytes, StandardCharsets.UTF_8));
+    if (reads) ws.request(1);
+    return null;
+  }
+
+  @Override
+  public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+    append(data.toString());
+    if (reads) ws.request(1);
+    return null;
+  }
+
+  private synchronized void append(String s) {
+    text.append(s);
+    notifyAll();
+  }
+
+  synchronized String clean() {
+    return ANSI.matcher(text).replaceAll("");
+  }
+
+  synchronized boolean await(Pattern pattern, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!pattern.matcher(clean()).find()) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) return false;
+      wait(left);
+    }
+    return true;
+  }
+}
