@@ -54,7 +54,7 @@ class LocalRuntimeSandboxIT {
     env.put("WORKSPACE_RUNTIME", "local");
     // Its own database: the single-user owner of the local runtime must not leak into the stack's.
     env.put("SPRING_MONGODB_DATABASE", "constellation_workspaces_local_sandbox");
-    local = new ServiceProcess("workspace-service", port,
+    local = new ServiceProcess("workspace-service", "127.0.0.1", port,
         root.resolve("services/workspace-service/target/workspace-service.jar"), env,
         stack.dataDir().resolve("logs/workspace-service-local.log"),
         List.of("-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseSerialGC", "-Xmx256m"));

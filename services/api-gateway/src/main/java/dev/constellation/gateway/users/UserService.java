@@ -1,5 +1,6 @@
 package dev.constellation.gateway.users;
 
+import dev.constellation.common.problem.ApiException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
