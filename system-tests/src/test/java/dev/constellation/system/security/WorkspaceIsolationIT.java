@@ -119,15 +119,19 @@ class WorkspaceIsolationIT {
     return ports;
   }
 
-  /** The port of the stack's redis-server, a child of this JVM (it renames itself "redis-server host:port"). */
+  /** The port of the stack's Redis, from the REDIS_URL the launcher gave its service processes (children of this JVM). */
   static int redisPort(LocalStack stack) {
-    Pattern listen = Pattern.compile("redis-server\\s+\\S*?:(\\d+)|--port\\s+(\\d+)");
     for (ProcessHandle child : ProcessHandle.current().descendants().toList()) {
-      String line = child.info().commandLine().orElse("");
-      Matcher m = listen.matcher(line);
-      if (line.contains("redis-server") && m.find()) return Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
+      try {
+        byte[] environ = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc", String.valueOf(child.pid()), "environ"));
+        for (String variable : new String(environ, java.nio.charset.StandardCharsets.UTF_8).split("\0")) {
+          if (variable.startsWith("REDIS_URL=")) return URI.create(variable.substring("REDIS_URL=".length())).getPort();
+        }
+      } catch (java.io.IOException gone) {
+        // ended meanwhile, or not ours to read
+      }
     }
-    throw new IllegalStateException("the stack's redis-server was not found among this JVM's children");
+    throw new IllegalStateException("no service process of the stack with REDIS_URL among this JVM's children");
   }
 
   @Test
