@@ -82,7 +82,8 @@ class LauncherLifecycleIT {
           .as("redis-server").hasSize(1);
       first.destroyForcibly();
       assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      StackFaults.await(Duration.ofSeconds(60), "every process of the killed launcher exits",
+      // Bounded generously: on a loaded machine a JVM that is still starting takes a while to exit.
+      StackFaults.await(Duration.ofSeconds(150), "every process of the killed launcher exits: " + alive(started),
           () -> started.stream().noneMatch(ProcessHandle::isAlive));
       for (var entry : ports.entrySet()) {
         StackFaults.await(Duration.ofSeconds(10), entry.getKey() + " port " + entry.getValue() + " is free",
@@ -92,6 +93,10 @@ class LauncherLifecycleIT {
       first.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
       first.destroyForcibly();
     }
+  }
+
+  private static String alive(List<ProcessHandle> processes) {
+    return processes.stream().map(p -> p.pid() + " " + p.info().command().orElse("?")).toList().toString();
   }
 
   private static List<ProcessHandle> javaChildren(Process launcher) {
