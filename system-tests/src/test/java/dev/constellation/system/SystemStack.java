@@ -13,13 +13,18 @@ import java.util.Map;
  * The whole IDE as `make run` starts it — four service JVMs, a MongoDB-wire server and a real
  * redis-server — on free ports and fresh data, once per test JVM and shared by every class.
  */
-final class SystemStack {
+public final class SystemStack {
   /** Looks like a real key so that a leak of it into any log is caught by the log check. */
-  static final String FAKE_API_KEY = "sk-ant-system-test-0123456789abcdef";
+  public static final String FAKE_API_KEY = "sk-ant-system-test-0123456789abcdef";
 
   private static LocalStack stack;
   private static Process fakeAnthropic;
   private static Map<String, String> settings;
+  private static String fakeAnthropicUrl;
+  /** Each user's daily AI token budget in the stack: room for a few answers at once, not for many. */
+  public static final long AI_DAILY_TOKEN_BUDGET = 40_000;
+  /** AI calls one user may have running at once. */
+  public static final int AI_USER_CONCURRENCY = 3;
 
   private SystemStack() {}
 
@@ -51,6 +56,9 @@ final class SystemStack {
         fakeAnthropic = startFakeAnthropic(root, fakePort, data);
         settings.put("ANTHROPIC_BASE_URL", "http://127.0.0.1:" + fakePort);
         settings.put("ANTHROPIC_API_KEY", FAKE_API_KEY);
+        fakeAnthropicUrl = "http://127.0.0.1:" + fakePort;
+        settings.put("AI_DAILY_TOKEN_BUDGET", String.valueOf(AI_DAILY_TOKEN_BUDGET));
+        settings.put("AI_USER_CONCURRENCY", String.valueOf(AI_USER_CONCURRENCY));
         stack = new LocalStack(root, settings);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           stack.close();
@@ -67,11 +75,23 @@ final class SystemStack {
     return stack;
   }
 
-  static String gatewayUrl() {
+  /** The fake Messages API (frontend/e2e/fake-anthropic.mjs); {@code GET /_fake/requests} reports tagged requests. */
+  public static String fakeAnthropicUrl() {
+    get();
+    return fakeAnthropicUrl;
+  }
+
+  /** Where the stack keeps its data and logs ({@code logs/<service>.log}, {@code fake-anthropic.log}). */
+  public static Path dataDir() {
+    Path root = Path.of(System.getProperty("constellation.root", "..")).toAbsolutePath().normalize();
+    return root.resolve("system-tests/target/system-stack");
+  }
+
+  public static String gatewayUrl() {
     return "http://127.0.0.1:" + get().gatewayPort();
   }
 
-  static String serviceUrl(String name) {
+  public static String serviceUrl(String name) {
     return get().service(name).baseUrl();
   }
 
@@ -105,7 +125,7 @@ final class SystemStack {
     }
   }
 
-  static boolean dockerRequired() {
+  public static boolean dockerRequired() {
     return "1".equals(System.getenv("REQUIRE_DOCKER"));
   }
 

@@ -95,6 +95,7 @@ public record ClaudeProperties(
    * @param maxEditBytes bytes of one proposed file content
    * @param maxEdits edits in one proposal
    * @param streamConcurrency answers streamed at the same time by this instance; more get 503
+   * @param userConcurrency AI calls (answers and edit proposals) one user may have running at once on this instance (AI_USER_CONCURRENCY); more get 429
    * @param emitterTimeout longest a client's event stream stays open
    */
   public record Limits(
@@ -103,5 +104,6 @@ public record ClaudeProperties(
       @Min(1) int maxEditBytes,
       @Min(1) int maxEdits,
       @Min(1) int streamConcurrency,
+      @Min(1) int userConcurrency,
       @NotNull Duration emitterTimeout) {}
 }
