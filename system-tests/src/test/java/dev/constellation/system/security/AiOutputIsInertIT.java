@@ -10,7 +10,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * The server half of "model output is inert": hostile markup in an answer travels and is stored
  * as data (SSE and JSON strings, never text/html, with nosniff and a script-src 'self' policy), so
- * only the UI's renderer could make it live — and frontend/src/components/Markdown.test.tsx proves
+ * only the UI's renderer could make it live — and frontend/src/components/MarkdownView.test.tsx (and modules/markdown.test.ts) prove
  * it does not.
  */
 class AiOutputIsInertIT {
