@@ -177,7 +177,7 @@ public final class DockerApiFilter {
         if (colon > 0) headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
       }
       String path = VERSION.matcher(target.split("\\?", 2)[0]).replaceFirst("");
-      if (path.contains("..") || path.contains("%")) {
+      if (path.contains("..") || path.contains("%") || path.contains("//")) {
         refuse(out, 403, "encoded or dot segments are not allowed");
         return;
       }
@@ -218,65 +218,65 @@ public final class DockerApiFilter {
       Matcher exec, byte[] body) throws IOException {
     String refusal = null;
     if (create) {
-        refusal = createRefusal(asObject(body));
-      } else if (container.matches() && !path.equals("/containers/json")) {
-        refusal = managed("/containers/" + container.group(1) + "/json", "Config");
-        if (refusal == null && execCreate) refusal = execRefusal(asObject(body));
-        // API versions before 1.24 took a HostConfig at start: a way around the create check.
-        if (refusal == null && startWithBody && body.length > 0 && !new String(body, StandardCharsets.UTF_8).isBlank()) {
-          refusal = "a body at container start is not allowed";
-        }
-      } else if (exec.matches()) {
-        refusal = managedExec(exec.group(1));
+      refusal = createRefusal(asObject(body));
+    } else if (container.matches() && !path.equals("/containers/json")) {
+      refusal = managed("/containers/" + container.group(1) + "/json", "Config");
+      if (refusal == null && execCreate) refusal = execRefusal(asObject(body));
+      // API versions before 1.24 took a HostConfig at start: a way around the create check.
+      if (refusal == null && startWithBody && body.length > 0 && !new String(body, StandardCharsets.UTF_8).isBlank()) {
+        refusal = "a body at container start is not allowed";
       }
+    } else if (exec.matches()) {
+      refusal = managedExec(exec.group(1));
+    }
     return refusal;
   }
 
   private void forward(InputStream in, OutputStream out, String[] lines, boolean upgrade, byte[] body,
       Map<String, String> headers) throws IOException {
-      try (SocketChannel up = connect()) {
-        OutputStream upOut = output(up);
-        StringBuilder forwarded = new StringBuilder(lines[0]).append("\r\n");
-        for (int i = 1; i < lines.length; i++) {
-          String name = lines[i].contains(":") ? lines[i].substring(0, lines[i].indexOf(':')).trim().toLowerCase(Locale.ROOT) : "";
-          if (!upgrade && (name.equals("connection") || name.equals("upgrade") || name.equals("http2-settings"))) continue;
-          if (body != null && (name.equals("content-length") || name.equals("transfer-encoding"))) continue;
-          forwarded.append(lines[i]).append("\r\n");
-        }
-        if (!upgrade) forwarded.append("Connection: close\r\n");
-        if (body != null) forwarded.append("Content-Length: ").append(body.length).append("\r\n");
-        forwarded.append("\r\n");
-        upOut.write(forwarded.toString().getBytes(StandardCharsets.ISO_8859_1));
-        if (body != null) {
-          upOut.write(body);
-        } else {
-          copyBody(in, upOut, headers);
-        }
-        upOut.flush();
-        InputStream upIn = input(up);
-        byte[] responseHead = readHead(upIn);
-        if (responseHead == null) return;
-        out.write(responseHead);
-        out.write("\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
-        String status = new String(responseHead, 0, Math.min(responseHead.length, 16), StandardCharsets.ISO_8859_1);
-        // Only once the daemon has switched protocols is the rest stdin, not HTTP: then relay it raw.
-        if (upgrade && status.matches("HTTP/1\\.[01] 101.*")) {
-          Thread pump = daemon(() -> {
-            try {
-              in.transferTo(upOut);
-              up.shutdownOutput();
-            } catch (IOException ignored) {
-              // Either side went away; the other direction ends too.
-            }
-          });
-          upIn.transferTo(out);
-          pump.interrupt();
-        } else {
-          upIn.transferTo(out);
-        }
-        out.flush();
+    try (SocketChannel up = connect()) {
+      OutputStream upOut = output(up);
+      StringBuilder forwarded = new StringBuilder(lines[0]).append("\r\n");
+      for (int i = 1; i < lines.length; i++) {
+        String name = lines[i].contains(":") ? lines[i].substring(0, lines[i].indexOf(':')).trim().toLowerCase(Locale.ROOT) : "";
+        if (!upgrade && (name.equals("connection") || name.equals("upgrade") || name.equals("http2-settings"))) continue;
+        if (body != null && (name.equals("content-length") || name.equals("transfer-encoding"))) continue;
+        forwarded.append(lines[i]).append("\r\n");
       }
+      if (!upgrade) forwarded.append("Connection: close\r\n");
+      if (body != null) forwarded.append("Content-Length: ").append(body.length).append("\r\n");
+      forwarded.append("\r\n");
+      upOut.write(forwarded.toString().getBytes(StandardCharsets.ISO_8859_1));
+      if (body != null) {
+        upOut.write(body);
+      } else {
+        copyBody(in, upOut, headers);
+      }
+      upOut.flush();
+      InputStream upIn = input(up);
+      byte[] responseHead = readHead(upIn);
+      if (responseHead == null) return;
+      out.write(responseHead);
+      out.write("\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      String status = new String(responseHead, 0, Math.min(responseHead.length, 16), StandardCharsets.ISO_8859_1);
+      // Only once the daemon has switched protocols is the rest stdin, not HTTP: then relay it raw.
+      if (upgrade && status.matches("HTTP/1\\.[01] 101.*")) {
+        Thread pump = daemon(() -> {
+          try {
+            in.transferTo(upOut);
+            up.shutdownOutput();
+          } catch (IOException ignored) {
+            // Either side went away; the other direction ends too.
+          }
+        });
+        upIn.transferTo(out);
+        pump.interrupt();
+      } else {
+        upIn.transferTo(out);
+      }
+      out.flush();
+    }
   }
 
   /** Null when the container carries the managed label, else the refusal. */

@@ -46,7 +46,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class ChatStreamer {
   private static final Logger log = LoggerFactory.getLogger(ChatStreamer.class);
-  private static final long HEARTBEAT_SECONDS = 15;
   /** Reserved per listed file-tree entry: a path of about 30 characters. */
   private static final int TREE_ENTRY_TOKENS = 8;
 
@@ -128,7 +127,10 @@ class ChatStreamer {
 
   private void run(Turn turn, AiCall call, List<ChatMessage> history, SseEmitter emitter, StreamControl control) {
     EventSender sender = new EventSender(emitter, json, control);
-    ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(sender::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+    // A write is the only way to notice a client that left while the model is still thinking (no
+    // deltas yet): the heartbeat's interval bounds how long a paid upstream call outlives its client.
+    long every = properties.limits().heartbeatInterval().toMillis();
+    ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(sender::heartbeat, every, every, TimeUnit.MILLISECONDS);
     Conversation conversation = turn.conversation();
     String projectId = conversation.projectId();
     StringBuilder received = new StringBuilder();

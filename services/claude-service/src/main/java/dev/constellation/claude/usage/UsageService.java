@@ -101,10 +101,12 @@ public class UsageService {
     if (!reservation.granted()) {
       meters.counter("constellation.ai.refused", "reason", "budget").increment();
       long left = Math.max(0, dailyBudget - reservation.total());
-      long seconds = limiter.inFlight(user.id()) > 1 ? BUSY_RETRY_SECONDS : secondsUntilReset();
+      long reset = secondsUntilReset();
+      // Answers in progress return what they do not use when they end: worth trying again soon.
+      long seconds = limiter.inFlight(user.id()) > 1 ? BUSY_RETRY_SECONDS : reset;
       String detail = left == 0
           ? "Your daily AI budget of " + dailyBudget + " tokens is spent; it resets at 00:00 UTC, in about "
-              + (seconds / 3600) + " h " + (seconds % 3600 / 60) + " min."
+              + (reset / 3600) + " h " + (reset % 3600 / 60) + " min."
           : "This request may use up to " + maxTokens + " tokens, but only " + left + " of your daily AI budget of "
               + dailyBudget + " tokens are left (answers in progress hold their share until they finish); it resets at 00:00 UTC.";
       throw new BudgetExceededException(detail, seconds);
