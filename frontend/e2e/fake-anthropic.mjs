@@ -8,8 +8,18 @@
 // Prompt caching as the real API reports it (cache_creation_input_tokens when a prefix ending in a
 // `cache_control` block is first sent, cache_read_input_tokens when a later request repeats it).
 // A user message containing FAKE-UPSTREAM-ERROR is answered with a 400 invalid_request_error, for
-// tests of how upstream failures are counted and shown. One containing FAKE-SLOW-STREAM is streamed
-// one chunk a second (about half a minute), for tests of what happens to a stream in flight.
+// tests of how upstream failures are counted and shown. Markers in the last user message, for the
+// system tests (system-tests/.../security):
+//   FAKE-SLOW-STREAM               streamed one chunk a second (about half a minute): a stream in flight
+//   FAKE-STATUS-429 / -529 / -500  answer with that status (and retry-after: 0)
+//   FAKE-STREAM-DROP               a stream that sends one delta and then drops the connection
+//   FAKE-STREAM-ERROR              a stream that sends one delta and then an overloaded_error event
+//   FAKE-HOLD                      a stream that sends one delta, then only pings until the client leaves (60 s at most)
+//   FAKE-DELAY-<ms>                wait that long before answering (at most 10 s)
+//   FAKE-HTML                      an answer full of hostile markup (script, onerror, javascript: link, external image)
+//   FAKE-EDIT-PATH:<path>          the proposed edit's path, verbatim
+//   FAKE-TAG:<tag>                 names the request: GET /_fake/requests lists each tag with "closedEarly"
+//                                  (the caller closed the connection before the answer ended) and the auth it sent
 import { createServer } from 'node:http';
 
 const argPort = process.argv.indexOf('--port');
@@ -38,7 +48,26 @@ function allText(body) {
   return [sys, ...msgs].join('\n');
 }
 
+export const HOSTILE_MARKUP = [
+  '<script>window.__pwned = "script"</script>',
+  '<img src="x" onerror="window.__pwned = \'onerror\'">',
+  '[click me](javascript:window.__pwned=\'link\')',
+  '![tracker](https://evil.example/pixel.png)',
+  '<a href="javascript:window.__pwned=\'a\'">raw link</a>',
+  '<iframe src="https://evil.example/"></iframe>',
+].join('\n\n');
+
+const marker = (body, name) => lastUserText(body).includes(name);
+const markerValue = (body, name) => {
+  const m = new RegExp(`${name}:(\\S+)`).exec(lastUserText(body));
+  return m ? m[1] : null;
+};
+
+// What each tagged request looked like, for tests that must see the upstream side.
+const requests = new Map();
+
 function answerFor(body) {
+  if (marker(body, 'FAKE-HTML')) return `Careful output follows.\n\n${HOSTILE_MARKUP}\n\nFAKE-ANSWER-COMPLETE`;
   // claude-service puts attached files before the question: "Attached from the project:\n<file …>…</file>\n…".
   const asked = lastUserText(body).replace(/^Attached from the project:\n[\s\S]*<\/file>\n/, '');
   const question = asked.trim().slice(0, 200).replace(/\s+/g, ' ');
@@ -74,7 +103,7 @@ function editFor(body) {
   const text = allText(body);
   const instruction = lastUserText(body).split(/\nInstruction:/).pop();
   const carried = [...text.matchAll(/<file path="([^"]+)"/g)].map((m) => m[1]);
-  const path = pathsIn(instruction)[0] ?? carried[0] ?? pathsIn(text)[0] ?? 'index.js';
+  const path = markerValue(body, 'FAKE-EDIT-PATH') ?? pathsIn(instruction)[0] ?? carried[0] ?? pathsIn(text)[0] ?? 'index.js';
   const current = contentOf(text, path);
   const content = `${EDIT_MARKER}\n${current || "console.log('hello from the edited file');\n"}`;
   return { summary: `Add a marker comment to ${path}.`, edits: [{ path, action: 'modify', content }] };
@@ -124,6 +153,31 @@ async function stream(res, body) {
   const inputTokens = Math.ceil(allText(body).length / 4);
   send('message_start', { message: { id: id('msg'), type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: usage(inputTokens, 1, body) } });
   send('ping', {});
+  if (marker(body, 'FAKE-HOLD') || marker(body, 'FAKE-STREAM-DROP') || marker(body, 'FAKE-STREAM-ERROR')) {
+    send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+    send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Thinking about it… ' } });
+    if (marker(body, 'FAKE-STREAM-DROP')) {
+      await sleep(DELAY_MS);
+      return res.destroy();
+    }
+    if (marker(body, 'FAKE-STREAM-ERROR')) {
+      await sleep(DELAY_MS);
+      res.write(`event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })}\n\n`);
+      return res.end();
+    }
+    let gone = false;
+    res.on('close', () => (gone = true));
+    const until = Date.now() + 60_000;
+    while (!gone && !res.destroyed && Date.now() < until) {
+      send('ping', {});
+      await sleep(200);
+    }
+    if (gone || res.destroyed) return;
+    send('content_block_stop', { index: 0 });
+    send('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 5 } });
+    send('message_stop', {});
+    return res.end();
+  }
   if (wantsTool(body)) {
     const input = JSON.stringify(editFor(body));
     send('content_block_start', { index: 0, content_block: { type: 'tool_use', id: id('toolu'), name: 'propose_edits', input: {} } });
@@ -171,6 +225,10 @@ function error(res, status, type, message) {
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
+  if (req.method === 'GET' && url.pathname === '/_fake/requests') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return res.end(JSON.stringify([...requests.values()]));
+  }
   if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/health')) {
     res.writeHead(200, { 'content-type': 'text/plain' });
     return res.end('fake-anthropic ok\n');
@@ -189,11 +247,31 @@ const server = createServer((req, res) => {
       return error(res, 400, 'invalid_request_error', 'Body is not JSON');
     }
     if (!Array.isArray(body.messages) || body.messages.length === 0) return error(res, 400, 'invalid_request_error', 'messages: field required');
+    const tag = markerValue(body, 'FAKE-TAG');
+    if (tag) {
+      const seen = { tag, auth, attempts: (requests.get(tag)?.attempts ?? 0) + 1, closedEarly: false, ended: false };
+      requests.set(tag, seen);
+      res.on('finish', () => (seen.ended = true));
+      res.on('close', () => { if (!seen.ended) seen.closedEarly = true; });
+    }
     if (lastUserText(body).includes('FAKE-UPSTREAM-ERROR')) return error(res, 400, 'invalid_request_error', 'The fake was asked to fail this request.');
+    const status = /FAKE-STATUS-(\d{3})/.exec(lastUserText(body));
+    if (status) {
+      const code = Number(status[1]);
+      const type = code === 429 ? 'rate_limit_error' : code === 529 ? 'overloaded_error' : 'api_error';
+      res.setHeader('retry-after', '0');
+      return error(res, code, type, `The fake was asked to answer ${code}.`);
+    }
+    const delay = /FAKE-DELAY-(\d+)/.exec(lastUserText(body));
+    const answer = () => {
+      if (body.stream) stream(res, body).catch(() => res.destroy());
+      else reply(res, body);
+    };
     if (process.env.FAKE_LOG) console.log(`${new Date().toISOString()} ${body.stream ? 'stream' : 'reply'} tools=${(body.tools ?? []).map((t) => t.name).join(',')}`);
     if (process.env.FAKE_LOG === 'body') console.log(JSON.stringify(body, null, 2));
-    if (body.stream) stream(res, body).catch(() => res.destroy());
-    else reply(res, body);
+    if (delay) setTimeout(answer, Math.min(10_000, Number(delay[1])));
+    else answer();
+    return undefined;
   });
 });
 

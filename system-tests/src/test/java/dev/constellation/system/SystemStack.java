@@ -15,11 +15,16 @@ import java.util.Map;
  */
 public final class SystemStack {
   /** Looks like a real key so that a leak of it into any log is caught by the log check. */
-  static final String FAKE_API_KEY = "sk-ant-system-test-0123456789abcdef";
+  public static final String FAKE_API_KEY = "sk-ant-system-test-0123456789abcdef";
 
   private static LocalStack stack;
   private static Process fakeAnthropic;
   private static Map<String, String> settings;
+  private static String fakeAnthropicUrl;
+  /** Each user's daily AI token budget in the stack: room for a few answers at once, not for many. */
+  public static final long AI_DAILY_TOKEN_BUDGET = 40_000;
+  /** AI calls one user may have running at once. */
+  public static final int AI_USER_CONCURRENCY = 3;
 
   private SystemStack() {}
 
@@ -57,6 +62,9 @@ public final class SystemStack {
         fakeAnthropic = startFakeAnthropic(root, fakePort, data);
         settings.put("ANTHROPIC_BASE_URL", "http://127.0.0.1:" + fakePort);
         settings.put("ANTHROPIC_API_KEY", FAKE_API_KEY);
+        fakeAnthropicUrl = "http://127.0.0.1:" + fakePort;
+        settings.put("AI_DAILY_TOKEN_BUDGET", String.valueOf(AI_DAILY_TOKEN_BUDGET));
+        settings.put("AI_USER_CONCURRENCY", String.valueOf(AI_USER_CONCURRENCY));
         stack = new LocalStack(root, settings);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           stack.close();
@@ -71,6 +79,18 @@ public final class SystemStack {
       }
     }
     return stack;
+  }
+
+  /** The fake Messages API (frontend/e2e/fake-anthropic.mjs); {@code GET /_fake/requests} reports tagged requests. */
+  public static String fakeAnthropicUrl() {
+    get();
+    return fakeAnthropicUrl;
+  }
+
+  /** Where the stack keeps its data and logs ({@code logs/<service>.log}, {@code fake-anthropic.log}). */
+  public static Path dataDir() {
+    Path root = Path.of(System.getProperty("constellation.root", "..")).toAbsolutePath().normalize();
+    return root.resolve("system-tests/target/system-stack");
   }
 
   public static String gatewayUrl() {

@@ -63,7 +63,7 @@ class AuditIT extends IntegrationTest {
   @Test
   void eventsFromOtherServicesAreStoredAndFilteredByTime() {
     String actor = Api.newUserId();
-    var otherService = new AuditPublisher(redis, "workspace-service", Clock.systemUTC());
+    var otherService = new AuditPublisher(redis, "workspace-service", Clock.systemUTC(), 1000);
     otherService.publish("terminal.open", actor, "p-1", Map.of("cols", "80"));
     await("the event is stored", () -> events("actorId=" + actor).get("total").asLong() == 1);
     JsonNode event = events("actorId=" + actor).get("items").get(0);

@@ -1,5 +1,6 @@
 package dev.constellation.common.access;
 
+import dev.constellation.common.audit.AuditEvent;
 import dev.constellation.common.audit.AuditPublisher;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,8 +27,9 @@ public class AccessAutoConfiguration {
 
   @Bean
   @ConditionalOnBean(StringRedisTemplate.class)
-  AuditPublisher auditPublisher(StringRedisTemplate redis, @Value("${spring.application.name}") String service, Clock clock) {
-    return new AuditPublisher(redis, service, clock);
+  AuditPublisher auditPublisher(StringRedisTemplate redis, @Value("${spring.application.name}") String service, Clock clock,
+      @Value("${constellation.audit.stream-max-length:" + AuditEvent.DEFAULT_STREAM_MAX_LENGTH + "}") long maxLength) {
+    return new AuditPublisher(redis, service, clock, maxLength);
   }
 
   @Bean

@@ -16,18 +16,25 @@ import org.springframework.web.client.RestClient;
  * Asks project-service, the one authority, what role a caller has in a project. Answers are cached
  * briefly; the cache of a project is dropped when project-service announces a membership change
  * on {@link AccessChannels#ACCESS_CHANGED}.
+ *
+ * <p>Entries are versioned: an invalidation bumps the project's version, and an answer is served
+ * from the cache only while its version is current. A fetch that started before an invalidation
+ * (and may carry the old role) is therefore never served from the cache afterwards, even though
+ * it completes, and stores its answer, after the invalidation.
  */
 public class ProjectAccessClient {
 
   /** What project-service answers on {@code GET /api/projects/{id}/access}. */
   public record Access(String projectId, String userId, ProjectRole role) {}
 
-  private record Cached(ProjectRole role, Instant expires) {}
+  private record Cached(ProjectRole role, Instant expires, long version) {}
 
   private final RestClient http;
   private final Duration ttl;
   private final Clock clock;
   private final Map<String, Map<String, Cached>> cacheByProject = new ConcurrentHashMap<>();
+  /** Invalidations seen per project; absent = 0. */
+  private final Map<String, Long> versions = new ConcurrentHashMap<>();
 
   public ProjectAccessClient(RestClient http, Duration ttl, Clock clock) {
     this.http = http;
@@ -52,14 +59,16 @@ public class ProjectAccessClient {
 
   /** The caller's role, or null when the caller is not a member (or the project does not exist). */
   public ProjectRole roleOf(AuthenticatedUser user, String bearerToken, String projectId) {
+    // Read before the fetch: an invalidation during the fetch makes this answer's version stale.
+    long version = versions.getOrDefault(projectId, 0L);
     Map<String, Cached> byUser = cacheByProject.computeIfAbsent(projectId, id -> new ConcurrentHashMap<>());
     Cached cached = byUser.get(user.id());
     Instant now = clock.instant();
-    if (cached != null && cached.expires().isAfter(now)) {
+    if (cached != null && cached.version() == version && cached.expires().isAfter(now)) {
       return cached.role();
     }
     ProjectRole role = fetch(bearerToken, projectId);
-    byUser.put(user.id(), new Cached(role, now.plus(ttl)));
+    byUser.put(user.id(), new Cached(role, now.plus(ttl), version));
     return role;
   }
 
@@ -84,6 +93,7 @@ public class ProjectAccessClient {
 
   /** Forgets every cached answer for the project: called when project-service announces a change. */
   public void invalidate(String projectId) {
+    versions.merge(projectId, 1L, Long::sum);
     cacheByProject.remove(projectId);
   }
 }

@@ -22,4 +22,11 @@ public record AuditEvent(
     Map<String, String> details) {
 
   public static final String STREAM = "constellation:audit";
+
+  /**
+   * Entries the stream keeps (about; trimmed with {@code MAXLEN ~}) unless
+   * {@code constellation.audit.stream-max-length} (env CONSTELLATION_AUDIT_STREAM_MAX_LENGTH) says otherwise: days of
+   * events even for a busy installation, while project-service reads them within seconds.
+   */
+  public static final long DEFAULT_STREAM_MAX_LENGTH = 100_000;
 }

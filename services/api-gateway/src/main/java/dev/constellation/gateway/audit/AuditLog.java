@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.data.redis.connection.RedisStreamCommands.XAddOptions;
 import org.springframework.data.redis.connection.stream.StreamRecords;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
@@ -22,10 +24,13 @@ public class AuditLog {
 
   private final ReactiveStringRedisTemplate redis;
   private final Clock clock;
+  private final XAddOptions bound;
 
-  AuditLog(ReactiveStringRedisTemplate redis, Clock clock) {
+  AuditLog(ReactiveStringRedisTemplate redis, Clock clock,
+      @Value("${constellation.audit.stream-max-length:" + AuditEvent.DEFAULT_STREAM_MAX_LENGTH + "}") long maxLength) {
     this.redis = redis;
     this.clock = clock;
+    this.bound = AuditPublisher.bound(maxLength);
   }
 
   /** Completes when the event is written; a failure to write is logged, never raised. */
@@ -33,7 +38,7 @@ public class AuditLog {
     Map<String, String> fields = AuditPublisher.toFields(
         new AuditEvent(clock.instant(), SERVICE, action, actorId, null, requestId, details));
     return redis.opsForStream()
-        .add(StreamRecords.string(fields).withStreamKey(AuditEvent.STREAM))
+        .add(StreamRecords.string(fields).withStreamKey(AuditEvent.STREAM), bound)
         .then()
         // The action itself already happened; losing its audit line must not turn it into an error.
         .onErrorResume(e -> {

@@ -7,7 +7,6 @@ import dev.constellation.claude.context.ProjectContext;
 import dev.constellation.claude.conversation.Conversation;
 import dev.constellation.claude.conversation.ConversationService;
 import dev.constellation.claude.upstream.ClaudeClient;
-import dev.constellation.claude.usage.UsageService;
 import dev.constellation.common.access.ProjectAction;
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.problem.ApiException;
@@ -31,17 +30,15 @@ class ChatController {
   private final ConversationService conversations;
   private final AccessGuard access;
   private final ClaudeClient claude;
-  private final UsageService usage;
   private final ProjectContext context;
   private final ChatStreamer streamer;
   private final ClaudeProperties.Limits limits;
 
-  ChatController(ConversationService conversations, AccessGuard access, ClaudeClient claude, UsageService usage,
+  ChatController(ConversationService conversations, AccessGuard access, ClaudeClient claude,
       ProjectContext context, ChatStreamer streamer, ClaudeProperties properties) {
     this.conversations = conversations;
     this.access = access;
     this.claude = claude;
-    this.usage = usage;
     this.context = context;
     this.streamer = streamer;
     this.limits = properties.limits();
@@ -54,7 +51,6 @@ class ChatController {
     access.require(user, request, conversation.projectId(), ProjectAction.WRITE);
     validate(body);
     claude.requireConfigured();
-    usage.begin(user, conversation.projectId());
     String authorization = AccessGuard.authorization(request);
     List<String> files = body.context() == null ? null : body.context().files();
     ProjectContext.Selection selection = selection(body);
@@ -62,6 +58,7 @@ class ChatController {
     response.setHeader("Cache-Control", "no-cache, no-transform");
     // Tells nginx-style proxies in front of the gateway not to buffer the stream.
     response.setHeader("X-Accel-Buffering", "no");
+    // The tokens are reserved (or the request refused with 429) in start, before the stream opens.
     return streamer.start(new ChatStreamer.Turn(conversation, user, body.content(), attachments, authorization));
   }
 

@@ -13,6 +13,7 @@ import dev.constellation.claude.upstream.Completion;
 import dev.constellation.claude.upstream.Prompt;
 import dev.constellation.claude.upstream.StreamControl;
 import dev.constellation.claude.upstream.TokenUsage;
+import dev.constellation.claude.usage.AiCall;
 import dev.constellation.claude.usage.UsageService;
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.problem.ApiException;
@@ -45,7 +46,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class ChatStreamer {
   private static final Logger log = LoggerFactory.getLogger(ChatStreamer.class);
-  private static final long HEARTBEAT_SECONDS = 15;
+  /** Reserved per listed file-tree entry: a path of about 30 characters. */
+  private static final int TREE_ENTRY_TOKENS = 8;
 
 
   /** What the controller has checked and read before the stream starts. */
@@ -91,14 +93,15 @@ class ChatStreamer {
     emitter.onTimeout(control::cancel);
     emitter.onError(e -> control.cancel());
     List<ChatMessage> history = conversations.messages(turn.conversation().id());
+    AiCall call = usage.begin(turn.user(), turn.conversation().projectId(), maxTokens(turn, history));
     Map<String, String> mdc = MDC.getCopyOfContextMap();
     // Known by user, so that revoking the user's tokens ends the stream too.
     OpenStreams.Open open = streams.open(turn.user().id(), emitter, control);
     try {
       workers.execute(() -> {
         if (mdc != null) MDC.setContextMap(mdc);
-        try {
-          run(turn, history, emitter, control);
+        try (call) {
+          run(turn, call, history, emitter, control);
         } finally {
           open.close();
           MDC.clear();
@@ -106,50 +109,69 @@ class ChatStreamer {
       });
     } catch (RejectedExecutionException e) {
       open.close();
+      call.close();
       throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Too many answers in progress",
           "Too many AI answers are being streamed right now; try again in a moment.");
     }
     return emitter;
   }
 
-  private void run(Turn turn, List<ChatMessage> history, SseEmitter emitter, StreamControl control) {
+  /**
+   * What one answer may cost at most, reserved before it starts: max_tokens, the message and its
+   * attachments, the history sent (capped like the window), the instructions and an allowance for
+   * the file tree. A summary made on the way is charged on top when it happens.
+   */
+  long maxTokens(Turn turn, List<ChatMessage> history) {
+    long historyTokens = 0;
+    for (ChatMessage m : history) historyTokens += TokenEstimate.of(m.content());
+    return properties.anthropic().maxOutputTokens()
+        + TokenEstimate.of(turn.content()) + TokenEstimate.of(turn.attachments())
+        + Math.min(historyTokens, properties.context().historyTokenBudget())
+        + TokenEstimate.of(PromptTexts.CHAT)
+        + (long) properties.context().maxTreeEntries() * TREE_ENTRY_TOKENS;
+  }
+
+  private void run(Turn turn, AiCall call, List<ChatMessage> history, SseEmitter emitter, StreamControl control) {
     EventSender sender = new EventSender(emitter, json, control);
-    ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(sender::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+    // A write is the only way to notice a client that left while the model is still thinking (no
+    // deltas yet): the heartbeat's interval bounds how long a paid upstream call outlives its client.
+    long every = properties.limits().heartbeatInterval().toMillis();
+    ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(sender::heartbeat, every, every, TimeUnit.MILLISECONDS);
     Conversation conversation = turn.conversation();
     String projectId = conversation.projectId();
     StringBuilder received = new StringBuilder();
     try {
       conversations.addUserMessage(conversation, turn.content(), turn.user().id());
-      Prompt prompt = prompt(turn, history);
+      Prompt prompt = prompt(turn, call, history);
       Completion answer = claude.stream(prompt, text -> {
         received.append(text);
         sender.delta(text);
       }, control);
       ChatMessage saved = conversations.addAssistantMessage(conversation, answer.text(), claude.model(), answer.usage(), false);
-      usage.finish(turn.user(), projectId, claude.model(), "chat", answer.usage(), "ok");
+      usage.finish(call, claude.model(), "chat", answer.usage(), "ok");
       sender.done(saved.id(), answer.usage());
       emitter.complete();
     } catch (EventSender.ClientGoneException | CancellationException e) {
       log.info("client left conversation {} mid-answer; upstream cancelled", conversation.id());
       conversations.addAssistantMessage(conversation, received.toString(), claude.model(), control.usage(), true);
-      usage.finish(turn.user(), projectId, claude.model(), "chat", control.usage(), "cancelled");
+      usage.finish(call, claude.model(), "chat", control.usage(), "cancelled");
       emitter.complete();
     } catch (ApiException e) {
-      fail(turn, emitter, sender, control, received, e);
+      fail(turn, call, emitter, sender, control, received, e);
     } catch (RuntimeException e) {
       log.error("answer in conversation {} failed", conversation.id(), e);
-      fail(turn, emitter, sender, control, received, new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "internal",
+      fail(turn, call, emitter, sender, control, received, new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "internal",
           "Internal error", "Something went wrong on our side; the request id identifies it in the logs."));
     } finally {
       heartbeat.cancel(false);
     }
   }
 
-  private void fail(Turn turn, SseEmitter emitter, EventSender sender, StreamControl control, StringBuilder received, ApiException e) {
+  private void fail(Turn turn, AiCall call, SseEmitter emitter, EventSender sender, StreamControl control, StringBuilder received, ApiException e) {
     Conversation conversation = turn.conversation();
     try {
       conversations.addAssistantMessage(conversation, received.toString(), claude.model(), control.usage(), true);
-      usage.finish(turn.user(), conversation.projectId(), claude.model(), "chat", control.usage(), "error");
+      usage.finish(call, claude.model(), "chat", control.usage(), "error");
       sender.error(Problems.of(e));
     } catch (EventSender.ClientGoneException gone) {
       log.debug("client gone before the error event");
@@ -163,7 +185,7 @@ class ChatStreamer {
    * System prompt (instructions and file tree, then any summary) marked for prompt caching, the
    * kept history with the cache mark on its last turn, then the new message with its attachments.
    */
-  Prompt prompt(Turn turn, List<ChatMessage> history) {
+  Prompt prompt(Turn turn, AiCall call, List<ChatMessage> history) {
     Conversation conversation = turn.conversation();
     String tree = context.fileTree(conversation.projectId(), turn.authorization());
     List<Prompt.SystemBlock> system = new ArrayList<>();
@@ -178,7 +200,7 @@ class ChatStreamer {
     String summary = conversation.summary();
     HistoryWindow.Plan plan = HistoryWindow.plan(unsummarized, TokenEstimate.of(summary), properties.context().historyTokenBudget());
     if (!plan.summarize().isEmpty()) {
-      summary = summarize(turn, summary, plan.summarize());
+      summary = summarize(turn, call, summary, plan.summarize());
     }
     if (summary != null && !summary.isBlank()) {
       system.add(new Prompt.SystemBlock("Summary of the earlier part of this conversation:\n" + summary, true));
@@ -197,7 +219,7 @@ class ChatStreamer {
   }
 
   /** Folds {@code older} into the summary with one model call and stores it on the conversation. */
-  private String summarize(Turn turn, String previous, List<HistoryWindow.Entry> older) {
+  private String summarize(Turn turn, AiCall call, String previous, List<HistoryWindow.Entry> older) {
     StringBuilder transcript = new StringBuilder();
     if (previous != null && !previous.isBlank()) {
       transcript.append("Summary so far:\n").append(previous).append("\n\nLater messages:\n");
@@ -216,7 +238,7 @@ class ChatStreamer {
         1024);
     try {
       Completion result = claude.complete(prompt);
-      usage.finish(turn.user(), turn.conversation().projectId(), claude.model(), "summary", result.usage(), "ok");
+      usage.finish(call, claude.model(), "summary", result.usage(), "ok");
       String through = older.get(older.size() - 1).id();
       conversations.saveSummary(turn.conversation(), result.text(), through);
       return result.text();

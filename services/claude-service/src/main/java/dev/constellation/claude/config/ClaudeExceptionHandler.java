@@ -12,15 +12,15 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 
 /**
- * Problems that need more than the shared handler gives: Retry-After on a spent budget, the field
+ * Problems that need more than the shared handler gives: Retry-After on a spent budget or a full per-user cap, the field
  * name on validation failures, and silence for a client that left mid-stream.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ClaudeExceptionHandler {
 
-  @ExceptionHandler(UsageService.BudgetExceededException.class)
-  ResponseEntity<ProblemDetail> budget(UsageService.BudgetExceededException e) {
+  @ExceptionHandler(UsageService.RetryLaterException.class)
+  ResponseEntity<ProblemDetail> retryLater(UsageService.RetryLaterException e) {
     return ResponseEntity.status(e.status())
         .header("Retry-After", String.valueOf(e.retryAfterSeconds()))
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)

@@ -95,7 +95,9 @@ public record ClaudeProperties(
    * @param maxEditBytes bytes of one proposed file content
    * @param maxEdits edits in one proposal
    * @param streamConcurrency answers streamed at the same time by this instance; more get 503
+   * @param userConcurrency AI calls (answers and edit proposals) one user may have running at once on this instance (AI_USER_CONCURRENCY); more get 429
    * @param emitterTimeout longest a client's event stream stays open
+   * @param heartbeatInterval how often a comment line is written to an open event stream: keeps proxies from closing it and reveals a client that left, whose upstream call is then cancelled
    */
   public record Limits(
       @Min(1) int maxMessageChars,
@@ -103,5 +105,7 @@ public record ClaudeProperties(
       @Min(1) int maxEditBytes,
       @Min(1) int maxEdits,
       @Min(1) int streamConcurrency,
-      @NotNull Duration emitterTimeout) {}
+      @Min(1) int userConcurrency,
+      @NotNull Duration emitterTimeout,
+      @NotNull Duration heartbeatInterval) {}
 }

@@ -13,6 +13,8 @@ import dev.constellation.claude.upstream.ClaudeClient;
 import dev.constellation.claude.upstream.Prompt;
 import dev.constellation.claude.upstream.ToolCall;
 import dev.constellation.claude.upstream.ToolSpec;
+import dev.constellation.claude.context.TokenEstimate;
+import dev.constellation.claude.usage.AiCall;
 import dev.constellation.claude.usage.UsageService;
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.problem.ApiException;
@@ -74,7 +76,6 @@ class EditsService {
     }
     for (int i = 0; i < paths.size(); i++) ProjectPaths.require("paths[" + i + "]", paths.get(i));
     claude.requireConfigured();
-    usage.begin(user, projectId);
 
     Map<String, String> originals = new HashMap<>();
     StringBuilder files = new StringBuilder();
@@ -91,14 +92,18 @@ class EditsService {
         List.of(Prompt.Turn.user((files.length() == 0 ? "" : "Current content of the files concerned:\n" + files + "\n")
             + "Instruction: " + body.instruction())),
         properties.anthropic().maxEditTokens());
+    long maxTokens = prompt.maxTokens() + TokenEstimate.of(prompt.system().get(0).text())
+        + TokenEstimate.of(prompt.turns().get(0).text());
     ToolCall call;
-    try {
-      call = claude.callTool(prompt, PROPOSE_EDITS);
-    } catch (ApiException e) {
-      usage.finish(user, projectId, claude.model(), "edits", null, "error");
-      throw e;
+    try (AiCall admitted = usage.begin(user, projectId, maxTokens)) {
+      try {
+        call = claude.callTool(prompt, PROPOSE_EDITS);
+      } catch (ApiException e) {
+        usage.finish(admitted, claude.model(), "edits", null, "error");
+        throw e;
+      }
+      usage.finish(admitted, claude.model(), "edits", call.usage(), "ok");
     }
-    usage.finish(user, projectId, claude.model(), "edits", call.usage(), "ok");
     return validate(projectId, authorization, call.input(), originals);
   }
 

@@ -25,12 +25,15 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
- * The bookkeeping around every AI request: the daily budget before, and after it the usage
- * record, metrics and the {@code ai.request} audit event.
+ * The bookkeeping around every AI request: before it, a slot of the user's concurrency cap and
+ * the tokens it may cost reserved against the daily budget; after each model call, the usage
+ * record, metrics and the {@code ai.request} audit event; at the end, the reservation settled.
  */
 @Service
 public class UsageService {
   private static final Logger log = LoggerFactory.getLogger(UsageService.class);
+  /** Retry-After of a refusal by the concurrency cap: running answers usually end within seconds. */
+  private static final long BUSY_RETRY_SECONDS = 5;
 
   private final MongoTemplate mongo;
   private final ObjectProvider<AuditPublisher> audit;
@@ -38,6 +41,7 @@ public class UsageService {
   private final MeterRegistry meters;
   private final Clock clock;
   private final long dailyBudget;
+  private final UserCallLimiter limiter;
 
   UsageService(MongoTemplate mongo, ObjectProvider<AuditPublisher> audit, ObjectProvider<StringRedisTemplate> redis,
       MeterRegistry meters, Clock clock, ClaudeProperties properties) {
@@ -47,22 +51,27 @@ public class UsageService {
     this.meters = meters;
     this.clock = clock;
     this.dailyBudget = properties.dailyTokenBudget();
+    this.limiter = new UserCallLimiter(properties.limits().userConcurrency());
   }
 
   /**
-   * Refuses with 429 when the user's daily budget is spent, and tells the project's workspace that
-   * someone is active in it.
+   * Admits an AI request that may cost up to {@code maxTokens} (the call's max_tokens plus its
+   * estimated input): takes one of the user's concurrent-call slots and reserves the tokens
+   * atomically, or refuses with 429 and Retry-After. Also tells the project's workspace that
+   * someone is active in it. The caller must close the returned call however the request ends.
    */
-  public void begin(AuthenticatedUser user, String projectId) {
-    if (dailyBudget > 0) {
-      long used = usedToday(user.id());
-      if (used >= dailyBudget) {
-        long seconds = Math.max(1, Duration.between(clock.instant(),
-            today().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()).toSeconds());
-        throw new BudgetExceededException(
-            "Your daily AI budget of " + dailyBudget + " tokens is spent (" + used + " used today); it resets at 00:00 UTC, in about "
-                + (seconds / 3600) + " h " + (seconds % 3600 / 60) + " min.", seconds);
-      }
+  public AiCall begin(AuthenticatedUser user, String projectId, long maxTokens) {
+    if (!limiter.tryAcquire(user.id())) {
+      meters.counter("constellation.ai.refused", "reason", "concurrency").increment();
+      throw new TooManyCallsException("You already have " + limiter.perUser()
+          + " AI answers in progress; wait for one to finish (or stop it) and try again.", BUSY_RETRY_SECONDS);
+    }
+    AiCall call;
+    try {
+      call = reserve(user, projectId, maxTokens);
+    } catch (RuntimeException e) {
+      limiter.release(user.id());
+      throw e;
     }
     StringRedisTemplate template = redis.getIfAvailable();
     if (template != null) {
@@ -72,11 +81,81 @@ public class UsageService {
         log.warn("could not publish workspace activity for project {}: {}", projectId, e.toString());
       }
     }
+    return call;
   }
 
-  /** Records a finished (or failed, or interrupted) request; {@code usage} may be partial. */
-  public void finish(AuthenticatedUser user, String projectId, String model, String kind, TokenUsage usage, String outcome) {
+  private AiCall reserve(AuthenticatedUser user, String projectId, long maxTokens) {
+    if (dailyBudget <= 0) {
+      return new AiCall(this, user, projectId, null, 0);
+    }
+    TokenLedger ledger = ledger();
+    String key = TokenLedger.key(today().toString(), user.id());
+    TokenLedger.Reservation reservation;
+    try {
+      // The usage records seed a ledger that does not exist yet (a new day, or Redis was emptied).
+      long seed = ledger.exists(key) ? 0 : usedToday(user.id());
+      reservation = ledger.reserve(key, dailyBudget, maxTokens, seed);
+    } catch (org.springframework.dao.DataAccessException e) {
+      throw unavailable(e);
+    }
+    if (!reservation.granted()) {
+      meters.counter("constellation.ai.refused", "reason", "budget").increment();
+      long left = Math.max(0, dailyBudget - reservation.total());
+      long reset = secondsUntilReset();
+      // Answers in progress return what they do not use when they end: worth trying again soon.
+      long seconds = limiter.inFlight(user.id()) > 1 ? BUSY_RETRY_SECONDS : reset;
+      String detail = left == 0
+          ? "Your daily AI budget of " + dailyBudget + " tokens is spent; it resets at 00:00 UTC, in about "
+              + (reset / 3600) + " h " + (reset % 3600 / 60) + " min."
+          : "This request may use up to " + maxTokens + " tokens, but only " + left + " of your daily AI budget of "
+              + dailyBudget + " tokens are left (answers in progress hold their share until they finish); it resets at 00:00 UTC.";
+      throw new BudgetExceededException(detail, seconds);
+    }
+    return new AiCall(this, user, projectId, key, maxTokens);
+  }
+
+  /** Returns what was reserved but not charged to the ledger and frees the user's slot. */
+  void settle(AiCall call) {
+    try {
+      if (call.ledgerKey() != null) {
+        ledger().settle(call.ledgerKey(), call.charged() - call.reserved());
+      }
+    } catch (RuntimeException e) {
+      // The ledger keeps the whole reservation: the user is under-served until the key expires, never over.
+      log.error("could not settle the AI token reservation of user {}: {}", call.user().id(), e.toString());
+    } finally {
+      limiter.release(call.user().id());
+    }
+  }
+
+  private TokenLedger ledger() {
+    StringRedisTemplate template = redis.getIfAvailable();
+    if (template == null) {
+      throw unavailable(null);
+    }
+    return new TokenLedger(template);
+  }
+
+  private static ApiException unavailable(Exception cause) {
+    if (cause != null) log.warn("the AI token ledger is unavailable: {}", cause.toString());
+    return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "dependency-unavailable", "Service unavailable",
+        "The AI budget cannot be checked right now; try again shortly.");
+  }
+
+  private long secondsUntilReset() {
+    return Math.max(1, Duration.between(clock.instant(),
+        today().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()).toSeconds());
+  }
+
+  /**
+   * Records one finished (or failed, or interrupted) model call made for {@code call} and charges
+   * it; {@code usage} may be partial.
+   */
+  public void finish(AiCall call, String model, String kind, TokenUsage usage, String outcome) {
+    AuthenticatedUser user = call.user();
+    String projectId = call.projectId();
     TokenUsage u = usage == null ? TokenUsage.NONE : usage;
+    call.charge(u.total());
     meters.counter("constellation.ai.requests", "model", model, "kind", kind, "outcome", outcome).increment();
     meters.counter("constellation.ai.tokens", "model", model, "type", "input").increment(u.inputTokens());
     meters.counter("constellation.ai.tokens", "model", model, "type", "output").increment(u.outputTokens());
@@ -129,17 +208,31 @@ public class UsageService {
     return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
   }
 
-  /** The daily budget is spent; carries the seconds until it resets for {@code Retry-After}. */
-  public static class BudgetExceededException extends ApiException {
+  /** A 429 that tells the client when to try again ({@code Retry-After}). */
+  public abstract static class RetryLaterException extends ApiException {
     private final long retryAfterSeconds;
 
-    BudgetExceededException(String detail, long retryAfterSeconds) {
-      super(HttpStatus.TOO_MANY_REQUESTS, "ai-budget-exceeded", "Daily AI budget spent", detail);
+    RetryLaterException(String type, String title, String detail, long retryAfterSeconds) {
+      super(HttpStatus.TOO_MANY_REQUESTS, type, title, detail);
       this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public long retryAfterSeconds() {
       return retryAfterSeconds;
+    }
+  }
+
+  /** The request does not fit in what is left of the daily budget. */
+  public static class BudgetExceededException extends RetryLaterException {
+    BudgetExceededException(String detail, long retryAfterSeconds) {
+      super("ai-budget-exceeded", "Daily AI budget spent", detail, retryAfterSeconds);
+    }
+  }
+
+  /** The user already has as many AI calls running as the cap allows. */
+  public static class TooManyCallsException extends RetryLaterException {
+    TooManyCallsException(String detail, long retryAfterSeconds) {
+      super("ai-too-many-streams", "Too many AI answers in progress", detail, retryAfterSeconds);
     }
   }
 }
