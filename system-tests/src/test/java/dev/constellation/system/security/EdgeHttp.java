@@ -84,9 +84,13 @@ final class EdgeHttp {
       socket.setSoTimeout(40_000);
       socket.bind(new InetSocketAddress(source, 0));
       socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
+      // One write: a server that answers before reading the body (a filter refusing the request)
+      // then has nothing unread, so closing does not reset the connection under its answer.
+      ByteArrayOutputStream request = new ByteArrayOutputStream();
+      request.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+      request.write(body);
       OutputStream out = socket.getOutputStream();
-      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-      out.write(body);
+      out.write(request.toByteArray());
       out.flush();
       return parse(socket.getInputStream().readAllBytes());
     }
