@@ -73,8 +73,10 @@ final class EdgeHttp {
     StringBuilder head = new StringBuilder()
         .append(method).append(' ').append(rawPath).append(" HTTP/1.1\r\n")
         .append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n")
-        .append("Connection: close\r\n")
-        .append("Accept: application/json, application/problem+json\r\n");
+        .append("Connection: close\r\n");
+    if (extraHeaders.keySet().stream().noneMatch("Accept"::equalsIgnoreCase)) {
+      head.append("Accept: application/json, application/problem+json\r\n");
+    }
     if (token != null) head.append("Authorization: Bearer ").append(token).append("\r\n");
     if (contentType != null) head.append("Content-Type: ").append(contentType).append("\r\n");
     if (content != null || !method.equals("GET")) head.append("Content-Length: ").append(body.length).append("\r\n");
