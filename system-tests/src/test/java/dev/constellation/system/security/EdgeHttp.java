@@ -73,8 +73,10 @@ final class EdgeHttp {
     StringBuilder head = new StringBuilder()
         .append(method).append(' ').append(rawPath).append(" HTTP/1.1\r\n")
         .append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n")
-        .append("Connection: close\r\n")
-        .append("Accept: application/json, application/problem+json\r\n");
+        .append("Connection: close\r\n");
+    if (extraHeaders.keySet().stream().noneMatch("Accept"::equalsIgnoreCase)) {
+      head.append("Accept: application/json, application/problem+json\r\n");
+    }
     if (token != null) head.append("Authorization: Bearer ").append(token).append("\r\n");
     if (contentType != null) head.append("Content-Type: ").append(contentType).append("\r\n");
     if (content != null || !method.equals("GET")) head.append("Content-Length: ").append(body.length).append("\r\n");
@@ -84,9 +86,13 @@ final class EdgeHttp {
       socket.setSoTimeout(40_000);
       socket.bind(new InetSocketAddress(source, 0));
       socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
+      // One write: a server that answers before reading the body (a filter refusing the request)
+      // then has nothing unread, so closing does not reset the connection under its answer.
+      ByteArrayOutputStream request = new ByteArrayOutputStream();
+      request.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+      request.write(body);
       OutputStream out = socket.getOutputStream();
-      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-      out.write(body);
+      out.write(request.toByteArray());
       out.flush();
       return parse(socket.getInputStream().readAllBytes());
     }
