@@ -12,20 +12,20 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A small HTTP client for the public API, as a script or the browser would use it. */
-final class Api {
-  static final JsonMapper JSON = JsonMapper.builder().build();
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+public final class Api {
+  public static final JsonMapper JSON = JsonMapper.builder().build();
+  public static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** A registered user and its access token. */
-  record Session(String userId, String email, String accessToken, String refreshToken) {}
+  public record Session(String userId, String email, String accessToken, String refreshToken) {}
 
   private final String baseUrl;
 
-  Api(String baseUrl) {
+  public Api(String baseUrl) {
     this.baseUrl = baseUrl;
   }
 
-  Session register(String name) throws IOException, InterruptedException {
+  public Session register(String name) throws IOException, InterruptedException {
     String email = name + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
     HttpResponse<String> response =
         send("POST", "/api/auth/register", null,
@@ -38,7 +38,7 @@ final class Api {
         body.path("accessToken").asString(), body.path("refreshToken").asString());
   }
 
-  HttpResponse<String> send(String method, String path, String token, Object body)
+  public HttpResponse<String> send(String method, String path, String token, Object body)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
@@ -52,11 +52,11 @@ final class Api {
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+  public HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
     return send("GET", path, token, null);
   }
 
-  static JsonNode json(HttpResponse<String> response) {
+  public static JsonNode json(HttpResponse<String> response) {
     return JSON.readTree(response.body());
   }
 }

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The docker CLI, for looking at what the services did to the engine. */
-final class Docker {
+public final class Docker {
   private Docker() {}
 
   /** Whether an engine answers; with REQUIRE_DOCKER=1 a missing engine fails the run instead. */
-  static boolean available() {
+  public static boolean available() {
     boolean up = run("docker", "info", "--format", "{{.ServerVersion}}") != null;
     if (!up && SystemStack.dockerRequired()) {
       throw new IllegalStateException("REQUIRE_DOCKER=1 but no Docker engine answers");
@@ -18,7 +18,7 @@ final class Docker {
     return up;
   }
 
-  static List<String> containersOf(String projectId) {
+  public static List<String> containersOf(String projectId) {
     String out = run("docker", "ps", "-aq", "--filter", "label=dev.constellation.project-id=" + projectId);
     return out == null || out.isBlank() ? List.of() : List.of(out.trim().split("\\s+"));
   }

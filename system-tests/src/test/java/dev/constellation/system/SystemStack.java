@@ -13,7 +13,7 @@ import java.util.Map;
  * The whole IDE as `make run` starts it — four service JVMs, a MongoDB-wire server and a real
  * redis-server — on free ports and fresh data, once per test JVM and shared by every class.
  */
-final class SystemStack {
+public final class SystemStack {
   /** Looks like a real key so that a leak of it into any log is caught by the log check. */
   static final String FAKE_API_KEY = "sk-ant-system-test-0123456789abcdef";
 
@@ -23,7 +23,7 @@ final class SystemStack {
 
   private SystemStack() {}
 
-  static synchronized LocalStack get() {
+  public static synchronized LocalStack get() {
     if (stack == null) {
       try {
         Path root = Path.of(System.getProperty("constellation.root", "..")).toAbsolutePath().normalize();
@@ -67,11 +67,11 @@ final class SystemStack {
     return stack;
   }
 
-  static String gatewayUrl() {
+  public static String gatewayUrl() {
     return "http://127.0.0.1:" + get().gatewayPort();
   }
 
-  static String serviceUrl(String name) {
+  public static String serviceUrl(String name) {
     return get().service(name).baseUrl();
   }
 
@@ -105,7 +105,7 @@ final class SystemStack {
     }
   }
 
-  static boolean dockerRequired() {
+  public static boolean dockerRequired() {
     return "1".equals(System.getenv("REQUIRE_DOCKER"));
   }
 

@@ -18,4 +18,12 @@ class ArchitectureTest {
           .should().dependOnClassesThat().resideInAPackage("com.anthropic..")
           .because("the SDK's types, errors and retries stay behind ClaudeClient, so chat and edits "
               + "see only Prompt, Completion and UpstreamException and an SDK upgrade touches one package");
+
+  @ArchTest
+  static final ArchRule signsNoUserTokens =
+      noClasses()
+          .should().callMethod(dev.constellation.common.auth.JwtCodec.class, "sign",
+              dev.constellation.common.auth.AuthenticatedUser.class, java.time.Duration.class)
+          .because("only the gateway's AuthService signs a user's token; a service acts as itself "
+              + "(JwtCodec.signServiceToken) and asks project-service's /internal endpoints about users");
 }

@@ -51,7 +51,7 @@ class ChatController {
   SseEmitter send(@PathVariable String conversationId, @RequestBody SendMessageRequest body,
       @CurrentUser AuthenticatedUser user, HttpServletRequest request, HttpServletResponse response) {
     Conversation conversation = conversations.require(conversationId);
-    access.require(user, request, conversation.projectId(), ProjectAction.WRITE);
+    access.require(user, conversation.projectId(), ProjectAction.WRITE);
     validate(body);
     claude.requireConfigured();
     usage.begin(user, conversation.projectId());

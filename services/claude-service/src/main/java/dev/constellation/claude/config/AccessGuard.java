@@ -17,11 +17,14 @@ public class AccessGuard {
     this.access = access;
   }
 
-  public ProjectRole require(AuthenticatedUser user, HttpServletRequest request, String projectId, ProjectAction action) {
-    return access.require(user, bearerToken(request), projectId, action);
+  public ProjectRole require(AuthenticatedUser user, String projectId, ProjectAction action) {
+    return access.require(user, projectId, action);
   }
 
-  /** The caller's Authorization header, forwarded so that other services apply the caller's rights. */
+  /**
+   * The caller's own Authorization header, forwarded (never re-signed) so that workspace-service
+   * applies the caller's rights when the AI reads or writes files.
+   */
   public static String authorization(HttpServletRequest request) {
     return "Bearer " + bearerToken(request);
   }

@@ -39,7 +39,7 @@ class EditsController {
   @PostMapping("/api/projects/{projectId}/ai/edits")
   ProposeEditsResponse propose(@PathVariable String projectId, @RequestBody ProposeEditsRequest body,
       @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
-    access.require(user, request, projectId, ProjectAction.WRITE);
+    access.require(user, projectId, ProjectAction.WRITE);
     return edits.propose(projectId, user, AccessGuard.authorization(request), body);
   }
 }

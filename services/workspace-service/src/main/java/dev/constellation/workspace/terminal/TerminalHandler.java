@@ -1,6 +1,7 @@
 package dev.constellation.workspace.terminal;
 
 import dev.constellation.common.audit.AuditPublisher;
+import dev.constellation.common.terminal.TerminalTicket;
 import dev.constellation.workspace.lifecycle.ActivityTracker;
 import dev.constellation.workspace.lifecycle.WorkspaceService;
 import dev.constellation.workspace.runtime.TerminalListener;
@@ -49,7 +50,7 @@ class TerminalHandler extends AbstractWebSocketHandler {
 
   @Override
   public void afterConnectionEstablished(WebSocketSession raw) throws IOException {
-    TerminalTickets.Holder holder = (TerminalTickets.Holder) raw.getAttributes().get(TerminalHandshake.HOLDER);
+    TerminalTicket holder = (TerminalTicket) raw.getAttributes().get(TerminalHandshake.HOLDER);
     String projectId = (String) raw.getAttributes().get(TerminalHandshake.PROJECT);
     // Output comes from a runtime thread while the container may also send: the decorator serialises sends.
     WebSocketSession session = new ConcurrentWebSocketSessionDecorator(raw, 10_000, 1024 * 1024);
