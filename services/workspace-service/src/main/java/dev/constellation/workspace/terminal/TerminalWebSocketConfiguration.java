@@ -1,11 +1,6 @@
 package dev.constellation.workspace.terminal;
 
 import dev.constellation.common.access.AccessChannels;
-import dev.constellation.common.terminal.TerminalTickets;
-import dev.constellation.workspace.config.WorkspaceProperties;
-import java.time.Clock;
-import org.springframework.data.redis.core.StringRedisTemplate;
-import tools.jackson.databind.json.JsonMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -32,11 +27,6 @@ class TerminalWebSocketConfiguration implements WebSocketConfigurer {
     // TerminalHandshake applies the origin rule itself (same host as the request, plus configured
     // origins); Spring's own check would refuse a request that came through the gateway.
     registry.addHandler(handler, "/api/projects/*/terminal").addInterceptors(handshake).setAllowedOriginPatterns("*");
-  }
-
-  @Bean
-  TerminalTickets terminalTickets(StringRedisTemplate redis, JsonMapper json, Clock clock, WorkspaceProperties properties) {
-    return new TerminalTickets(redis, json, clock, properties.terminal().ticketTtl());
   }
 
   @Bean
