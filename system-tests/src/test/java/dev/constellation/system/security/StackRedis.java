@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * ticket's lifetime) and to age it. The server is found as a child process of this test JVM.
  */
 final class StackRedis implements AutoCloseable {
-  private static final Pattern PORT = Pattern.compile("--port\\s+(\\d+)");
+  /** redis-server retitles itself "redis-server 127.0.0.1:PORT"; before that its arguments say --port. */
+  private static final Pattern PORT = Pattern.compile("redis-server\\S*\\s+(?:\\S*:(\\d+)|.*--port\\s+(\\d+))");
 
   private final Socket socket;
   private final InputStream in;
@@ -38,7 +39,7 @@ final class StackRedis implements AutoCloseable {
         .filter(c -> c.contains("redis-server"))
         .map(PORT::matcher)
         .filter(Matcher::find)
-        .map(m -> Integer.parseInt(m.group(1)))
+        .map(m -> Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2)))
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("no redis-server child process found")));
   }
