@@ -160,7 +160,9 @@ class PathVariantsIT {
 
   /** The status, or -1 when no answer came in time (reported with the path, never a pass). */
   private static int send(String method, String url, String token) throws Exception {
+    // HTTP/1.1 as browsers speak it to a plain-http origin (no h2c upgrade offer).
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+        .version(java.net.http.HttpClient.Version.HTTP_1_1)
         .method(method, HttpRequest.BodyPublishers.noBody());
     if (token != null) request.header("Authorization", "Bearer " + token);
     try {

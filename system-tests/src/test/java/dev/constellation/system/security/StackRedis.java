@@ -35,13 +35,23 @@ final class StackRedis implements AutoCloseable {
   static StackRedis connect() throws IOException {
     SystemStack.get();
     return new StackRedis(ProcessHandle.current().descendants()
-        .map(p -> p.info().commandLine().orElse(""))
+        .map(StackRedis::commandLine)
         .filter(c -> c.contains("redis-server"))
         .map(PORT::matcher)
         .filter(Matcher::find)
         .map(m -> Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2)))
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("no redis-server child process found")));
+  }
+
+  /** /proc/PID/cmdline as text: redis-server rewrites it, which ProcessHandle.Info may not show. */
+  private static String commandLine(ProcessHandle process) {
+    try {
+      byte[] raw = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+      return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+    } catch (IOException | RuntimeException e) {
+      return process.info().commandLine().orElse("");
+    }
   }
 
   Object command(String... args) throws IOException {

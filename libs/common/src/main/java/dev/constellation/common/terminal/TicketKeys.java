@@ -14,4 +14,10 @@ final class TicketKeys {
   static String of(String ticket) {
     return ticket != null && FORMAT.matcher(ticket).matches() ? PREFIX + ticket : null;
   }
+
+  /** The key that marks a ticket as presented at the gateway (see ReactiveTerminalTickets#claim). */
+  static String claimOf(String ticket) {
+    String key = of(ticket);
+    return key == null ? null : key + ":claimed";
+  }
 }

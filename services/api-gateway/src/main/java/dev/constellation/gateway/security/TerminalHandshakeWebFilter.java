@@ -43,7 +43,7 @@ final class TerminalHandshakeWebFilter implements WebFilter, Ordered {
     var match = TERMINAL.matchAndExtract(request.getPath().pathWithinApplication());
     String projectId = match == null ? null : match.getUriVariables().get("id");
     String ticket = request.getQueryParams().getFirst("ticket");
-    return tickets.peek(ticket, projectId)
+    return tickets.claim(ticket, projectId)
         .switchIfEmpty(Mono.error(() -> ApiException.unauthorized(
             "The terminal ticket is unknown, used or expired; ask for a new one.")))
         .flatMap(holder -> chain.filter(exchange));
