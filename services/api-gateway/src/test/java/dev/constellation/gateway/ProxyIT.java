@@ -18,11 +18,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import dev.constellation.common.auth.AuthenticatedUser;
+import dev.constellation.common.terminal.TerminalTickets;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.JsonNode;
 
 class ProxyIT extends GatewayTestBase {
-  @Autowired ReactiveStringRedisTemplate redis;
+  @Autowired RedisConnectionFactory redisConnections;
 
   @Test
   void routesEachPathToItsService() {
@@ -84,8 +88,10 @@ class ProxyIT extends GatewayTestBase {
     int before = PROJECT.requests.get() + WORKSPACE.requests.get() + CLAUDE.requests.get();
     assertProblem(get("/internal/projects/p1", token), 404);
     assertProblem(get("/api/internal/projects", token), 404);
-    assertProblem(get("/api/projects/p1/files/../../../internal/x", token), 404);
-    assertProblem(get("/api/projects/p1/files/%2e%2e/%2e%2e/actuator/env", token), 404);
+    // Paths the services could read another way are refused outright (libs/common RequestPaths).
+    assertProblem(get("/api/projects/p1/files/../../../internal/x", token), 400);
+    assertProblem(get("/api/projects/p1/files/%2e%2e/%2e%2e/actuator/env", token), 400);
+    assertProblem(get("/%69nternal/projects/p1", token), 400);
     assertProblem(get("/api/projects/p1/actuator/health", token), 404);
     assertProblem(get("/api/nothing-here", token), 404);
     assertThat(PROJECT.requests.get() + WORKSPACE.requests.get() + CLAUDE.requests.get()).isEqualTo(before);
@@ -150,9 +156,11 @@ class ProxyIT extends GatewayTestBase {
     out.flush();
   }
 
-  private void issueTicket(String ticket, String projectId) {
-    redis.opsForValue().set("constellation:terminal-ticket:" + ticket,
-        "{\"userId\":\"u1\",\"projectId\":\"" + projectId + "\"}", Duration.ofSeconds(30)).block();
+  /** A ticket as workspace-service issues it, through the one contract both sides share. */
+  private String issueTicket(String projectId) {
+    var tickets = new TerminalTickets(new StringRedisTemplate(redisConnections), JsonMapper.builder().build(),
+        java.time.Clock.systemUTC(), Duration.ofSeconds(30));
+    return tickets.issue(new AuthenticatedUser("u1", "u1@example.test", java.util.Set.of("USER")), projectId).ticket();
   }
 
   private int handshakeStatus(String path, String origin) throws Exception {
@@ -169,21 +177,24 @@ class ProxyIT extends GatewayTestBase {
 
   @Test
   void refusesTerminalHandshakeWithUnknownTicketOrForeignOriginBeforeUpgrading() throws Exception {
-    assertThat(handshakeStatus("/api/projects/p1/terminal?ticket=forged", null)).isEqualTo(401);
-    issueTicket("T-other", "p2");
-    assertThat(handshakeStatus("/api/projects/p1/terminal?ticket=T-other", null)).isEqualTo(401);
-    issueTicket("T-foreign", "p1");
-    assertThat(handshakeStatus("/api/projects/p1/terminal?ticket=T-foreign", "https://evil.example")).isEqualTo(403);
-    issueTicket("T-same", "p1");
-    assertThat(handshakeStatus("/api/projects/p1/terminal?ticket=T-same", "http://127.0.0.1:" + port)).isEqualTo(101);
+    String self = "http://127.0.0.1:" + port;
+    assertThat(handshakeStatus("/api/projects/p1/terminal?ticket=forged", self)).isEqualTo(401);
+    String other = issueTicket("p2");
+    assertThat(handshakeStatus("/api/projects/p1/terminal?ticket=" + other, self)).isEqualTo(401);
+    String foreign = issueTicket("p1");
+    assertThat(handshakeStatus("/api/projects/p1/terminal?ticket=" + foreign, "https://evil.example")).isEqualTo(403);
+    assertThat(handshakeStatus("/api/projects/p1/terminal?ticket=" + foreign, null)).as("no Origin").isEqualTo(403);
+    String same = issueTicket("p1");
+    assertThat(handshakeStatus("/api/projects/p1/terminal?ticket=" + same, self)).isEqualTo(101);
   }
 
   @Test
   void proxiesTerminalWebSocketBothWays() throws Exception {
-    issueTicket("T123", "p1");
+    String ticket = issueTicket("p1");
     LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
     WebSocket socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(3))
-        .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/api/projects/p1/terminal?ticket=T123"),
+        .header("Origin", "http://127.0.0.1:" + port)
+        .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/api/projects/p1/terminal?ticket=" + ticket),
             new WebSocket.Listener() {
               @Override
               public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
@@ -194,7 +205,7 @@ class ProxyIT extends GatewayTestBase {
             })
         .get(5, TimeUnit.SECONDS);
     try {
-      assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("welcome /api/projects/p1/terminal?ticket=T123");
+      assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("welcome /api/projects/p1/terminal?ticket=" + ticket);
       socket.sendText("ls -la\n", true).get(5, TimeUnit.SECONDS);
       assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("echo:ls -la\n");
     } finally {

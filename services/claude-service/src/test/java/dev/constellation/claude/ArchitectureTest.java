@@ -25,4 +25,12 @@ class ArchitectureTest {
               java.nio.file.SecureDirectoryStream.class, java.nio.channels.FileChannel.class, java.io.File.class)
           .because("workspace-service is the only code that touches WORKSPACES_ROOT; the assistant reads and "
               + "writes a project's files through workspace-service's files API, with the caller's rights");
+
+  @ArchTest
+  static final ArchRule signsNoUserTokens =
+      noClasses()
+          .should().callMethod(dev.constellation.common.auth.JwtCodec.class, "sign",
+              dev.constellation.common.auth.AuthenticatedUser.class, java.time.Duration.class)
+          .because("only the gateway's AuthService signs a user's token; a service acts as itself "
+              + "(JwtCodec.signServiceToken) and asks project-service's /internal endpoints about users");
 }

@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import dev.constellation.common.auth.AuthenticatedUser;
+import dev.constellation.common.auth.JwtCodec;
+import java.time.Duration;
 
 /** Test code is not analysed: the rules are about what the service ships. */
 @AnalyzeClasses(packages = "dev.constellation.project", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -35,4 +38,10 @@ class ArchitectureTest {
       }
     }
   }
+
+  @ArchTest
+  static final ArchRule signsNoUserTokens =
+      noClasses().should().callMethod(JwtCodec.class, "sign", AuthenticatedUser.class, Duration.class)
+          .because("only the gateway's AuthService signs a user's token; a service acts as itself "
+              + "(JwtCodec.signServiceToken) and asks project-service's /internal endpoints about users");
 }

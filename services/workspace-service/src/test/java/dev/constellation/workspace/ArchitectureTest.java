@@ -94,4 +94,12 @@ class ArchitectureTest {
     return DescribedPredicate.describe("Runtime.exec",
         call -> call.getTargetOwner().isEquivalentTo(Runtime.class) && call.getName().equals("exec"));
   }
+
+  @ArchTest
+  static final ArchRule signsNoUserTokens =
+      noClasses()
+          .should().callMethod(dev.constellation.common.auth.JwtCodec.class, "sign",
+              dev.constellation.common.auth.AuthenticatedUser.class, java.time.Duration.class)
+          .because("only the gateway's AuthService signs a user's token; a service acts as itself "
+              + "(JwtCodec.signServiceToken) and asks project-service's /internal endpoints about users");
 }

@@ -2,6 +2,7 @@ package dev.constellation.common.access;
 
 import dev.constellation.common.audit.AuditEvent;
 import dev.constellation.common.audit.AuditPublisher;
+import dev.constellation.common.auth.JwtCodec;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
@@ -38,11 +39,13 @@ public class AccessAutoConfiguration {
       RestClient.Builder builder,
       @Value("${constellation.services.project-url}") String projectUrl,
       @Value("${constellation.access.cache-ttl:30s}") Duration ttl,
+      @Value("${spring.application.name}") String service,
+      JwtCodec jwt,
       Clock clock) {
     var factory = new org.springframework.http.client.SimpleClientHttpRequestFactory();
     factory.setConnectTimeout(Duration.ofSeconds(1));
     factory.setReadTimeout(Duration.ofSeconds(3));
-    return new ProjectAccessClient(builder.clone().baseUrl(projectUrl).requestFactory(factory).build(), ttl, clock);
+    return new ProjectAccessClient(builder.clone().baseUrl(projectUrl).requestFactory(factory).build(), jwt, service, ttl, clock);
   }
 
   @Bean

@@ -100,7 +100,8 @@ public final class JwtCodec {
     } catch (ParseException e) {
       throw new InvalidTokenException("malformed token");
     }
-    // Pinning the algorithm refuses "alg: none" and any attempt to switch to another family.
+    // Pinning the algorithm refuses "alg: none" and any attempt to switch to another family; the
+    // key is ours alone, so jku, x5u, jwk and kid headers are never read (nothing is fetched).
     if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm())) {
       throw new InvalidTokenException("unexpected algorithm");
     }
@@ -113,6 +114,9 @@ public final class JwtCodec {
       if (claims.getExpirationTime() == null
           || claims.getExpirationTime().toInstant().plus(CLOCK_SKEW).isBefore(now)) {
         throw new InvalidTokenException("expired token");
+      }
+      if (claims.getNotBeforeTime() != null && claims.getNotBeforeTime().toInstant().minus(CLOCK_SKEW).isAfter(now)) {
+        throw new InvalidTokenException("token not yet valid");
       }
       if (!issuer.equals(claims.getIssuer())) {
         throw new InvalidTokenException("wrong issuer");

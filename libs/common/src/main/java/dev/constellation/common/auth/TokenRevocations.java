@@ -1,6 +1,7 @@
 package dev.constellation.common.auth;
 
 import dev.constellation.common.problem.ApiException;
+import dev.constellation.common.problem.ProblemType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.Optional;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
-import org.springframework.http.HttpStatus;
 import reactor.core.publisher.Mono;
 
 /**
@@ -149,7 +149,7 @@ public final class TokenRevocations {
 
   /** Revocation cannot be checked: the request is refused, never let through. */
   public static ApiException unavailable() {
-    return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "dependency-unavailable", "Service unavailable",
+    return new ApiException(ProblemType.STORAGE_UNAVAILABLE,
         "Signed-in requests cannot be checked right now (the session store does not answer); try again shortly.");
   }
 }

@@ -23,7 +23,13 @@ public final class Problems {
     return problem;
   }
 
+  public static ProblemDetail of(ProblemType type, String detail) {
+    return of(type.status(), type.slug(), type.title(), detail);
+  }
+
   public static ProblemDetail of(ApiException e) {
-    return of(e.status(), e.type(), e.title(), e.getMessage());
+    ProblemDetail problem = of(e.status(), e.type(), e.title(), e.getMessage());
+    e.properties().forEach(problem::setProperty);
+    return problem;
   }
 }

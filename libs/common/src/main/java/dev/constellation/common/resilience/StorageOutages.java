@@ -1,8 +1,10 @@
 package dev.constellation.common.resilience;
 
+import dev.constellation.common.problem.ApiException;
+import dev.constellation.common.problem.ProblemType;
 import dev.constellation.common.problem.Problems;
+import java.time.Duration;
 import java.util.Set;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
 /**
@@ -40,8 +42,14 @@ public final class StorageOutages {
 
   /** The problem every service answers while a store is away; no exception text in it. */
   public static ProblemDetail problem() {
-    return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "storage-unavailable", "Storage unavailable",
-        "A storage service this request needs is not answering right now; try again in a few seconds.");
+    return Problems.of(exception());
+  }
+
+  /** The same failure as an exception, for handlers that render {@link ApiException}s. */
+  public static ApiException exception() {
+    return new ApiException(ProblemType.STORAGE_UNAVAILABLE,
+            "A storage service this request needs is not answering right now; try again in a few seconds.")
+        .retryAfter(Duration.ofSeconds(Long.parseLong(RETRY_AFTER_SECONDS)));
   }
 
   private static boolean isOutageType(Class<?> type) {

@@ -2,6 +2,7 @@ package dev.constellation.common.servlet;
 
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.problem.ApiException;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.core.MethodParameter;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
@@ -14,7 +15,7 @@ class CurrentUserArgumentResolver implements HandlerMethodArgumentResolver {
   @Override
   public boolean supportsParameter(MethodParameter parameter) {
     return parameter.hasParameterAnnotation(CurrentUser.class)
-        && parameter.getParameterType().equals(AuthenticatedUser.class);
+        && (parameter.getParameterType().equals(AuthenticatedUser.class) || parameter.getParameterType().equals(Caller.class));
   }
 
   @Override
@@ -27,6 +28,10 @@ class CurrentUserArgumentResolver implements HandlerMethodArgumentResolver {
         webRequest.getAttribute(JwtAuthenticationFilter.USER_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
     if (user == null) {
       throw ApiException.unauthorized("Sign in first.");
+    }
+    if (parameter.getParameterType().equals(Caller.class)) {
+      HttpServletRequest request = webRequest.getNativeRequest(HttpServletRequest.class);
+      return new Caller((AuthenticatedUser) user, JwtAuthenticationFilter.bearerToken(request));
     }
     return user;
   }

@@ -6,7 +6,9 @@ import dev.constellation.common.auth.InvalidTokenException;
 import dev.constellation.common.auth.JwtCodec;
 import dev.constellation.common.auth.TokenRevocations;
 import dev.constellation.common.problem.ApiException;
+import dev.constellation.common.problem.ProblemType;
 import dev.constellation.common.problem.Problems;
+import dev.constellation.common.web.RequestPaths;
 import dev.constellation.common.web.RequestIds;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -16,7 +18,6 @@ import java.io.IOException;
 import java.util.List;
 import org.slf4j.MDC;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.util.AntPathMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -29,7 +30,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public class JwtAuthenticationFilter extends OncePerRequestFilter {
   public static final String USER_ATTRIBUTE = AuthenticatedUser.class.getName();
-  private static final String INTERNAL_PREFIX = "/internal/";
 
   private final JwtCodec codec;
   private final StringRedisTemplate redis;
@@ -47,9 +47,10 @@ public class JwtAuthenticationFilter extends OncePerRequestFilter {
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    String path = request.getRequestURI();
-    if (path.startsWith(INTERNAL_PREFIX)) return false;
-    return !path.startsWith("/api/") || publicPaths.stream().anyMatch(p -> matcher.match(p, path));
+    // PathGuardFilter has refused every path that decodes ambiguously; decide on what routing sees.
+    String path = RequestPaths.normalized(request.getRequestURI());
+    if (RequestPaths.isInternal(path)) return false;
+    return !RequestPaths.isApi(path) || publicPaths.stream().anyMatch(p -> matcher.match(p, path));
   }
 
   @Override
@@ -64,19 +65,16 @@ public class JwtAuthenticationFilter extends OncePerRequestFilter {
       return;
     }
     AuthenticatedUser user = token.user();
-    if (request.getRequestURI().startsWith(INTERNAL_PREFIX) && !user.isService()) {
-      write(response, Problems.of(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "Only services may call internal endpoints."));
+    if (RequestPaths.isInternal(RequestPaths.normalized(request.getRequestURI())) && !user.isService()) {
+      write(response, Problems.of(ProblemType.FORBIDDEN, "Only services may call internal endpoints."));
       return;
     }
     try {
       TokenRevocations.check(token, redis);
     } catch (ApiException e) {
-      if (e.status() == HttpStatus.UNAUTHORIZED) {
-        reject(response, e.getMessage());
-      } else {
-        response.setHeader("Retry-After", "2");
-        write(response, Problems.of(e));
-      }
+      // 401 with WWW-Authenticate, or 503 with Retry-After: the headers travel with the exception.
+      e.headers().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+      write(response, Problems.of(e));
       return;
     }
     request.setAttribute(USER_ATTRIBUTE, user);
@@ -95,7 +93,7 @@ public class JwtAuthenticationFilter extends OncePerRequestFilter {
 
   private void reject(HttpServletResponse response, String detail) throws IOException {
     response.setHeader("WWW-Authenticate", "Bearer");
-    write(response, Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail));
+    write(response, Problems.of(ProblemType.UNAUTHORIZED, detail));
   }
 
   private void write(HttpServletResponse response, ProblemDetail problem) throws IOException {

@@ -1,6 +1,7 @@
 package dev.constellation.common.servlet;
 
 import dev.constellation.common.problem.ApiException;
+import dev.constellation.common.problem.ProblemType;
 import dev.constellation.common.problem.Problems;
 import dev.constellation.common.resilience.StorageOutages;
 import jakarta.validation.ConstraintViolationException;
@@ -27,7 +28,10 @@ public class ProblemExceptionHandler {
 
   @ExceptionHandler(ApiException.class)
   ResponseEntity<ProblemDetail> api(ApiException e) {
-    return respond(Problems.of(e));
+    return ResponseEntity.status(e.status())
+        .headers(e.headers())
+        .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+        .body(Problems.of(e));
   }
 
   @ExceptionHandler(MethodArgumentNotValidException.class)
@@ -35,46 +39,46 @@ public class ProblemExceptionHandler {
     var error = e.getBindingResult().getFieldErrors().stream().findFirst();
     String field = error.map(f -> f.getField()).orElse("body");
     String detail = error.map(f -> f.getField() + " " + f.getDefaultMessage()).orElse("The request body is invalid.");
-    ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "validation", "Invalid field '" + field + "'", detail);
+    ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, ProblemType.VALIDATION.slug(), "Invalid field '" + field + "'", detail);
     problem.setProperty("field", field);
     return respond(problem);
   }
 
   @ExceptionHandler(ConstraintViolationException.class)
   ResponseEntity<ProblemDetail> constraint(ConstraintViolationException e) {
-    return respond(Problems.of(HttpStatus.BAD_REQUEST, "validation", "Invalid request", e.getMessage()));
+    return respond(Problems.of(ProblemType.VALIDATION, e.getMessage()));
   }
 
   @ExceptionHandler(HttpMessageNotReadableException.class)
   ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
-    return respond(Problems.of(HttpStatus.BAD_REQUEST, "malformed-body", "Malformed request body",
+    return respond(Problems.of(ProblemType.MALFORMED_BODY,
         "The request body is not valid JSON for this endpoint."));
   }
 
   @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class})
   ResponseEntity<ProblemDetail> badParameter(Exception e) {
-    return respond(Problems.of(HttpStatus.BAD_REQUEST, "bad-parameter", "Bad request parameter", e.getMessage()));
+    return respond(Problems.of(ProblemType.BAD_PARAMETER, e.getMessage()));
   }
 
   @ExceptionHandler(MaxUploadSizeExceededException.class)
   ResponseEntity<ProblemDetail> tooLarge(MaxUploadSizeExceededException e) {
-    return respond(Problems.of(HttpStatus.CONTENT_TOO_LARGE, "too-large", "Request too large",
+    return respond(Problems.of(ProblemType.TOO_LARGE,
         "The upload exceeds the size this installation accepts."));
   }
 
   @ExceptionHandler(NoResourceFoundException.class)
   ResponseEntity<ProblemDetail> noRoute(NoResourceFoundException e) {
-    return respond(Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found", "No such endpoint."));
+    return respond(Problems.of(ProblemType.NOT_FOUND, "No such endpoint."));
   }
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
   ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e) {
-    return respond(Problems.of(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed", e.getMessage()));
+    return respond(Problems.of(ProblemType.METHOD_NOT_ALLOWED, e.getMessage()));
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
   ResponseEntity<ProblemDetail> mediaType(HttpMediaTypeNotSupportedException e) {
-    return respond(Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type", e.getMessage()));
+    return respond(Problems.of(ProblemType.UNSUPPORTED_MEDIA_TYPE, e.getMessage()));
   }
 
   @ExceptionHandler(Exception.class)
@@ -87,7 +91,7 @@ public class ProblemExceptionHandler {
           .body(StorageOutages.problem());
     }
     log.error("unexpected failure", e);
-    return respond(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
+    return respond(Problems.of(ProblemType.INTERNAL,
         "Something went wrong on our side; the request id identifies it in the logs."));
   }
 

@@ -52,6 +52,14 @@ public class ServletSupportAutoConfiguration {
     return registration;
   }
 
+  /** Right after the request id (so the problem carries it) and before any token is looked at. */
+  @Bean
+  FilterRegistrationBean<PathGuardFilter> pathGuardFilter(JsonMapper json) {
+    var registration = new FilterRegistrationBean<>(new PathGuardFilter(json));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+    return registration;
+  }
+
   /**
    * Property through which a service declares extra Ant-style paths under /api that carry no
    * bearer token because they authorize otherwise (a WebSocket handshake, which browsers cannot
@@ -82,6 +90,7 @@ public class ServletSupportAutoConfiguration {
       @Override
       public void addInterceptors(InterceptorRegistry registry) {
         registry.addInterceptor(new RouteMdcInterceptor());
+        registry.addInterceptor(new ServiceOnlyInterceptor());
       }
     };
   }

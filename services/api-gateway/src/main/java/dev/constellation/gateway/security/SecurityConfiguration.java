@@ -2,6 +2,7 @@ package dev.constellation.gateway.security;
 
 import dev.constellation.common.auth.AuthProperties;
 import dev.constellation.common.auth.JwtCodec;
+import dev.constellation.common.terminal.ReactiveTerminalTickets;
 import dev.constellation.gateway.metrics.ActiveUsers;
 import dev.constellation.gateway.metrics.GatewayMetrics;
 import java.time.Clock;
@@ -35,8 +36,8 @@ class SecurityConfiguration {
 
   @Bean
   TerminalHandshakeWebFilter terminalHandshakeWebFilter(
-      ReactiveStringRedisTemplate redis, tools.jackson.databind.json.JsonMapper json,
+      ReactiveStringRedisTemplate redis, tools.jackson.databind.json.JsonMapper json, Clock clock,
       dev.constellation.gateway.web.WebProperties web) {
-    return new TerminalHandshakeWebFilter(redis, json, web.corsAllowedOrigins());
+    return new TerminalHandshakeWebFilter(new ReactiveTerminalTickets(redis, json, clock), web.corsAllowedOrigins());
   }
 }

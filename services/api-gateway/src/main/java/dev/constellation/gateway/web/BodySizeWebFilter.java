@@ -1,6 +1,7 @@
 package dev.constellation.gateway.web;
 
 import dev.constellation.common.problem.ApiException;
+import dev.constellation.common.problem.ProblemType;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -77,7 +78,7 @@ final class BodySizeWebFilter implements WebFilter, Ordered {
   }
 
   private static ApiException tooLarge(long max) {
-    return new ApiException(HttpStatus.valueOf(413), "payload-too-large", "Request body too large",
+    return new ApiException(ProblemType.TOO_LARGE,
         "The request body is larger than the " + (max / 1024) + " KiB this endpoint accepts.");
   }
 

@@ -1,8 +1,10 @@
 package dev.constellation.gateway.web;
 
 import dev.constellation.common.problem.ApiException;
+import dev.constellation.common.problem.ProblemType;
 import dev.constellation.common.problem.Problems;
 import dev.constellation.common.resilience.StorageOutages;
+import java.time.Duration;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.net.ConnectException;
 import org.slf4j.Logger;
@@ -13,8 +15,6 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ResponseStatusException;
@@ -44,95 +44,84 @@ final class GatewayExceptionHandler implements WebExceptionHandler {
       log.info("request failed after the response started: {}", error.toString());
       return Mono.error(error);
     }
-    ProblemDetail problem = toProblem(exchange, error);
+    ApiException api = toApiException(exchange, error);
+    ProblemDetail problem = Problems.of(api);
+    // Retry-After, WWW-Authenticate and the like travel with the exception (ApiException#retryAfter).
     HttpHeaders headers = exchange.getResponse().getHeaders();
-    if (error instanceof TooManyRequestsException limited) {
-      headers.set(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()));
-    }
-    if (problem.getStatus() == 401) {
-      headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-    }
-    if (problem.getStatus() == 503) {
-      headers.set(HttpHeaders.RETRY_AFTER, "2");
-    }
+    api.headers().forEach((name, values) -> headers.put(name, values));
     return writer.write(exchange, problem);
   }
 
-  private ProblemDetail toProblem(ServerWebExchange exchange, Throwable error) {
+  private ApiException toApiException(ServerWebExchange exchange, Throwable error) {
     if (error instanceof ApiException api) {
-      return Problems.of(api);
+      return api;
     }
     if (StorageOutages.isOutage(error)) {
       log.warn("storage unavailable: {}", error.toString());
-      return StorageOutages.problem();
+      return StorageOutages.exception();
     }
     if (isGatewayBusy(error)) {
       log.warn("gateway at capacity for {}: {}", serviceName(exchange), error.toString());
-      return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", "Service busy",
+      return new ApiException(ProblemType.GATEWAY_BUSY,
           "The " + serviceName(exchange) + " has too many requests in flight right now; try again in a few seconds.");
     }
     if (isDownstreamUnavailable(error)) {
       log.warn("downstream {} unavailable: {}", serviceName(exchange), error.toString());
-      return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", "Service unavailable",
-          "The " + serviceName(exchange) + " is not answering right now; try again in a few seconds.");
+      return ApiException.unavailable(
+          "The " + serviceName(exchange) + " is not answering right now; try again in a few seconds.", Duration.ofSeconds(2));
     }
     if (error instanceof ServerWebInputException input) {
       return badInput(input);
     }
     if (hasCause(error, DataBufferLimitException.class)) {
-      return Problems.of(HttpStatusCode.valueOf(413), "payload-too-large", "Request body too large",
-          "The request body is larger than this endpoint accepts.");
+      return tooLarge();
     }
     if (error instanceof MethodNotAllowedException) {
-      return Problems.of(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed",
+      return new ApiException(ProblemType.METHOD_NOT_ALLOWED,
           "This endpoint does not support " + exchange.getRequest().getMethod() + ".");
     }
     if (error instanceof ResponseStatusException status) {
       int code = status.getStatusCode().value();
       if (code == 404) {
-        return Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found",
-            "There is nothing at " + exchange.getRequest().getPath().value() + ".");
+        return ApiException.notFound("There is nothing at " + exchange.getRequest().getPath().value() + ".");
       }
       if (code == 504) {
         log.warn("downstream {} timed out", serviceName(exchange));
-        return Problems.of(HttpStatus.GATEWAY_TIMEOUT, "upstream-timeout", "Service timed out",
+        return new ApiException(ProblemType.UPSTREAM_TIMEOUT,
             "The " + serviceName(exchange) + " did not answer in time; try again.");
       }
       if (code >= 500) {
         log.error("request failed", error);
         return internal();
       }
-      HttpStatus known = HttpStatus.resolve(code);
-      String title = known == null ? "Error" : known.getReasonPhrase();
-      return Problems.of(status.getStatusCode(), slug(title), title,
-          status.getReason() == null ? title + "." : status.getReason());
+      ProblemType type = ProblemType.forStatus(code);
+      return new ApiException(type, status.getReason() == null ? type.title() + "." : status.getReason());
     }
     log.error("unexpected failure", error);
     return internal();
   }
 
-  private static ProblemDetail badInput(ServerWebInputException input) {
+  private static ApiException badInput(ServerWebInputException input) {
     if (hasCause(input, DataBufferLimitException.class)) {
-      return Problems.of(HttpStatusCode.valueOf(413), "payload-too-large", "Request body too large",
-          "The request body is larger than this endpoint accepts.");
+      return tooLarge();
     }
     if (hasCause(input, DecodingException.class) || hasCause(input, tools.jackson.core.JacksonException.class)) {
-      return Problems.of(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON",
-          "The request body is not valid JSON for this endpoint.");
+      return new ApiException(ProblemType.MALFORMED_BODY, "The request body is not valid JSON for this endpoint.");
     }
     if (input.getMethodParameter() != null && input.getMethodParameter().getParameterName() != null
         && !input.getMessage().contains("body")) {
       String name = input.getMethodParameter().getParameterName();
-      return Problems.of(HttpStatus.BAD_REQUEST, "validation", "Invalid field '" + name + "'",
-          "The parameter '" + name + "' is missing or has the wrong type.");
+      return ApiException.validation(name, "The parameter '" + name + "' is missing or has the wrong type.");
     }
-    return Problems.of(HttpStatus.BAD_REQUEST, "bad-request", "Bad request",
-        "The request body is missing or cannot be read.");
+    return ApiException.badRequest("The request body is missing or cannot be read.");
   }
 
-  private static ProblemDetail internal() {
-    return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
-        "Something went wrong on our side; the request id helps us find out what.");
+  private static ApiException tooLarge() {
+    return new ApiException(ProblemType.TOO_LARGE, "The request body is larger than this endpoint accepts.");
+  }
+
+  private static ApiException internal() {
+    return new ApiException(ProblemType.INTERNAL, "Something went wrong on our side; the request id helps us find out what.");
   }
 
   /** The gateway's own capacity limits (bulkhead, connection pool) refused the call: 503, never 500. */
@@ -170,10 +159,6 @@ final class GatewayExceptionHandler implements WebExceptionHandler {
     String id = route.getId();
     int dash = id.indexOf("-service");
     return dash < 0 ? id : id.substring(0, dash + "-service".length()).replace('-', ' ');
-  }
-
-  private static String slug(String title) {
-    return title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
   }
 
   static boolean hasCause(Throwable error, Class<? extends Throwable> type) {

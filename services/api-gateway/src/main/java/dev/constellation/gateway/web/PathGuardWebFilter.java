@@ -1,7 +1,8 @@
 package dev.constellation.gateway.web;
 
 import dev.constellation.common.problem.ApiException;
-import java.util.Locale;
+import dev.constellation.common.problem.ProblemType;
+import dev.constellation.common.web.RequestPaths;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -10,7 +11,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Routes match the raw path, but the services normalise it: {@code /api/projects/x/files/../../../internal/y}
- * would match a public route here and reach {@code /internal/y} there. Such paths never leave the gateway.
+ * would match a public route here and reach {@code /internal/y} there. Such paths never leave the
+ * gateway ({@link RequestPaths}, the same rule every service applies itself), and neither does
+ * anything under /internal.
  */
 final class PathGuardWebFilter implements WebFilter, Ordered {
   static final int ORDER = FilterOrder.PATH_GUARD;
@@ -18,23 +21,15 @@ final class PathGuardWebFilter implements WebFilter, Ordered {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     String raw = exchange.getRequest().getURI().getRawPath();
-    if (isSuspicious(raw)) {
+    String ambiguity = RequestPaths.ambiguity(raw);
+    if (ambiguity != null) {
+      return Mono.error(new ApiException(ProblemType.AMBIGUOUS_PATH,
+          "The path contains " + ambiguity + "; send it in plain form."));
+    }
+    if (RequestPaths.isInternal(RequestPaths.normalized(raw))) {
       return Mono.error(ApiException.notFound("There is nothing at this path."));
     }
     return chain.filter(exchange);
-  }
-
-  static boolean isSuspicious(String rawPath) {
-    if (rawPath == null) return false;
-    String lower = rawPath.toLowerCase(Locale.ROOT);
-    if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c") || lower.contains("\\")
-        || lower.contains("%00") || lower.contains(";")) {
-      return true;
-    }
-    for (String segment : lower.split("/")) {
-      if (segment.equals(".") || segment.equals("..")) return true;
-    }
-    return lower.equals("/internal") || lower.startsWith("/internal/");
   }
 
   @Override

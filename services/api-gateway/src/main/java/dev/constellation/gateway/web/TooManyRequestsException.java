@@ -1,18 +1,14 @@
 package dev.constellation.gateway.web;
 
 import dev.constellation.common.problem.ApiException;
-import org.springframework.http.HttpStatus;
+import dev.constellation.common.problem.ProblemType;
+import java.time.Duration;
 
-/** A rate limit was hit; the handler turns {@link #retryAfterSeconds()} into Retry-After. */
+/** A rate limit was hit: a 429 problem whose Retry-After travels with it (see {@link ApiException#retryAfter}). */
 public final class TooManyRequestsException extends ApiException {
-  private final long retryAfterSeconds;
 
   public TooManyRequestsException(String detail, long retryAfterSeconds) {
-    super(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests", detail);
-    this.retryAfterSeconds = Math.max(1, retryAfterSeconds);
-  }
-
-  public long retryAfterSeconds() {
-    return retryAfterSeconds;
+    super(ProblemType.RATE_LIMITED, detail);
+    retryAfter(Duration.ofSeconds(Math.max(1, retryAfterSeconds)));
   }
 }

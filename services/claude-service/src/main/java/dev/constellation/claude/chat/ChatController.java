@@ -10,8 +10,8 @@ import dev.constellation.claude.upstream.ClaudeClient;
 import dev.constellation.common.access.ProjectAction;
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.problem.ApiException;
+import dev.constellation.common.servlet.Caller;
 import dev.constellation.common.servlet.CurrentUser;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -46,12 +46,13 @@ class ChatController {
 
   @PostMapping("/api/conversations/{conversationId}/messages")
   SseEmitter send(@PathVariable String conversationId, @RequestBody SendMessageRequest body,
-      @CurrentUser AuthenticatedUser user, HttpServletRequest request, HttpServletResponse response) {
+      @CurrentUser Caller caller, HttpServletResponse response) {
+    AuthenticatedUser user = caller.user();
     Conversation conversation = conversations.require(conversationId);
-    access.require(user, request, conversation.projectId(), ProjectAction.WRITE);
+    access.require(user, conversation.projectId(), ProjectAction.WRITE);
     validate(body);
     claude.requireConfigured();
-    String authorization = AccessGuard.authorization(request);
+    String authorization = caller.authorization();
     List<String> files = body.context() == null ? null : body.context().files();
     ProjectContext.Selection selection = selection(body);
     String attachments = context.attachments(conversation.projectId(), authorization, files, selection);

@@ -4,8 +4,6 @@ import dev.constellation.common.access.ProjectAccessClient;
 import dev.constellation.common.access.ProjectAction;
 import dev.constellation.common.access.ProjectRole;
 import dev.constellation.common.auth.AuthenticatedUser;
-import dev.constellation.common.servlet.JwtAuthenticationFilter;
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Component;
 
 /** Asks project-service, the one authority, whether the caller may do something in a project. */
@@ -17,17 +15,7 @@ public class AccessGuard {
     this.access = access;
   }
 
-  public ProjectRole require(AuthenticatedUser user, HttpServletRequest request, String projectId, ProjectAction action) {
-    return access.require(user, bearerToken(request), projectId, action);
-  }
-
-  /** The caller's Authorization header, forwarded so that other services apply the caller's rights. */
-  public static String authorization(HttpServletRequest request) {
-    return "Bearer " + bearerToken(request);
-  }
-
-  private static String bearerToken(HttpServletRequest request) {
-    String token = JwtAuthenticationFilter.bearerToken(request);
-    return token == null ? "" : token;
+  public ProjectRole require(AuthenticatedUser user, String projectId, ProjectAction action) {
+    return access.require(user, projectId, action);
   }
 }

@@ -3,6 +3,7 @@ package dev.constellation.claude.context;
 import dev.constellation.claude.config.InvalidFieldException;
 import dev.constellation.claude.config.ClaudeProperties;
 import dev.constellation.common.problem.ApiException;
+import dev.constellation.common.problem.ProblemType;
 import dev.constellation.common.web.RequestIds;
 import java.io.InputStream;
 import java.time.Duration;
@@ -99,7 +100,7 @@ public class WorkspaceClient {
     if (e instanceof HttpClientErrorException.Forbidden || e instanceof HttpClientErrorException.Unauthorized) {
       return ApiException.forbidden("You may not read this project's files.");
     }
-    return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "dependency-unavailable", "Service unavailable",
+    return new ApiException(ProblemType.SERVICE_UNAVAILABLE,
         "The workspace service cannot be reached to read project files; try again shortly.");
   }
 }

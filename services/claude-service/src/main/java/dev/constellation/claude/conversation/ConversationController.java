@@ -5,7 +5,6 @@ import dev.constellation.claude.config.AccessGuard;
 import dev.constellation.common.access.ProjectAction;
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.servlet.CurrentUser;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -63,8 +62,8 @@ class ConversationController {
   @ResponseStatus(HttpStatus.CREATED)
   ConversationResponse create(
       @PathVariable String projectId, @Valid @RequestBody(required = false) CreateConversationRequest body,
-      @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
-    access.require(user, request, projectId, ProjectAction.WRITE);
+      @CurrentUser AuthenticatedUser user) {
+    access.require(user, projectId, ProjectAction.WRITE);
     Conversation created = conversations.create(projectId, body == null ? null : body.title(), user.id());
     return ConversationResponse.of(created, List.of());
   }
@@ -73,8 +72,8 @@ class ConversationController {
   PageResponse<ConversationResponse> list(
       @PathVariable String projectId,
       @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size,
-      @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
-    access.require(user, request, projectId, ProjectAction.READ);
+      @CurrentUser AuthenticatedUser user) {
+    access.require(user, projectId, ProjectAction.READ);
     int p = Math.max(0, page);
     int s = Math.min(Math.max(1, size), 100);
     var result = conversations.list(projectId, p, s);
@@ -83,17 +82,17 @@ class ConversationController {
   }
 
   @GetMapping("/api/conversations/{conversationId}")
-  ConversationResponse get(@PathVariable String conversationId, @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
+  ConversationResponse get(@PathVariable String conversationId, @CurrentUser AuthenticatedUser user) {
     Conversation conversation = conversations.require(conversationId);
-    access.require(user, request, conversation.projectId(), ProjectAction.READ);
+    access.require(user, conversation.projectId(), ProjectAction.READ);
     return ConversationResponse.of(conversation,
         conversations.messages(conversationId).stream().map(MessageResponse::of).toList());
   }
 
   @DeleteMapping("/api/conversations/{conversationId}")
-  ResponseEntity<Void> delete(@PathVariable String conversationId, @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
+  ResponseEntity<Void> delete(@PathVariable String conversationId, @CurrentUser AuthenticatedUser user) {
     Conversation conversation = conversations.require(conversationId);
-    access.require(user, request, conversation.projectId(), ProjectAction.WRITE);
+    access.require(user, conversation.projectId(), ProjectAction.WRITE);
     conversations.delete(conversation);
     return ResponseEntity.noContent().build();
   }

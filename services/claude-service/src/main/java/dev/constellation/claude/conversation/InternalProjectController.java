@@ -4,13 +4,16 @@ import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.servlet.CurrentUser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.constellation.common.servlet.ServiceOnly;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Calls only services make; the shared JWT filter admits only service tokens to /internal/**. */
+/** Calls only services make; the shared JWT filter admits only service tokens to /internal/**,
+ * and {@code @ServiceOnly} makes the handler check that again. */
 @RestController
+@ServiceOnly
 class InternalProjectController {
   private static final Logger log = LoggerFactory.getLogger(InternalProjectController.class);
 

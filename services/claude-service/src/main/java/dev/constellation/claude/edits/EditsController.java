@@ -3,9 +3,8 @@ package dev.constellation.claude.edits;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.constellation.claude.config.AccessGuard;
 import dev.constellation.common.access.ProjectAction;
-import dev.constellation.common.auth.AuthenticatedUser;
+import dev.constellation.common.servlet.Caller;
 import dev.constellation.common.servlet.CurrentUser;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -38,8 +37,8 @@ class EditsController {
   /** Proposes edits; nothing is written until the client applies them with the file API. */
   @PostMapping("/api/projects/{projectId}/ai/edits")
   ProposeEditsResponse propose(@PathVariable String projectId, @RequestBody ProposeEditsRequest body,
-      @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
-    access.require(user, request, projectId, ProjectAction.WRITE);
-    return edits.propose(projectId, user, AccessGuard.authorization(request), body);
+      @CurrentUser Caller caller) {
+    access.require(caller.user(), projectId, ProjectAction.WRITE);
+    return edits.propose(projectId, caller.user(), caller.authorization(), body);
   }
 }

@@ -6,6 +6,7 @@ import dev.constellation.common.access.AccessChannels;
 import dev.constellation.common.audit.AuditPublisher;
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.problem.ApiException;
+import dev.constellation.common.problem.ProblemType;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -138,7 +139,7 @@ public class UsageService {
 
   private static ApiException unavailable(Exception cause) {
     if (cause != null) log.warn("the AI token ledger is unavailable: {}", cause.toString());
-    return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "dependency-unavailable", "Service unavailable",
+    return new ApiException(ProblemType.STORAGE_UNAVAILABLE,
         "The AI budget cannot be checked right now; try again shortly.");
   }
 

@@ -43,6 +43,7 @@ public final class FakeNeighbours implements AutoCloseable {
       return t;
     }));
     server.createContext("/api/projects/", this::handle);
+    server.createContext("/internal/projects/", this::access);
     server.start();
   }
 
@@ -60,6 +61,33 @@ public final class FakeNeighbours implements AutoCloseable {
 
   public List<String> fileRequestAuthorizations() {
     return List.copyOf(fileRequestAuthorizations);
+  }
+
+  /** project-service's GET /internal/projects/{id}/access?userId=, which takes a service token. */
+  private void access(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String[] parts = exchange.getRequestURI().getPath().split("/");
+      String query = exchange.getRequestURI().getQuery();
+      String userId = query != null && query.startsWith("userId=") ? query.substring(7) : null;
+      AuthenticatedUser caller;
+      try {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        caller = codec.verify(header == null ? null : header.replaceFirst("^Bearer ", ""));
+      } catch (RuntimeException e) {
+        send(exchange, 401, Map.of("title", "Unauthorized"));
+        return;
+      }
+      if (!caller.isService() || userId == null || parts.length != 5 || !parts[4].equals("access")) {
+        send(exchange, 403, Map.of("title", "Forbidden"));
+        return;
+      }
+      String role = roles.getOrDefault(parts[3], Map.of()).get(userId);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("projectId", parts[3]);
+      body.put("userId", userId);
+      body.put("role", role);
+      send(exchange, 200, body);
+    }
   }
 
   private void handle(HttpExchange exchange) throws IOException {

@@ -60,6 +60,11 @@ public class ProjectService {
     return project;
   }
 
+  /** A user's role in a project, or null when the user is not a member or there is no such project. */
+  public ProjectRole roleOf(String userId, String projectId) {
+    return projects.findById(projectId).map(p -> p.roleOf(userId)).orElse(null);
+  }
+
   Project create(AuthenticatedUser user, CreateProjectRequest request) {
     String id = newProjectId();
     byte[] zip;

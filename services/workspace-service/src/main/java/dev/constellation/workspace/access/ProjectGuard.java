@@ -4,12 +4,13 @@ import dev.constellation.common.access.ProjectAccessClient;
 import dev.constellation.common.access.ProjectAction;
 import dev.constellation.common.access.ProjectRole;
 import dev.constellation.common.auth.AuthenticatedUser;
-import dev.constellation.common.servlet.JwtAuthenticationFilter;
 import dev.constellation.workspace.config.ProjectDirectories;
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Component;
 
-/** Asks project-service, the one authority, whether the caller may do {@code action} on a project. */
+/**
+ * Asks project-service, the one authority, whether the caller (resolved by {@code @CurrentUser})
+ * may do {@code action} on a project.
+ */
 @Component
 public class ProjectGuard {
   private final ProjectAccessClient access;
@@ -18,8 +19,8 @@ public class ProjectGuard {
     this.access = access;
   }
 
-  public ProjectRole require(AuthenticatedUser user, HttpServletRequest request, String projectId, ProjectAction action) {
+  public ProjectRole require(AuthenticatedUser user, String projectId, ProjectAction action) {
     ProjectDirectories.requireValidId(projectId);
-    return access.require(user, JwtAuthenticationFilter.bearerToken(request), projectId, action);
+    return access.require(user, projectId, action);
   }
 }

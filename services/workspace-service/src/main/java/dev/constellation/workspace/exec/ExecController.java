@@ -15,7 +15,6 @@ import dev.constellation.workspace.runtime.ExecResult;
 import dev.constellation.workspace.runtime.WorkspaceRuntime;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
@@ -63,8 +62,8 @@ class ExecController {
 
   @PostMapping("/api/projects/{projectId}/exec")
   ExecResult exec(@PathVariable String projectId, @Valid @RequestBody ExecRequest body,
-      @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
-    guard.require(user, request, projectId, ProjectAction.WRITE);
+      @CurrentUser AuthenticatedUser user) {
+    guard.require(user, projectId, ProjectAction.WRITE);
     localPolicy.check(user);
     Duration timeout = body.timeoutSeconds() == null ? limits.defaultTimeout() : Duration.ofSeconds(body.timeoutSeconds());
     if (timeout.compareTo(limits.maxTimeout()) > 0) {

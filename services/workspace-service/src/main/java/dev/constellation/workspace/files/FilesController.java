@@ -43,15 +43,15 @@ class FilesController {
 
   @GetMapping
   List<FileEntry> list(@PathVariable String projectId, @RequestParam(defaultValue = "") String path,
-      @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
-    guard.require(user, request, projectId, ProjectAction.READ);
+      @CurrentUser AuthenticatedUser user) {
+    guard.require(user, projectId, ProjectAction.READ);
     return files.list(projectId, path);
   }
 
   @GetMapping("/content")
   ResponseEntity<byte[]> read(@PathVariable String projectId, @RequestParam String path,
-      @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
-    guard.require(user, request, projectId, ProjectAction.READ);
+      @CurrentUser AuthenticatedUser user) {
+    guard.require(user, projectId, ProjectAction.READ);
     ProjectFiles.Content content = files.read(projectId, path);
     return ResponseEntity.ok()
         .header(HttpHeaders.ETAG, content.etag())
@@ -72,7 +72,7 @@ class FilesController {
   ResponseEntity<WriteResult> write(@PathVariable String projectId, @RequestParam String path,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
       @CurrentUser AuthenticatedUser user, HttpServletRequest request) throws IOException {
-    guard.require(user, request, projectId, ProjectAction.WRITE);
+    guard.require(user, projectId, ProjectAction.WRITE);
     WriteResult result = files.write(projectId, path, request.getInputStream(), ifMatch);
     activity.touch(projectId);
     return ResponseEntity.ok().header(HttpHeaders.ETAG, result.etag()).body(result);
@@ -80,8 +80,8 @@ class FilesController {
 
   @PostMapping("/move")
   ResponseEntity<Void> move(@PathVariable String projectId, @Valid @RequestBody MoveRequest body,
-      @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
-    guard.require(user, request, projectId, ProjectAction.WRITE);
+      @CurrentUser AuthenticatedUser user) {
+    guard.require(user, projectId, ProjectAction.WRITE);
     files.move(projectId, body.from(), body.to());
     activity.touch(projectId);
     return ResponseEntity.ok().build();
@@ -89,8 +89,8 @@ class FilesController {
 
   @DeleteMapping
   ResponseEntity<Void> delete(@PathVariable String projectId, @RequestParam String path,
-      @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
-    guard.require(user, request, projectId, ProjectAction.WRITE);
+      @CurrentUser AuthenticatedUser user) {
+    guard.require(user, projectId, ProjectAction.WRITE);
     files.delete(projectId, path);
     activity.touch(projectId);
     return ResponseEntity.noContent().build();

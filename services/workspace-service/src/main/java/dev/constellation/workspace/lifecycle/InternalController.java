@@ -1,13 +1,16 @@
 package dev.constellation.workspace.lifecycle;
 
+import dev.constellation.common.servlet.ServiceOnly;
 import dev.constellation.workspace.config.ProjectDirectories;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Calls from other services; the shared JWT filter admits only service tokens to /internal/**. */
+/** Calls from other services; the shared JWT filter admits only service tokens to /internal/**,
+ * and {@code @ServiceOnly} makes the handler check that again. */
 @RestController
+@ServiceOnly
 class InternalController {
   private final WorkspaceService workspaces;
 

@@ -4,7 +4,6 @@ import dev.constellation.common.access.ProjectAction;
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.servlet.CurrentUser;
 import dev.constellation.workspace.access.ProjectGuard;
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -25,27 +24,27 @@ class WorkspaceController {
   }
 
   @GetMapping
-  WorkspaceResponse status(@PathVariable String projectId, @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
-    guard.require(user, request, projectId, ProjectAction.READ);
+  WorkspaceResponse status(@PathVariable String projectId, @CurrentUser AuthenticatedUser user) {
+    guard.require(user, projectId, ProjectAction.READ);
     return workspaces.status(projectId);
   }
 
   @PostMapping("/start")
-  WorkspaceResponse start(@PathVariable String projectId, @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
-    guard.require(user, request, projectId, ProjectAction.WRITE);
+  WorkspaceResponse start(@PathVariable String projectId, @CurrentUser AuthenticatedUser user) {
+    guard.require(user, projectId, ProjectAction.WRITE);
     localPolicy.check(user);
     return workspaces.start(projectId);
   }
 
   @PostMapping("/stop")
-  WorkspaceResponse stop(@PathVariable String projectId, @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
-    guard.require(user, request, projectId, ProjectAction.WRITE);
+  WorkspaceResponse stop(@PathVariable String projectId, @CurrentUser AuthenticatedUser user) {
+    guard.require(user, projectId, ProjectAction.WRITE);
     return workspaces.stop(projectId);
   }
 
   @PostMapping("/restart")
-  WorkspaceResponse restart(@PathVariable String projectId, @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
-    guard.require(user, request, projectId, ProjectAction.WRITE);
+  WorkspaceResponse restart(@PathVariable String projectId, @CurrentUser AuthenticatedUser user) {
+    guard.require(user, projectId, ProjectAction.WRITE);
     localPolicy.check(user);
     return workspaces.restart(projectId);
   }

@@ -1,6 +1,7 @@
 package dev.constellation.workspace.terminal;
 
 import dev.constellation.common.audit.AuditPublisher;
+import dev.constellation.common.terminal.TerminalTicket;
 import dev.constellation.workspace.concurrency.ConcurrencyLimits;
 import dev.constellation.workspace.concurrency.TooManyConcurrentException;
 import dev.constellation.workspace.config.WorkspaceProperties;
@@ -64,7 +65,7 @@ class TerminalHandler extends AbstractWebSocketHandler {
 
   @Override
   public void afterConnectionEstablished(WebSocketSession raw) throws IOException {
-    TerminalTickets.Holder holder = (TerminalTickets.Holder) raw.getAttributes().get(TerminalHandshake.HOLDER);
+    TerminalTicket holder = (TerminalTicket) raw.getAttributes().get(TerminalHandshake.HOLDER);
     String projectId = (String) raw.getAttributes().get(TerminalHandshake.PROJECT);
     ConcurrencyLimits.Slot slot;
     try {

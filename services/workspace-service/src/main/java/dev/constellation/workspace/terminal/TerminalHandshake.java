@@ -1,11 +1,13 @@
 package dev.constellation.workspace.terminal;
 
 import dev.constellation.common.auth.DisabledUsers;
+import dev.constellation.common.terminal.TerminalOrigins;
+import dev.constellation.common.terminal.TerminalTicket;
+import dev.constellation.common.terminal.TerminalTickets;
 import dev.constellation.workspace.config.ProjectDirectories;
 import dev.constellation.workspace.config.WorkspaceProperties;
 import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -21,9 +23,9 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * Admits a terminal WebSocket only with a valid one-time ticket for this project and, when the
- * client is a browser (it sends Origin), only from the request's own host or a configured origin:
- * a page on another site must not be able to drive a shell (cross-site WebSocket hijacking).
+ * Admits a terminal WebSocket only from the IDE's own origin ({@link TerminalOrigins}) and with a
+ * valid one-time ticket for this project ({@link TerminalTickets}): a page on another site must
+ * not be able to drive a shell (cross-site WebSocket hijacking).
  */
 @Component
 class TerminalHandshake implements HandshakeInterceptor {
@@ -38,7 +40,7 @@ class TerminalHandshake implements HandshakeInterceptor {
   TerminalHandshake(TerminalTickets tickets, StringRedisTemplate redis, WorkspaceProperties properties) {
     this.tickets = tickets;
     this.redis = redis;
-    this.allowedOrigins = properties.terminal().allowedOrigins().stream().map(TerminalHandshake::normalizeOrigin).toList();
+    this.allowedOrigins = List.copyOf(properties.terminal().allowedOrigins());
   }
 
   @Override
@@ -49,12 +51,12 @@ class TerminalHandshake implements HandshakeInterceptor {
       return false;
     }
     if (!originAllowed(request.getHeaders())) {
-      log.warn("refused terminal WebSocket for project {}: foreign origin {}", projectId, request.getHeaders().getOrigin());
+      log.warn("refused terminal WebSocket for project {}: foreign or missing origin {}", projectId, request.getHeaders().getOrigin());
       response.setStatusCode(HttpStatus.FORBIDDEN);
       return false;
     }
     String ticket = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams().getFirst("ticket");
-    Optional<TerminalTickets.Holder> holder = tickets.redeem(ticket, projectId);
+    Optional<TerminalTicket> holder = tickets.redeem(ticket, projectId);
     if (holder.isEmpty()) {
       response.setStatusCode(HttpStatus.UNAUTHORIZED);
       return false;
@@ -84,35 +86,6 @@ class TerminalHandshake implements HandshakeInterceptor {
   }
 
   boolean originAllowed(HttpHeaders headers) {
-    String origin = headers.getOrigin();
-    if (origin == null) return true; // not a browser: the ticket alone authorizes it
-    String normalized = normalizeOrigin(origin);
-    if (allowedOrigins.contains(normalized)) return true;
-    String originAuthority;
-    try {
-      URI uri = URI.create(origin);
-      if (uri.getHost() == null) return false;
-      originAuthority = uri.getHost().toLowerCase(Locale.ROOT) + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-    for (String host : List.of(nullToEmpty(headers.getFirst("X-Forwarded-Host")), nullToEmpty(headers.getFirst(HttpHeaders.HOST)))) {
-      String first = host.split(",")[0].trim().toLowerCase(Locale.ROOT);
-      if (!first.isEmpty() && (first.equals(originAuthority) || withoutDefaultPort(first).equals(originAuthority))) return true;
-    }
-    return false;
-  }
-
-  private static String withoutDefaultPort(String authority) {
-    return authority.endsWith(":80") || authority.endsWith(":443") ? authority.substring(0, authority.lastIndexOf(':')) : authority;
-  }
-
-  private static String nullToEmpty(String s) {
-    return s == null ? "" : s;
-  }
-
-  private static String normalizeOrigin(String origin) {
-    String o = origin.trim().toLowerCase(Locale.ROOT);
-    return o.endsWith("/") ? o.substring(0, o.length() - 1) : o;
+    return TerminalOrigins.allowed(headers.getOrigin(), headers.getFirst(HttpHeaders.HOST), allowedOrigins);
   }
 }

@@ -5,14 +5,12 @@ import dev.constellation.common.access.ProjectAction;
 import dev.constellation.common.access.ProjectRole;
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.auth.DisabledUsers;
-import dev.constellation.common.auth.JwtCodec;
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.workspace.lifecycle.WorkspaceStoppedEvent;
 import dev.constellation.workspace.runtime.TerminalProcess;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,7 +43,6 @@ class TerminalRegistry implements MessageListener {
   private final Map<String, Long> accessChangedAt = new ConcurrentHashMap<>();
   private final Map<String, Long> userRevokedAt = new ConcurrentHashMap<>();
   private final ProjectAccessClient access;
-  private final JwtCodec jwt;
   private final StringRedisTemplate redis;
   private final ExecutorService rechecks = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "terminal-access-recheck");
@@ -53,9 +50,8 @@ class TerminalRegistry implements MessageListener {
     return t;
   });
 
-  TerminalRegistry(ProjectAccessClient access, JwtCodec jwt, StringRedisTemplate redis, MeterRegistry meters) {
+  TerminalRegistry(ProjectAccessClient access, StringRedisTemplate redis, MeterRegistry meters) {
     this.access = access;
-    this.jwt = jwt;
     this.redis = redis;
     Gauge.builder("workspace.terminals.active", connections, Map::size).description("Open terminal WebSockets").register(meters);
   }
@@ -124,10 +120,9 @@ class TerminalRegistry implements MessageListener {
       if (!c.projectId().equals(projectId)) continue;
       try {
         boolean disabled = Boolean.TRUE.equals(redis.hasKey(DisabledUsers.key(c.user().id())));
-        // The user's own token may have expired by now; the identity was proven when the ticket
-        // was issued, so a short-lived token for that same identity asks project-service again.
-        String token = jwt.sign(c.user(), Duration.ofMinutes(1));
-        ProjectRole role = disabled ? null : access.roleOf(c.user(), token, projectId);
+        // The identity was proven when the ticket was issued; project-service is asked about that
+        // user with this service's own token (no service ever signs a token of a user's).
+        ProjectRole role = disabled ? null : access.roleOf(c.user().id(), projectId);
         log.debug("terminal of user {} in project {}: role now {}", c.user().id(), projectId, role);
         if (role == null || !role.allows(ProjectAction.WRITE)) {
           log.info("closing terminal of user {} in project {}: access revoked", c.user().id(), projectId);

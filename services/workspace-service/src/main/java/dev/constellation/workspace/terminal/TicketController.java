@@ -3,11 +3,11 @@ package dev.constellation.workspace.terminal;
 import dev.constellation.common.access.ProjectAction;
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.servlet.CurrentUser;
+import dev.constellation.common.terminal.TerminalTickets;
 import dev.constellation.workspace.access.ProjectGuard;
 import dev.constellation.workspace.concurrency.ConcurrencyLimits;
 import dev.constellation.workspace.lifecycle.LocalRuntimePolicy;
 import dev.constellation.workspace.lifecycle.WorkspaceService;
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -31,8 +31,8 @@ class TicketController {
 
   /** The caller is about to open a terminal: start the workspace now so the socket opens quickly. */
   @PostMapping("/api/projects/{projectId}/terminal/ticket")
-  TerminalTickets.Ticket ticket(@PathVariable String projectId, @CurrentUser AuthenticatedUser user, HttpServletRequest request) {
-    guard.require(user, request, projectId, ProjectAction.WRITE);
+  TerminalTickets.Issued ticket(@PathVariable String projectId, @CurrentUser AuthenticatedUser user) {
+    guard.require(user, projectId, ProjectAction.WRITE);
     localPolicy.check(user);
     // Refused here already, as a 429 problem the UI can show; the socket takes the place for real.
     concurrency.check(ConcurrencyLimits.Kind.TERMINAL, user.id(), projectId);

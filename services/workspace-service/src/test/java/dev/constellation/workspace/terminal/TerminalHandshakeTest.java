@@ -32,12 +32,18 @@ class TerminalHandshakeTest {
   }
 
   @Test
-  void acceptsTheRequestsOwnHostConfiguredOriginsAndClientsWithoutOrigin() {
+  void acceptsTheRequestsOwnHostAndConfiguredOrigins() {
     assertThat(handshake.originAllowed(headers("http://localhost:8000", "localhost:8000", null))).isTrue();
     assertThat(handshake.originAllowed(headers("https://ide.example.com", "127.0.0.1:8003", null))).isTrue();
-    assertThat(handshake.originAllowed(headers("https://app.example.org", "127.0.0.1:8003", "app.example.org"))).isTrue();
     assertThat(handshake.originAllowed(headers("https://app.example.org", "app.example.org:443", null))).isTrue();
-    assertThat(handshake.originAllowed(headers(null, "localhost:8003", null))).isTrue();
+    assertThat(handshake.originAllowed(headers("https://app.example.org", "app.example.org", null))).isTrue();
+  }
+
+  @Test
+  void refusesMissingOriginsAndNeverBelievesOriginOverrideHeaders() {
+    assertThat(handshake.originAllowed(headers(null, "localhost:8003", null))).isFalse();
+    assertThat(handshake.originAllowed(headers("https://app.example.org", "127.0.0.1:8003", "app.example.org"))).isFalse();
+    assertThat(handshake.originAllowed(headers("http://localhost:9999", "localhost", null))).isFalse();
   }
 
   @Test

@@ -1,8 +1,11 @@
-package dev.constellation.system;
+package dev.constellation.system.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.constellation.system.Api;
+import dev.constellation.system.Docker;
+import dev.constellation.system.SystemStack;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -54,6 +57,7 @@ class RoleMatrixIT {
   }
 
   @Test
+  @Checklist("B8")
   void viewerReadsFilesAndConversationsButCannotWriteExecOpenTerminalsOrChat() throws Exception {
     String token = viewer.accessToken();
     assertThat(status("GET", "/files?path=", token, null)).isEqualTo(200);
@@ -68,6 +72,7 @@ class RoleMatrixIT {
   }
 
   @Test
+  @Checklist("B8")
   void editorWritesFilesExecutesOpensTerminalsAndChats() throws Exception {
     String token = editor.accessToken();
     assertThat(putFile(token, "editor.txt")).isEqualTo(200);
@@ -79,8 +84,10 @@ class RoleMatrixIT {
   }
 
   @Test
+  @Checklist("B8")
   void nonMemberGets404EverywhereIncludingStreamsAndSockets() throws Exception {
     String token = stranger.accessToken();
+    int messagesBefore = messageCount();
     for (String path : List.of("", "/workspace", "/files?path=", "/files/content?path=package.json", "/conversations", "/export")) {
       assertThat(status("GET", path, token, null)).as("GET " + path).isEqualTo(404);
     }
@@ -100,6 +107,54 @@ class RoleMatrixIT {
     Throwable cause = refused.getCause() instanceof CompletionException c ? c.getCause() : refused.getCause();
     assertThat(cause).isInstanceOf(WebSocketHandshakeException.class);
     assertThat(((WebSocketHandshakeException) cause).getResponse().statusCode()).isIn(401, 403, 404);
+
+    // Destructive calls with the owner's ids: refused too, and nothing changed.
+    assertThat(status("DELETE", "", token, null)).isEqualTo(404);
+    assertThat(status("PATCH", "", token, Map.of("name", "taken over"))).isEqualTo(404);
+    assertThat(status("PUT", "/members/" + stranger.userId(), token, Map.of("role", "OWNER"))).isEqualTo(404);
+    assertThat(status("DELETE", "/files?path=package.json", token, null)).isEqualTo(404);
+    assertThat(status("POST", "/workspace/stop", token, null)).isEqualTo(404);
+    assertThat(api.send("DELETE", "/api/conversations/" + conversationId, token, null).statusCode()).isEqualTo(404);
+    String owners = owner.accessToken();
+    var project = api.get("/api/projects/" + projectId, owners);
+    assertThat(project.statusCode()).isEqualTo(200);
+    assertThat(Api.json(project).path("name").asString()).isEqualTo("Role matrix");
+    assertThat(api.get("/api/projects/" + projectId + "/files/content?path=stranger.txt", owners).statusCode()).isEqualTo(404);
+    assertThat(api.get("/api/projects/" + projectId + "/files/content?path=package.json", owners).statusCode()).isEqualTo(200);
+    assertThat(api.get("/api/conversations/" + conversationId, owners).statusCode()).isEqualTo(200);
+    assertThat(messageCount()).as("messages in the owner's conversation").isEqualTo(messagesBefore);
+  }
+
+  @Test
+  @Checklist({"B8", "B14"})
+  void aTicketForOnesOwnProjectDoesNotOpenAnotherUsersTerminal() throws Exception {
+    // The single-user local runtime issues no tickets to the several accounts of this stack.
+    if (!Docker.available()) org.junit.jupiter.api.Assumptions.abort("no Docker engine; REQUIRE_DOCKER=1 makes this a failure");
+    var own = api.send("POST", "/api/projects", stranger.accessToken(), Map.of("name", "Stranger's own", "templateId", "blank"));
+    assertThat(own.statusCode()).as(own.body()).isEqualTo(201);
+    String ownProject = Api.json(own).path("id").asString();
+    try {
+      var ticket = api.send("POST", "/api/projects/" + ownProject + "/terminal/ticket", stranger.accessToken(), null);
+      assertThat(ticket.statusCode()).as(ticket.body()).isEqualTo(200);
+      String stolen = Api.json(ticket).path("ticket").asString();
+      for (String base : List.of(SystemStack.gatewayUrl(), SystemStack.serviceUrl("workspace-service"))) {
+        String ws = base.replaceFirst("^http", "ws") + "/api/projects/" + projectId + "/terminal?ticket=" + stolen;
+        Throwable refused = catchThrowable(() -> Api.HTTP.newWebSocketBuilder().header("Origin", base)
+            .buildAsync(URI.create(ws), new WebSocket.Listener() {}).get(10, TimeUnit.SECONDS));
+        Throwable cause = refused != null && refused.getCause() instanceof CompletionException c ? c.getCause()
+            : refused == null ? null : refused.getCause();
+        assertThat(cause).as(base).isInstanceOf(WebSocketHandshakeException.class);
+        assertThat(((WebSocketHandshakeException) cause).getResponse().statusCode()).as(base).isIn(401, 403, 404);
+      }
+    } finally {
+      api.send("DELETE", "/api/projects/" + ownProject, stranger.accessToken(), null);
+    }
+  }
+
+  private static int messageCount() throws Exception {
+    var conversation = api.get("/api/conversations/" + conversationId, owner.accessToken());
+    assertThat(conversation.statusCode()).isEqualTo(200);
+    return Api.json(conversation).path("messages").size();
   }
 
   private static int status(String method, String suffix, String token, Object body) throws Exception {
