@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.constellation.common.access.ProjectAccessClient;
 import dev.constellation.common.access.ProjectRole;
-import dev.constellation.common.auth.AuthenticatedUser;
+import dev.constellation.common.auth.JwtCodec;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +33,7 @@ class AccessCacheVersionIT {
     CountDownLatch releaseFirst = new CountDownLatch(1);
     HttpServer projectService = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     projectService.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-    projectService.createContext("/api/projects/p1/access", exchange -> {
+    projectService.createContext("/internal/projects/p1/access", exchange -> {
       String answer = role.get();
       if (requests.incrementAndGet() == 1) {
         firstArrived.countDown();
@@ -54,11 +53,11 @@ class AccessCacheVersionIT {
     try {
       ProjectAccessClient client = new ProjectAccessClient(
           RestClient.builder().baseUrl("http://127.0.0.1:" + projectService.getAddress().getPort()).build(),
+          new JwtCodec("an-access-cache-test-secret-of-32-bytes!", "constellation", "constellation-api", Clock.systemUTC()), "claude-service",
           Duration.ofSeconds(30), Clock.systemUTC());
-      AuthenticatedUser user = new AuthenticatedUser("u1", "u1@example.test", Set.of("USER"));
 
       // Given a fetch that read OWNER and is still on its way back,
-      CompletableFuture<ProjectRole> slow = CompletableFuture.supplyAsync(() -> client.roleOf(user, "t", "p1"));
+      CompletableFuture<ProjectRole> slow = CompletableFuture.supplyAsync(() -> client.roleOf("u1", "p1"));
       assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
       // when the owner is demoted and project-service announces it,
       role.set("VIEWER");
@@ -67,10 +66,10 @@ class AccessCacheVersionIT {
       assertThat(slow.get(5, TimeUnit.SECONDS)).isEqualTo(ProjectRole.OWNER);
 
       // then the next check asks again and sees the demotion, instead of the stale OWNER for 30 s.
-      assertThat(client.roleOf(user, "t", "p1")).isEqualTo(ProjectRole.VIEWER);
+      assertThat(client.roleOf("u1", "p1")).isEqualTo(ProjectRole.VIEWER);
       assertThat(requests.get()).isEqualTo(2);
       // And a fresh answer is cached as before.
-      assertThat(client.roleOf(user, "t", "p1")).isEqualTo(ProjectRole.VIEWER);
+      assertThat(client.roleOf("u1", "p1")).isEqualTo(ProjectRole.VIEWER);
       assertThat(requests.get()).isEqualTo(2);
     } finally {
       projectService.stop(0);
