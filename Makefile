@@ -32,6 +32,7 @@ test: ## Run every test: Java unit + integration, front-end unit, browser journe
 	bash scripts/check-monitoring.sh
 	$(MVN) install
 	$(MAKE) --no-print-directory frontend-deps
+	$(NPM) --prefix frontend run lint
 	$(NPM) --prefix frontend test
 	bash scripts/e2e.sh
 	bash scripts/check-log-secrets.sh
@@ -40,6 +41,11 @@ test: ## Run every test: Java unit + integration, front-end unit, browser journe
 build: ## Build the services and the UI (skips tests)
 	$(MVN) -Dmaven.test.skip=true install
 	$(MAKE) --no-print-directory frontend-build
+
+.PHONY: format
+format: frontend-deps ## Format the Java (google-java-format via Spotless) and the UI (Prettier, ESLint --fix)
+	$(MVN) spotless:apply
+	$(NPM) --prefix frontend run format
 
 .PHONY: gen
 gen: ## Regenerate the UI's API types from the running services' OpenAPI documents
