@@ -10,7 +10,13 @@ export default defineConfig({
   plugins: [react()],
   resolve: {
     // monaco-editor's package exports map every subpath to a .js file, so its CSS is reached by alias.
-    alias: [{ find: /^monaco-css\/(.*)$/, replacement: fileURLToPath(new URL('./node_modules/monaco-editor/esm/vs/', import.meta.url)) + '$1' }],
+    alias: [
+      {
+        find: /^monaco-css\/(.*)$/,
+        replacement:
+          fileURLToPath(new URL('./node_modules/monaco-editor/esm/vs/', import.meta.url)) + '$1',
+      },
+    ],
   },
   server: {
     proxy: {

@@ -23,7 +23,11 @@
 import { createServer } from 'node:http';
 
 const argPort = process.argv.indexOf('--port');
-const PORT = Number(argPort > 0 ? process.argv[argPort + 1] : process.env.PORT ?? process.env.FAKE_ANTHROPIC_PORT ?? 4010);
+const PORT = Number(
+  argPort > 0
+    ? process.argv[argPort + 1]
+    : (process.env.PORT ?? process.env.FAKE_ANTHROPIC_PORT ?? 4010),
+);
 const DELAY_MS = Number(process.env.FAKE_DELAY_MS ?? 40);
 export const EDIT_MARKER = '// edited by the assistant';
 
@@ -37,21 +41,34 @@ function lastUserText(body) {
     if (msgs[i].role !== 'user') continue;
     const c = msgs[i].content;
     if (typeof c === 'string') return c;
-    if (Array.isArray(c)) return c.filter((b) => b.type === 'text').map((b) => b.text).join('\n');
+    if (Array.isArray(c))
+      return c
+        .filter((b) => b.type === 'text')
+        .map((b) => b.text)
+        .join('\n');
   }
   return '';
 }
 
 function allText(body) {
-  const sys = typeof body.system === 'string' ? body.system : Array.isArray(body.system) ? body.system.map((b) => b.text ?? '').join('\n') : '';
-  const msgs = (body.messages ?? []).map((m) => (typeof m.content === 'string' ? m.content : (m.content ?? []).map((b) => b.text ?? '').join('\n')));
+  const sys =
+    typeof body.system === 'string'
+      ? body.system
+      : Array.isArray(body.system)
+        ? body.system.map((b) => b.text ?? '').join('\n')
+        : '';
+  const msgs = (body.messages ?? []).map((m) =>
+    typeof m.content === 'string'
+      ? m.content
+      : (m.content ?? []).map((b) => b.text ?? '').join('\n'),
+  );
   return [sys, ...msgs].join('\n');
 }
 
 export const HOSTILE_MARKUP = [
   '<script>window.__pwned = "script"</script>',
   '<img src="x" onerror="window.__pwned = \'onerror\'">',
-  '[click me](javascript:window.__pwned=\'link\')',
+  "[click me](javascript:window.__pwned='link')",
   '![tracker](https://evil.example/pixel.png)',
   '<a href="javascript:window.__pwned=\'a\'">raw link</a>',
   '<iframe src="https://evil.example/"></iframe>',
@@ -67,7 +84,8 @@ const markerValue = (body, name) => {
 const requests = new Map();
 
 function answerFor(body) {
-  if (marker(body, 'FAKE-HTML')) return `Careful output follows.\n\n${HOSTILE_MARKUP}\n\nFAKE-ANSWER-COMPLETE`;
+  if (marker(body, 'FAKE-HTML'))
+    return `Careful output follows.\n\n${HOSTILE_MARKUP}\n\nFAKE-ANSWER-COMPLETE`;
   // claude-service puts attached files before the question: "Attached from the project:\n<file …>…</file>\n…".
   const asked = lastUserText(body).replace(/^Attached from the project:\n[\s\S]*<\/file>\n/, '');
   const question = asked.trim().slice(0, 200).replace(/\s+/g, ' ');
@@ -86,27 +104,43 @@ function answerFor(body) {
 
 // Picks the file to edit: the first source-looking path the instruction (the last user message)
 // names, else the first file whose content the request carries, else the first path anywhere.
-const PATH_RE = /(?:^|[\s"'`([])((?:[\w.-]+\/)*[\w.-]+\.(?:js|mjs|ts|json|py|java|md|html|css|txt))\b/g;
-const pathsIn = (text) => [...text.matchAll(PATH_RE)].map((m) => m[1]).filter((p) => !p.startsWith('http'));
+const PATH_RE =
+  /(?:^|[\s"'`([])((?:[\w.-]+\/)*[\w.-]+\.(?:js|mjs|ts|json|py|java|md|html|css|txt))\b/g;
+const pathsIn = (text) =>
+  [...text.matchAll(PATH_RE)].map((m) => m[1]).filter((p) => !p.startsWith('http'));
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // The current content of `path` if the request carries it: claude-service's <file path="…">…</file>
 // blocks, or a fenced block right after the path.
 function contentOf(text, path) {
-  const tagged = new RegExp(`<file path="${escapeRe(path)}"[^>]*>\\n?([\\s\\S]*?)</file>`).exec(text);
+  const tagged = new RegExp(`<file path="${escapeRe(path)}"[^>]*>\\n?([\\s\\S]*?)</file>`).exec(
+    text,
+  );
   if (tagged) return tagged[1];
-  const fenced = new RegExp(`${escapeRe(path)}[^\\n]*\\n+\`\`\`[^\\n]*\\n([\\s\\S]*?)\`\`\``).exec(text);
+  const fenced = new RegExp(`${escapeRe(path)}[^\\n]*\\n+\`\`\`[^\\n]*\\n([\\s\\S]*?)\`\`\``).exec(
+    text,
+  );
   return fenced ? fenced[1] : '';
 }
 
 function editFor(body) {
   const text = allText(body);
-  const instruction = lastUserText(body).split(/\nInstruction:/).pop();
+  const instruction = lastUserText(body)
+    .split(/\nInstruction:/)
+    .pop();
   const carried = [...text.matchAll(/<file path="([^"]+)"/g)].map((m) => m[1]);
-  const path = markerValue(body, 'FAKE-EDIT-PATH') ?? pathsIn(instruction)[0] ?? carried[0] ?? pathsIn(text)[0] ?? 'index.js';
+  const path =
+    markerValue(body, 'FAKE-EDIT-PATH') ??
+    pathsIn(instruction)[0] ??
+    carried[0] ??
+    pathsIn(text)[0] ??
+    'index.js';
   const current = contentOf(text, path);
   const content = `${EDIT_MARKER}\n${current || "console.log('hello from the edited file');\n"}`;
-  return { summary: `Add a marker comment to ${path}.`, edits: [{ path, action: 'modify', content }] };
+  return {
+    summary: `Add a marker comment to ${path}.`,
+    edits: [{ path, action: 'modify', content }],
+  };
 }
 
 const cachedPrefixes = new Set();
@@ -119,20 +153,32 @@ function cacheUsage(body) {
   if (Array.isArray(body.system)) blocks.push(...body.system);
   for (const m of body.messages ?? []) if (Array.isArray(m.content)) blocks.push(...m.content);
   let last = -1;
-  blocks.forEach((b, i) => { if (b && b.cache_control) last = i; });
+  blocks.forEach((b, i) => {
+    if (b && b.cache_control) last = i;
+  });
   if (last < 0) return { read: 0, created: 0 };
   const prefixes = [];
   let text = '';
-  for (let i = 0; i <= last; i++) { text += (blocks[i].text ?? '') + '\n'; prefixes.push(text); }
+  for (let i = 0; i <= last; i++) {
+    text += (blocks[i].text ?? '') + '\n';
+    prefixes.push(text);
+  }
   const hit = prefixes.filter((p) => cachedPrefixes.has(p)).pop() ?? '';
-  blocks.forEach((b, i) => { if (i <= last && b && b.cache_control) cachedPrefixes.add(prefixes[i]); });
+  blocks.forEach((b, i) => {
+    if (i <= last && b && b.cache_control) cachedPrefixes.add(prefixes[i]);
+  });
   const tokens = (t) => Math.ceil(t.length / 4);
   return { read: tokens(hit), created: tokens(prefixes[last]) - tokens(hit) };
 }
 
 function usage(input, output, body) {
   const { read, created } = body ? cacheUsage(body) : { read: 0, created: 0 };
-  return { input_tokens: Math.max(1, input - read - created), output_tokens: output, cache_creation_input_tokens: created, cache_read_input_tokens: read };
+  return {
+    input_tokens: Math.max(1, input - read - created),
+    output_tokens: output,
+    cache_creation_input_tokens: created,
+    cache_read_input_tokens: read,
+  };
 }
 
 function wantsTool(body) {
@@ -147,22 +193,48 @@ function chunks(text, n = 12) {
 }
 
 async function stream(res, body) {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'request-id': id('req') });
-  const send = (event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'request-id': id('req'),
+  });
+  const send = (event, data) =>
+    res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
   const model = body.model ?? 'claude-fake';
   const inputTokens = Math.ceil(allText(body).length / 4);
-  send('message_start', { message: { id: id('msg'), type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: usage(inputTokens, 1, body) } });
+  send('message_start', {
+    message: {
+      id: id('msg'),
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: usage(inputTokens, 1, body),
+    },
+  });
   send('ping', {});
-  if (marker(body, 'FAKE-HOLD') || marker(body, 'FAKE-STREAM-DROP') || marker(body, 'FAKE-STREAM-ERROR')) {
+  if (
+    marker(body, 'FAKE-HOLD') ||
+    marker(body, 'FAKE-STREAM-DROP') ||
+    marker(body, 'FAKE-STREAM-ERROR')
+  ) {
     send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
-    send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Thinking about it… ' } });
+    send('content_block_delta', {
+      index: 0,
+      delta: { type: 'text_delta', text: 'Thinking about it… ' },
+    });
     if (marker(body, 'FAKE-STREAM-DROP')) {
       await sleep(DELAY_MS);
       return res.destroy();
     }
     if (marker(body, 'FAKE-STREAM-ERROR')) {
       await sleep(DELAY_MS);
-      res.write(`event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })}\n\n`);
+      res.write(
+        `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })}\n\n`,
+      );
       return res.end();
     }
     let gone = false;
@@ -174,19 +246,31 @@ async function stream(res, body) {
     }
     if (gone || res.destroyed) return;
     send('content_block_stop', { index: 0 });
-    send('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 5 } });
+    send('message_delta', {
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: 5 },
+    });
     send('message_stop', {});
     return res.end();
   }
   if (wantsTool(body)) {
     const input = JSON.stringify(editFor(body));
-    send('content_block_start', { index: 0, content_block: { type: 'tool_use', id: id('toolu'), name: 'propose_edits', input: {} } });
+    send('content_block_start', {
+      index: 0,
+      content_block: { type: 'tool_use', id: id('toolu'), name: 'propose_edits', input: {} },
+    });
     for (const part of chunks(input, 40)) {
-      send('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: part } });
+      send('content_block_delta', {
+        index: 0,
+        delta: { type: 'input_json_delta', partial_json: part },
+      });
       await sleep(DELAY_MS / 4);
     }
     send('content_block_stop', { index: 0 });
-    send('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: Math.ceil(input.length / 4) } });
+    send('message_delta', {
+      delta: { stop_reason: 'tool_use', stop_sequence: null },
+      usage: { output_tokens: Math.ceil(input.length / 4) },
+    });
   } else {
     const text = answerFor(body);
     const delay = lastUserText(body).includes('FAKE-SLOW-STREAM') ? 1000 : DELAY_MS;
@@ -197,7 +281,10 @@ async function stream(res, body) {
       await sleep(delay);
     }
     send('content_block_stop', { index: 0 });
-    send('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: Math.ceil(text.length / 4) } });
+    send('message_delta', {
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: Math.ceil(text.length / 4) },
+    });
   }
   send('message_stop', {});
   res.end();
@@ -205,14 +292,30 @@ async function stream(res, body) {
 
 function reply(res, body) {
   const inputTokens = Math.ceil(allText(body).length / 4);
-  const base = { id: id('msg'), type: 'message', role: 'assistant', model: body.model ?? 'claude-fake', stop_sequence: null };
+  const base = {
+    id: id('msg'),
+    type: 'message',
+    role: 'assistant',
+    model: body.model ?? 'claude-fake',
+    stop_sequence: null,
+  };
   let message;
   if (wantsTool(body)) {
     const input = editFor(body);
-    message = { ...base, content: [{ type: 'tool_use', id: id('toolu'), name: 'propose_edits', input }], stop_reason: 'tool_use', usage: usage(inputTokens, 60, body) };
+    message = {
+      ...base,
+      content: [{ type: 'tool_use', id: id('toolu'), name: 'propose_edits', input }],
+      stop_reason: 'tool_use',
+      usage: usage(inputTokens, 60, body),
+    };
   } else {
     const text = answerFor(body);
-    message = { ...base, content: [{ type: 'text', text }], stop_reason: 'end_turn', usage: usage(inputTokens, Math.ceil(text.length / 4), body) };
+    message = {
+      ...base,
+      content: [{ type: 'text', text }],
+      stop_reason: 'end_turn',
+      usage: usage(inputTokens, Math.ceil(text.length / 4), body),
+    };
   }
   res.writeHead(200, { 'content-type': 'application/json', 'request-id': id('req') });
   res.end(JSON.stringify(message));
@@ -233,9 +336,12 @@ const server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' });
     return res.end('fake-anthropic ok\n');
   }
-  if (req.method !== 'POST' || !/\/v1\/messages$/.test(url.pathname)) return error(res, 404, 'not_found_error', `No route ${req.method} ${url.pathname}`);
-  const auth = req.headers['x-api-key'] || (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
-  if (!auth) return error(res, 401, 'authentication_error', 'x-api-key or Authorization header is required');
+  if (req.method !== 'POST' || !/\/v1\/messages$/.test(url.pathname))
+    return error(res, 404, 'not_found_error', `No route ${req.method} ${url.pathname}`);
+  const auth =
+    req.headers['x-api-key'] || (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+  if (!auth)
+    return error(res, 401, 'authentication_error', 'x-api-key or Authorization header is required');
   let raw = '';
   req.setEncoding('utf8');
   req.on('data', (c) => (raw += c));
@@ -246,19 +352,30 @@ const server = createServer((req, res) => {
     } catch {
       return error(res, 400, 'invalid_request_error', 'Body is not JSON');
     }
-    if (!Array.isArray(body.messages) || body.messages.length === 0) return error(res, 400, 'invalid_request_error', 'messages: field required');
+    if (!Array.isArray(body.messages) || body.messages.length === 0)
+      return error(res, 400, 'invalid_request_error', 'messages: field required');
     const tag = markerValue(body, 'FAKE-TAG');
     if (tag) {
-      const seen = { tag, auth, attempts: (requests.get(tag)?.attempts ?? 0) + 1, closedEarly: false, ended: false };
+      const seen = {
+        tag,
+        auth,
+        attempts: (requests.get(tag)?.attempts ?? 0) + 1,
+        closedEarly: false,
+        ended: false,
+      };
       requests.set(tag, seen);
       res.on('finish', () => (seen.ended = true));
-      res.on('close', () => { if (!seen.ended) seen.closedEarly = true; });
+      res.on('close', () => {
+        if (!seen.ended) seen.closedEarly = true;
+      });
     }
-    if (lastUserText(body).includes('FAKE-UPSTREAM-ERROR')) return error(res, 400, 'invalid_request_error', 'The fake was asked to fail this request.');
+    if (lastUserText(body).includes('FAKE-UPSTREAM-ERROR'))
+      return error(res, 400, 'invalid_request_error', 'The fake was asked to fail this request.');
     const status = /FAKE-STATUS-(\d{3})/.exec(lastUserText(body));
     if (status) {
       const code = Number(status[1]);
-      const type = code === 429 ? 'rate_limit_error' : code === 529 ? 'overloaded_error' : 'api_error';
+      const type =
+        code === 429 ? 'rate_limit_error' : code === 529 ? 'overloaded_error' : 'api_error';
       res.setHeader('retry-after', '0');
       return error(res, code, type, `The fake was asked to answer ${code}.`);
     }
@@ -267,7 +384,10 @@ const server = createServer((req, res) => {
       if (body.stream) stream(res, body).catch(() => res.destroy());
       else reply(res, body);
     };
-    if (process.env.FAKE_LOG) console.log(`${new Date().toISOString()} ${body.stream ? 'stream' : 'reply'} tools=${(body.tools ?? []).map((t) => t.name).join(',')}`);
+    if (process.env.FAKE_LOG)
+      console.log(
+        `${new Date().toISOString()} ${body.stream ? 'stream' : 'reply'} tools=${(body.tools ?? []).map((t) => t.name).join(',')}`,
+      );
     if (process.env.FAKE_LOG === 'body') console.log(JSON.stringify(body, null, 2));
     if (delay) setTimeout(answer, Math.min(10_000, Number(delay[1])));
     else answer();

@@ -6,11 +6,22 @@
 // the file changed on disk. Fails if the page requests any host but BASE_URL's. Saves screenshots
 // to docs/screenshots/. Exits non-zero with a clear message on failure.
 import { chromium } from 'playwright-core';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const BASE_URL = (process.env.BASE_URL ?? process.argv[2] ?? 'http://localhost:8000').replace(/\/$/, '');
+const BASE_URL = (process.env.BASE_URL ?? process.argv[2] ?? 'http://localhost:8000').replace(
+  /\/$/,
+  '',
+);
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = resolve(new URL('.', import.meta.url).pathname, '../../docs/screenshots');
 const WORKSPACES_ROOT = process.env.WORKSPACES_ROOT;
@@ -39,7 +50,15 @@ const context = await chromium.launchPersistentContext(profile, {
   executablePath: CHROMIUM,
   headless: HEADLESS,
   viewport: { width: 1280, height: 720 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const page = context.pages()[0] ?? (await context.newPage());
 page.setDefaultTimeout(20_000);
@@ -58,14 +77,22 @@ context.on('request', (r) => checkHost(r.url()));
 page.on('websocket', (ws) => checkHost(ws.url()));
 page.on('pageerror', (e) => pageErrors.push(String(e?.message ?? e)));
 
-const token = () => page.evaluate(() => JSON.parse(localStorage.getItem('constellation.tokens') ?? 'null')?.accessToken);
+const token = () =>
+  page.evaluate(
+    () => JSON.parse(localStorage.getItem('constellation.tokens') ?? 'null')?.accessToken,
+  );
 async function apiGet(path, asText = false) {
   const t = await token();
   const res = await fetch(BASE_URL + path, { headers: { Authorization: `Bearer ${t}` } });
   if (!res.ok) fail(`GET ${path} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
   return asText ? res.text() : res.json();
 }
-const editorText = () => page.evaluate(() => document.querySelector('.monaco-editor .view-lines')?.textContent?.replace(/\u00a0/g, ' ') ?? '');
+const editorText = () =>
+  page.evaluate(
+    () =>
+      document.querySelector('.monaco-editor .view-lines')?.textContent?.replace(/\u00a0/g, ' ') ??
+      '',
+  );
 const mod = process.platform === 'darwin' ? 'Meta' : 'Control';
 
 async function quickOpen(path) {
@@ -79,7 +106,9 @@ async function quickOpen(path) {
 
 try {
   begin(`health of ${BASE_URL}`);
-  const health = await fetch(`${BASE_URL}/api/health`).then((r) => r.json()).catch((e) => fail(`The stack does not answer at ${BASE_URL}/api/health (${e.message}).`));
+  const health = await fetch(`${BASE_URL}/api/health`)
+    .then((r) => r.json())
+    .catch((e) => fail(`The stack does not answer at ${BASE_URL}/api/health (${e.message}).`));
   log(`   health: ${JSON.stringify(health)}`);
 
   begin('register');
@@ -89,15 +118,29 @@ try {
   await page.fill('input[name=email]', email);
   await page.fill('input[name=password]', `correct-horse-${stamp}`);
   await page.click('button[type=submit]');
-  await page.waitForURL(`${BASE_URL}/`).catch(async () => fail(`registration did not reach the dashboard: ${await page.locator('[data-testid=error]').allTextContents()}`));
+  await page
+    .waitForURL(`${BASE_URL}/`)
+    .catch(async () =>
+      fail(
+        `registration did not reach the dashboard: ${await page.locator('[data-testid=error]').allTextContents()}`,
+      ),
+    );
 
   begin('create a node project');
   await page.getByTestId('new-project').click();
   await page.getByTestId('project-name').fill(`journey-${stamp}`);
-  await page.waitForSelector('[data-testid=project-template] option[value=node]', { state: 'attached' }).catch(() => fail('the template list has no "node" template'));
+  await page
+    .waitForSelector('[data-testid=project-template] option[value=node]', { state: 'attached' })
+    .catch(() => fail('the template list has no "node" template'));
   await page.getByTestId('project-template').selectOption('node');
   await page.getByTestId('create-project').click();
-  await page.waitForURL(/\/projects\/[^/]+$/, { timeout: 30_000 }).catch(async () => fail(`project creation failed: ${await page.locator('[data-testid=error]').allTextContents()}`));
+  await page
+    .waitForURL(/\/projects\/[^/]+$/, { timeout: 30_000 })
+    .catch(async () =>
+      fail(
+        `project creation failed: ${await page.locator('[data-testid=error]').allTextContents()}`,
+      ),
+    );
   const projectId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop());
   log(`   project ${projectId}`);
 
@@ -105,13 +148,18 @@ try {
   await page.waitForSelector('[data-testid=tree-item]');
   const files = [];
   const walk = async (dir) => {
-    for (const e of await apiGet(`/api/projects/${encodeURIComponent(projectId)}/files?path=${encodeURIComponent(dir)}`)) {
+    for (const e of await apiGet(
+      `/api/projects/${encodeURIComponent(projectId)}/files?path=${encodeURIComponent(dir)}`,
+    )) {
       if (e.type === 'dir' && e.name !== 'node_modules') await walk(e.path);
       else if (e.type === 'file') files.push(e.path);
     }
   };
   await walk('');
-  const file = files.find((f) => /(^|\/)index\.js$/.test(f)) ?? files.find((f) => /\.(js|mjs|ts)$/.test(f)) ?? files.find((f) => f.endsWith('package.json'));
+  const file =
+    files.find((f) => /(^|\/)index\.js$/.test(f)) ??
+    files.find((f) => /\.(js|mjs|ts)$/.test(f)) ??
+    files.find((f) => f.endsWith('package.json'));
   if (!file) fail(`the node template has no JavaScript file (files: ${files.join(', ')})`);
   log(`   file ${file}`);
   await quickOpen(file);
@@ -124,8 +172,15 @@ try {
   await page.keyboard.type(line);
   await page.waitForSelector(`[data-testid="editor-tab"][data-path="${file}"][data-dirty="true"]`);
   await page.keyboard.press(`${mod}+KeyS`);
-  await page.waitForSelector(`[data-testid="editor-tab"][data-path="${file}"][data-dirty="false"]`).catch(async () => fail(`save did not complete: ${await page.locator('[data-testid=error]').allTextContents()}`));
-  const saved = await apiGet(`/api/projects/${encodeURIComponent(projectId)}/files/content?path=${encodeURIComponent(file)}`, true);
+  await page
+    .waitForSelector(`[data-testid="editor-tab"][data-path="${file}"][data-dirty="false"]`)
+    .catch(async () =>
+      fail(`save did not complete: ${await page.locator('[data-testid=error]').allTextContents()}`),
+    );
+  const saved = await apiGet(
+    `/api/projects/${encodeURIComponent(projectId)}/files/content?path=${encodeURIComponent(file)}`,
+    true,
+  );
   if (!saved.includes(line)) fail('the saved file on the server does not contain the edit');
 
   begin('reload and see the change');
@@ -134,50 +189,123 @@ try {
   await quickOpen(file);
   await page.click('.monaco-editor .view-lines');
   await page.keyboard.press(`${mod}+End`);
-  await page.waitForFunction((l) => document.querySelector('.monaco-editor .view-lines')?.textContent?.replace(/\u00a0/g, ' ').includes(l), line).catch(async () => fail(`after reload the editor shows: ${(await editorText()).slice(-300)}`));
+  await page
+    .waitForFunction(
+      (l) =>
+        document
+          .querySelector('.monaco-editor .view-lines')
+          ?.textContent?.replace(/\u00a0/g, ' ')
+          .includes(l),
+      line,
+    )
+    .catch(async () => fail(`after reload the editor shows: ${(await editorText()).slice(-300)}`));
 
   begin('run ls in the terminal');
   await page.waitForSelector('[data-testid=terminal] .xterm');
-  await page.waitForFunction(() => document.querySelector('[data-testid=terminal-panel] .badge')?.textContent === 'open', null, { timeout: 60_000 }).catch(async () => fail(`the terminal did not connect (state: ${await page.locator('[data-testid=terminal-panel] .badge').first().textContent()})`));
+  await page
+    .waitForFunction(
+      () => document.querySelector('[data-testid=terminal-panel] .badge')?.textContent === 'open',
+      null,
+      { timeout: 60_000 },
+    )
+    .catch(async () =>
+      fail(
+        `the terminal did not connect (state: ${await page.locator('[data-testid=terminal-panel] .badge').first().textContent()})`,
+      ),
+    );
   await page.click('[data-testid=terminal] .xterm');
   await page.waitForTimeout(300);
   await page.keyboard.type('ls\n');
   const top = file.split('/')[0];
-  await page.waitForFunction((name) => document.querySelector('[data-testid=terminal] .xterm-rows')?.textContent?.includes(name) && document.querySelector('[data-testid=terminal] .xterm-rows').textContent.split(name).length > 1, top, { timeout: 20_000 }).catch(async () => fail(`ls output never showed ${top}: ${await page.locator('[data-testid=terminal] .xterm-rows').textContent()}`));
+  await page
+    .waitForFunction(
+      (name) =>
+        document.querySelector('[data-testid=terminal] .xterm-rows')?.textContent?.includes(name) &&
+        document.querySelector('[data-testid=terminal] .xterm-rows').textContent.split(name)
+          .length > 1,
+      top,
+      { timeout: 20_000 },
+    )
+    .catch(async () =>
+      fail(
+        `ls output never showed ${top}: ${await page.locator('[data-testid=terminal] .xterm-rows').textContent()}`,
+      ),
+    );
 
   begin('ask the AI and see the streamed answer');
   await page.getByTestId('chat-input').fill(`What does ${file} do?`);
   await page.getByTestId('chat-send').click();
   const sawPartial = await page
-    .waitForFunction(() => {
-      const m = [...document.querySelectorAll('[data-testid=msg-assistant]')].pop();
-      return m && m.textContent.length > 5 && !m.textContent.includes('FAKE-ANSWER-COMPLETE') && m.textContent.includes('streaming');
-    }, null, { timeout: 30_000, polling: 20 })
-    .then(() => true, () => false);
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=msg-assistant]')].pop()?.textContent.includes('FAKE-ANSWER-COMPLETE'), null, { timeout: 60_000 })
-    .catch(async () => fail(`no complete answer: ${(await page.locator('[data-testid=chat-messages]').textContent())?.slice(-400)}`));
-  if (!sawPartial) log('   warning: the answer arrived in one piece (no partial rendering observed)');
-  await page.waitForSelector('[data-testid=msg-assistant] [data-testid=usage]').catch(() => fail('no token usage shown for the answer'));
+    .waitForFunction(
+      () => {
+        const m = [...document.querySelectorAll('[data-testid=msg-assistant]')].pop();
+        return (
+          m &&
+          m.textContent.length > 5 &&
+          !m.textContent.includes('FAKE-ANSWER-COMPLETE') &&
+          m.textContent.includes('streaming')
+        );
+      },
+      null,
+      { timeout: 30_000, polling: 20 },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+  await page
+    .waitForFunction(
+      () =>
+        [...document.querySelectorAll('[data-testid=msg-assistant]')]
+          .pop()
+          ?.textContent.includes('FAKE-ANSWER-COMPLETE'),
+      null,
+      { timeout: 60_000 },
+    )
+    .catch(async () =>
+      fail(
+        `no complete answer: ${(await page.locator('[data-testid=chat-messages]').textContent())?.slice(-400)}`,
+      ),
+    );
+  if (!sawPartial)
+    log('   warning: the answer arrived in one piece (no partial rendering observed)');
+  await page
+    .waitForSelector('[data-testid=msg-assistant] [data-testid=usage]')
+    .catch(() => fail('no token usage shown for the answer'));
   await page.screenshot({ path: join(SHOTS, 'ide.png') });
 
   begin('propose an edit, review the diff, apply it');
   await page.getByTestId('chat-input').fill(`Add the marker comment at the top of ${file}`);
   await page.getByTestId('propose-edits').click();
-  await page.waitForSelector('[data-testid=edits-summary]', { timeout: 60_000 }).catch(async () => fail(`no proposal: ${await page.locator('[data-testid=error]').allTextContents()}`));
+  await page
+    .waitForSelector('[data-testid=edits-summary]', { timeout: 60_000 })
+    .catch(async () =>
+      fail(`no proposal: ${await page.locator('[data-testid=error]').allTextContents()}`),
+    );
   await page.waitForSelector('[data-testid=diff-editor] .monaco-diff-editor');
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(SHOTS, 'ide-proposed-edit.png') });
   const proposedPath = await page.locator('[data-testid=edit-item] .path').first().textContent();
   await page.getByTestId('apply-edits').click();
-  await page.waitForSelector('[data-testid=edits-summary]', { state: 'detached' }).catch(async () => fail(`applying failed: ${await page.locator('[data-testid=error]').allTextContents()}`));
+  await page
+    .waitForSelector('[data-testid=edits-summary]', { state: 'detached' })
+    .catch(async () =>
+      fail(`applying failed: ${await page.locator('[data-testid=error]').allTextContents()}`),
+    );
 
   begin('the file changed on disk');
-  const after = await apiGet(`/api/projects/${encodeURIComponent(projectId)}/files/content?path=${encodeURIComponent(proposedPath)}`, true);
-  if (!after.includes(EDIT_MARKER)) fail(`${proposedPath} does not contain the applied edit (via the API)`);
+  const after = await apiGet(
+    `/api/projects/${encodeURIComponent(projectId)}/files/content?path=${encodeURIComponent(proposedPath)}`,
+    true,
+  );
+  if (!after.includes(EDIT_MARKER))
+    fail(`${proposedPath} does not contain the applied edit (via the API)`);
   if (WORKSPACES_ROOT) {
     const onDisk = findOnDisk(resolve(WORKSPACES_ROOT), projectId, proposedPath);
-    if (!onDisk) fail(`no ${proposedPath} for project ${projectId} under WORKSPACES_ROOT=${WORKSPACES_ROOT}`);
-    if (!readFileSync(onDisk, 'utf8').includes(EDIT_MARKER)) fail(`${onDisk} does not contain the applied edit`);
+    if (!onDisk)
+      fail(`no ${proposedPath} for project ${projectId} under WORKSPACES_ROOT=${WORKSPACES_ROOT}`);
+    if (!readFileSync(onDisk, 'utf8').includes(EDIT_MARKER))
+      fail(`${onDisk} does not contain the applied edit`);
     log(`   checked ${onDisk}`);
   }
 
@@ -190,17 +318,28 @@ try {
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(SHOTS, 'admin.png') });
 
-  if (foreign.length) fail(`the page requested other hosts than ${base.origin}:\n  ${[...new Set(foreign)].join('\n  ')}`);
-  if (pageErrors.length) log(`   page errors seen (not failing): ${pageErrors.slice(0, 5).join(' | ')}`);
+  if (foreign.length)
+    fail(
+      `the page requested other hosts than ${base.origin}:\n  ${[...new Set(foreign)].join('\n  ')}`,
+    );
+  if (pageErrors.length)
+    log(`   page errors seen (not failing): ${pageErrors.slice(0, 5).join(' | ')}`);
   log(`PASS — screenshots in ${SHOTS}`);
   await context.close();
   rmSync(profile, { recursive: true, force: true });
   process.exit(0);
 } catch (e) {
-  console.error(`\n[journey] FAILED at step "${step}": ${e instanceof JourneyError ? e.message : e?.stack ?? e}`);
-  if (foreign.length) console.error(`[journey] requests to other hosts: ${[...new Set(foreign)].join(', ')}`);
-  if (pageErrors.length) console.error(`[journey] page errors: ${pageErrors.slice(0, 5).join(' | ')}`);
-  await page.screenshot({ path: join(tmpdir(), `journey-failure-${stamp}.png`) }).then(() => console.error(`[journey] screenshot: ${join(tmpdir(), `journey-failure-${stamp}.png`)}`), () => undefined);
+  console.error(
+    `\n[journey] FAILED at step "${step}": ${e instanceof JourneyError ? e.message : (e?.stack ?? e)}`,
+  );
+  if (foreign.length)
+    console.error(`[journey] requests to other hosts: ${[...new Set(foreign)].join(', ')}`);
+  if (pageErrors.length)
+    console.error(`[journey] page errors: ${pageErrors.slice(0, 5).join(' | ')}`);
+  await page.screenshot({ path: join(tmpdir(), `journey-failure-${stamp}.png`) }).then(
+    () => console.error(`[journey] screenshot: ${join(tmpdir(), `journey-failure-${stamp}.png`)}`),
+    () => undefined,
+  );
   await context.close().catch(() => undefined);
   rmSync(profile, { recursive: true, force: true });
   process.exit(1);
@@ -222,7 +361,8 @@ function findOnDisk(root, projectId, path) {
     for (const name of entries) {
       const p = join(dir, name);
       if (name === projectId && existsSync(join(p, path))) return join(p, path);
-      if (depth < 3 && statSync(p, { throwIfNoEntry: false })?.isDirectory()) queue.push([p, depth + 1]);
+      if (depth < 3 && statSync(p, { throwIfNoEntry: false })?.isDirectory())
+        queue.push([p, depth + 1]);
     }
   }
   return null;

@@ -23,7 +23,9 @@ const queue = [...entry].filter((f) => f.endsWith('.js'));
 while (queue.length) {
   const f = queue.pop();
   const src = readFileSync(join(assets, f), 'utf8');
-  for (const m of src.matchAll(/(?:^|[;\n}])\s*import\s*(?:[^'"()]*?from\s*)?["']\.\/([^"']+\.js)["']/g)) {
+  for (const m of src.matchAll(
+    /(?:^|[;\n}])\s*import\s*(?:[^'"()]*?from\s*)?["']\.\/([^"']+\.js)["']/g,
+  )) {
     if (!entry.has(m[1])) {
       entry.add(m[1]);
       queue.push(m[1]);
@@ -37,7 +39,10 @@ const workers = group((f) => /worker/i.test(f.file));
 const initial = group((f) => entry.has(f.file));
 
 console.log('\nProduction bundle (dist/assets):');
-for (const f of files.slice(0, 12)) console.log(`  ${f.file.padEnd(48)} ${kib(f.raw).padStart(11)}  gzip ${kib(f.gzip).padStart(10)}`);
+for (const f of files.slice(0, 12))
+  console.log(
+    `  ${f.file.padEnd(48)} ${kib(f.raw).padStart(11)}  gzip ${kib(f.gzip).padStart(10)}`,
+  );
 if (files.length > 12) console.log(`  … ${files.length - 12} more files`);
 const summary = {
   files: files.length,
@@ -46,7 +51,14 @@ const summary = {
   initialGzip: sum(initial, 'gzip'),
   workersGzip: sum(workers, 'gzip'),
 };
-console.log(`  total: ${files.length} files, ${kib(summary.totalRaw)} raw, ${kib(summary.totalGzip)} gzipped`);
-console.log(`  first load (login/dashboard, entry + static imports): ${kib(summary.initialGzip)} gzipped`);
+console.log(
+  `  total: ${files.length} files, ${kib(summary.totalRaw)} raw, ${kib(summary.totalGzip)} gzipped`,
+);
+console.log(
+  `  first load (login/dashboard, entry + static imports): ${kib(summary.initialGzip)} gzipped`,
+);
 console.log(`  web workers (loaded on demand): ${kib(summary.workersGzip)} gzipped`);
-writeFileSync(join(dist, 'bundle-size.json'), JSON.stringify({ ...summary, largest: files.slice(0, 12) }, null, 2));
+writeFileSync(
+  join(dist, 'bundle-size.json'),
+  JSON.stringify({ ...summary, largest: files.slice(0, 12) }, null, 2),
+);

@@ -25,7 +25,8 @@ function Routes() {
   const publicPage = pathname === '/login' || pathname === '/register';
 
   useEffect(() => {
-    if (!loading && !user && !publicPage) navigate(`/login?next=${encodeURIComponent(pathname)}`, true);
+    if (!loading && !user && !publicPage)
+      navigate(`/login?next=${encodeURIComponent(pathname)}`, true);
   }, [loading, user, publicPage, pathname, navigate]);
 
   if (pathname === '/login') return <LoginPage />;

@@ -15,7 +15,17 @@ class MemoryStore implements TokenStore {
 const json = (status: number, body: unknown, type = 'application/json') =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
 const problem = (status: number, detail: string) =>
-  json(status, { type: 'https://constellation.dev/problems/x', title: 'Title', status, detail, requestId: 'req-1' }, 'application/problem+json');
+  json(
+    status,
+    {
+      type: 'https://constellation.dev/problems/x',
+      title: 'Title',
+      status,
+      detail,
+      requestId: 'req-1',
+    },
+    'application/problem+json',
+  );
 
 function fakeServer(validToken: () => string) {
   let refreshes = 0;
@@ -29,9 +39,15 @@ function fakeServer(validToken: () => string) {
       const body = JSON.parse(String(init?.body));
       if (body.refreshToken !== 'refresh-1') return problem(401, 'Refresh token reused.');
       await new Promise((r) => setTimeout(r, 5));
-      return json(200, { user: {}, accessToken: 'access-2', refreshToken: 'refresh-2', expiresIn: 900 });
+      return json(200, {
+        user: {},
+        accessToken: 'access-2',
+        refreshToken: 'refresh-2',
+        expiresIn: 900,
+      });
     }
-    if (headers.get('authorization') !== `Bearer ${validToken()}`) return problem(401, 'Token expired.');
+    if (headers.get('authorization') !== `Bearer ${validToken()}`)
+      return problem(401, 'Token expired.');
     return json(200, { ok: true, url });
   });
   return { fetchImpl, calls, refreshes: () => refreshes };
@@ -60,7 +76,13 @@ describe('ApiClient', () => {
 
   it('never shows raw JSON or HTML when the error body is not a problem', async () => {
     const store = new MemoryStore({ accessToken: 'a', refreshToken: 'r' });
-    const fetchImpl = vi.fn(async () => new Response('<html>Bad gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } }));
+    const fetchImpl = vi.fn(
+      async () =>
+        new Response('<html>Bad gateway</html>', {
+          status: 502,
+          headers: { 'content-type': 'text/html' },
+        }),
+    );
     const client = new ApiClient({ store, fetch: fetchImpl as typeof fetch });
     const err = await client.templates().catch((e) => e);
     expect(err.message).toMatch(/server had a problem/);
@@ -68,7 +90,12 @@ describe('ApiClient', () => {
   });
 
   it('reports a network failure as a sentence', async () => {
-    const client = new ApiClient({ store: new MemoryStore(null), fetch: (async () => { throw new TypeError('Failed to fetch'); }) as typeof fetch });
+    const client = new ApiClient({
+      store: new MemoryStore(null),
+      fetch: (async () => {
+        throw new TypeError('Failed to fetch');
+      }) as typeof fetch,
+    });
     const err = await client.health().catch((e) => e);
     expect(messageOf(err)).toMatch(/could not be reached/);
   });
@@ -88,7 +115,12 @@ describe('ApiClient', () => {
     const store = new MemoryStore({ accessToken: 'access-1', refreshToken: 'refresh-1' });
     const server = fakeServer(() => 'access-2');
     const client = new ApiClient({ store, fetch: server.fetchImpl as typeof fetch });
-    const results = await Promise.all([client.getProject('a'), client.getProject('b'), client.listFiles('c'), client.me()]);
+    const results = await Promise.all([
+      client.getProject('a'),
+      client.getProject('b'),
+      client.listFiles('c'),
+      client.me(),
+    ]);
     expect(results).toHaveLength(4);
     expect(server.refreshes()).toBe(1);
   });
@@ -97,7 +129,11 @@ describe('ApiClient', () => {
     const store = new MemoryStore({ accessToken: 'access-1', refreshToken: 'stolen' });
     const server = fakeServer(() => 'access-2');
     const expired = vi.fn();
-    const client = new ApiClient({ store, fetch: server.fetchImpl as typeof fetch, onSessionExpired: expired });
+    const client = new ApiClient({
+      store,
+      fetch: server.fetchImpl as typeof fetch,
+      onSessionExpired: expired,
+    });
     const err = await client.me().catch((e) => e);
     expect(err.status).toBe(401);
     expect(store.tokens).toBeNull();
@@ -119,12 +155,21 @@ describe('ApiClient', () => {
     const fetchImpl = vi.fn(async (input: RequestInfo | URL) => {
       const url = String(input);
       calls.push(url);
-      if (url.endsWith('/api/auth/register')) return json(202, { message: 'Registration received.' });
-      return json(200, { user: { id: 'u1', email: 'a@example.com' }, accessToken: 'access-1', refreshToken: 'refresh-1', expiresIn: 900 });
+      if (url.endsWith('/api/auth/register'))
+        return json(202, { message: 'Registration received.' });
+      return json(200, {
+        user: { id: 'u1', email: 'a@example.com' },
+        accessToken: 'access-1',
+        refreshToken: 'refresh-1',
+        expiresIn: 900,
+      });
     });
     const client = new ApiClient({ store, fetch: fetchImpl as typeof fetch });
     const user = await client.register('a@example.com', 'long enough password', 'A');
-    expect(calls.map((u) => u.replace(/^.*\/api/, '/api'))).toEqual(['/api/auth/register', '/api/auth/login']);
+    expect(calls.map((u) => u.replace(/^.*\/api/, '/api'))).toEqual([
+      '/api/auth/register',
+      '/api/auth/login',
+    ]);
     expect(user.id).toBe('u1');
     expect(store.tokens?.accessToken).toBe('access-1');
   });
@@ -144,7 +189,8 @@ describe('ApiClient', () => {
 
   it('streams an answer from text/event-stream split at awkward places', async () => {
     const store = new MemoryStore({ accessToken: 'a', refreshToken: 'r' });
-    const wire = 'event: delta\ndata: {"text":"Hel"}\n\nevent: delta\r\ndata: {"text":"lo ✓"}\r\n\r\nevent: done\ndata: {"messageId":"m1","usage":{"inputTokens":3,"outputTokens":2}}\n\n';
+    const wire =
+      'event: delta\ndata: {"text":"Hel"}\n\nevent: delta\r\ndata: {"text":"lo ✓"}\r\n\r\nevent: done\ndata: {"messageId":"m1","usage":{"inputTokens":3,"outputTokens":2}}\n\n';
     const bytes = new TextEncoder().encode(wire);
     const body = new ReadableStream<Uint8Array>({
       start(c) {
@@ -152,34 +198,57 @@ describe('ApiClient', () => {
         c.close();
       },
     });
-    const fetchImpl = vi.fn(async () => new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } }));
+    const fetchImpl = vi.fn(
+      async () =>
+        new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } }),
+    );
     const client = new ApiClient({ store, fetch: fetchImpl as typeof fetch });
     let text = '';
     let done: unknown = null;
-    await client.sendMessage('c1', 'hi', undefined, { onDelta: (t) => (text += t), onDone: (d) => (done = d) });
+    await client.sendMessage('c1', 'hi', undefined, {
+      onDelta: (t) => (text += t),
+      onDone: (d) => (done = d),
+    });
     expect(text).toBe('Hello ✓');
     expect(done).toEqual({ messageId: 'm1', usage: { inputTokens: 3, outputTokens: 2 } });
   });
 
   it('turns an error event into an ApiError with the problem detail', async () => {
     const store = new MemoryStore({ accessToken: 'a', refreshToken: 'r' });
-    const wire = 'event: delta\ndata: {"text":"partial"}\n\nevent: error\ndata: {"title":"Upstream","status":502,"detail":"The AI service is unavailable."}\n\n';
-    const fetchImpl = vi.fn(async () => new Response(wire, { status: 200, headers: { 'content-type': 'text/event-stream' } }));
+    const wire =
+      'event: delta\ndata: {"text":"partial"}\n\nevent: error\ndata: {"title":"Upstream","status":502,"detail":"The AI service is unavailable."}\n\n';
+    const fetchImpl = vi.fn(
+      async () =>
+        new Response(wire, { status: 200, headers: { 'content-type': 'text/event-stream' } }),
+    );
     const client = new ApiClient({ store, fetch: fetchImpl as typeof fetch });
-    const err = await client.sendMessage('c1', 'hi', undefined, { onDelta: () => undefined }).catch((e) => e);
+    const err = await client
+      .sendMessage('c1', 'hi', undefined, { onDelta: () => undefined })
+      .catch((e) => e);
     expect(err.message).toBe('The AI service is unavailable.');
     expect(err.status).toBe(502);
   });
 
   it("reads claude-service's own wire format: no space after the colon, keepalive comments", async () => {
     const store = new MemoryStore({ accessToken: 'a', refreshToken: 'r' });
-    const usage = { inputTokens: 1, outputTokens: 36, cacheReadInputTokens: 0, cacheCreationInputTokens: 135 };
+    const usage = {
+      inputTokens: 1,
+      outputTokens: 36,
+      cacheReadInputTokens: 0,
+      cacheCreationInputTokens: 135,
+    };
     const wire = `event:delta\ndata:{"text":"Here is "}\n\n:keepalive\n\nevent:delta\ndata:{"text":" the answer"}\n\nevent:done\ndata:${JSON.stringify({ messageId: 'm1', usage })}\n\n`;
-    const fetchImpl = vi.fn(async () => new Response(wire, { status: 200, headers: { 'content-type': 'text/event-stream' } }));
+    const fetchImpl = vi.fn(
+      async () =>
+        new Response(wire, { status: 200, headers: { 'content-type': 'text/event-stream' } }),
+    );
     const client = new ApiClient({ store, fetch: fetchImpl as typeof fetch });
     const deltas: string[] = [];
     let done: unknown = null;
-    await client.sendMessage('c1', 'hi', undefined, { onDelta: (t) => deltas.push(t), onDone: (d) => (done = d) });
+    await client.sendMessage('c1', 'hi', undefined, {
+      onDelta: (t) => deltas.push(t),
+      onDone: (d) => (done = d),
+    });
     expect(deltas).toEqual(['Here is ', ' the answer']);
     expect(done).toEqual({ messageId: 'm1', usage });
   });
@@ -195,7 +264,11 @@ describe('ApiClient', () => {
         : problem(404, 'No active account uses bob@example.com.');
     });
     const client = new ApiClient({ store, fetch: fetchImpl as typeof fetch });
-    expect(await client.lookupUser(' ann+test@example.com ')).toEqual({ id: 'u-ann', email: 'ann+test@example.com', displayName: 'Ann' });
+    expect(await client.lookupUser(' ann+test@example.com ')).toEqual({
+      id: 'u-ann',
+      email: 'ann+test@example.com',
+      displayName: 'Ann',
+    });
     expect(urls[0]).toBe('/api/users/lookup?email=ann%2Btest%40example.com');
     const err = await client.lookupUser('bob@example.com').catch((e) => e);
     expect(err.status).toBe(404);
@@ -208,8 +281,13 @@ describe('ApiClient', () => {
     const fetchImpl = vi.fn(async (input: RequestInfo | URL) => {
       const url = String(input);
       urls.push(url);
-      const ids = decodeURIComponent(new URL(url, 'http://x').searchParams.get('ids') ?? '').split(',');
-      return json(200, ids.map((id) => ({ id, email: `${id}@example.com`, displayName: id })));
+      const ids = decodeURIComponent(new URL(url, 'http://x').searchParams.get('ids') ?? '').split(
+        ',',
+      );
+      return json(
+        200,
+        ids.map((id) => ({ id, email: `${id}@example.com`, displayName: id })),
+      );
     });
     const client = new ApiClient({ store, fetch: fetchImpl as typeof fetch });
     expect(await client.usersByIds([])).toEqual([]);
@@ -223,14 +301,23 @@ describe('ApiClient', () => {
 
   it('builds the terminal WebSocket URL on the same host', () => {
     const client = new ApiClient({ store: new MemoryStore(null) });
-    expect(client.terminalUrl('p 1', 't/1', { protocol: 'https:', host: 'ide.example.com' })).toBe('wss://ide.example.com/api/projects/p%201/terminal?ticket=t%2F1');
-    expect(client.terminalUrl('p', 't', { protocol: 'http:', host: 'localhost:8000' })).toBe('ws://localhost:8000/api/projects/p/terminal?ticket=t');
+    expect(client.terminalUrl('p 1', 't/1', { protocol: 'https:', host: 'ide.example.com' })).toBe(
+      'wss://ide.example.com/api/projects/p%201/terminal?ticket=t%2F1',
+    );
+    expect(client.terminalUrl('p', 't', { protocol: 'http:', host: 'localhost:8000' })).toBe(
+      'ws://localhost:8000/api/projects/p/terminal?ticket=t',
+    );
   });
 });
 
 describe('parseProblem', () => {
   it('reads RFC 9457 fields', () => {
-    expect(parseProblem('{"title":"Bad","status":400,"detail":"name must not be blank","requestId":"r"}', 'application/problem+json')).toMatchObject({ detail: 'name must not be blank', requestId: 'r' });
+    expect(
+      parseProblem(
+        '{"title":"Bad","status":400,"detail":"name must not be blank","requestId":"r"}',
+        'application/problem+json',
+      ),
+    ).toMatchObject({ detail: 'name must not be blank', requestId: 'r' });
   });
   it('ignores non-JSON', () => {
     expect(parseProblem('oops', 'text/plain')).toBeNull();

@@ -1,8 +1,26 @@
 import { ApiError, errorFromResponse, parseProblem } from './problem';
 import { readSse } from './sse';
 import type {
-  AuthResponse, Conversation, ExecResult, FileEntry, Health, Message, MessageContext, Project, ProjectPage, ConversationPage, UserPage,
-  ProposedEdits, Role, Template, Ticket, Usage, User, UserSummary, Workspace, WriteResult,
+  AuthResponse,
+  Conversation,
+  ExecResult,
+  FileEntry,
+  Health,
+  Message,
+  MessageContext,
+  Project,
+  ProjectPage,
+  ConversationPage,
+  UserPage,
+  ProposedEdits,
+  Role,
+  Template,
+  Ticket,
+  Usage,
+  User,
+  UserSummary,
+  Workspace,
+  WriteResult,
 } from './types';
 
 export interface Tokens {
@@ -78,14 +96,22 @@ export class ApiClient {
   async request(path: string, opts: RequestOptions = {}): Promise<Response> {
     const auth = opts.auth ?? true;
     const send = (token: string | undefined) => {
-      const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', ...opts.headers };
+      const headers: Record<string, string> = {
+        Accept: 'application/json, application/problem+json',
+        ...opts.headers,
+      };
       let body = opts.body ?? null;
       if (opts.json !== undefined) {
         headers['Content-Type'] = 'application/json';
         body = JSON.stringify(opts.json);
       }
       if (auth && token) headers.Authorization = `Bearer ${token}`;
-      return this.fetchImpl(this.baseUrl + path, { method: opts.method ?? 'GET', headers, body, signal: opts.signal });
+      return this.fetchImpl(this.baseUrl + path, {
+        method: opts.method ?? 'GET',
+        headers,
+        body,
+        signal: opts.signal,
+      });
     };
     let used = auth ? this.store.get()?.accessToken : undefined;
     let res: Response;
@@ -165,7 +191,11 @@ export class ApiClient {
   }
   /** Sign-up answers 202 alike for a free and a taken email (so it reveals no account); then we sign in. */
   async register(email: string, password: string, displayName: string): Promise<User> {
-    await this.request('/api/auth/register', { method: 'POST', json: { email, password, displayName }, auth: false });
+    await this.request('/api/auth/register', {
+      method: 'POST',
+      json: { email, password, displayName },
+      auth: false,
+    });
     return this.login(email, password);
   }
   login(email: string, password: string) {
@@ -174,7 +204,12 @@ export class ApiClient {
   async logout(): Promise<void> {
     const t = this.store.get();
     this.store.set(null);
-    if (t) await this.request('/api/auth/logout', { method: 'POST', json: { refreshToken: t.refreshToken }, auth: false }).catch(() => undefined);
+    if (t)
+      await this.request('/api/auth/logout', {
+        method: 'POST',
+        json: { refreshToken: t.refreshToken },
+        auth: false,
+      }).catch(() => undefined);
   }
   me() {
     return this.json<User>('/api/auth/me');
@@ -188,7 +223,14 @@ export class ApiClient {
     const wanted = [...new Set(ids.filter(Boolean))];
     const out: UserSummary[] = [];
     for (let i = 0; i < wanted.length; i += 100) {
-      out.push(...(await this.json<UserSummary[]>(`/api/users?ids=${wanted.slice(i, i + 100).map(q).join(',')}`)));
+      out.push(
+        ...(await this.json<UserSummary[]>(
+          `/api/users?ids=${wanted
+            .slice(i, i + 100)
+            .map(q)
+            .join(',')}`,
+        )),
+      );
     }
     return out;
   }
@@ -230,7 +272,10 @@ export class ApiClient {
     return this.json<void>(`/api/projects/${q(id)}`, { method: 'DELETE' });
   }
   setMember(id: string, userId: string, role: Role) {
-    return this.json<unknown>(`/api/projects/${q(id)}/members/${q(userId)}`, { method: 'PUT', json: { role } });
+    return this.json<unknown>(`/api/projects/${q(id)}/members/${q(userId)}`, {
+      method: 'PUT',
+      json: { role },
+    });
   }
   removeMember(id: string, userId: string) {
     return this.json<void>(`/api/projects/${q(id)}/members/${q(userId)}`, { method: 'DELETE' });
@@ -242,7 +287,11 @@ export class ApiClient {
     return this.json<Project>('/api/projects/import', { method: 'POST', body: form });
   }
   async exportProject(id: string): Promise<Blob> {
-    return (await this.request(`/api/projects/${q(id)}/export`, { headers: { Accept: 'application/zip' } })).blob();
+    return (
+      await this.request(`/api/projects/${q(id)}/export`, {
+        headers: { Accept: 'application/zip' },
+      })
+    ).blob();
   }
 
   // ---- workspace, files, terminals
@@ -259,27 +308,43 @@ export class ApiClient {
     return this.json<FileEntry[]>(`/api/projects/${q(id)}/files?path=${q(path)}`);
   }
   async readFile(id: string, path: string): Promise<{ content: string; etag: string | null }> {
-    const res = await this.request(`/api/projects/${q(id)}/files/content?path=${q(path)}`, { headers: { Accept: '*/*' } });
+    const res = await this.request(`/api/projects/${q(id)}/files/content?path=${q(path)}`, {
+      headers: { Accept: '*/*' },
+    });
     return { content: await res.text(), etag: res.headers.get('etag') };
   }
   writeFile(id: string, path: string, content: string, etag?: string | null) {
     const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
     if (etag) headers['If-Match'] = etag;
-    return this.json<WriteResult>(`/api/projects/${q(id)}/files/content?path=${q(path)}`, { method: 'PUT', body: content, headers });
+    return this.json<WriteResult>(`/api/projects/${q(id)}/files/content?path=${q(path)}`, {
+      method: 'PUT',
+      body: content,
+      headers,
+    });
   }
   moveFile(id: string, from: string, to: string) {
-    return this.json<unknown>(`/api/projects/${q(id)}/files/move`, { method: 'POST', json: { from, to } });
+    return this.json<unknown>(`/api/projects/${q(id)}/files/move`, {
+      method: 'POST',
+      json: { from, to },
+    });
   }
   deleteFile(id: string, path: string) {
     return this.json<void>(`/api/projects/${q(id)}/files?path=${q(path)}`, { method: 'DELETE' });
   }
   exec(id: string, command: string, timeoutSeconds?: number) {
-    return this.json<ExecResult>(`/api/projects/${q(id)}/exec`, { method: 'POST', json: { command, timeoutSeconds } });
+    return this.json<ExecResult>(`/api/projects/${q(id)}/exec`, {
+      method: 'POST',
+      json: { command, timeoutSeconds },
+    });
   }
   terminalTicket(id: string) {
     return this.json<Ticket>(`/api/projects/${q(id)}/terminal/ticket`, { method: 'POST' });
   }
-  terminalUrl(id: string, ticket: string, location: { protocol: string; host: string } = window.location): string {
+  terminalUrl(
+    id: string,
+    ticket: string,
+    location: { protocol: string; host: string } = window.location,
+  ): string {
     const base = this.baseUrl ? new URL(this.baseUrl) : location;
     const scheme = base.protocol === 'https:' ? 'wss:' : 'ws:';
     return `${scheme}//${base.host}/api/projects/${q(id)}/terminal?ticket=${q(ticket)}`;
@@ -287,10 +352,15 @@ export class ApiClient {
 
   // ---- AI
   listConversations(projectId: string) {
-    return this.json<ConversationPage>(`/api/projects/${q(projectId)}/conversations?page=0&size=50`);
+    return this.json<ConversationPage>(
+      `/api/projects/${q(projectId)}/conversations?page=0&size=50`,
+    );
   }
   createConversation(projectId: string, title?: string) {
-    return this.json<Conversation>(`/api/projects/${q(projectId)}/conversations`, { method: 'POST', json: { title } });
+    return this.json<Conversation>(`/api/projects/${q(projectId)}/conversations`, {
+      method: 'POST',
+      json: { title },
+    });
   }
   getConversation(cid: string) {
     return this.json<Conversation & { messages: Message[] }>(`/api/conversations/${q(cid)}`);
@@ -299,7 +369,13 @@ export class ApiClient {
     return this.json<void>(`/api/conversations/${q(cid)}`, { method: 'DELETE' });
   }
   /** Posts a message and reads the text/event-stream answer, calling onDelta as text arrives. */
-  async sendMessage(cid: string, content: string, context: MessageContext | undefined, handlers: StreamHandlers, signal?: AbortSignal): Promise<void> {
+  async sendMessage(
+    cid: string,
+    content: string,
+    context: MessageContext | undefined,
+    handlers: StreamHandlers,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const res = await this.request(`/api/conversations/${q(cid)}/messages`, {
       method: 'POST',
       json: { content, context },
@@ -323,7 +399,10 @@ export class ApiClient {
     if (!finished) throw new ApiError(0, null, null, 'The answer was cut off before it finished.');
   }
   proposeEdits(projectId: string, instruction: string, paths?: string[]) {
-    return this.json<ProposedEdits>(`/api/projects/${q(projectId)}/ai/edits`, { method: 'POST', json: { instruction, paths } });
+    return this.json<ProposedEdits>(`/api/projects/${q(projectId)}/ai/edits`, {
+      method: 'POST',
+      json: { instruction, paths },
+    });
   }
 }
 

@@ -9,7 +9,12 @@ export class ApiError extends Error {
   readonly problem: Problem | null;
   readonly requestId: string | null;
 
-  constructor(status: number, problem: Problem | null, requestId: string | null, fallback?: string) {
+  constructor(
+    status: number,
+    problem: Problem | null,
+    requestId: string | null,
+    fallback?: string,
+  ) {
     super(problemMessage(status, problem, fallback));
     this.name = 'ApiError';
     this.status = status;
@@ -27,16 +32,28 @@ function problemMessage(status: number, problem: Problem | null, fallback?: stri
 
 function statusText(status: number): string {
   switch (status) {
-    case 0: return 'The server could not be reached. Check your connection and try again.';
-    case 400: return 'The request was not valid.';
-    case 401: return 'Your session has ended. Please sign in again.';
-    case 403: return 'You are not allowed to do that.';
-    case 404: return 'Not found.';
-    case 409: return 'That conflicts with the current state.';
-    case 412: return 'The file changed on the server since you opened it.';
-    case 413: return 'That is too large.';
-    case 429: return 'Too many requests. Please wait a moment.';
-    default: return status >= 500 ? `The server had a problem (HTTP ${status}). Try again shortly.` : `Request failed (HTTP ${status}).`;
+    case 0:
+      return 'The server could not be reached. Check your connection and try again.';
+    case 400:
+      return 'The request was not valid.';
+    case 401:
+      return 'Your session has ended. Please sign in again.';
+    case 403:
+      return 'You are not allowed to do that.';
+    case 404:
+      return 'Not found.';
+    case 409:
+      return 'That conflicts with the current state.';
+    case 412:
+      return 'The file changed on the server since you opened it.';
+    case 413:
+      return 'That is too large.';
+    case 429:
+      return 'Too many requests. Please wait a moment.';
+    default:
+      return status >= 500
+        ? `The server had a problem (HTTP ${status}). Try again shortly.`
+        : `Request failed (HTTP ${status}).`;
   }
 }
 
@@ -72,14 +89,19 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   } catch {
     /* ignore */
   }
-  return new ApiError(res.status, parseProblem(body, res.headers.get('content-type')), res.headers.get('x-request-id'));
+  return new ApiError(
+    res.status,
+    parseProblem(body, res.headers.get('content-type')),
+    res.headers.get('x-request-id'),
+  );
 }
 
 /** A sentence for the user from anything thrown. */
 export function messageOf(error: unknown): string {
   if (error instanceof ApiError) return error.message;
   if (error instanceof DOMException && error.name === 'AbortError') return 'Cancelled.';
-  if (error instanceof TypeError) return 'The server could not be reached. Check your connection and try again.';
+  if (error instanceof TypeError)
+    return 'The server could not be reached. Check your connection and try again.';
   if (error instanceof Error && error.message) return error.message;
   return 'Something went wrong.';
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SseParser } from './sse';
 
-const wire = 'event: delta\ndata: {"text":"a"}\n\n: keep-alive\n\nevent: delta\r\ndata: {"text":"b\\n"}\r\n\r\nevent: done\rdata: {"messageId":"m"}\r\r';
+const wire =
+  'event: delta\ndata: {"text":"a"}\n\n: keep-alive\n\nevent: delta\r\ndata: {"text":"b\\n"}\r\n\r\nevent: done\rdata: {"messageId":"m"}\r\r';
 
 function parseIn(chunks: string[]) {
   const p = new SseParser();
@@ -25,7 +26,8 @@ describe('SseParser', () => {
       for (let i = 0; i < wire.length; i += size) chunks.push(wire.slice(i, i + size));
       expect(parseIn(chunks)).toEqual(whole);
     }
-    for (let cut = 1; cut < wire.length; cut++) expect(parseIn([wire.slice(0, cut), wire.slice(cut)])).toEqual(whole);
+    for (let cut = 1; cut < wire.length; cut++)
+      expect(parseIn([wire.slice(0, cut), wire.slice(cut)])).toEqual(whole);
   });
 
   it('joins multi-line data and defaults the event name to message', () => {

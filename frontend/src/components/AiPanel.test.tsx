@@ -18,8 +18,19 @@ vi.mock('../api/client', () => ({ api }));
 // jsdom does no layout: the panel's scroll-to-bottom has nothing to do.
 Element.prototype.scrollTo ??= () => undefined;
 
-const usage = { inputTokens: 3, outputTokens: 36, cacheReadInputTokens: 0, cacheCreationInputTokens: 135 };
-const conv = (id: string) => ({ id, projectId: 'p1', title: id, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' });
+const usage = {
+  inputTokens: 3,
+  outputTokens: 36,
+  cacheReadInputTokens: 0,
+  cacheCreationInputTokens: 135,
+};
+const conv = (id: string) => ({
+  id,
+  projectId: 'p1',
+  title: id,
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+});
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let host: HTMLDivElement;
@@ -27,7 +38,14 @@ let root: Root;
 
 async function render() {
   await act(async () => {
-    root.render(<AiPanel projectId="p1" readOnly={false} getContext={() => ({ path: 'src/server.js', selection: null })} onProposal={() => undefined} />);
+    root.render(
+      <AiPanel
+        projectId="p1"
+        readOnly={false}
+        getContext={() => ({ path: 'src/server.js', selection: null })}
+        onProposal={() => undefined}
+      />,
+    );
   });
 }
 
@@ -40,7 +58,8 @@ async function type(text: string) {
   });
 }
 
-const assistantTexts = () => [...host.querySelectorAll('[data-testid=msg-assistant]')].map((m) => m.textContent ?? '');
+const assistantTexts = () =>
+  [...host.querySelectorAll('[data-testid=msg-assistant]')].map((m) => m.textContent ?? '');
 
 beforeEach(() => {
   Object.values(api).forEach((f) => f.mockReset());
@@ -59,14 +78,19 @@ describe('AiPanel', () => {
     api.listConversations.mockResolvedValue({ items: [], page: 0, size: 50, total: 0 });
     api.createConversation.mockResolvedValue(conv('c1'));
     // The server copy of the new conversation, were it loaded, has no assistant answer yet.
-    api.getConversation.mockResolvedValue({ ...conv('c1'), messages: [{ id: 'u1', role: 'user', content: 'What?', createdAt: '' }] });
-    api.sendMessage.mockImplementation(async (_cid: string, _text: string, _ctx: unknown, h: StreamHandlers) => {
-      await sleep(20);
-      h.onDelta('Hello ');
-      await sleep(5);
-      h.onDelta('**world**');
-      h.onDone?.({ messageId: 'm1', usage });
+    api.getConversation.mockResolvedValue({
+      ...conv('c1'),
+      messages: [{ id: 'u1', role: 'user', content: 'What?', createdAt: '' }],
     });
+    api.sendMessage.mockImplementation(
+      async (_cid: string, _text: string, _ctx: unknown, h: StreamHandlers) => {
+        await sleep(20);
+        h.onDelta('Hello ');
+        await sleep(5);
+        h.onDelta('**world**');
+        h.onDone?.({ messageId: 'm1', usage });
+      },
+    );
     await render();
     await type('What does src/server.js do?');
     await act(async () => {
@@ -74,17 +98,35 @@ describe('AiPanel', () => {
       await sleep(60);
     });
 
-    expect(api.sendMessage).toHaveBeenCalledWith('c1', 'What does src/server.js do?', { files: ['src/server.js'] }, expect.anything(), expect.anything());
+    expect(api.sendMessage).toHaveBeenCalledWith(
+      'c1',
+      'What does src/server.js do?',
+      { files: ['src/server.js'] },
+      expect.anything(),
+      expect.anything(),
+    );
     expect(assistantTexts()).toHaveLength(1);
     expect(assistantTexts()[0]).toContain('Hello world');
-    expect(host.querySelector('[data-testid=usage]')?.textContent).toBe('3 in · 36 out tokens (135 cache write)');
-    expect(host.querySelector('[data-testid=msg-user]')?.textContent).toBe('What does src/server.js do?');
+    expect(host.querySelector('[data-testid=usage]')?.textContent).toBe(
+      '3 in · 36 out tokens (135 cache write)',
+    );
+    expect(host.querySelector('[data-testid=msg-user]')?.textContent).toBe(
+      'What does src/server.js do?',
+    );
     expect(api.getConversation).not.toHaveBeenCalled();
   });
 
   it('loads the history of an existing conversation, and again after switching away and back', async () => {
-    api.listConversations.mockResolvedValue({ items: [conv('c1'), conv('c2')], page: 0, size: 50, total: 2 });
-    api.getConversation.mockImplementation(async (id: string) => ({ ...conv(id), messages: [{ id: `a-${id}`, role: 'assistant', content: `answer in ${id}`, createdAt: '' }] }));
+    api.listConversations.mockResolvedValue({
+      items: [conv('c1'), conv('c2')],
+      page: 0,
+      size: 50,
+      total: 2,
+    });
+    api.getConversation.mockImplementation(async (id: string) => ({
+      ...conv(id),
+      messages: [{ id: `a-${id}`, role: 'assistant', content: `answer in ${id}`, createdAt: '' }],
+    }));
     await render();
     expect(api.getConversation).toHaveBeenCalledWith('c1');
     expect(assistantTexts()).toEqual([expect.stringContaining('answer in c1')]);
@@ -100,10 +142,18 @@ describe('AiPanel', () => {
   });
 
   it('ignores a history that arrives after the user switched to another conversation', async () => {
-    api.listConversations.mockResolvedValue({ items: [conv('slow'), conv('fast')], page: 0, size: 50, total: 2 });
+    api.listConversations.mockResolvedValue({
+      items: [conv('slow'), conv('fast')],
+      page: 0,
+      size: 50,
+      total: 2,
+    });
     api.getConversation.mockImplementation(async (id: string) => {
       if (id === 'slow') await sleep(40);
-      return { ...conv(id), messages: [{ id: `a-${id}`, role: 'assistant', content: `answer in ${id}`, createdAt: '' }] };
+      return {
+        ...conv(id),
+        messages: [{ id: `a-${id}`, role: 'assistant', content: `answer in ${id}`, createdAt: '' }],
+      };
     });
     await render();
     const select = host.querySelector<HTMLSelectElement>('select[aria-label=Conversation]')!;
@@ -118,7 +168,21 @@ describe('AiPanel', () => {
 
 describe('usageText', () => {
   it('shows input and output tokens, and the prompt cache only when used', () => {
-        expect(usageText({ inputTokens: 12, outputTokens: 56, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 })).toBe('12 in · 56 out tokens');
-    expect(usageText({ inputTokens: 1, outputTokens: 5, cacheReadInputTokens: 340, cacheCreationInputTokens: 20 })).toBe('1 in · 5 out tokens (340 cache read, 20 cache write)');
+    expect(
+      usageText({
+        inputTokens: 12,
+        outputTokens: 56,
+        cacheReadInputTokens: 0,
+        cacheCreationInputTokens: 0,
+      }),
+    ).toBe('12 in · 56 out tokens');
+    expect(
+      usageText({
+        inputTokens: 1,
+        outputTokens: 5,
+        cacheReadInputTokens: 340,
+        cacheCreationInputTokens: 20,
+      }),
+    ).toBe('1 in · 5 out tokens (340 cache read, 20 cache write)');
   });
 });

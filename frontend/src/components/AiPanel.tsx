@@ -103,8 +103,13 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
     setBusy('chat');
     setInput('');
     const pendingId = `pending-${Date.now()}`;
-    setMessages((m) => [...m, { id: `u-${pendingId}`, role: 'user', content: text }, { id: pendingId, role: 'assistant', content: '', streaming: true }]);
-    const update = (fn: (m: ChatMessage) => ChatMessage) => setMessages((all) => all.map((m) => (m.id === pendingId ? fn(m) : m)));
+    setMessages((m) => [
+      ...m,
+      { id: `u-${pendingId}`, role: 'user', content: text },
+      { id: pendingId, role: 'assistant', content: '', streaming: true },
+    ]);
+    const update = (fn: (m: ChatMessage) => ChatMessage) =>
+      setMessages((all) => all.map((m) => (m.id === pendingId ? fn(m) : m)));
     abort.current = new AbortController();
     try {
       await api.sendMessage(
@@ -132,8 +137,13 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
     setError(null);
     try {
       const ctx = getContext();
-      const proposal = await api.proposeEdits(projectId, text, attachFile && ctx.path ? [ctx.path] : undefined);
-      if (!proposal.edits?.length) setError(new Error(proposal.summary || 'The assistant proposed no changes.'));
+      const proposal = await api.proposeEdits(
+        projectId,
+        text,
+        attachFile && ctx.path ? [ctx.path] : undefined,
+      );
+      if (!proposal.edits?.length)
+        setError(new Error(proposal.summary || 'The assistant proposed no changes.'));
       else onProposal(proposal);
     } catch (e) {
       setError(e);
@@ -148,7 +158,13 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
     <div className="pane chat" data-testid="ai-panel">
       <div className="pane-head">
         <span>AI</span>
-        <select className="grow" value={cid ?? ''} onChange={(e) => setCid(e.target.value || null)} aria-label="Conversation" style={{ textTransform: 'none', fontSize: 12, padding: 2 }}>
+        <select
+          className="grow"
+          value={cid ?? ''}
+          onChange={(e) => setCid(e.target.value || null)}
+          aria-label="Conversation"
+          style={{ textTransform: 'none', fontSize: 12, padding: 2 }}
+        >
           {!cid && <option value="">New conversation</option>}
           {conversations.map((c) => (
             <option key={c.id} value={c.id}>
@@ -178,19 +194,21 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
         )}
       </div>
       <div className="chat-messages" ref={list} data-testid="chat-messages">
-        {messages.length === 0 && <p className="muted">Ask about this project. The open file can be attached as context.</p>}
+        {messages.length === 0 && (
+          <p className="muted">Ask about this project. The open file can be attached as context.</p>
+        )}
         {messages.map((m) => (
           <div key={m.id} className={`msg ${m.role}`} data-testid={`msg-${m.role}`}>
-            {m.role === 'assistant' ? <MarkdownView text={m.content || (m.streaming ? '…' : '')} /> : <div style={{ whiteSpace: 'pre-wrap' }}>{m.content}</div>}
+            {m.role === 'assistant' ? (
+              <MarkdownView text={m.content || (m.streaming ? '…' : '')} />
+            ) : (
+              <div style={{ whiteSpace: 'pre-wrap' }}>{m.content}</div>
+            )}
             {m.error && <ErrorBanner error={new Error(m.error)} />}
             {(m.usage || m.streaming) && (
               <div className="meta">
                 {m.streaming && <span>streaming…</span>}
-                {m.usage && (
-                  <span data-testid="usage">
-                    {usageText(m.usage)}
-                  </span>
-                )}
+                {m.usage && <span data-testid="usage">{usageText(m.usage)}</span>}
               </div>
             )}
           </div>
@@ -199,7 +217,11 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
       <div className="chat-input">
         <ErrorBanner error={error} onClose={() => setError(null)} />
         <textarea
-          placeholder={readOnly ? 'Viewers can read conversations only.' : 'Ask a question, or describe a change and press “Propose edits”'}
+          placeholder={
+            readOnly
+              ? 'Viewers can read conversations only.'
+              : 'Ask a question, or describe a change and press “Propose edits”'
+          }
           value={input}
           disabled={readOnly}
           onChange={(e) => setInput(e.target.value)}
@@ -213,22 +235,41 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
         />
         <div className="row" style={{ fontSize: 12, flexWrap: 'wrap' }}>
           <label className="row" style={{ gap: 4 }} title={ctxNow.path ?? 'No file open'}>
-            <input type="checkbox" checked={attachFile} onChange={(e) => setAttachFile(e.target.checked)} disabled={!ctxNow.path} />
+            <input
+              type="checkbox"
+              checked={attachFile}
+              onChange={(e) => setAttachFile(e.target.checked)}
+              disabled={!ctxNow.path}
+            />
             file{ctxNow.path ? `: ${ctxNow.path.split('/').pop()}` : ''}
           </label>
           <label className="row" style={{ gap: 4 }}>
-            <input type="checkbox" checked={attachSelection} onChange={(e) => setAttachSelection(e.target.checked)} disabled={!ctxNow.path} />
+            <input
+              type="checkbox"
+              checked={attachSelection}
+              onChange={(e) => setAttachSelection(e.target.checked)}
+              disabled={!ctxNow.path}
+            />
             selection
           </label>
           <span className="grow" />
           {busy === 'chat' ? (
             <button onClick={() => abort.current?.abort()}>Stop</button>
           ) : (
-            <button onClick={() => void proposeEdits()} disabled={readOnly || !!busy || !input.trim()} data-testid="propose-edits">
+            <button
+              onClick={() => void proposeEdits()}
+              disabled={readOnly || !!busy || !input.trim()}
+              data-testid="propose-edits"
+            >
               {busy === 'edits' ? 'Proposing…' : 'Propose edits'}
             </button>
           )}
-          <button className="primary" onClick={() => void send()} disabled={readOnly || !!busy || !input.trim()} data-testid="chat-send">
+          <button
+            className="primary"
+            onClick={() => void send()}
+            disabled={readOnly || !!busy || !input.trim()}
+            data-testid="chat-send"
+          >
             Send
           </button>
         </div>
@@ -239,6 +280,9 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
 
 /** "12 in · 56 out tokens (340 cache read, 20 cache write)": the prompt cache's input tokens shown apart. */
 export function usageText(u: Usage): string {
-  const cache = [u.cacheReadInputTokens ? `${u.cacheReadInputTokens} cache read` : '', u.cacheCreationInputTokens ? `${u.cacheCreationInputTokens} cache write` : ''].filter(Boolean);
+  const cache = [
+    u.cacheReadInputTokens ? `${u.cacheReadInputTokens} cache read` : '',
+    u.cacheCreationInputTokens ? `${u.cacheCreationInputTokens} cache write` : '',
+  ].filter(Boolean);
   return `${u.inputTokens} in · ${u.outputTokens} out tokens${cache.length ? ` (${cache.join(', ')})` : ''}`;
 }

@@ -14,7 +14,13 @@ export interface Conflict {
 }
 
 /** The server answered 412: the file changed since it was opened. Keep mine, take theirs, or merge in a diff. */
-export function ConflictDialog({ conflict, theme, onKeepMine, onTakeTheirs, onClose }: {
+export function ConflictDialog({
+  conflict,
+  theme,
+  onKeepMine,
+  onTakeTheirs,
+  onClose,
+}: {
   conflict: Conflict;
   theme: Theme;
   onKeepMine(content: string): Promise<void>;
@@ -35,7 +41,8 @@ export function ConflictDialog({ conflict, theme, onKeepMine, onTakeTheirs, onCl
   return (
     <Modal title={`${conflict.path} changed on the server`} onClose={onClose} wide={showDiff}>
       <p style={{ margin: 0 }}>
-        Someone (or a command in the terminal) saved this file after you opened it. Choose which version to keep.
+        Someone (or a command in the terminal) saved this file after you opened it. Choose which
+        version to keep.
         {showDiff && ' Left: the server’s version. Right: yours — you can edit it before saving.'}
       </p>
       {showDiff && (
@@ -46,7 +53,12 @@ export function ConflictDialog({ conflict, theme, onKeepMine, onTakeTheirs, onCl
             language={languageOf(conflict.path)}
             theme={monacoTheme(theme)}
             onMount={(ed) => setMerged(ed)}
-            options={{ originalEditable: false, readOnly: false, automaticLayout: true, minimap: { enabled: false } }}
+            options={{
+              originalEditable: false,
+              readOnly: false,
+              automaticLayout: true,
+              minimap: { enabled: false },
+            }}
           />
         </div>
       )}
@@ -67,7 +79,13 @@ export function ConflictDialog({ conflict, theme, onKeepMine, onTakeTheirs, onCl
         >
           Take theirs
         </button>
-        <button className="primary" onClick={() => void keep(showDiff && merged ? merged.getModifiedEditor().getValue() : conflict.mine)} data-testid="conflict-mine">
+        <button
+          className="primary"
+          onClick={() =>
+            void keep(showDiff && merged ? merged.getModifiedEditor().getValue() : conflict.mine)
+          }
+          data-testid="conflict-mine"
+        >
           {showDiff ? 'Save the right side' : 'Keep mine'}
         </button>
       </div>

@@ -18,7 +18,19 @@ interface Item {
 }
 
 /** Shows each proposed change in Monaco's diff editor; writes only the accepted ones through the file API. */
-export function EditsReview({ projectId, proposal, theme, onClose, onApplied }: { projectId: string; proposal: ProposedEdits; theme: Theme; onClose(): void; onApplied(paths: string[]): void }) {
+export function EditsReview({
+  projectId,
+  proposal,
+  theme,
+  onClose,
+  onApplied,
+}: {
+  projectId: string;
+  proposal: ProposedEdits;
+  theme: Theme;
+  onClose(): void;
+  onApplied(paths: string[]): void;
+}) {
   const [items, setItems] = useState<Item[] | null>(null);
   const [index, setIndex] = useState(0);
   const [busy, setBusy] = useState(false);
@@ -35,7 +47,8 @@ export function EditsReview({ projectId, proposal, theme, onClose, onApplied }: 
           current = f.content;
           etag = f.etag;
         } catch (e) {
-          if (!(e instanceof ApiError && e.status === 404)) return { plan: null, etag: null, error: messageOf(e), accepted: false };
+          if (!(e instanceof ApiError && e.status === 404))
+            return { plan: null, etag: null, error: messageOf(e), accepted: false };
         }
         try {
           return { plan: planEdit(edit, current), etag, accepted: true };
@@ -60,7 +73,13 @@ export function EditsReview({ projectId, proposal, theme, onClose, onApplied }: 
         const it = next[i];
         if (!it.accepted || !it.plan || it.applied) continue;
         if (it.plan.kind === 'delete') await api.deleteFile(projectId, it.plan.path);
-        else await api.writeFile(projectId, it.plan.path, it.plan.modified, it.plan.existed ? it.etag : null);
+        else
+          await api.writeFile(
+            projectId,
+            it.plan.path,
+            it.plan.modified,
+            it.plan.existed ? it.etag : null,
+          );
         next[i] = { ...it, applied: true };
         done.push(it.plan.path);
       }
@@ -70,7 +89,13 @@ export function EditsReview({ projectId, proposal, theme, onClose, onApplied }: 
     } catch (e) {
       setItems(next);
       if (done.length) onApplied(done);
-      setError(e instanceof ApiError && e.status === 412 ? new Error('A file changed on the server while you were reviewing. Close and propose the edits again.') : e);
+      setError(
+        e instanceof ApiError && e.status === 412
+          ? new Error(
+              'A file changed on the server while you were reviewing. Close and propose the edits again.',
+            )
+          : e,
+      );
     } finally {
       setBusy(false);
     }
@@ -82,38 +107,66 @@ export function EditsReview({ projectId, proposal, theme, onClose, onApplied }: 
 
   return (
     <Modal title="Proposed edits" onClose={onClose} wide>
-      <p style={{ margin: 0 }} data-testid="edits-summary">{proposal.summary}</p>
+      <p style={{ margin: 0 }} data-testid="edits-summary">
+        {proposal.summary}
+      </p>
       <div className="edits">
         <div className="edits-list">
           {proposal.edits.map((e, i) => {
             const it = items?.[i];
-            const stats = it?.plan ? (it.plan.kind === 'delete' ? { added: 0, removed: it.plan.original.split('\n').length } : diffStats(it.plan.original, it.plan.modified)) : null;
+            const stats = it?.plan
+              ? it.plan.kind === 'delete'
+                ? { added: 0, removed: it.plan.original.split('\n').length }
+                : diffStats(it.plan.original, it.plan.modified)
+              : null;
             return (
-              <div key={i} className={`edit-item${i === index ? ' active' : ''}`} onClick={() => setIndex(i)} data-testid="edit-item">
+              <div
+                key={i}
+                className={`edit-item${i === index ? ' active' : ''}`}
+                onClick={() => setIndex(i)}
+                data-testid="edit-item"
+              >
                 <div className="path">{e.path}</div>
                 <div className="row" style={{ fontSize: 12 }}>
                   <span className="badge">{e.action}</span>
                   {stats && (
                     <span>
-                      <span className="plus">+{stats.added}</span> <span className="minus">−{stats.removed}</span>
+                      <span className="plus">+{stats.added}</span>{' '}
+                      <span className="minus">−{stats.removed}</span>
                     </span>
                   )}
                   <span className="grow" />
                   {it?.applied ? (
                     <span className="badge UP">applied</span>
                   ) : (
-                    <label className="row" style={{ gap: 4 }} onClick={(ev) => ev.stopPropagation()}>
+                    <label
+                      className="row"
+                      style={{ gap: 4 }}
+                      onClick={(ev) => ev.stopPropagation()}
+                    >
                       <input
                         type="checkbox"
                         checked={!!it?.accepted}
                         disabled={!it?.plan}
-                        onChange={(ev) => setItems((l) => l && l.map((x, j) => (j === i ? { ...x, accepted: ev.target.checked } : x)))}
+                        onChange={(ev) =>
+                          setItems(
+                            (l) =>
+                              l &&
+                              l.map((x, j) =>
+                                j === i ? { ...x, accepted: ev.target.checked } : x,
+                              ),
+                          )
+                        }
                       />
                       accept
                     </label>
                   )}
                 </div>
-                {it?.error && <div className="minus" style={{ fontSize: 12 }}>{it.error}</div>}
+                {it?.error && (
+                  <div className="minus" style={{ fontSize: 12 }}>
+                    {it.error}
+                  </div>
+                )}
               </div>
             );
           })}
@@ -127,7 +180,12 @@ export function EditsReview({ projectId, proposal, theme, onClose, onApplied }: 
               modified={current.plan.kind === 'delete' ? '' : current.plan.modified}
               language={languageOf(edit.path)}
               theme={monacoTheme(theme)}
-              options={{ readOnly: true, renderSideBySide: true, automaticLayout: true, minimap: { enabled: false } }}
+              options={{
+                readOnly: true,
+                renderSideBySide: true,
+                automaticLayout: true,
+                minimap: { enabled: false },
+              }}
             />
           )}
           {current && !current.plan && <div className="editor-empty">{current.error}</div>}
@@ -136,11 +194,15 @@ export function EditsReview({ projectId, proposal, theme, onClose, onApplied }: 
       <ErrorBanner error={error} />
       <div className="buttons">
         <button onClick={onClose}>Discard</button>
-        <button className="primary" disabled={busy || !accepted} onClick={() => void apply()} data-testid="apply-edits">
+        <button
+          className="primary"
+          disabled={busy || !accepted}
+          onClick={() => void apply()}
+          data-testid="apply-edits"
+        >
           {busy ? 'Applying…' : `Apply ${accepted} accepted change${accepted === 1 ? '' : 's'}`}
         </button>
       </div>
     </Modal>
   );
 }
-

@@ -15,10 +15,21 @@ interface Props {
   onDeleted(path: string): void;
 }
 
-type Dialog = { kind: 'new-file' | 'new-folder'; dir: string } | { kind: 'rename'; entry: FileEntry } | { kind: 'delete'; entry: FileEntry };
+type Dialog =
+  | { kind: 'new-file' | 'new-folder'; dir: string }
+  | { kind: 'rename'; entry: FileEntry }
+  | { kind: 'delete'; entry: FileEntry };
 
 /** Lazy file tree: each folder is listed when first expanded; expanded folders are re-listed on refresh. */
-export function FileTree({ projectId, refreshKey, readOnly, activePath, onOpen, onMoved, onDeleted }: Props) {
+export function FileTree({
+  projectId,
+  refreshKey,
+  readOnly,
+  activePath,
+  onOpen,
+  onMoved,
+  onDeleted,
+}: Props) {
   const [dirs, setDirs] = useState<Record<string, FileEntry[]>>({});
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set(['']));
   const [selected, setSelected] = useState<FileEntry | null>(null);
@@ -31,7 +42,9 @@ export function FileTree({ projectId, refreshKey, readOnly, activePath, onOpen, 
   const loadDir = useCallback(
     async (dir: string) => {
       const entries = await api.listFiles(projectId, dir);
-      entries.sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type === 'dir' ? -1 : 1));
+      entries.sort((a, b) =>
+        a.type === b.type ? a.name.localeCompare(b.name) : a.type === 'dir' ? -1 : 1,
+      );
       setDirs((d) => ({ ...d, [dir]: entries }));
     },
     [projectId],
@@ -39,7 +52,11 @@ export function FileTree({ projectId, refreshKey, readOnly, activePath, onOpen, 
 
   const refresh = useCallback(async () => {
     try {
-      await Promise.all([...expandedRef.current].map((d) => loadDir(d).catch((e) => (d === '' ? Promise.reject(e) : undefined))));
+      await Promise.all(
+        [...expandedRef.current].map((d) =>
+          loadDir(d).catch((e) => (d === '' ? Promise.reject(e) : undefined)),
+        ),
+      );
       setError(null);
     } catch (e) {
       setError(e);
@@ -65,7 +82,11 @@ export function FileTree({ projectId, refreshKey, readOnly, activePath, onOpen, 
     setExpanded(next);
   };
 
-  const targetDir = selected ? (selected.type === 'dir' ? selected.path : dirname(selected.path)) : '';
+  const targetDir = selected
+    ? selected.type === 'dir'
+      ? selected.path
+      : dirname(selected.path)
+    : '';
 
   const move = async (from: string, to: string) => {
     if (from === to) return;
@@ -84,24 +105,47 @@ export function FileTree({ projectId, refreshKey, readOnly, activePath, onOpen, 
 
   const renderDir = (dir: string, depth: number) => {
     const entries = dirs[dir];
-    if (!entries) return depth === 0 ? <div className="muted" style={{ padding: 8 }}>Loading…</div> : null;
-    if (entries.length === 0 && depth === 0) return <div className="muted" style={{ padding: 8 }}>No files yet.</div>;
+    if (!entries)
+      return depth === 0 ? (
+        <div className="muted" style={{ padding: 8 }}>
+          Loading…
+        </div>
+      ) : null;
+    if (entries.length === 0 && depth === 0)
+      return (
+        <div className="muted" style={{ padding: 8 }}>
+          No files yet.
+        </div>
+      );
     return (
       <ul className={depth === 0 ? 'tree' : undefined} role={depth === 0 ? 'tree' : 'group'}>
         {entries.map((entry) => {
           const open = expanded.has(entry.path);
           const isSelected = entry.path === (selected?.path ?? activePath);
           return (
-            <li key={entry.path} role="treeitem" aria-expanded={entry.type === 'dir' ? open : undefined}>
+            <li
+              key={entry.path}
+              role="treeitem"
+              aria-expanded={entry.type === 'dir' ? open : undefined}
+            >
               <div
                 className={`tree-item${isSelected ? ' selected' : ''}${dropTarget === entry.path ? ' drop' : ''}`}
                 style={{ paddingLeft: 6 + depth * 14 }}
                 onClick={() => toggle(entry)}
                 draggable={!readOnly}
                 onDragStart={(e) => e.dataTransfer.setData('text/x-constellation-path', entry.path)}
-                onDragOver={entry.type === 'dir' && !readOnly ? (e) => { e.preventDefault(); setDropTarget(entry.path); } : undefined}
+                onDragOver={
+                  entry.type === 'dir' && !readOnly
+                    ? (e) => {
+                        e.preventDefault();
+                        setDropTarget(entry.path);
+                      }
+                    : undefined
+                }
                 onDragLeave={() => setDropTarget(null)}
-                onDrop={entry.type === 'dir' && !readOnly ? (e) => onDrop(e, entry.path) : undefined}
+                onDrop={
+                  entry.type === 'dir' && !readOnly ? (e) => onDrop(e, entry.path) : undefined
+                }
                 data-testid="tree-item"
                 data-path={entry.path}
                 title={entry.path}
@@ -110,10 +154,18 @@ export function FileTree({ projectId, refreshKey, readOnly, activePath, onOpen, 
                 <span className="name">{entry.name}</span>
                 {!readOnly && (
                   <span className="ops" onClick={(e) => e.stopPropagation()}>
-                    <button className="link" title="Rename or move" onClick={() => setDialog({ kind: 'rename', entry })}>
+                    <button
+                      className="link"
+                      title="Rename or move"
+                      onClick={() => setDialog({ kind: 'rename', entry })}
+                    >
                       ✎
                     </button>
-                    <button className="link" title="Delete" onClick={() => setDialog({ kind: 'delete', entry })}>
+                    <button
+                      className="link"
+                      title="Delete"
+                      onClick={() => setDialog({ kind: 'delete', entry })}
+                    >
                       ✕
                     </button>
                   </span>
@@ -133,10 +185,19 @@ export function FileTree({ projectId, refreshKey, readOnly, activePath, onOpen, 
         <span className="grow">Files</span>
         {!readOnly && (
           <>
-            <button className="link" title="New file" onClick={() => setDialog({ kind: 'new-file', dir: targetDir })} data-testid="new-file">
+            <button
+              className="link"
+              title="New file"
+              onClick={() => setDialog({ kind: 'new-file', dir: targetDir })}
+              data-testid="new-file"
+            >
               + File
             </button>
-            <button className="link" title="New folder" onClick={() => setDialog({ kind: 'new-folder', dir: targetDir })}>
+            <button
+              className="link"
+              title="New folder"
+              onClick={() => setDialog({ kind: 'new-folder', dir: targetDir })}
+            >
               + Folder
             </button>
           </>
@@ -229,7 +290,9 @@ export async function listAllFiles(projectId: string, limit = 3000): Promise<str
   const queue = [''];
   while (queue.length && out.length < limit) {
     const batch = queue.splice(0, 8);
-    const lists = await Promise.all(batch.map((d) => api.listFiles(projectId, d).catch(() => [] as FileEntry[])));
+    const lists = await Promise.all(
+      batch.map((d) => api.listFiles(projectId, d).catch(() => [] as FileEntry[])),
+    );
     for (const entries of lists)
       for (const e of entries) {
         if (e.type === 'dir') {

@@ -5,7 +5,13 @@ import { ApiError } from '../api/problem';
 import type { Project } from '../api/types';
 import { MembersDialog, describeMember } from './MembersDialog';
 
-const api = vi.hoisted(() => ({ usersByIds: vi.fn(), lookupUser: vi.fn(), setMember: vi.fn(), removeMember: vi.fn(), getProject: vi.fn() }));
+const api = vi.hoisted(() => ({
+  usersByIds: vi.fn(),
+  lookupUser: vi.fn(),
+  setMember: vi.fn(),
+  removeMember: vi.fn(),
+  getProject: vi.fn(),
+}));
 vi.mock('../api/client', () => ({ api }));
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -14,17 +20,25 @@ const people = {
   'u-ann': { id: 'u-ann', email: 'ann@example.com', displayName: 'Ann' },
 };
 const project: Project = {
-  id: 'p1', name: 'demo', description: '', ownerId: 'u-own', members: [{ userId: 'u-own', role: 'OWNER' }],
-  createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
+  id: 'p1',
+  name: 'demo',
+  description: '',
+  ownerId: 'u-own',
+  members: [{ userId: 'u-own', role: 'OWNER' }],
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
 };
 let host: HTMLDivElement;
 let root: Root;
 const flush = () => act(async () => new Promise((r) => setTimeout(r, 0)));
-const rows = () => [...host.querySelectorAll('[data-testid=member] td:first-child')].map((td) => td.textContent);
+const rows = () =>
+  [...host.querySelectorAll('[data-testid=member] td:first-child')].map((td) => td.textContent);
 
 beforeEach(() => {
   Object.values(api).forEach((f) => f.mockReset());
-  api.usersByIds.mockImplementation(async (ids: string[]) => ids.map((id) => people[id as keyof typeof people]).filter(Boolean));
+  api.usersByIds.mockImplementation(async (ids: string[]) =>
+    ids.map((id) => people[id as keyof typeof people]).filter(Boolean),
+  );
   host = document.createElement('div');
   document.body.append(host);
   root = createRoot(host);
@@ -49,8 +63,13 @@ describe('MembersDialog', () => {
   it('shows names and emails instead of ids, and adds a member by email', async () => {
     api.lookupUser.mockResolvedValue(people['u-ann']);
     api.setMember.mockResolvedValue({});
-    api.getProject.mockResolvedValue({ ...project, members: [...project.members, { userId: 'u-ann', role: 'VIEWER' }] });
-    await act(async () => root.render(<MembersDialog project={project} canManage onClose={() => undefined} />));
+    api.getProject.mockResolvedValue({
+      ...project,
+      members: [...project.members, { userId: 'u-ann', role: 'VIEWER' }],
+    });
+    await act(async () =>
+      root.render(<MembersDialog project={project} canManage onClose={() => undefined} />),
+    );
     await flush();
     expect(rows()).toEqual(['Olga Owner (owner)owner@example.com']);
 
@@ -68,18 +87,28 @@ describe('MembersDialog', () => {
 
   it('says so when no account uses the email, and adds nobody', async () => {
     api.lookupUser.mockRejectedValue(new ApiError(404, null, null, 'Not found'));
-    await act(async () => root.render(<MembersDialog project={project} canManage onClose={() => undefined} />));
+    await act(async () =>
+      root.render(<MembersDialog project={project} canManage onClose={() => undefined} />),
+    );
     await addByEmail('nobody@example.com');
     expect(api.setMember).not.toHaveBeenCalled();
     expect(host.textContent).toContain('No active account uses nobody@example.com.');
-    expect(host.querySelector<HTMLInputElement>('[data-testid=member-email]')!.value).toBe('nobody@example.com');
+    expect(host.querySelector<HTMLInputElement>('[data-testid=member-email]')!.value).toBe(
+      'nobody@example.com',
+    );
   });
 });
 
 describe('describeMember', () => {
   it('prefers the directory, then the id', () => {
     const dir = new Map([['u-ann', people['u-ann']]]);
-    expect(describeMember({ userId: 'u-ann', role: 'EDITOR' }, dir)).toEqual({ name: 'Ann', email: 'ann@example.com' });
-    expect(describeMember({ userId: 'u-y', role: 'VIEWER' }, dir)).toEqual({ name: 'u-y', email: undefined });
+    expect(describeMember({ userId: 'u-ann', role: 'EDITOR' }, dir)).toEqual({
+      name: 'Ann',
+      email: 'ann@example.com',
+    });
+    expect(describeMember({ userId: 'u-y', role: 'VIEWER' }, dir)).toEqual({
+      name: 'u-y',
+      email: undefined,
+    });
   });
 });

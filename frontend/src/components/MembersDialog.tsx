@@ -8,14 +8,25 @@ import { Modal } from './Modal';
 const ROLES: Role[] = ['VIEWER', 'EDITOR', 'OWNER'];
 
 /** How a member is shown: the directory's name and email when known, else the id. */
-export function describeMember(m: Member, directory: Map<string, UserSummary>): { name: string; email?: string } {
+export function describeMember(
+  m: Member,
+  directory: Map<string, UserSummary>,
+): { name: string; email?: string } {
   const u = directory.get(m.userId);
   const email = u?.email;
   const name = u?.displayName || email || m.userId;
   return { name, email: email && email !== name ? email : undefined };
 }
 
-export function MembersDialog({ project, canManage, onClose }: { project: Project; canManage: boolean; onClose: () => void }) {
+export function MembersDialog({
+  project,
+  canManage,
+  onClose,
+}: {
+  project: Project;
+  canManage: boolean;
+  onClose: () => void;
+}) {
   const [members, setMembers] = useState(project.members);
   const [directory, setDirectory] = useState(() => new Map<string, UserSummary>());
   const [error, setError] = useState<unknown>(null);
@@ -61,7 +72,10 @@ export function MembersDialog({ project, canManage, onClose }: { project: Projec
       try {
         user = await api.lookupUser(wanted);
       } catch (err) {
-        if (err instanceof ApiError && err.status === 404) throw new Error(`No active account uses ${wanted}. They need to register first.`, { cause: err });
+        if (err instanceof ApiError && err.status === 404)
+          throw new Error(`No active account uses ${wanted}. They need to register first.`, {
+            cause: err,
+          });
         throw err;
       }
       setDirectory((d) => new Map(d).set(user.id, user));
@@ -88,11 +102,22 @@ export function MembersDialog({ project, canManage, onClose }: { project: Projec
                 <td title={m.userId}>
                   {who.name}
                   {m.userId === project.ownerId && <span className="muted"> (owner)</span>}
-                  {who.email && <div className="muted" style={{ fontSize: 12 }}>{who.email}</div>}
+                  {who.email && (
+                    <div className="muted" style={{ fontSize: 12 }}>
+                      {who.email}
+                    </div>
+                  )}
                 </td>
                 <td>
                   {canManage ? (
-                    <select value={m.role} disabled={busy} onChange={(e) => void run(() => api.setMember(project.id, m.userId, e.target.value as Role))} aria-label={`Role of ${who.name}`}>
+                    <select
+                      value={m.role}
+                      disabled={busy}
+                      onChange={(e) =>
+                        void run(() => api.setMember(project.id, m.userId, e.target.value as Role))
+                      }
+                      aria-label={`Role of ${who.name}`}
+                    >
                       {ROLES.map((r) => (
                         <option key={r}>{r}</option>
                       ))}
@@ -103,7 +128,11 @@ export function MembersDialog({ project, canManage, onClose }: { project: Projec
                 </td>
                 <td>
                   {canManage && m.userId !== project.ownerId && (
-                    <button className="link danger" disabled={busy} onClick={() => void run(() => api.removeMember(project.id, m.userId))}>
+                    <button
+                      className="link danger"
+                      disabled={busy}
+                      onClick={() => void run(() => api.removeMember(project.id, m.userId))}
+                    >
                       Remove
                     </button>
                   )}
@@ -115,8 +144,20 @@ export function MembersDialog({ project, canManage, onClose }: { project: Projec
       </table>
       {canManage && (
         <form className="row" onSubmit={(e) => void add(e)}>
-          <input className="grow" type="email" placeholder="Email of a registered user" value={email} onChange={(e) => setEmail(e.target.value)} aria-label="Email of the new member" data-testid="member-email" />
-          <select value={role} onChange={(e) => setRole(e.target.value as Role)} aria-label="New member role">
+          <input
+            className="grow"
+            type="email"
+            placeholder="Email of a registered user"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            aria-label="Email of the new member"
+            data-testid="member-email"
+          />
+          <select
+            value={role}
+            onChange={(e) => setRole(e.target.value as Role)}
+            aria-label="New member role"
+          >
             {ROLES.map((r) => (
               <option key={r}>{r}</option>
             ))}

@@ -33,7 +33,12 @@ export function PromptDialog(props: {
       <form className="col" onSubmit={submit}>
         <label>
           {props.label}
-          <input autoFocus value={value} onChange={(e) => setValue(e.target.value)} data-testid="prompt-input" />
+          <input
+            autoFocus
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            data-testid="prompt-input"
+          />
         </label>
         <ErrorBanner error={error} />
         <div className="buttons">
@@ -49,7 +54,13 @@ export function PromptDialog(props: {
   );
 }
 
-export function ConfirmDialog(props: { title: string; message: string; confirmLabel: string; onConfirm: () => Promise<void> | void; onClose: () => void }) {
+export function ConfirmDialog(props: {
+  title: string;
+  message: string;
+  confirmLabel: string;
+  onConfirm: () => Promise<void> | void;
+  onClose: () => void;
+}) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   return (

@@ -17,7 +17,15 @@ export function fuzzyScore(q: string, s: string): number | null {
   return score - (base.includes(query) ? 1000 : 0) + s.length * 0.01;
 }
 
-export function QuickOpen({ projectId, onPick, onClose }: { projectId: string; onPick(path: string): void; onClose(): void }) {
+export function QuickOpen({
+  projectId,
+  onPick,
+  onClose,
+}: {
+  projectId: string;
+  onPick(path: string): void;
+  onClose(): void;
+}) {
   const [files, setFiles] = useState<string[] | null>(null);
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
@@ -35,7 +43,11 @@ export function QuickOpen({ projectId, onPick, onClose }: { projectId: string; o
       .map((x) => x[0]);
   }, [files, query]);
   return (
-    <div className="modal-backdrop" style={{ background: 'transparent', alignItems: 'flex-start' }} onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div
+      className="modal-backdrop"
+      style={{ background: 'transparent', alignItems: 'flex-start' }}
+      onMouseDown={(e) => e.target === e.currentTarget && onClose()}
+    >
       <div className="quick-open" role="dialog" aria-label="Quick open">
         <input
           autoFocus
@@ -59,7 +71,15 @@ export function QuickOpen({ projectId, onPick, onClose }: { projectId: string; o
         />
         <ul>
           {results.map((f, i) => (
-            <li key={f} className={i === active ? 'active' : ''} onMouseEnter={() => setActive(i)} onClick={() => { onPick(f); onClose(); }}>
+            <li
+              key={f}
+              className={i === active ? 'active' : ''}
+              onMouseEnter={() => setActive(i)}
+              onClick={() => {
+                onPick(f);
+                onClose();
+              }}
+            >
               {f}
             </li>
           ))}

@@ -7,8 +7,18 @@ import { TerminalSession, type TerminalState } from '../modules/terminalSession'
 import type { Theme } from '../modules/theme';
 
 const THEMES = {
-  dark: { background: '#111317', foreground: '#d7dae0', cursor: '#d7dae0', selectionBackground: '#4f8ff755' },
-  light: { background: '#fafafa', foreground: '#1f2328', cursor: '#1f2328', selectionBackground: '#0a66d833' },
+  dark: {
+    background: '#111317',
+    foreground: '#d7dae0',
+    cursor: '#d7dae0',
+    selectionBackground: '#4f8ff755',
+  },
+  light: {
+    background: '#fafafa',
+    foreground: '#1f2328',
+    cursor: '#1f2328',
+    selectionBackground: '#0a66d833',
+  },
 };
 
 interface Props {
@@ -54,9 +64,23 @@ export function TerminalPanel({ projectId, visible, theme, readOnly, onCommand }
       <div className="pane-head term-tabs">
         <span>Terminal</span>
         {terms.map((id, i) => (
-          <span key={id} className={`tab${id === active ? ' active' : ''}`} onClick={() => setActive(id)}>
-            {i + 1} <span className={`badge ${states[id] ?? 'connecting'}`}>{states[id] ?? 'connecting'}</span>
-            <button className="link" title="Close terminal" onClick={(e) => { e.stopPropagation(); close(id); }}>
+          <span
+            key={id}
+            className={`tab${id === active ? ' active' : ''}`}
+            onClick={() => setActive(id)}
+          >
+            {i + 1}{' '}
+            <span className={`badge ${states[id] ?? 'connecting'}`}>
+              {states[id] ?? 'connecting'}
+            </span>
+            <button
+              className="link"
+              title="Close terminal"
+              onClick={(e) => {
+                e.stopPropagation();
+                close(id);
+              }}
+            >
               ✕
             </button>
           </span>
@@ -86,7 +110,19 @@ export function TerminalPanel({ projectId, visible, theme, readOnly, onCommand }
   );
 }
 
-function XtermView({ projectId, visible, theme, onState, onCommand }: { projectId: string; visible: boolean; theme: Theme; onState(s: TerminalState): void; onCommand(): void }) {
+function XtermView({
+  projectId,
+  visible,
+  theme,
+  onState,
+  onCommand,
+}: {
+  projectId: string;
+  visible: boolean;
+  theme: Theme;
+  onState(s: TerminalState): void;
+  onCommand(): void;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const termRef = useRef<Terminal | null>(null);
   const fitRef = useRef<FitAddon | null>(null);
@@ -110,7 +146,10 @@ function XtermView({ projectId, visible, theme, onState, onCommand }: { projectI
       onData: (d) => term.write(d),
       onState: (s, detail) => {
         cb.current.onState(s);
-        if (s === 'reconnecting') term.write(`\r\n\x1b[33m[connection lost${detail ? `: ${detail}` : ''} — reconnecting…]\x1b[0m\r\n`);
+        if (s === 'reconnecting')
+          term.write(
+            `\r\n\x1b[33m[connection lost${detail ? `: ${detail}` : ''} — reconnecting…]\x1b[0m\r\n`,
+          );
       },
     });
     const dataSub = term.onData((d) => {
@@ -157,5 +196,12 @@ function XtermView({ projectId, visible, theme, onState, onCommand }: { projectI
     }
   }, [visible]);
 
-  return <div ref={host} className="term-host" data-testid="terminal" style={{ display: visible ? 'block' : 'none', position: 'absolute', inset: 0 }} />;
+  return (
+    <div
+      ref={host}
+      className="term-host"
+      data-testid="terminal"
+      style={{ display: visible ? 'block' : 'none', position: 'absolute', inset: 0 }}
+    />
+  );
 }

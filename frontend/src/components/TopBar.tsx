@@ -16,7 +16,12 @@ export function TopBar({ children }: { children?: ReactNode }) {
         {user?.roles.includes('ADMIN') && <Link to="/admin">Admin</Link>}
       </nav>
       <div className="grow row">{children}</div>
-      <button className="link" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} title="Toggle theme" data-testid="theme">
+      <button
+        className="link"
+        onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+        title="Toggle theme"
+        data-testid="theme"
+      >
         {theme === 'dark' ? '☀ Light' : '☾ Dark'}
       </button>
       {user && (

@@ -4,7 +4,13 @@ import type { Workspace } from '../api/types';
 import { ErrorBanner } from './ErrorBanner';
 
 /** Workspace state with start/stop; polls quickly while a transition is under way and shows progress. */
-export function WorkspaceBar({ projectId, canControl }: { projectId: string; canControl: boolean }) {
+export function WorkspaceBar({
+  projectId,
+  canControl,
+}: {
+  projectId: string;
+  canControl: boolean;
+}) {
   const [ws, setWs] = useState<Workspace | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [since, setSince] = useState<number | null>(null);
@@ -17,7 +23,7 @@ export function WorkspaceBar({ projectId, canControl }: { projectId: string; can
       const w = await api.workspace(projectId);
       setWs(w);
       const moving = w.status === 'STARTING' || w.status === 'STOPPING';
-      setSince((s) => (moving ? s ?? Date.now() : null));
+      setSince((s) => (moving ? (s ?? Date.now()) : null));
       timer.current = setTimeout(() => void poll(), moving ? 1000 : 10_000);
     } catch (e) {
       setError(e);
@@ -68,7 +74,9 @@ export function WorkspaceBar({ projectId, canControl }: { projectId: string; can
           Start
         </button>
       )}
-      {canControl && (status === 'RUNNING' || status === 'STARTING') && <button onClick={() => void act((id) => api.stopWorkspace(id))}>Stop</button>}
+      {canControl && (status === 'RUNNING' || status === 'STARTING') && (
+        <button onClick={() => void act((id) => api.stopWorkspace(id))}>Stop</button>
+      )}
       {ws?.runtime && <span className="muted">{ws.runtime}</span>}
       {error ? <ErrorBanner error={error} onClose={() => setError(null)} /> : null}
     </div>

@@ -22,10 +22,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     onSessionExpired(() => {
       setUser(null);
       const here = window.location.pathname;
-      if (here !== '/login' && here !== '/register') navigate(`/login?next=${encodeURIComponent(here)}`, true);
+      if (here !== '/login' && here !== '/register')
+        navigate(`/login?next=${encodeURIComponent(here)}`, true);
     });
     if (api.tokens) {
-      api.me().then(setUser, () => setUser(null)).finally(() => setLoading(false));
+      api
+        .me()
+        .then(setUser, () => setUser(null))
+        .finally(() => setLoading(false));
     }
   }, [navigate]);
 
@@ -41,7 +45,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     navigate('/login');
   }, [navigate]);
 
-  return <AuthContext.Provider value={{ user, loading, login, register, logout }}>{children}</AuthContext.Provider>;
+  return (
+    <AuthContext.Provider value={{ user, loading, login, register, logout }}>
+      {children}
+    </AuthContext.Provider>
+  );
 }
 
 export function useAuth(): AuthState {

@@ -38,7 +38,8 @@ export function applyUnifiedDiff(original: string, diff: string): string {
     const start = oldCount === 0 ? oldStart : oldStart - 1;
     if (start < pos) throw new PatchError('Hunks overlap or are out of order.');
     while (pos < start) {
-      if (pos >= src.length) throw new PatchError(`Hunk starts after the end of the file (line ${oldStart}).`);
+      if (pos >= src.length)
+        throw new PatchError(`Hunk starts after the end of the file (line ${oldStart}).`);
       out.push(src[pos++]);
     }
     i++;
@@ -57,7 +58,8 @@ export function applyUnifiedDiff(original: string, diff: string): string {
         if (src[pos] !== text) throw new PatchError(`Context does not match at line ${pos + 1}.`);
         out.push(src[pos++]);
       } else if (tag === '-') {
-        if (src[pos] !== text) throw new PatchError(`Removed line does not match at line ${pos + 1}.`);
+        if (src[pos] !== text)
+          throw new PatchError(`Removed line does not match at line ${pos + 1}.`);
         pos++;
       } else if (tag === '+') {
         out.push(text);
@@ -77,10 +79,22 @@ export function planEdit(edit: ProposedEdit, current: string | null): EditPlan {
   const original = current ?? '';
   if (edit.action === 'delete') return { kind: 'delete', path: edit.path, original };
   if (typeof edit.content === 'string') {
-    return { kind: 'write', path: edit.path, original, modified: edit.content, existed: current !== null };
+    return {
+      kind: 'write',
+      path: edit.path,
+      original,
+      modified: edit.content,
+      existed: current !== null,
+    };
   }
   if (typeof edit.diff === 'string' && edit.diff.trim()) {
-    return { kind: 'write', path: edit.path, original, modified: applyUnifiedDiff(original, edit.diff), existed: current !== null };
+    return {
+      kind: 'write',
+      path: edit.path,
+      original,
+      modified: applyUnifiedDiff(original, edit.diff),
+      existed: current !== null,
+    };
   }
   throw new PatchError(`The proposal for ${edit.path} has neither content nor a diff.`);
 }
@@ -92,7 +106,12 @@ export function diffStats(a: string, b: string): { added: number; removed: numbe
   let head = 0;
   while (head < x.length && head < y.length && x[head] === y[head]) head++;
   let tail = 0;
-  while (tail < x.length - head && tail < y.length - head && x[x.length - 1 - tail] === y[y.length - 1 - tail]) tail++;
+  while (
+    tail < x.length - head &&
+    tail < y.length - head &&
+    x[x.length - 1 - tail] === y[y.length - 1 - tail]
+  )
+    tail++;
   x = x.slice(head, x.length - tail);
   y = y.slice(head, y.length - tail);
   if (x.length * y.length > 4_000_000) return { added: y.length, removed: x.length };

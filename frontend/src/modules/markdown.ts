@@ -7,11 +7,53 @@ import DOMPurify from 'dompurify';
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
 const ALLOWED_TAGS = [
-  'a', 'b', 'blockquote', 'br', 'code', 'del', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i',
-  'img', 'input', 'li', 'ol', 'p', 'pre', 's', 'span', 'strong', 'sub', 'sup', 'table', 'tbody', 'td',
-  'th', 'thead', 'tr', 'ul', 'div',
+  'a',
+  'b',
+  'blockquote',
+  'br',
+  'code',
+  'del',
+  'em',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'i',
+  'img',
+  'input',
+  'li',
+  'ol',
+  'p',
+  'pre',
+  's',
+  'span',
+  'strong',
+  'sub',
+  'sup',
+  'table',
+  'tbody',
+  'td',
+  'th',
+  'thead',
+  'tr',
+  'ul',
+  'div',
 ];
-const ALLOWED_ATTR = ['href', 'title', 'alt', 'src', 'class', 'type', 'checked', 'disabled', 'align', 'start'];
+const ALLOWED_ATTR = [
+  'href',
+  'title',
+  'alt',
+  'src',
+  'class',
+  'type',
+  'checked',
+  'disabled',
+  'align',
+  'start',
+];
 
 let hooked = false;
 
@@ -58,7 +100,10 @@ function installHooks(origin: () => string) {
 }
 
 /** Markdown → sanitized HTML, safe to assign to innerHTML. */
-export function renderMarkdown(markdown: string, origin: string = globalThis.location?.origin ?? 'null'): string {
+export function renderMarkdown(
+  markdown: string,
+  origin: string = globalThis.location?.origin ?? 'null',
+): string {
   installHooks(() => currentOrigin);
   currentOrigin = origin;
   const html = marked.parse(markdown) as string;
@@ -67,7 +112,19 @@ export function renderMarkdown(markdown: string, origin: string = globalThis.loc
     ALLOWED_ATTR: [...ALLOWED_ATTR, 'target', 'rel', 'loading', 'referrerpolicy'],
     ALLOW_DATA_ATTR: false,
     ALLOW_UNKNOWN_PROTOCOLS: false,
-    FORBID_TAGS: ['style', 'script', 'iframe', 'object', 'embed', 'form', 'svg', 'math', 'link', 'meta', 'base'],
+    FORBID_TAGS: [
+      'style',
+      'script',
+      'iframe',
+      'object',
+      'embed',
+      'form',
+      'svg',
+      'math',
+      'link',
+      'meta',
+      'base',
+    ],
     FORBID_ATTR: ['style', 'srcset', 'formaction', 'xlink:href', 'action', 'background', 'poster'],
   });
 }

@@ -1,7 +1,18 @@
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode, type MouseEvent } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useState,
+  type ReactNode,
+  type MouseEvent,
+} from 'react';
 
 // A tiny history router: five pages do not need a routing library in the bundle.
-const RouterContext = createContext<{ path: string; navigate: (to: string, replace?: boolean) => void }>({
+const RouterContext = createContext<{
+  path: string;
+  navigate: (to: string, replace?: boolean) => void;
+}>({
   path: '/',
   navigate: () => undefined,
 });
@@ -25,7 +36,15 @@ export function useRouter() {
   return useContext(RouterContext);
 }
 
-export function Link({ to, children, className }: { to: string; children: ReactNode; className?: string }) {
+export function Link({
+  to,
+  children,
+  className,
+}: {
+  to: string;
+  children: ReactNode;
+  className?: string;
+}) {
   const { navigate } = useRouter();
   const onClick = (e: MouseEvent) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;

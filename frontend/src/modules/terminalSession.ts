@@ -77,7 +77,8 @@ export class TerminalSession {
   }
 
   private sendResize(cols: number, rows: number) {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: 'resize', cols, rows }));
+    if (this.ws?.readyState === WebSocket.OPEN)
+      this.ws.send(JSON.stringify({ type: 'resize', cols, rows }));
   }
 
   dispose() {

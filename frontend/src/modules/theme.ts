@@ -4,7 +4,9 @@ export type Theme = 'dark' | 'light';
 const KEY = 'constellation.theme';
 
 export function useTheme(): [Theme, (t: Theme) => void] {
-  const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem(KEY) === 'light' ? 'light' : 'dark'));
+  const [theme, setTheme] = useState<Theme>(() =>
+    localStorage.getItem(KEY) === 'light' ? 'light' : 'dark',
+  );
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
     localStorage.setItem(KEY, theme);

@@ -16,14 +16,21 @@ export function AdminPage() {
   const load = useCallback(() => {
     api.listUsers(0, 200).then((p) => setUsers(p.items), setError);
     api.usage().then(setUsage, setUsageError);
-    api.health().then(setHealth, (e) => setHealth({ status: 'DOWN', services: { gateway: String((e as Error).message) } }));
+    api
+      .health()
+      .then(setHealth, (e) =>
+        setHealth({ status: 'DOWN', services: { gateway: String((e as Error).message) } }),
+      );
   }, []);
   useEffect(load, [load]);
 
   const update = async (u: User, patch: { disabled?: boolean; roles?: User['roles'] }) => {
     try {
       const updated = await api.updateUser(u.id, patch);
-      setUsers((list) => list?.map((x) => (x.id === u.id ? { ...x, ...patch, ...(updated ?? {}) } : x)) ?? null);
+      setUsers(
+        (list) =>
+          list?.map((x) => (x.id === u.id ? { ...x, ...patch, ...(updated ?? {}) } : x)) ?? null,
+      );
     } catch (e) {
       setError(e);
     }
@@ -43,13 +50,21 @@ export function AdminPage() {
 
           <section>
             <h2 style={{ fontSize: 17 }}>
-              Service health {health && <span className={`badge ${health.status}`} data-testid="health-status">{health.status}</span>}
+              Service health{' '}
+              {health && (
+                <span className={`badge ${health.status}`} data-testid="health-status">
+                  {health.status}
+                </span>
+              )}
             </h2>
             <div className="row" style={{ flexWrap: 'wrap' }}>
               {health &&
                 Object.entries(health.services ?? {}).map(([name, status]) => (
                   <span key={name} className="notice">
-                    {name} <span className={`badge ${typeof status === 'string' ? status : ''}`}>{typeof status === 'string' ? status : JSON.stringify(status)}</span>
+                    {name}{' '}
+                    <span className={`badge ${typeof status === 'string' ? status : ''}`}>
+                      {typeof status === 'string' ? status : JSON.stringify(status)}
+                    </span>
                   </span>
                 ))}
             </div>
@@ -77,12 +92,26 @@ export function AdminPage() {
                       <td>{u.email}</td>
                       <td>{u.roles.join(', ')}</td>
                       <td>{u.createdAt ? new Date(u.createdAt).toLocaleDateString() : ''}</td>
-                      <td>{u.disabled ? <span className="badge DOWN">disabled</span> : <span className="badge UP">active</span>}</td>
+                      <td>
+                        {u.disabled ? (
+                          <span className="badge DOWN">disabled</span>
+                        ) : (
+                          <span className="badge UP">active</span>
+                        )}
+                      </td>
                       <td className="row">
                         {u.id !== me?.id && (
                           <>
-                            <button onClick={() => void update(u, { disabled: !u.disabled })}>{u.disabled ? 'Enable' : 'Disable'}</button>
-                            <button onClick={() => void update(u, { roles: isAdmin ? ['USER'] : ['USER', 'ADMIN'] })}>{isAdmin ? 'Remove admin' : 'Make admin'}</button>
+                            <button onClick={() => void update(u, { disabled: !u.disabled })}>
+                              {u.disabled ? 'Enable' : 'Disable'}
+                            </button>
+                            <button
+                              onClick={() =>
+                                void update(u, { roles: isAdmin ? ['USER'] : ['USER', 'ADMIN'] })
+                              }
+                            >
+                              {isAdmin ? 'Remove admin' : 'Make admin'}
+                            </button>
                           </>
                         )}
                       </td>
@@ -112,7 +141,8 @@ function UsageView({ usage }: { usage: unknown }) {
       ? (usage as { items: unknown[] }).items
       : null;
   if (!rows) {
-    const entries = usage && typeof usage === 'object' ? Object.entries(usage as Record<string, unknown>) : [];
+    const entries =
+      usage && typeof usage === 'object' ? Object.entries(usage as Record<string, unknown>) : [];
     return (
       <table>
         <tbody>
@@ -127,25 +157,49 @@ function UsageView({ usage }: { usage: unknown }) {
     );
   }
   if (rows.length === 0) return <p className="muted">No AI usage recorded yet.</p>;
-  const cols = Array.from(new Set(rows.flatMap((r) => (r && typeof r === 'object' ? Object.keys(r) : []))));
-  const totals = cols.map((c) => rows.reduce<number | null>((acc, r) => (typeof (r as Record<string, unknown>)[c] === 'number' ? (acc ?? 0) + ((r as Record<string, number>)[c]) : acc), null));
+  const cols = Array.from(
+    new Set(rows.flatMap((r) => (r && typeof r === 'object' ? Object.keys(r) : []))),
+  );
+  const totals = cols.map((c) =>
+    rows.reduce<number | null>(
+      (acc, r) =>
+        typeof (r as Record<string, unknown>)[c] === 'number'
+          ? (acc ?? 0) + (r as Record<string, number>)[c]
+          : acc,
+      null,
+    ),
+  );
   return (
     <table data-testid="usage">
       <thead>
-        <tr>{cols.map((c) => <th key={c}>{c}</th>)}</tr>
+        <tr>
+          {cols.map((c) => (
+            <th key={c}>{c}</th>
+          ))}
+        </tr>
       </thead>
       <tbody>
         {rows.map((r, i) => (
           <tr key={i}>
             {cols.map((c) => {
               const v = (r as Record<string, unknown>)[c];
-              return <td key={c}>{typeof v === 'number' ? v.toLocaleString() : typeof v === 'object' ? JSON.stringify(v) : String(v ?? '')}</td>;
+              return (
+                <td key={c}>
+                  {typeof v === 'number'
+                    ? v.toLocaleString()
+                    : typeof v === 'object'
+                      ? JSON.stringify(v)
+                      : String(v ?? '')}
+                </td>
+              );
             })}
           </tr>
         ))}
         <tr>
           {totals.map((t, i) => (
-            <th key={i}>{i === 0 && t === null ? 'Total' : t === null ? '' : t.toLocaleString()}</th>
+            <th key={i}>
+              {i === 0 && t === null ? 'Total' : t === null ? '' : t.toLocaleString()}
+            </th>
           ))}
         </tr>
       </tbody>

@@ -33,11 +33,25 @@ export function LoginPage() {
       <h1>Sign in to Constellation</h1>
       <label>
         Email
-        <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} name="email" />
+        <input
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          name="email"
+        />
       </label>
       <label>
         Password
-        <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} name="password" />
+        <input
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          name="password"
+        />
       </label>
       <ErrorBanner error={error} />
       <button className="primary" disabled={busy} type="submit">
@@ -80,15 +94,34 @@ export function RegisterPage() {
       <h1>Create your account</h1>
       <label>
         Name
-        <input required value={displayName} onChange={(e) => setDisplayName(e.target.value)} name="displayName" />
+        <input
+          required
+          value={displayName}
+          onChange={(e) => setDisplayName(e.target.value)}
+          name="displayName"
+        />
       </label>
       <label>
         Email
-        <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} name="email" />
+        <input
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          name="email"
+        />
       </label>
       <label>
         Password (at least 10 characters)
-        <input type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} name="password" />
+        <input
+          type="password"
+          autoComplete="new-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          name="password"
+        />
       </label>
       <ErrorBanner error={error} />
       <button className="primary" disabled={busy} type="submit">

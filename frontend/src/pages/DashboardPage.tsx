@@ -16,7 +16,9 @@ export function DashboardPage() {
   const [projects, setProjects] = useState<Project[] | null>(null);
   const [total, setTotal] = useState(0);
   const [error, setError] = useState<unknown>(null);
-  const [dialog, setDialog] = useState<null | 'create' | 'import' | { members: Project } | { delete: Project }>(null);
+  const [dialog, setDialog] = useState<
+    null | 'create' | 'import' | { members: Project } | { delete: Project }
+  >(null);
 
   const load = useCallback(async (q: string) => {
     try {
@@ -55,21 +57,42 @@ export function DashboardPage() {
         <div className="page">
           <div className="row">
             <h1 className="grow" style={{ margin: 0, fontSize: 22 }}>
-              Projects <span className="muted" style={{ fontSize: 14 }}>{projects ? total : ''}</span>
+              Projects{' '}
+              <span className="muted" style={{ fontSize: 14 }}>
+                {projects ? total : ''}
+              </span>
             </h1>
-            <input type="search" placeholder="Search projects" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Search projects" data-testid="project-search" />
+            <input
+              type="search"
+              placeholder="Search projects"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              aria-label="Search projects"
+              data-testid="project-search"
+            />
             <button onClick={() => setDialog('import')}>Import zip</button>
-            <button className="primary" onClick={() => setDialog('create')} data-testid="new-project">
+            <button
+              className="primary"
+              onClick={() => setDialog('create')}
+              data-testid="new-project"
+            >
               New project
             </button>
           </div>
           <ErrorBanner error={error} onClose={() => setError(null)} />
           {projects && projects.length === 0 && (
-            <p className="notice">{query ? 'No project matches your search.' : 'No projects yet. Create one from a template or import a zip.'}</p>
+            <p className="notice">
+              {query
+                ? 'No project matches your search.'
+                : 'No projects yet. Create one from a template or import a zip.'}
+            </p>
           )}
           <div className="cards">
             {projects?.map((p) => {
-              const myRole = p.ownerId === user?.id ? 'OWNER' : p.members.find((m) => m.userId === user?.id)?.role ?? 'VIEWER';
+              const myRole =
+                p.ownerId === user?.id
+                  ? 'OWNER'
+                  : (p.members.find((m) => m.userId === user?.id)?.role ?? 'VIEWER');
               return (
                 <div className="card" key={p.id} data-testid="project-card">
                   <h3>
@@ -77,7 +100,8 @@ export function DashboardPage() {
                   </h3>
                   <span className="muted">{p.description || 'No description'}</span>
                   <span className="muted" style={{ fontSize: 12 }}>
-                    {p.templateId ?? 'imported'} · {myRole.toLowerCase()} · {p.members.length} member{p.members.length === 1 ? '' : 's'}
+                    {p.templateId ?? 'imported'} · {myRole.toLowerCase()} · {p.members.length}{' '}
+                    member{p.members.length === 1 ? '' : 's'}
                     {p.updatedAt ? ` · updated ${new Date(p.updatedAt).toLocaleString()}` : ''}
                   </span>
                   <div className="actions">
@@ -98,10 +122,30 @@ export function DashboardPage() {
           </div>
         </div>
       </main>
-      {dialog === 'create' && <CreateProjectDialog onClose={() => setDialog(null)} onCreated={(p) => navigate(`/projects/${p.id}`)} />}
-      {dialog === 'import' && <ImportDialog onClose={() => setDialog(null)} onCreated={(p) => navigate(`/projects/${p.id}`)} />}
+      {dialog === 'create' && (
+        <CreateProjectDialog
+          onClose={() => setDialog(null)}
+          onCreated={(p) => navigate(`/projects/${p.id}`)}
+        />
+      )}
+      {dialog === 'import' && (
+        <ImportDialog
+          onClose={() => setDialog(null)}
+          onCreated={(p) => navigate(`/projects/${p.id}`)}
+        />
+      )}
       {dialog && typeof dialog === 'object' && 'members' in dialog && (
-        <MembersDialog project={dialog.members} canManage={dialog.members.ownerId === user?.id || dialog.members.members.some((m) => m.userId === user?.id && m.role === 'OWNER')} onClose={() => { setDialog(null); void load(query); }} />
+        <MembersDialog
+          project={dialog.members}
+          canManage={
+            dialog.members.ownerId === user?.id ||
+            dialog.members.members.some((m) => m.userId === user?.id && m.role === 'OWNER')
+          }
+          onClose={() => {
+            setDialog(null);
+            void load(query);
+          }}
+        />
       )}
       {dialog && typeof dialog === 'object' && 'delete' in dialog && (
         <ConfirmDialog
@@ -119,7 +163,13 @@ export function DashboardPage() {
   );
 }
 
-function CreateProjectDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (p: Project) => void }) {
+function CreateProjectDialog({
+  onClose,
+  onCreated,
+}: {
+  onClose: () => void;
+  onCreated: (p: Project) => void;
+}) {
   const [templates, setTemplates] = useState<Template[]>([]);
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
@@ -137,7 +187,9 @@ function CreateProjectDialog({ onClose, onCreated }: { onClose: () => void; onCr
     setBusy(true);
     setError(null);
     try {
-      onCreated(await api.createProject({ name, description: description || undefined, templateId }));
+      onCreated(
+        await api.createProject({ name, description: description || undefined, templateId }),
+      );
     } catch (err) {
       setError(err);
       setBusy(false);
@@ -148,7 +200,13 @@ function CreateProjectDialog({ onClose, onCreated }: { onClose: () => void; onCr
       <form className="col" onSubmit={submit}>
         <label>
           Name
-          <input autoFocus required value={name} onChange={(e) => setName(e.target.value)} data-testid="project-name" />
+          <input
+            autoFocus
+            required
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            data-testid="project-name"
+          />
         </label>
         <label>
           Description
@@ -156,7 +214,11 @@ function CreateProjectDialog({ onClose, onCreated }: { onClose: () => void; onCr
         </label>
         <label>
           Template
-          <select value={templateId} onChange={(e) => setTemplateId(e.target.value)} data-testid="project-template">
+          <select
+            value={templateId}
+            onChange={(e) => setTemplateId(e.target.value)}
+            data-testid="project-template"
+          >
             {templates.map((t) => (
               <option key={t.id} value={t.id}>
                 {t.name}
@@ -180,7 +242,13 @@ function CreateProjectDialog({ onClose, onCreated }: { onClose: () => void; onCr
   );
 }
 
-function ImportDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (p: Project) => void }) {
+function ImportDialog({
+  onClose,
+  onCreated,
+}: {
+  onClose: () => void;
+  onCreated: (p: Project) => void;
+}) {
   const [name, setName] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -202,11 +270,20 @@ function ImportDialog({ onClose, onCreated }: { onClose: () => void; onCreated: 
       <form className="col" onSubmit={submit}>
         <label>
           Zip file
-          <input type="file" accept=".zip,application/zip" required onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <input
+            type="file"
+            accept=".zip,application/zip"
+            required
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          />
         </label>
         <label>
           Project name
-          <input value={name} placeholder={file?.name.replace(/\.zip$/i, '') ?? ''} onChange={(e) => setName(e.target.value)} />
+          <input
+            value={name}
+            placeholder={file?.name.replace(/\.zip$/i, '') ?? ''}
+            onChange={(e) => setName(e.target.value)}
+          />
         </label>
         <ErrorBanner error={error} />
         <div className="buttons">

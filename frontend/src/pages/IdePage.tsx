@@ -48,11 +48,18 @@ export default function IdePage({ projectId }: { projectId: string }) {
   const activeRef = useRef(active);
   activeRef.current = active;
 
-  const role = project ? (project.ownerId === user?.id ? 'OWNER' : project.members.find((m) => m.userId === user?.id)?.role ?? 'VIEWER') : 'VIEWER';
+  const role = project
+    ? project.ownerId === user?.id
+      ? 'OWNER'
+      : (project.members.find((m) => m.userId === user?.id)?.role ?? 'VIEWER')
+    : 'VIEWER';
   const readOnly = role === 'VIEWER';
 
   const uriOf = useCallback((path: string) => `file:///${projectId}/${path}`, [projectId]);
-  const modelOf = useCallback((path: string) => monaco.editor.getModel(monaco.Uri.parse(uriOf(path))), [uriOf]);
+  const modelOf = useCallback(
+    (path: string) => monaco.editor.getModel(monaco.Uri.parse(uriOf(path))),
+    [uriOf],
+  );
 
   useEffect(() => {
     api.getProject(projectId).then((p) => {
@@ -62,7 +69,9 @@ export default function IdePage({ projectId }: { projectId: string }) {
     return () => {
       document.title = 'Constellation IDE';
       // Models belong to this page; drop them so another project starts clean.
-      monaco.editor.getModels().forEach((m) => m.uri.path.startsWith(`/${projectId}/`) && m.dispose());
+      monaco.editor
+        .getModels()
+        .forEach((m) => m.uri.path.startsWith(`/${projectId}/`) && m.dispose());
     };
   }, [projectId]);
 
@@ -91,8 +100,13 @@ export default function IdePage({ projectId }: { projectId: string }) {
       }
       try {
         const { content, etag } = await api.readFile(projectId, path);
-        if (!modelOf(path)) monaco.editor.createModel(content, languageOf(path), monaco.Uri.parse(uriOf(path)));
-        setTabs((ts) => (ts.some((t) => t.path === path) ? ts : [...ts, { path, etag, saved: content, dirty: false }]));
+        if (!modelOf(path))
+          monaco.editor.createModel(content, languageOf(path), monaco.Uri.parse(uriOf(path)));
+        setTabs((ts) =>
+          ts.some((t) => t.path === path)
+            ? ts
+            : [...ts, { path, etag, saved: content, dirty: false }],
+        );
         setActive(path);
       } catch (e) {
         setError(e);
@@ -101,13 +115,19 @@ export default function IdePage({ projectId }: { projectId: string }) {
     [projectId, modelOf, uriOf],
   );
 
-  const patchTab = (path: string, patch: Partial<Tab>) => setTabs((ts) => ts.map((t) => (t.path === path ? { ...t, ...patch } : t)));
+  const patchTab = (path: string, patch: Partial<Tab>) =>
+    setTabs((ts) => ts.map((t) => (t.path === path ? { ...t, ...patch } : t)));
 
   const write = useCallback(
     async (path: string, content: string, etag: string | null) => {
       const res = await api.writeFile(projectId, path, content, etag);
       const model = modelOf(path);
-      patchTab(path, { etag: res.etag, saved: content, dirty: model ? model.getValue() !== content : false, saving: false });
+      patchTab(path, {
+        etag: res.etag,
+        saved: content,
+        dirty: model ? model.getValue() !== content : false,
+        saving: false,
+      });
     },
     [projectId, modelOf],
   );
@@ -126,7 +146,12 @@ export default function IdePage({ projectId }: { projectId: string }) {
         if (e instanceof ApiError && e.status === 412) {
           try {
             const theirs = await api.readFile(projectId, tab.path);
-            setConflict({ path: tab.path, mine: content, theirs: theirs.content, theirsEtag: theirs.etag });
+            setConflict({
+              path: tab.path,
+              mine: content,
+              theirs: theirs.content,
+              theirsEtag: theirs.etag,
+            });
           } catch (e2) {
             setError(e2);
           }
@@ -140,7 +165,8 @@ export default function IdePage({ projectId }: { projectId: string }) {
     (path: string | null) => {
       if (!path) return;
       const tab = tabsRef.current.find((t) => t.path === path);
-      if (tab?.dirty && !window.confirm(`${basename(path)} has unsaved changes. Close it anyway?`)) return;
+      if (tab?.dirty && !window.confirm(`${basename(path)} has unsaved changes. Close it anyway?`))
+        return;
       const rest = tabsRef.current.filter((t) => t.path !== path);
       setTabs(rest);
       if (activeRef.current === path) {
@@ -172,7 +198,11 @@ export default function IdePage({ projectId }: { projectId: string }) {
       if (mod && key === 's') {
         e.preventDefault();
         void save(activeRef.current);
-      } else if ((mod && key === 'w') || (e.altKey && key === 'w') || (e.altKey && e.code === 'KeyW')) {
+      } else if (
+        (mod && key === 'w') ||
+        (e.altKey && key === 'w') ||
+        (e.altKey && e.code === 'KeyW')
+      ) {
         e.preventDefault();
         closeTab(activeRef.current);
       } else if (mod && key === 'p') {
@@ -203,7 +233,11 @@ export default function IdePage({ projectId }: { projectId: string }) {
         const next = rebase(t.path, from, to);
         const old = modelOf(t.path);
         if (old) {
-          monaco.editor.createModel(old.getValue(), languageOf(next), monaco.Uri.parse(uriOf(next)));
+          monaco.editor.createModel(
+            old.getValue(),
+            languageOf(next),
+            monaco.Uri.parse(uriOf(next)),
+          );
           setTimeout(() => old.dispose(), 0);
         }
         return { ...t, path: next };
@@ -238,7 +272,10 @@ export default function IdePage({ projectId }: { projectId: string }) {
     const sel = ed?.getSelection();
     return {
       path: activeRef.current,
-      selection: sel && !sel.isEmpty() ? { startLine: sel.startLineNumber, endLine: sel.endLineNumber } : null,
+      selection:
+        sel && !sel.isEmpty()
+          ? { startLine: sel.startLineNumber, endLine: sel.endLineNumber }
+          : null,
     };
   };
 
@@ -257,7 +294,15 @@ export default function IdePage({ projectId }: { projectId: string }) {
       <div className="ide-body">
         <Group orientation="horizontal">
           <Panel defaultSize="18%" minSize="10%">
-            <FileTree projectId={projectId} refreshKey={treeKey} readOnly={readOnly} activePath={active} onOpen={(p) => void openFile(p)} onMoved={onMoved} onDeleted={onDeleted} />
+            <FileTree
+              projectId={projectId}
+              refreshKey={treeKey}
+              readOnly={readOnly}
+              activePath={active}
+              onOpen={(p) => void openFile(p)}
+              onMoved={onMoved}
+              onDeleted={onDeleted}
+            />
           </Panel>
           <Separator className="sep v" />
           <Panel defaultSize="54%" minSize="25%">
@@ -266,18 +311,44 @@ export default function IdePage({ projectId }: { projectId: string }) {
                 <div className="pane">
                   <div className="tabs" role="tablist">
                     {tabs.map((t) => (
-                      <div key={t.path} className={`tab${t.path === active ? ' active' : ''}`} role="tab" aria-selected={t.path === active} onClick={() => setActive(t.path)} title={t.path} data-testid="editor-tab" data-path={t.path} data-dirty={t.dirty}>
+                      <div
+                        key={t.path}
+                        className={`tab${t.path === active ? ' active' : ''}`}
+                        role="tab"
+                        aria-selected={t.path === active}
+                        onClick={() => setActive(t.path)}
+                        title={t.path}
+                        data-testid="editor-tab"
+                        data-path={t.path}
+                        data-dirty={t.dirty}
+                      >
                         {basename(t.path)}
-                        {t.dirty ? <span className="dirty" title="Unsaved changes">●</span> : null}
+                        {t.dirty ? (
+                          <span className="dirty" title="Unsaved changes">
+                            ●
+                          </span>
+                        ) : null}
                         {t.saving ? <span className="muted">…</span> : null}
-                        <button title={`Close (${mod}+W / Alt+W)`} onClick={(e) => { e.stopPropagation(); closeTab(t.path); }}>
+                        <button
+                          title={`Close (${mod}+W / Alt+W)`}
+                          onClick={(e) => {
+                            e.stopPropagation();
+                            closeTab(t.path);
+                          }}
+                        >
                           ✕
                         </button>
                       </div>
                     ))}
                     <span className="grow" />
                     {activeTab && !readOnly && (
-                      <button className="link" onClick={() => void save(active)} disabled={!activeTab.dirty} title={`Save (${mod}+S)`} data-testid="save">
+                      <button
+                        className="link"
+                        onClick={() => void save(active)}
+                        disabled={!activeTab.dirty}
+                        title={`Save (${mod}+S)`}
+                        data-testid="save"
+                      >
                         Save
                       </button>
                     )}
@@ -300,13 +371,21 @@ export default function IdePage({ projectId }: { projectId: string }) {
                             if (dirty !== tab.dirty) patchTab(path, { dirty });
                           }
                         }}
-                        options={{ readOnly, automaticLayout: true, minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, tabSize: 2 }}
+                        options={{
+                          readOnly,
+                          automaticLayout: true,
+                          minimap: { enabled: false },
+                          fontSize: 13,
+                          scrollBeyondLastLine: false,
+                          tabSize: 2,
+                        }}
                       />
                     ) : (
                       <div className="editor-empty">
                         <span>Open a file from the tree.</span>
                         <span>
-                          <kbd>{mod}+P</kbd> quick open · <kbd>{mod}+S</kbd> save · <kbd>Alt+W</kbd> close tab · <kbd>Ctrl+`</kbd> terminal
+                          <kbd>{mod}+P</kbd> quick open · <kbd>{mod}+S</kbd> save · <kbd>Alt+W</kbd>{' '}
+                          close tab · <kbd>Ctrl+`</kbd> terminal
                         </span>
                       </div>
                     )}
@@ -314,18 +393,42 @@ export default function IdePage({ projectId }: { projectId: string }) {
                 </div>
               </Panel>
               <Separator className="sep h" />
-              <Panel defaultSize="35%" minSize="10%" collapsible collapsedSize="0%" panelRef={terminalPanel} onResize={(size) => setTerminalOpen(size.asPercentage > 0)}>
-                <TerminalPanel projectId={projectId} visible={terminalOpen} theme={theme} readOnly={readOnly} onCommand={onTerminalCommand} />
+              <Panel
+                defaultSize="35%"
+                minSize="10%"
+                collapsible
+                collapsedSize="0%"
+                panelRef={terminalPanel}
+                onResize={(size) => setTerminalOpen(size.asPercentage > 0)}
+              >
+                <TerminalPanel
+                  projectId={projectId}
+                  visible={terminalOpen}
+                  theme={theme}
+                  readOnly={readOnly}
+                  onCommand={onTerminalCommand}
+                />
               </Panel>
             </Group>
           </Panel>
           <Separator className="sep v" />
           <Panel defaultSize="28%" minSize="18%">
-            <AiPanel projectId={projectId} readOnly={readOnly} getContext={getContext} onProposal={setProposal} />
+            <AiPanel
+              projectId={projectId}
+              readOnly={readOnly}
+              getContext={getContext}
+              onProposal={setProposal}
+            />
           </Panel>
         </Group>
       </div>
-      {quickOpen && <QuickOpen projectId={projectId} onPick={(p) => void openFile(p)} onClose={() => setQuickOpen(false)} />}
+      {quickOpen && (
+        <QuickOpen
+          projectId={projectId}
+          onPick={(p) => void openFile(p)}
+          onClose={() => setQuickOpen(false)}
+        />
+      )}
       {conflict && (
         <ConflictDialog
           conflict={conflict}
@@ -333,12 +436,24 @@ export default function IdePage({ projectId }: { projectId: string }) {
           onKeepMine={(content) => write(conflict.path, content, conflict.theirsEtag)}
           onTakeTheirs={() => {
             modelOf(conflict.path)?.setValue(conflict.theirs);
-            patchTab(conflict.path, { etag: conflict.theirsEtag, saved: conflict.theirs, dirty: false });
+            patchTab(conflict.path, {
+              etag: conflict.theirsEtag,
+              saved: conflict.theirs,
+              dirty: false,
+            });
           }}
           onClose={() => setConflict(null)}
         />
       )}
-      {proposal && <EditsReview projectId={projectId} proposal={proposal} theme={theme} onClose={() => setProposal(null)} onApplied={(p) => void onEditsApplied(p)} />}
+      {proposal && (
+        <EditsReview
+          projectId={projectId}
+          proposal={proposal}
+          theme={theme}
+          onClose={() => setProposal(null)}
+          onApplied={(p) => void onEditsApplied(p)}
+        />
+      )}
     </div>
   );
 }

@@ -14,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** A small HTTP client for the public API, as a script or the browser would use it. */
 public final class Api {
   public static final JsonMapper JSON = JsonMapper.builder().build();
-  public static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  public static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** A registered user and its access token. */
   public record Session(String userId, String email, String accessToken, String refreshToken) {}
@@ -25,22 +26,38 @@ public final class Api {
     this.baseUrl = baseUrl;
   }
 
-  /** Sign-up answers 202 and no tokens (it must not reveal taken emails); then the user signs in. */
+  /**
+   * Sign-up answers 202 and no tokens (it must not reveal taken emails); then the user signs in.
+   */
   public Session register(String name) throws IOException, InterruptedException {
     String email = name + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
     HttpResponse<String> response =
-        send("POST", "/api/auth/register", null,
-            Map.of("email", email, "password", "correct horse battery staple", "displayName", name));
+        send(
+            "POST",
+            "/api/auth/register",
+            null,
+            Map.of(
+                "email", email, "password", "correct horse battery staple", "displayName", name));
     if (response.statusCode() != 202) {
-      throw new IllegalStateException("register failed: " + response.statusCode() + " " + response.body());
+      throw new IllegalStateException(
+          "register failed: " + response.statusCode() + " " + response.body());
     }
-    response = send("POST", "/api/auth/login", null, Map.of("email", email, "password", "correct horse battery staple"));
+    response =
+        send(
+            "POST",
+            "/api/auth/login",
+            null,
+            Map.of("email", email, "password", "correct horse battery staple"));
     if (response.statusCode() != 200) {
-      throw new IllegalStateException("sign-in after register failed: " + response.statusCode() + " " + response.body());
+      throw new IllegalStateException(
+          "sign-in after register failed: " + response.statusCode() + " " + response.body());
     }
     JsonNode body = JSON.readTree(response.body());
-    return new Session(body.path("user").path("id").asString(), email,
-        body.path("accessToken").asString(), body.path("refreshToken").asString());
+    return new Session(
+        body.path("user").path("id").asString(),
+        email,
+        body.path("accessToken").asString(),
+        body.path("refreshToken").asString());
   }
 
   public HttpResponse<String> send(String method, String path, String token, Object body)
@@ -57,7 +74,8 @@ public final class Api {
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  public HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+  public HttpResponse<String> get(String path, String token)
+      throws IOException, InterruptedException {
     return send("GET", path, token, null);
   }
 

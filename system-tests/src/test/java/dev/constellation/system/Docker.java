@@ -19,7 +19,8 @@ public final class Docker {
   }
 
   public static List<String> containersOf(String projectId) {
-    String out = run("docker", "ps", "-aq", "--filter", "label=dev.constellation.project-id=" + projectId);
+    String out =
+        run("docker", "ps", "-aq", "--filter", "label=dev.constellation.project-id=" + projectId);
     return out == null || out.isBlank() ? List.of() : List.of(out.trim().split("\\s+"));
   }
 

@@ -23,8 +23,8 @@ class GatewayOutageIT {
     Duration took = Duration.ofNanos(System.nanoTime() - started);
 
     assertThat(down.statusCode()).isEqualTo(503);
-    assertThat(down.headers().firstValue("Content-Type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("application/problem+json"));
+    assertThat(down.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     assertThat(Api.json(down).path("requestId").asString()).isNotBlank();
     assertThat(took).isLessThan(Duration.ofSeconds(2));
 
@@ -34,8 +34,8 @@ class GatewayOutageIT {
     assertThat(back.statusCode()).isEqualTo(200);
   }
 
-  private static HttpResponse<String> awaitStatus(Api api, String token, int status, Duration timeout)
-      throws Exception {
+  private static HttpResponse<String> awaitStatus(
+      Api api, String token, int status, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     HttpResponse<String> response = api.get("/api/projects", token);
     while (response.statusCode() != status && System.nanoTime() < deadline) {

@@ -37,34 +37,42 @@ import org.junit.jupiter.api.TestFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The monitoring stack proven against the running IDE: a real Prometheus ({@code /usr/bin/prometheus},
- * Debian's package) scrapes the four services' {@code /actuator/prometheus} every second with the
- * repository's alert rules loaded, while this test drives traffic through the gateway (accounts,
- * a bad password, an invalid token, project CRUD, a 404, files, chat with a prompt-cache hit and an
- * upstream failure from the fake Anthropic, exec). Then every query of every panel and template
- * variable of every dashboard in {@code deploy/grafana/dashboards} must return data without error.
+ * The monitoring stack proven against the running IDE: a real Prometheus ({@code
+ * /usr/bin/prometheus}, Debian's package) scrapes the four services' {@code /actuator/prometheus}
+ * every second with the repository's alert rules loaded, while this test drives traffic through the
+ * gateway (accounts, a bad password, an invalid token, project CRUD, a 404, files, chat with a
+ * prompt-cache hit and an upstream failure from the fake Anthropic, exec). Then every query of
+ * every panel and template variable of every dashboard in {@code deploy/grafana/dashboards} must
+ * return data without error.
  *
- * <p>Alert expressions compare a measurement with a threshold, so a healthy system answers them with
- * nothing, which proves nothing. The rules therefore keep one shape, {@code <measurement> <op>
+ * <p>Alert expressions compare a measurement with a threshold, so a healthy system answers them
+ * with nothing, which proves nothing. The rules therefore keep one shape, {@code <measurement> <op>
  * <number>} with the comparison at the top level (stated in the rules file); this test takes each
  * loaded rule's query from Prometheus' rules API, checks that shape, cuts off the comparison and
  * requires the measurement to return data; a measurement {@code absent(<selector>)} is checked by
  * evaluating the selector. It also requires every rule to have been evaluated without error.
  *
- * <p>Skipped when Prometheus is not installed, unless {@code REQUIRE_PROMETHEUS=1} (CI), then it fails.
+ * <p>Skipped when Prometheus is not installed, unless {@code REQUIRE_PROMETHEUS=1} (CI), then it
+ * fails.
  */
 class ObservabilityIT {
   private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
   private static final List<String> JOBS =
       LocalStack.SERVICES.stream().map(LocalStack.ServiceSpec::name).toList();
-  /** Grafana's built-in interval variables, as a 1 s scrape interval and a short test make sensible. */
+
+  /**
+   * Grafana's built-in interval variables, as a 1 s scrape interval and a short test make sensible.
+   */
   private static final Map<String, String> GRAFANA_INTERVALS =
       Map.of("__rate_interval", "1m", "__interval", "15s", "__range", "5m");
+
   private static final Pattern ALERT_SHAPE =
       Pattern.compile("(?s)^(.*\\S)\\s*(==|!=|>=|<=|>|<)\\s*(-?[0-9.]+(?:[eE][+-]?[0-9]+)?)\\s*$");
   private static final Pattern ABSENT = Pattern.compile("(?s)^absent\\((.*)\\)$");
-  private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)(?::\\w+)?}|\\$(\\w+)|\\[\\[(\\w+)]]");
-  private static final Pattern LABEL_VALUES = Pattern.compile("(?s)^label_values\\((.*),\\s*(\\w+)\\s*\\)$");
+  private static final Pattern VARIABLE =
+      Pattern.compile("\\$\\{(\\w+)(?::\\w+)?}|\\$(\\w+)|\\[\\[(\\w+)]]");
+  private static final Pattern LABEL_VALUES =
+      Pattern.compile("(?s)^label_values\\((.*),\\s*(\\w+)\\s*\\)$");
 
   private static Path root;
   private static Process prometheus;
@@ -81,7 +89,9 @@ class ObservabilityIT {
       if ("1".equals(System.getenv("REQUIRE_PROMETHEUS"))) {
         fail(PROMETHEUS + " is missing and REQUIRE_PROMETHEUS=1 (apt-get install prometheus)");
       }
-      abort(PROMETHEUS + " is not installed (apt-get install prometheus); REQUIRE_PROMETHEUS=1 makes this a failure");
+      abort(
+          PROMETHEUS
+              + " is not installed (apt-get install prometheus); REQUIRE_PROMETHEUS=1 makes this a failure");
     }
     root = Path.of(System.getProperty("constellation.root", "..")).toAbsolutePath().normalize();
     SystemStack.get();
@@ -114,10 +124,14 @@ class ObservabilityIT {
       Set<String> variables = new HashSet<>();
       for (JsonNode variable : dashboard.path("templating").path("list")) {
         variables.add(variable.path("name").asString());
-        String query = variable.path("query").isObject()
-            ? variable.path("query").path("query").asString() : variable.path("query").asString();
-        tests.add(DynamicTest.dynamicTest(title + " · variable $" + variable.path("name").asString(),
-            () -> assertVariableQueryFindsValues(substitute(query, variables))));
+        String query =
+            variable.path("query").isObject()
+                ? variable.path("query").path("query").asString()
+                : variable.path("query").asString();
+        tests.add(
+            DynamicTest.dynamicTest(
+                title + " · variable $" + variable.path("name").asString(),
+                () -> assertVariableQueryFindsValues(substitute(query, variables))));
       }
       List<JsonNode> panels = new ArrayList<>();
       collectPanels(dashboard.path("panels"), panels);
@@ -125,13 +139,22 @@ class ObservabilityIT {
       for (JsonNode panel : panels) {
         for (JsonNode target : panel.path("targets")) {
           String expr = target.path("expr").asString();
-          tests.add(DynamicTest.dynamicTest(title + " · " + panel.path("title").asString() + " · " + target.path("refId").asString(),
-              () -> assertReturnsData(substitute(expr, variables))));
+          tests.add(
+              DynamicTest.dynamicTest(
+                  title
+                      + " · "
+                      + panel.path("title").asString()
+                      + " · "
+                      + target.path("refId").asString(),
+                  () -> assertReturnsData(substitute(expr, variables))));
         }
       }
     }
-    assertThat(titles).anyMatch(t -> t.contains("Service overview")).anyMatch(t -> t.contains("Database metrics"))
-        .anyMatch(t -> t.contains("User activity")).anyMatch(t -> t.contains("System performance"));
+    assertThat(titles)
+        .anyMatch(t -> t.contains("Service overview"))
+        .anyMatch(t -> t.contains("Database metrics"))
+        .anyMatch(t -> t.contains("User activity"))
+        .anyMatch(t -> t.contains("System performance"));
     return tests.stream();
   }
 
@@ -142,16 +165,25 @@ class ObservabilityIT {
       if (!"alerting".equals(rule.path("type").asString())) continue;
       String name = rule.path("name").asString();
       String query = rule.path("query").asString();
-      tests.add(DynamicTest.dynamicTest(name, () -> {
-        Matcher shape = ALERT_SHAPE.matcher(query);
-        assertThat(shape.matches()).as(name + " keeps the shape <measurement> <op> <number>: " + query).isTrue();
-        String measurement = shape.group(1).strip();
-        assertThat(topLevel(measurement)).as(name + ": the comparison must be the outermost operator: " + query).isTrue();
-        Matcher absent = ABSENT.matcher(measurement);
-        assertReturnsData(absent.matches() ? absent.group(1) : measurement);
-      }));
+      tests.add(
+          DynamicTest.dynamicTest(
+              name,
+              () -> {
+                Matcher shape = ALERT_SHAPE.matcher(query);
+                assertThat(shape.matches())
+                    .as(name + " keeps the shape <measurement> <op> <number>: " + query)
+                    .isTrue();
+                String measurement = shape.group(1).strip();
+                assertThat(topLevel(measurement))
+                    .as(name + ": the comparison must be the outermost operator: " + query)
+                    .isTrue();
+                Matcher absent = ABSENT.matcher(measurement);
+                assertReturnsData(absent.matches() ? absent.group(1) : measurement);
+              }));
     }
-    assertThat(tests).as("alert rules loaded from deploy/prometheus/rules").hasSizeGreaterThanOrEqualTo(6);
+    assertThat(tests)
+        .as("alert rules loaded from deploy/prometheus/rules")
+        .hasSizeGreaterThanOrEqualTo(6);
     return tests.stream();
   }
 
@@ -161,40 +193,60 @@ class ObservabilityIT {
     Set<String> names = new HashSet<>();
     for (JsonNode rule : rules) {
       names.add(rule.path("name").asString());
-      assertThat(rule.path("health").asString()).as(rule.path("name").asString() + ": " + rule.path("lastError").asString())
+      assertThat(rule.path("health").asString())
+          .as(rule.path("name").asString() + ": " + rule.path("lastError").asString())
           .isEqualTo("ok");
     }
-    assertThat(names).contains("ServiceInstanceDown", "HighErrorRate", "HighP99Latency", "WorkspaceStartFailures",
-        "AiUpstreamErrors", "WorkspacesDiskLow");
+    assertThat(names)
+        .contains(
+            "ServiceInstanceDown",
+            "HighErrorRate",
+            "HighP99Latency",
+            "WorkspaceStartFailures",
+            "AiUpstreamErrors",
+            "WorkspacesDiskLow");
   }
 
-  /** The test scrapes with its own config; this keeps the deployed one naming the same jobs and path. */
+  /**
+   * The test scrapes with its own config; this keeps the deployed one naming the same jobs and
+   * path.
+   */
   @Test
   void deployedScrapeConfigCoversEveryServiceUnderTheJobNamesTheRulesUse() throws IOException {
     String deployed = Files.readString(root.resolve("deploy/prometheus/prometheus.yml"));
     for (String job : JOBS) {
-      assertThat(deployed).containsPattern("(?s)job_name: " + Pattern.quote(job) + "\\s+metrics_path: /actuator/prometheus");
+      assertThat(deployed)
+          .containsPattern(
+              "(?s)job_name: " + Pattern.quote(job) + "\\s+metrics_path: /actuator/prometheus");
     }
     assertThat(deployed).contains("rules/*.yml");
   }
 
   @Test
   void httpMetricsNameRouteTemplatesNeverIds() throws Exception {
-    JsonNode series = query("group by (application, uri, route) (http_server_requests_seconds_count)");
+    JsonNode series =
+        query("group by (application, uri, route) (http_server_requests_seconds_count)");
     assertThat(series).isNotEmpty();
     for (JsonNode s : series) {
       String labels = s.path("metric").toString();
-      assertThat(labels).doesNotContain(projectId).doesNotContain(conversationId).doesNotContain(user.userId());
+      assertThat(labels)
+          .doesNotContain(projectId)
+          .doesNotContain(conversationId)
+          .doesNotContain(user.userId());
     }
     // Proxied requests carry the gateway route's id, and a template rather than UNKNOWN.
-    JsonNode proxied = query("group by (route, uri) (http_server_requests_seconds_count{application=\"api-gateway\", route=\"workspace-service\"})");
+    JsonNode proxied =
+        query(
+            "group by (route, uri) (http_server_requests_seconds_count{application=\"api-gateway\", route=\"workspace-service\"})");
     assertThat(proxied).isNotEmpty();
-    assertThat(proxied.get(0).path("metric").path("uri").asString()).startsWith("/api/projects/{id}/");
+    assertThat(proxied.get(0).path("metric").path("uri").asString())
+        .startsWith("/api/projects/{id}/");
   }
 
   @Test
   void everyServiceLogsTheTracedRequestWithItsUserAndRoute() throws Exception {
-    for (String service : List.of("api-gateway", "project-service", "workspace-service", "claude-service")) {
+    for (String service :
+        List.of("api-gateway", "project-service", "workspace-service", "claude-service")) {
       Path log = SystemStack.get().service(service).logFile();
       List<JsonNode> lines = new ArrayList<>();
       for (String line : Files.readAllLines(log)) {
@@ -203,30 +255,44 @@ class ObservabilityIT {
         if (TRACED_REQUEST.equals(event.path("requestId").asString())) lines.add(event);
       }
       assertThat(lines).as(service + " logged the traced requests (" + log + ")").isNotEmpty();
-      assertThat(lines).as(service + ": every line of the traced requests names the user and the route")
-          .allSatisfy(event -> {
-            assertThat(event.path("userId").asString()).isEqualTo(user.userId());
-            assertThat(event.path("route").asString()).isNotBlank();
-            assertThat(event.path("service").asString()).isEqualTo(service);
-          });
+      assertThat(lines)
+          .as(service + ": every line of the traced requests names the user and the route")
+          .allSatisfy(
+              event -> {
+                assertThat(event.path("userId").asString()).isEqualTo(user.userId());
+                assertThat(event.path("route").asString()).isNotBlank();
+                assertThat(event.path("service").asString()).isEqualTo(service);
+              });
     }
   }
 
   @Test
   void auditTrailHoldsTheSessionForAdminsOnly() throws Exception {
-    String admin = new JwtCodec(TestInfrastructure.JWT_SECRET, "constellation", "constellation-api", Clock.systemUTC())
-        .sign(new AuthenticatedUser("obs-admin", "obs-admin@example.test", Set.of("USER", "ADMIN")), Duration.ofMinutes(5));
-    String path = "/api/admin/audit?size=100&actorId=" + URLEncoder.encode(user.userId(), StandardCharsets.UTF_8);
+    String admin =
+        new JwtCodec(
+                TestInfrastructure.JWT_SECRET,
+                "constellation",
+                "constellation-api",
+                Clock.systemUTC())
+            .sign(
+                new AuthenticatedUser(
+                    "obs-admin", "obs-admin@example.test", Set.of("USER", "ADMIN")),
+                Duration.ofMinutes(5));
+    String path =
+        "/api/admin/audit?size=100&actorId="
+            + URLEncoder.encode(user.userId(), StandardCharsets.UTF_8);
     // Not the observer: on a fresh stack its account is the first, which makes it an ADMIN.
     Api.Session bystander = api.register("bystander");
     assertThat(api.get(path, bystander.accessToken()).statusCode()).isEqualTo(403);
-    Set<String> expected = Set.of("auth.register", "auth.login", "project.create", "project.delete", "ai.request");
+    Set<String> expected =
+        Set.of("auth.register", "auth.login", "project.create", "project.delete", "ai.request");
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     Set<String> actions = Set.of();
     while (System.nanoTime() < deadline) {
       HttpResponse<String> response = api.get(path, admin);
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      actions = new java.util.HashSet<>(Api.json(response).path("items").findValuesAsString("action"));
+      actions =
+          new java.util.HashSet<>(Api.json(response).path("items").findValuesAsString("action"));
       if (actions.containsAll(expected)) break;
       Thread.sleep(250);
     }
@@ -243,7 +309,9 @@ class ObservabilityIT {
     Path work = root.resolve("system-tests/target/observability-it");
     SystemStack.deleteRecursively(work);
     Files.createDirectories(work);
-    StringBuilder config = new StringBuilder("""
+    StringBuilder config =
+        new StringBuilder(
+            """
         global:
           scrape_interval: 1s
           scrape_timeout: 1s
@@ -251,14 +319,17 @@ class ObservabilityIT {
         rule_files:
           - %s
         scrape_configs:
-        """.formatted(root.resolve("deploy/prometheus/rules").toAbsolutePath() + "/*.yml"));
+        """
+                .formatted(root.resolve("deploy/prometheus/rules").toAbsolutePath() + "/*.yml"));
     for (String job : JOBS) {
-      config.append("""
+      config.append(
+          """
             - job_name: %s
               metrics_path: /actuator/prometheus
               static_configs:
                 - targets: ["127.0.0.1:%d"]
-          """.formatted(job, SystemStack.get().service(job).port()));
+          """
+              .formatted(job, SystemStack.get().service(job).port()));
     }
     Path configFile = Files.writeString(work.resolve("prometheus.yml"), config.toString());
     int port;
@@ -266,20 +337,27 @@ class ObservabilityIT {
       port = socket.getLocalPort();
     }
     prometheusUrl = "http://127.0.0.1:" + port;
-    prometheus = new ProcessBuilder(PROMETHEUS.toString(),
-            "--config.file=" + configFile,
-            "--storage.tsdb.path=" + work.resolve("tsdb"),
-            "--web.listen-address=127.0.0.1:" + port,
-            "--log.level=warn")
-        .redirectErrorStream(true)
-        .redirectOutput(work.resolve("prometheus.log").toFile())
-        .start();
+    prometheus =
+        new ProcessBuilder(
+                PROMETHEUS.toString(),
+                "--config.file=" + configFile,
+                "--storage.tsdb.path=" + work.resolve("tsdb"),
+                "--web.listen-address=127.0.0.1:" + port,
+                "--log.level=warn")
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("prometheus.log").toFile())
+            .start();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
-      if (!prometheus.isAlive()) fail("prometheus exited: " + Files.readString(work.resolve("prometheus.log")));
+      if (!prometheus.isAlive())
+        fail("prometheus exited: " + Files.readString(work.resolve("prometheus.log")));
       try {
-        if (Api.HTTP.send(HttpRequest.newBuilder(URI.create(prometheusUrl + "/-/ready")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return;
+        if (Api.HTTP
+                .send(
+                    HttpRequest.newBuilder(URI.create(prometheusUrl + "/-/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode()
+            == 200) return;
       } catch (IOException notYet) {
         // still starting
       }
@@ -292,11 +370,28 @@ class ObservabilityIT {
   private static Instant driveTraffic() throws Exception {
     api = new Api(SystemStack.gatewayUrl());
     user = api.register("observer");
-    var login = api.send("POST", "/api/auth/login", null, Map.of("email", user.email(), "password", "correct horse battery staple"));
+    var login =
+        api.send(
+            "POST",
+            "/api/auth/login",
+            null,
+            Map.of("email", user.email(), "password", "correct horse battery staple"));
     assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
-    assertThat(api.send("POST", "/api/auth/refresh", null, Map.of("refreshToken", Api.json(login).path("refreshToken").asString()))
-        .statusCode()).isEqualTo(200);
-    assertThat(api.send("POST", "/api/auth/login", null, Map.of("email", user.email(), "password", "not the password")).statusCode())
+    assertThat(
+            api.send(
+                    "POST",
+                    "/api/auth/refresh",
+                    null,
+                    Map.of("refreshToken", Api.json(login).path("refreshToken").asString()))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            api.send(
+                    "POST",
+                    "/api/auth/login",
+                    null,
+                    Map.of("email", user.email(), "password", "not the password"))
+                .statusCode())
         .isEqualTo(401);
     assertThat(api.get("/api/projects", "not-a-token").statusCode()).isEqualTo(401);
 
@@ -306,56 +401,110 @@ class ObservabilityIT {
     projectId = Api.json(created).path("id").asString();
     assertThat(api.get("/api/projects", token).statusCode()).isEqualTo(200);
     assertThat(api.get("/api/projects/" + projectId, token).statusCode()).isEqualTo(200);
-    assertThat(api.send("PATCH", "/api/projects/" + projectId, token, Map.of("name", "Observed, renamed")).statusCode()).isEqualTo(200);
+    assertThat(
+            api.send(
+                    "PATCH",
+                    "/api/projects/" + projectId,
+                    token,
+                    Map.of("name", "Observed, renamed"))
+                .statusCode())
+        .isEqualTo(200);
     assertThat(api.get("/api/projects/no-such-project", token).statusCode()).isEqualTo(404);
-    var doomed = api.send("POST", "/api/projects", token, Map.of("name", "Doomed", "templateId", "blank"));
+    var doomed =
+        api.send("POST", "/api/projects", token, Map.of("name", "Doomed", "templateId", "blank"));
     assertThat(doomed.statusCode()).as(doomed.body()).isEqualTo(201);
-    assertThat(api.send("DELETE", "/api/projects/" + Api.json(doomed).path("id").asString(), token, null).statusCode()).isIn(202, 204);
+    assertThat(
+            api.send(
+                    "DELETE",
+                    "/api/projects/" + Api.json(doomed).path("id").asString(),
+                    token,
+                    null)
+                .statusCode())
+        .isIn(202, 204);
 
-    var written = send(HttpRequest.newBuilder(URI.create(SystemStack.gatewayUrl() + "/api/projects/" + projectId + "/files/content?path=notes.txt"))
-        .header("Authorization", "Bearer " + token).header("X-Request-Id", TRACED_REQUEST)
-        .PUT(HttpRequest.BodyPublishers.ofString("observed\n")));
+    var written =
+        send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        SystemStack.gatewayUrl()
+                            + "/api/projects/"
+                            + projectId
+                            + "/files/content?path=notes.txt"))
+                .header("Authorization", "Bearer " + token)
+                .header("X-Request-Id", TRACED_REQUEST)
+                .PUT(HttpRequest.BodyPublishers.ofString("observed\n")));
     assertThat(written.statusCode()).as(written.body()).isEqualTo(200);
-    assertThat(api.get("/api/projects/" + projectId + "/files/content?path=notes.txt", token).statusCode()).isEqualTo(200);
+    assertThat(
+            api.get("/api/projects/" + projectId + "/files/content?path=notes.txt", token)
+                .statusCode())
+        .isEqualTo(200);
 
-    var conversation = traced("POST", "/api/projects/" + projectId + "/conversations", Map.of("title", "Observed chat"));
+    var conversation =
+        traced(
+            "POST",
+            "/api/projects/" + projectId + "/conversations",
+            Map.of("title", "Observed chat"));
     assertThat(conversation.statusCode()).as(conversation.body()).isEqualTo(201);
     conversationId = Api.json(conversation).path("id").asString();
     // The second answer repeats the cached system prompt: the fake reports a cache read.
     assertThat(chat("What does server.js do?", TRACED_REQUEST).body()).contains("event:done");
     assertThat(chat("And how do I test it?", null).body()).contains("event:done");
-    assertThat(chat("FAKE-UPSTREAM-ERROR please", null).body()).contains("event:error").doesNotContain("event:done");
+    assertThat(chat("FAKE-UPSTREAM-ERROR please", null).body())
+        .contains("event:error")
+        .doesNotContain("event:done");
 
-    // The local runtime may refuse exec on a shared installation; Docker runs it. Either is traffic.
-    int exec = api.send("POST", "/api/projects/" + projectId + "/exec", token, Map.of("command", "echo observed")).statusCode();
+    // The local runtime may refuse exec on a shared installation; Docker runs it. Either is
+    // traffic.
+    int exec =
+        api.send(
+                "POST",
+                "/api/projects/" + projectId + "/exec",
+                token,
+                Map.of("command", "echo observed"))
+            .statusCode();
     assertThat(exec).isNotIn(401, 404);
     api.get("/api/projects/" + projectId + "/workspace", token);
     return Instant.now();
   }
 
-  private static HttpResponse<String> traced(String method, String path, Object body) throws Exception {
-    return send(HttpRequest.newBuilder(URI.create(SystemStack.gatewayUrl() + path))
-        .header("Authorization", "Bearer " + user.accessToken())
-        .header("X-Request-Id", TRACED_REQUEST)
-        .header("Content-Type", "application/json")
-        .method(method, HttpRequest.BodyPublishers.ofString(Api.JSON.writeValueAsString(body))));
+  private static HttpResponse<String> traced(String method, String path, Object body)
+      throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(SystemStack.gatewayUrl() + path))
+            .header("Authorization", "Bearer " + user.accessToken())
+            .header("X-Request-Id", TRACED_REQUEST)
+            .header("Content-Type", "application/json")
+            .method(
+                method, HttpRequest.BodyPublishers.ofString(Api.JSON.writeValueAsString(body))));
   }
 
   private static HttpResponse<String> chat(String content, String requestId) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(SystemStack.gatewayUrl() + "/api/conversations/" + conversationId + "/messages"))
-        .header("Authorization", "Bearer " + user.accessToken())
-        .header("Content-Type", "application/json")
-        .header("Accept", "text/event-stream")
-        .POST(HttpRequest.BodyPublishers.ofString(Api.JSON.writeValueAsString(Map.of("content", content))));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    SystemStack.gatewayUrl()
+                        + "/api/conversations/"
+                        + conversationId
+                        + "/messages"))
+            .header("Authorization", "Bearer " + user.accessToken())
+            .header("Content-Type", "application/json")
+            .header("Accept", "text/event-stream")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    Api.JSON.writeValueAsString(Map.of("content", content))));
     if (requestId != null) request.header("X-Request-Id", requestId);
     return send(request);
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return Api.HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    return Api.HTTP.send(
+        request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Until every service was scraped and every rule evaluated after the traffic, plus a few scrapes for rate(). */
+  /**
+   * Until every service was scraped and every rule evaluated after the traffic, plus a few scrapes
+   * for rate().
+   */
   private static void awaitScrapesAndEvaluationsAfter(Instant trafficDone) throws Exception {
     double after = trafficDone.getEpochSecond() + 3;
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -365,12 +514,21 @@ class ObservabilityIT {
       for (JsonNode s : up) {
         if (s.path("value").get(1).asDouble() >= after) fresh++;
       }
-      boolean evaluated = !loadedRules().isEmpty() && loadedRules().stream()
-          .allMatch(r -> Instant.parse(r.path("lastEvaluation").asString()).getEpochSecond() >= after);
+      boolean evaluated =
+          !loadedRules().isEmpty()
+              && loadedRules().stream()
+                  .allMatch(
+                      r ->
+                          Instant.parse(r.path("lastEvaluation").asString()).getEpochSecond()
+                              >= after);
       if (fresh == JOBS.size() && evaluated) return;
       Thread.sleep(500);
     }
-    fail("Prometheus did not scrape all of " + JOBS + " and evaluate the rules within 60 s: " + query("up"));
+    fail(
+        "Prometheus did not scrape all of "
+            + JOBS
+            + " and evaluate the rules within 60 s: "
+            + query("up"));
   }
 
   private static List<JsonNode> loadedRules() throws Exception {
@@ -386,7 +544,9 @@ class ObservabilityIT {
 
   private static void assertVariableQueryFindsValues(String query) throws Exception {
     Matcher labelValues = LABEL_VALUES.matcher(query.strip());
-    assertThat(labelValues.matches()).as("a label_values(<selector>, <label>) variable: " + query).isTrue();
+    assertThat(labelValues.matches())
+        .as("a label_values(<selector>, <label>) variable: " + query)
+        .isTrue();
     JsonNode series = query(labelValues.group(1));
     assertThat(series).as("no series for variable query " + query).isNotEmpty();
     assertThat(series).anyMatch(s -> s.path("metric").has(labelValues.group(2)));
@@ -394,19 +554,30 @@ class ObservabilityIT {
 
   /** The result of an instant query; fails on any error Prometheus reports. */
   private static JsonNode query(String promql) throws Exception {
-    JsonNode body = api(prometheusUrl + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    JsonNode body =
+        api(
+            prometheusUrl
+                + "/api/v1/query?query="
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8));
     assertThat(body.path("status").asString()).as(promql + " → " + body).isEqualTo("success");
-    assertThat(body.path("warnings").isMissingNode() || body.path("warnings").isEmpty()).as(promql + " → " + body).isTrue();
+    assertThat(body.path("warnings").isMissingNode() || body.path("warnings").isEmpty())
+        .as(promql + " → " + body)
+        .isTrue();
     return body.path("data").path("result");
   }
 
   private static JsonNode api(String url) throws Exception {
-    HttpResponse<String> response = Api.HTTP.send(
-        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        Api.HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
+            HttpResponse.BodyHandlers.ofString());
     return Api.JSON.readTree(response.body());
   }
 
-  /** Grafana's interval variables become fixed windows; a dashboard variable matches all of its values. */
+  /**
+   * Grafana's interval variables become fixed windows; a dashboard variable matches all of its
+   * values.
+   */
   private static String substitute(String expr, Set<String> dashboardVariables) {
     Matcher m = VARIABLE.matcher(expr);
     StringBuilder out = new StringBuilder();
@@ -414,7 +585,9 @@ class ObservabilityIT {
       String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
       String value = GRAFANA_INTERVALS.get(name);
       if (value == null) {
-        assertThat(dashboardVariables).as("variable $" + name + " in " + expr + " is defined by its dashboard").contains(name);
+        assertThat(dashboardVariables)
+            .as("variable $" + name + " in " + expr + " is defined by its dashboard")
+            .contains(name);
         value = ".*";
       }
       m.appendReplacement(out, Matcher.quoteReplacement(value));
@@ -430,7 +603,9 @@ class ObservabilityIT {
     }
   }
 
-  /** True when no comparison, {@code and}, {@code or} or {@code unless} sits outside parentheses. */
+  /**
+   * True when no comparison, {@code and}, {@code or} or {@code unless} sits outside parentheses.
+   */
   private static boolean topLevel(String measurement) {
     int depth = 0;
     boolean quoted = false;
@@ -442,6 +617,8 @@ class ObservabilityIT {
       else if (c == ')' || c == '}' || c == ']') depth--;
       else if (depth == 0) outside.append(c);
     }
-    return !Pattern.compile("==|!=|>=|<=|>|<|\\band\\b|\\bor\\b|\\bunless\\b").matcher(outside).find();
+    return !Pattern.compile("==|!=|>=|<=|>|<|\\band\\b|\\bor\\b|\\bunless\\b")
+        .matcher(outside)
+        .find();
   }
 }

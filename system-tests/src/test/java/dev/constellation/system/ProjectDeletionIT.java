@@ -21,17 +21,32 @@ class ProjectDeletionIT {
   void deleteLeavesNothingBehindEvenWhenClaudeServiceIsBrieflyDown() throws Exception {
     Api api = new Api(SystemStack.gatewayUrl());
     Api.Session owner = api.register("deleter");
-    var created = api.send("POST", "/api/projects", owner.accessToken(), Map.of("name", "Doomed", "templateId", "python"));
+    var created =
+        api.send(
+            "POST",
+            "/api/projects",
+            owner.accessToken(),
+            Map.of("name", "Doomed", "templateId", "python"));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     String projectId = Api.json(created).path("id").asString();
     Path directory = SystemStack.get().dataDir().resolve("workspaces").resolve(projectId);
     assertThat(directory).isDirectory();
 
-    var conversation = api.send("POST", "/api/projects/" + projectId + "/conversations", owner.accessToken(), Map.of("title", "soon gone"));
+    var conversation =
+        api.send(
+            "POST",
+            "/api/projects/" + projectId + "/conversations",
+            owner.accessToken(),
+            Map.of("title", "soon gone"));
     assertThat(conversation.statusCode()).isEqualTo(201);
     boolean docker = Docker.available();
     if (docker) {
-      var exec = api.send("POST", "/api/projects/" + projectId + "/exec", owner.accessToken(), Map.of("command", "touch made-inside"));
+      var exec =
+          api.send(
+              "POST",
+              "/api/projects/" + projectId + "/exec",
+              owner.accessToken(),
+              Map.of("command", "touch made-inside"));
       assertThat(exec.statusCode()).as(exec.body()).isEqualTo(200);
       assertThat(Docker.containersOf(projectId)).isNotEmpty();
     }
@@ -39,19 +54,26 @@ class ProjectDeletionIT {
     ServiceProcess claude = SystemStack.get().service("claude-service");
     claude.kill();
     try {
-      assertThat(api.send("DELETE", "/api/projects/" + projectId, owner.accessToken(), null).statusCode()).isEqualTo(204);
-      assertThat(api.get("/api/projects/" + projectId, owner.accessToken()).statusCode()).isEqualTo(404);
+      assertThat(
+              api.send("DELETE", "/api/projects/" + projectId, owner.accessToken(), null)
+                  .statusCode())
+          .isEqualTo(204);
+      assertThat(api.get("/api/projects/" + projectId, owner.accessToken()).statusCode())
+          .isEqualTo(404);
     } finally {
       claude.start();
       claude.awaitReady(Duration.ofSeconds(120));
     }
 
     try (MongoClient mongo = MongoClients.create(SystemStack.get().mongoUri())) {
-      awaitTrue(Duration.ofSeconds(60), () -> !Files.exists(directory)
-          && mentions(mongo.getDatabase("constellation_chat"), projectId) == 0
-          && mentions(mongo.getDatabase("constellation_workspaces"), projectId) == 0
-          && mentions(mongo.getDatabase("constellation_projects"), projectId) == 0
-          && (!docker || Docker.containersOf(projectId).isEmpty()));
+      awaitTrue(
+          Duration.ofSeconds(60),
+          () ->
+              !Files.exists(directory)
+                  && mentions(mongo.getDatabase("constellation_chat"), projectId) == 0
+                  && mentions(mongo.getDatabase("constellation_workspaces"), projectId) == 0
+                  && mentions(mongo.getDatabase("constellation_projects"), projectId) == 0
+                  && (!docker || Docker.containersOf(projectId).isEmpty()));
     }
   }
 
@@ -68,10 +90,13 @@ class ProjectDeletionIT {
     return count;
   }
 
-  private static void awaitTrue(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+  private static void awaitTrue(Duration timeout, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("cleanup did not finish within " + timeout).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("cleanup did not finish within " + timeout)
+          .isLessThan(deadline);
       Thread.sleep(500);
     }
   }

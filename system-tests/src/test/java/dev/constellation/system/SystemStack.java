@@ -21,8 +21,12 @@ public final class SystemStack {
   private static Process fakeAnthropic;
   private static Map<String, String> settings;
   private static String fakeAnthropicUrl;
-  /** Each user's daily AI token budget in the stack: room for a few answers at once, not for many. */
+
+  /**
+   * Each user's daily AI token budget in the stack: room for a few answers at once, not for many.
+   */
   public static final long AI_DAILY_TOKEN_BUDGET = 40_000;
+
   /** AI calls one user may have running at once. */
   public static final int AI_USER_CONCURRENCY = 3;
 
@@ -31,7 +35,8 @@ public final class SystemStack {
   public static synchronized LocalStack get() {
     if (stack == null) {
       try {
-        Path root = Path.of(System.getProperty("constellation.root", "..")).toAbsolutePath().normalize();
+        Path root =
+            Path.of(System.getProperty("constellation.root", "..")).toAbsolutePath().normalize();
         // Under target/ so that the log-secrets check reads what the services wrote.
         Path data = root.resolve("system-tests/target/system-stack");
         deleteRecursively(data);
@@ -42,9 +47,11 @@ public final class SystemStack {
         settings.put("LOCAL_MONGO_PORT", "0");
         settings.put("LOCAL_REDIS_PORT", "0");
         // The launcher restarts a dead redis-server after this long: long enough for the outage
-        // tests to see the 503s, short enough for them to see the recovery (security/StorageOutageIT).
+        // tests to see the 503s, short enough for them to see the recovery
+        // (security/StorageOutageIT).
         settings.put("LOCAL_RESTART_DELAY_MS", "6000");
-        settings.put("WORKSPACE_RUNTIME", System.getenv().getOrDefault("WORKSPACE_RUNTIME", "auto"));
+        settings.put(
+            "WORKSPACE_RUNTIME", System.getenv().getOrDefault("WORKSPACE_RUNTIME", "auto"));
         // Our own installation id and network: the reconciler removes containers of its
         // installation that it has no record of, and must never see anyone else's.
         String installation = "systest-" + Long.toHexString(System.nanoTime());
@@ -56,7 +63,8 @@ public final class SystemStack {
         settings.put("IMPORT_MAX_UPLOAD", "8MB");
         settings.put("WORKSPACE_PROJECT_QUOTA", "24MB");
         for (var spec : LocalStack.SERVICES) {
-          settings.put(spec.name().toUpperCase().replace('-', '_') + "_PORT", String.valueOf(freePort()));
+          settings.put(
+              spec.name().toUpperCase().replace('-', '_') + "_PORT", String.valueOf(freePort()));
         }
         int fakePort = freePort();
         fakeAnthropic = startFakeAnthropic(root, fakePort, data);
@@ -66,10 +74,13 @@ public final class SystemStack {
         settings.put("AI_DAILY_TOKEN_BUDGET", String.valueOf(AI_DAILY_TOKEN_BUDGET));
         settings.put("AI_USER_CONCURRENCY", String.valueOf(AI_USER_CONCURRENCY));
         stack = new LocalStack(root, settings);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          stack.close();
-          fakeAnthropic.destroy();
-        }));
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      stack.close();
+                      fakeAnthropic.destroy();
+                    }));
         stack.start();
       } catch (IOException e) {
         throw new IllegalStateException("the system stack did not start: " + e.getMessage(), e);
@@ -81,15 +92,22 @@ public final class SystemStack {
     return stack;
   }
 
-  /** The fake Messages API (frontend/e2e/fake-anthropic.mjs); {@code GET /_fake/requests} reports tagged requests. */
+  /**
+   * The fake Messages API (frontend/e2e/fake-anthropic.mjs); {@code GET /_fake/requests} reports
+   * tagged requests.
+   */
   public static String fakeAnthropicUrl() {
     get();
     return fakeAnthropicUrl;
   }
 
-  /** Where the stack keeps its data and logs ({@code logs/<service>.log}, {@code fake-anthropic.log}). */
+  /**
+   * Where the stack keeps its data and logs ({@code logs/<service>.log}, {@code
+   * fake-anthropic.log}).
+   */
   public static Path dataDir() {
-    Path root = Path.of(System.getProperty("constellation.root", "..")).toAbsolutePath().normalize();
+    Path root =
+        Path.of(System.getProperty("constellation.root", "..")).toAbsolutePath().normalize();
     return root.resolve("system-tests/target/system-stack");
   }
 
@@ -101,13 +119,16 @@ public final class SystemStack {
     return get().service(name).baseUrl();
   }
 
-  /** The same fake Messages API the browser journey uses (frontend/e2e), so both speak one protocol. */
+  /**
+   * The same fake Messages API the browser journey uses (frontend/e2e), so both speak one protocol.
+   */
   private static Process startFakeAnthropic(Path root, int port, Path data) throws IOException {
     Path script = root.resolve("frontend/e2e/fake-anthropic.mjs");
-    Process process = new ProcessBuilder("node", script.toString(), "--port", String.valueOf(port))
-        .redirectErrorStream(true)
-        .redirectOutput(data.resolve("fake-anthropic.log").toFile())
-        .start();
+    Process process =
+        new ProcessBuilder("node", script.toString(), "--port", String.valueOf(port))
+            .redirectErrorStream(true)
+            .redirectOutput(data.resolve("fake-anthropic.log").toFile())
+            .start();
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (System.nanoTime() < deadline) {
       try (var socket = new java.net.Socket("127.0.0.1", port)) {

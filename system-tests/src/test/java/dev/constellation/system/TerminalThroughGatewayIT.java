@@ -27,29 +27,50 @@ class TerminalThroughGatewayIT {
   @Test
   void typedCommandRunsInTheWorkspaceAndForeignOriginsAreRefused() throws Exception {
     // The system stack registers several accounts, which the single-user local runtime refuses.
-    assumeTrue(Docker.available(), "no Docker engine: the local runtime cannot serve a second account");
+    assumeTrue(
+        Docker.available(), "no Docker engine: the local runtime cannot serve a second account");
     String gateway = SystemStack.gatewayUrl();
     Api api = new Api(gateway);
     Api.Session owner = api.register("terminal");
-    var created = api.send("POST", "/api/projects", owner.accessToken(), Map.of("name", "Shell", "templateId", "blank"));
+    var created =
+        api.send(
+            "POST",
+            "/api/projects",
+            owner.accessToken(),
+            Map.of("name", "Shell", "templateId", "blank"));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     String projectId = Api.json(created).path("id").asString();
     try {
       Output output = new Output();
-      WebSocket socket = connect(gateway, projectId, ticket(api, owner, projectId), gateway, output)
-          .get(60, TimeUnit.SECONDS);
-      socket.sendBinary(ByteBuffer.wrap("echo hello-from-gateway\r".getBytes(StandardCharsets.UTF_8)), true).join();
+      WebSocket socket =
+          connect(gateway, projectId, ticket(api, owner, projectId), gateway, output)
+              .get(60, TimeUnit.SECONDS);
+      socket
+          .sendBinary(
+              ByteBuffer.wrap("echo hello-from-gateway\r".getBytes(StandardCharsets.UTF_8)), true)
+          .join();
       // Whole line only: the echo of the typed command also contains the word.
       assertThat(output.await(Pattern.compile("(?m)^hello-from-gateway$"), Duration.ofSeconds(30)))
-          .as("terminal output: %s", output.clean()).isTrue();
+          .as("terminal output: %s", output.clean())
+          .isTrue();
       socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
 
       Output foreign = new Output();
-      var attempt = connect(gateway, projectId, ticket(api, owner, projectId), "https://evil.example.net", foreign);
+      var attempt =
+          connect(
+              gateway,
+              projectId,
+              ticket(api, owner, projectId),
+              "https://evil.example.net",
+              foreign);
       // The gateway refuses a foreign Origin at the handshake, before anything is upgraded.
       Throwable refused = catchThrowable(() -> attempt.get(30, TimeUnit.SECONDS));
-      assertThat(refused).isInstanceOf(ExecutionException.class).cause().isInstanceOf(WebSocketHandshakeException.class);
-      assertThat(((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode()).isEqualTo(403);
+      assertThat(refused)
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(WebSocketHandshakeException.class);
+      assertThat(((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode())
+          .isEqualTo(403);
     } finally {
       // Removes the container too, which otherwise outlives the stack.
       api.send("DELETE", "/api/projects/" + projectId, owner.accessToken(), null);
@@ -57,22 +78,33 @@ class TerminalThroughGatewayIT {
   }
 
   private static String ticket(Api api, Api.Session user, String projectId) throws Exception {
-    var response = api.send("POST", "/api/projects/" + projectId + "/terminal/ticket", user.accessToken(), null);
+    var response =
+        api.send(
+            "POST", "/api/projects/" + projectId + "/terminal/ticket", user.accessToken(), null);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return Api.json(response).path("ticket").asString();
   }
 
-  private static CompletableFuture<WebSocket> connect(String gateway, String projectId, String ticket, String origin,
-      Output output) {
-    URI uri = URI.create(gateway.replaceFirst("^http", "ws") + "/api/projects/" + projectId + "/terminal?ticket="
-        + URLEncoder.encode(ticket, StandardCharsets.UTF_8));
-    return Api.HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20)).header("Origin", origin)
+  private static CompletableFuture<WebSocket> connect(
+      String gateway, String projectId, String ticket, String origin, Output output) {
+    URI uri =
+        URI.create(
+            gateway.replaceFirst("^http", "ws")
+                + "/api/projects/"
+                + projectId
+                + "/terminal?ticket="
+                + URLEncoder.encode(ticket, StandardCharsets.UTF_8));
+    return Api.HTTP
+        .newWebSocketBuilder()
+        .connectTimeout(Duration.ofSeconds(20))
+        .header("Origin", origin)
         .buildAsync(uri, output);
   }
 
   /** Everything the shell wrote, as text. */
   private static final class Output implements WebSocket.Listener {
     private final StringBuilder text = new StringBuilder();
+
     /** The close code, or -1 when the connection broke without a close frame. */
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
 

@@ -15,25 +15,30 @@ import org.junit.jupiter.api.Test;
  */
 class ContractOwnershipTest {
   private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
-  private static final Path TICKET_OWNER = Path.of("libs/common/src/main/java/dev/constellation/common/terminal/TicketKeys.java");
+  private static final Path TICKET_OWNER =
+      Path.of("libs/common/src/main/java/dev/constellation/common/terminal/TicketKeys.java");
 
   @Test
   void nobodyButTheTicketContractNamesTheTicketKey() throws IOException {
     List<Path> sources = mainSources();
     assertThat(sources).as("sources found under " + ROOT).anyMatch(p -> p.endsWith(TICKET_OWNER));
-    List<String> offenders = sources.stream()
-        .filter(p -> !p.endsWith(TICKET_OWNER))
-        .filter(p -> read(p).contains("terminal-ticket"))
-        .map(p -> ROOT.relativize(p).toString())
-        .toList();
+    List<String> offenders =
+        sources.stream()
+            .filter(p -> !p.endsWith(TICKET_OWNER))
+            .filter(p -> read(p).contains("terminal-ticket"))
+            .map(p -> ROOT.relativize(p).toString())
+            .toList();
     assertThat(offenders)
-        .as("the terminal ticket's Redis key is spelt only in libs/common TicketKeys; use TerminalTickets "
-            + "or ReactiveTerminalTickets, or the two sides drift apart again")
+        .as(
+            "the terminal ticket's Redis key is spelt only in libs/common TicketKeys; use TerminalTickets "
+                + "or ReactiveTerminalTickets, or the two sides drift apart again")
         .isEmpty();
   }
 
   private static List<Path> mainSources() throws IOException {
-    try (Stream<Path> walk = Stream.of(ROOT.resolve("libs"), ROOT.resolve("services")).flatMap(ContractOwnershipTest::walk)) {
+    try (Stream<Path> walk =
+        Stream.of(ROOT.resolve("libs"), ROOT.resolve("services"))
+            .flatMap(ContractOwnershipTest::walk)) {
       return walk.filter(p -> p.toString().endsWith(".java"))
           .filter(p -> p.toString().contains("/src/main/"))
           .toList();

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Settings from the environment, with a {@code .env} file filling in what the environment lacks. */
+/**
+ * Settings from the environment, with a {@code .env} file filling in what the environment lacks.
+ */
 final class DotEnv {
   private DotEnv() {}
 
@@ -19,7 +21,9 @@ final class DotEnv {
         if (trimmed.startsWith("export ")) trimmed = trimmed.substring(7).trim();
         String key = trimmed.substring(0, trimmed.indexOf('=')).trim();
         String value = trimmed.substring(trimmed.indexOf('=') + 1).trim();
-        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
+        if (value.length() >= 2
+            && (value.startsWith("\"") && value.endsWith("\"")
+                || value.startsWith("'") && value.endsWith("'"))) {
           value = value.substring(1, value.length() - 1);
         }
         settings.put(key, value);

@@ -33,7 +33,8 @@ public final class EmbeddedMongo implements AutoCloseable {
    * Starts a server persisted to {@code file} on {@code host}; a container binds 0.0.0.0 so that
    * other containers reach it (see {@link MongoWireServer}).
    */
-  public static EmbeddedMongo persistent(Path file, String host, int port) throws java.io.IOException {
+  public static EmbeddedMongo persistent(Path file, String host, int port)
+      throws java.io.IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     H2WithHello backend = new H2WithHello(file.toAbsolutePath().toString());
     MongoServer server = new MongoServer(backend);
@@ -54,8 +55,8 @@ public final class EmbeddedMongo implements AutoCloseable {
   }
 
   /**
-   * The services' connection string. A short server selection: with the server away, a request
-   * gets a 503 within about three seconds instead of the driver's default 30 s wait.
+   * The services' connection string. A short server selection: with the server away, a request gets
+   * a 503 within about three seconds instead of the driver's default 30 s wait.
    */
   public String uri() {
     return uri(port());
@@ -84,9 +85,18 @@ public final class EmbeddedMongo implements AutoCloseable {
   }
 
   /** Commands that change data: each is committed to the file before it is acknowledged. */
-  private static final java.util.Set<String> WRITES = java.util.Set.of(
-      "insert", "update", "delete", "findandmodify", "create", "drop", "dropdatabase",
-      "createindexes", "dropindexes", "renamecollection");
+  private static final java.util.Set<String> WRITES =
+      java.util.Set.of(
+          "insert",
+          "update",
+          "delete",
+          "findandmodify",
+          "create",
+          "drop",
+          "dropdatabase",
+          "createindexes",
+          "dropindexes",
+          "renamecollection");
 
   static final class H2WithHello extends H2Backend {
     H2WithHello(String file) {
@@ -94,7 +104,8 @@ public final class EmbeddedMongo implements AutoCloseable {
     }
 
     @Override
-    public Document handleCommand(Channel channel, String database, String command, Document query) {
+    public Document handleCommand(
+        Channel channel, String database, String command, Document query) {
       if (isHello(command)) return hello(super.handleCommand(channel, database, "isMaster", query));
       Document result = super.handleCommand(channel, database, command, query);
       // H2's MVStore otherwise writes in the background about once a second: a crash of the
@@ -111,8 +122,10 @@ public final class EmbeddedMongo implements AutoCloseable {
 
   private static final class MemoryWithHello extends MemoryBackend {
     @Override
-    public Document handleCommand(Channel channel, String database, String command, Document query) {
-      return isHello(command) ? hello(super.handleCommand(channel, database, "isMaster", query))
+    public Document handleCommand(
+        Channel channel, String database, String command, Document query) {
+      return isHello(command)
+          ? hello(super.handleCommand(channel, database, "isMaster", query))
           : super.handleCommand(channel, database, command, query);
     }
   }

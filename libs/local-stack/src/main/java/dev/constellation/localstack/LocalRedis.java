@@ -24,23 +24,29 @@ public final class LocalRedis implements AutoCloseable {
   }
 
   /**
-   * Starts redis-server on {@code port} (0 = any free port) keeping its append-only file in
-   * {@code dir}, or nothing on disk when {@code dir} is null.
+   * Starts redis-server on {@code port} (0 = any free port) keeping its append-only file in {@code
+   * dir}, or nothing on disk when {@code dir} is null.
    */
   public static LocalRedis start(int port, Path dir) throws IOException {
     int chosen = port == 0 ? freePort() : port;
-    List<String> settings = new java.util.ArrayList<>(List.of("bind 127.0.0.1", "protected-mode yes"));
+    List<String> settings =
+        new java.util.ArrayList<>(List.of("bind 127.0.0.1", "protected-mode yes"));
     if (dir != null) {
       Files.createDirectories(dir);
-      // appendfsync always: a write Redis acknowledged (a disabled-user flag, an audit event not yet
+      // appendfsync always: a write Redis acknowledged (a disabled-user flag, an audit event not
+      // yet
       // stored by project-service) survives a crash of redis-server or of the machine.
-      settings.addAll(List.of("dir " + dir.toAbsolutePath(), "appendonly yes", "appendfsync always", "save \"\""));
+      settings.addAll(
+          List.of(
+              "dir " + dir.toAbsolutePath(), "appendonly yes", "appendfsync always", "save \"\""));
     } else {
       settings.addAll(List.of("appendonly no", "save \"\""));
     }
     Path systemBinary = findOnPath("redis-server");
     if (systemBinary != null) {
-      List<String> command = new java.util.ArrayList<>(List.of(systemBinary.toString(), "--port", String.valueOf(chosen)));
+      List<String> command =
+          new java.util.ArrayList<>(
+              List.of(systemBinary.toString(), "--port", String.valueOf(chosen)));
       for (String setting : settings) {
         String[] parts = setting.split(" ", 2);
         command.add("--" + parts[0]);
@@ -63,14 +69,15 @@ public final class LocalRedis implements AutoCloseable {
   }
 
   /**
-   * Runs the command under a small shell that kills it when our end of its stdin closes — which
-   * the kernel does when this JVM dies, even by {@code kill -9}: redis-server has no parent-death
+   * Runs the command under a small shell that kills it when our end of its stdin closes — which the
+   * kernel does when this JVM dies, even by {@code kill -9}: redis-server has no parent-death
    * option of its own and would otherwise outlive the launcher on its port.
    */
   private static List<String> watchedByStdin(List<String> command) {
-    String script = "exec 3<&0; \"$0\" \"$@\" 3<&- </dev/null & child=$!; "
-        + "( read -r _ <&3; kill $child 2>/dev/null ) & watcher=$!; exec 3<&-; "
-        + "wait $child; status=$?; kill $watcher 2>/dev/null; exit $status";
+    String script =
+        "exec 3<&0; \"$0\" \"$@\" 3<&- </dev/null & child=$!; "
+            + "( read -r _ <&3; kill $child 2>/dev/null ) & watcher=$!; exec 3<&-; "
+            + "wait $child; status=$?; kill $watcher 2>/dev/null; exit $status";
     List<String> wrapped = new java.util.ArrayList<>(List.of("/bin/sh", "-c", script));
     wrapped.addAll(command);
     return wrapped;
@@ -97,7 +104,8 @@ public final class LocalRedis implements AutoCloseable {
   private void awaitListening() throws IOException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
-      if (!systemProcess.isAlive()) throw new IOException("redis-server exited at once; is port " + port + " taken?");
+      if (!systemProcess.isAlive())
+        throw new IOException("redis-server exited at once; is port " + port + " taken?");
       try (var socket = new java.net.Socket("127.0.0.1", port)) {
         return;
       } catch (IOException notYet) {
@@ -125,8 +133,11 @@ public final class LocalRedis implements AutoCloseable {
   /** The redis-server process itself (not its watching shell), for tests that kill it. */
   public java.util.Optional<ProcessHandle> serverProcess() {
     if (systemProcess == null) return java.util.Optional.empty();
-    // Its executable may be a link (Debian: redis-server -> redis-check-rdb): match the shell instead.
-    return systemProcess.toHandle().children()
+    // Its executable may be a link (Debian: redis-server -> redis-check-rdb): match the shell
+    // instead.
+    return systemProcess
+        .toHandle()
+        .children()
         .filter(p -> p.info().command().map(c -> !c.endsWith("sh")).orElse(false))
         .findFirst();
   }

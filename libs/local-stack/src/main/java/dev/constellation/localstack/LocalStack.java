@@ -53,27 +53,32 @@ public final class LocalStack implements AutoCloseable {
 
   /**
    * Where the gateway listens: loopback unless {@code BIND_ADDRESS} says otherwise. The other
-   * services, redis-server and the MongoDB-wire server always listen on loopback only: none of
-   * them is meant to be reached except through the gateway (Redis and the wire server have no
-   * password at all in local mode).
+   * services, redis-server and the MongoDB-wire server always listen on loopback only: none of them
+   * is meant to be reached except through the gateway (Redis and the wire server have no password
+   * at all in local mode).
    */
   static final String BIND_ADDRESS = "BIND_ADDRESS";
+
   static final String LOOPBACK = "127.0.0.1";
 
   public LocalStack(Path root, Map<String, String> settings) {
     this.root = root.toAbsolutePath();
     this.settings = settings;
-    this.dataDir = this.root.resolve(settings.getOrDefault("CONSTELLATION_DATA_DIR", "data")).toAbsolutePath();
+    this.dataDir =
+        this.root.resolve(settings.getOrDefault("CONSTELLATION_DATA_DIR", "data")).toAbsolutePath();
   }
 
   public static void main(String[] args) throws Exception {
     Path root = Path.of(System.getProperty("constellation.root", ".")).toAbsolutePath().normalize();
     LocalStack stack = new LocalStack(root, DotEnv.load(root.resolve(".env")));
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("\nStopping Constellation…");
-      stack.close();
-      System.out.println("Stopped.");
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("\nStopping Constellation…");
+                  stack.close();
+                  System.out.println("Stopped.");
+                }));
     try {
       stack.start();
     } catch (IOException e) {
@@ -93,8 +98,11 @@ public final class LocalStack implements AutoCloseable {
     InetAddress bindAddress = InetAddress.getByName(bind);
     Ports.requireFree(requiredPorts());
     if (!bindAddress.isLoopbackAddress()) {
-      log("WARNING: BIND_ADDRESS=" + bind + " is not loopback: the gateway is reachable from other"
-          + " machines over plain HTTP. Put a TLS proxy in front of it.");
+      log(
+          "WARNING: BIND_ADDRESS="
+              + bind
+              + " is not loopback: the gateway is reachable from other"
+              + " machines over plain HTTP. Put a TLS proxy in front of it.");
     }
     Files.createDirectories(dataDir);
     Map<String, String> env = new HashMap<>(settings);
@@ -103,15 +111,23 @@ public final class LocalStack implements AutoCloseable {
     env.putIfAbsent("WORKSPACES_ROOT", dataDir.resolve("workspaces").toString());
     env.putIfAbsent("FRONTEND_DIR", root.resolve("frontend/dist").toString());
     env.putIfAbsent("JWT_SECRET", localJwtSecret());
-    // Each service exits when this process is gone, however it ended (libs/common LauncherWatchdog).
+    // Each service exits when this process is gone, however it ended (libs/common
+    // LauncherWatchdog).
     env.put("CONSTELLATION_LAUNCHER_PID", Long.toString(ProcessHandle.current().pid()));
 
     if (!settings.containsKey("MONGODB_URI")) {
       mongoFile = dataDir.resolve("mongo").resolve("constellation.mv");
-      mongo = EmbeddedMongo.persistent(mongoFile, Integer.parseInt(settings.getOrDefault("LOCAL_MONGO_PORT", "27018")));
+      mongo =
+          EmbeddedMongo.persistent(
+              mongoFile, Integer.parseInt(settings.getOrDefault("LOCAL_MONGO_PORT", "27018")));
       mongoPort = mongo.port();
       env.put("MONGODB_URI", mongo.uri());
-      log("storage    MongoDB-wire server on " + mongo.uri() + " (data in " + dataDir.resolve("mongo") + ")");
+      log(
+          "storage    MongoDB-wire server on "
+              + mongo.uri()
+              + " (data in "
+              + dataDir.resolve("mongo")
+              + ")");
     }
     if (!settings.containsKey("REDIS_URL")) {
       int port = Integer.parseInt(settings.getOrDefault("LOCAL_REDIS_PORT", "6380"));
@@ -122,19 +138,27 @@ public final class LocalStack implements AutoCloseable {
     for (ServiceSpec spec : SERVICES) {
       env.put(spec.envPrefix() + "_URL", "http://" + LOOPBACK + ":" + port(spec));
     }
-    List<String> jvmArgs = List.of("-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseSerialGC", "-Xmx384m");
+    List<String> jvmArgs =
+        List.of("-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseSerialGC", "-Xmx384m");
     for (ServiceSpec spec : SERVICES) {
       String address = spec == gateway() ? bind : LOOPBACK;
       ServiceProcess process =
-          new ServiceProcess(spec.name(), address, port(spec), spec.jar(root), env,
-              dataDir.resolve("logs").resolve(spec.name() + ".log"), jvmArgs);
+          new ServiceProcess(
+              spec.name(),
+              address,
+              port(spec),
+              spec.jar(root),
+              env,
+              dataDir.resolve("logs").resolve(spec.name() + ".log"),
+              jvmArgs);
       services.add(process.start());
     }
     for (ServiceProcess service : services) {
       service.awaitReady(Duration.ofSeconds(240));
       log(String.format("%-10s ready on %s", shortName(service.name()), service.baseUrl()));
     }
-    Files.writeString(dataDir.resolve("local-stack.pid"), Long.toString(ProcessHandle.current().pid()));
+    Files.writeString(
+        dataDir.resolve("local-stack.pid"), Long.toString(ProcessHandle.current().pid()));
     wrotePidFile = true;
     supervisor = new Thread(this::superviseRedis, "local-stack-redis-supervisor");
     supervisor.setDaemon(true);
@@ -145,8 +169,13 @@ public final class LocalStack implements AutoCloseable {
   private Map<Integer, String> requiredPorts() {
     Map<Integer, String> ports = new java.util.LinkedHashMap<>();
     for (ServiceSpec spec : SERVICES) ports.put(port(spec), spec.name());
-    if (!settings.containsKey("MONGODB_URI")) ports.put(Integer.parseInt(settings.getOrDefault("LOCAL_MONGO_PORT", "27018")), "MongoDB-wire server");
-    if (!settings.containsKey("REDIS_URL")) ports.put(Integer.parseInt(settings.getOrDefault("LOCAL_REDIS_PORT", "6380")), "redis-server");
+    if (!settings.containsKey("MONGODB_URI"))
+      ports.put(
+          Integer.parseInt(settings.getOrDefault("LOCAL_MONGO_PORT", "27018")),
+          "MongoDB-wire server");
+    if (!settings.containsKey("REDIS_URL"))
+      ports.put(
+          Integer.parseInt(settings.getOrDefault("LOCAL_REDIS_PORT", "6380")), "redis-server");
     ports.remove(0);
     return ports;
   }
@@ -157,7 +186,8 @@ public final class LocalStack implements AutoCloseable {
 
   /** A service's port: {@code <NAME>_PORT} (e.g. API_GATEWAY_PORT) or its default. */
   public int port(ServiceSpec spec) {
-    return Integer.parseInt(settings.getOrDefault(spec.envPrefix() + "_PORT", String.valueOf(spec.defaultPort())));
+    return Integer.parseInt(
+        settings.getOrDefault(spec.envPrefix() + "_PORT", String.valueOf(spec.defaultPort())));
   }
 
   public int gatewayPort() {
@@ -180,8 +210,8 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * {@code make run}: restarts a service that died, with a growing backoff ({@link Backoff}).
-   * The system tests do not call this: they stop and restart services themselves.
+   * {@code make run}: restarts a service that died, with a growing backoff ({@link Backoff}). The
+   * system tests do not call this: they stop and restart services themselves.
    */
   private void superviseUntilInterrupted() throws InterruptedException {
     Map<String, Backoff> backoffs = new HashMap<>();
@@ -255,7 +285,10 @@ public final class LocalStack implements AutoCloseable {
     boolean due() {
       long now = System.currentTimeMillis();
       if (notBefore < 0) {
-        delayMillis = delayMillis == 0 ? firstMillis : Math.min(delayMillis * 2, Math.max(30_000, firstMillis));
+        delayMillis =
+            delayMillis == 0
+                ? firstMillis
+                : Math.min(delayMillis * 2, Math.max(30_000, firstMillis));
         notBefore = now + delayMillis;
       }
       return now >= notBefore;

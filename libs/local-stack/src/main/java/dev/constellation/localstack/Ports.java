@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Checks, before anything starts, that no port of the stack is taken. A second launcher (or the
- * orphans of a crashed one) would otherwise answer our health checks while our own services died
- * on their ports.
+ * orphans of a crashed one) would otherwise answer our health checks while our own services died on
+ * their ports.
  */
 final class Ports {
   private Ports() {}
@@ -20,14 +20,19 @@ final class Ports {
   /** Throws naming every taken port and what we wanted it for. */
   static void requireFree(Map<Integer, String> ports) throws IOException {
     List<String> taken = new ArrayList<>();
-    ports.forEach((port, owner) -> {
-      if (isTaken(port)) taken.add(port + " (" + owner + ")");
-    });
+    ports.forEach(
+        (port, owner) -> {
+          if (isTaken(port)) taken.add(port + " (" + owner + ")");
+        });
     if (!taken.isEmpty()) {
-      throw new IOException("port" + (taken.size() > 1 ? "s " : " ") + String.join(", ", taken)
-          + (taken.size() > 1 ? " are" : " is") + " already in use. Is Constellation already running"
-          + " (make status, make stop)? Stop what holds them or choose other ports (e.g. API_GATEWAY_PORT,"
-          + " LOCAL_REDIS_PORT, LOCAL_MONGO_PORT in .env); nothing was started.");
+      throw new IOException(
+          "port"
+              + (taken.size() > 1 ? "s " : " ")
+              + String.join(", ", taken)
+              + (taken.size() > 1 ? " are" : " is")
+              + " already in use. Is Constellation already running"
+              + " (make status, make stop)? Stop what holds them or choose other ports (e.g. API_GATEWAY_PORT,"
+              + " LOCAL_REDIS_PORT, LOCAL_MONGO_PORT in .env); nothing was started.");
     }
   }
 

@@ -26,8 +26,16 @@ public final class ServiceProcess implements AutoCloseable {
   private final List<String> jvmArgs;
   private Process process;
 
-  /** {@code address} is what the service binds ({@code server.address}); 127.0.0.1 in local mode. */
-  public ServiceProcess(String name, String address, int port, Path jar, Map<String, String> env, Path logFile,
+  /**
+   * {@code address} is what the service binds ({@code server.address}); 127.0.0.1 in local mode.
+   */
+  public ServiceProcess(
+      String name,
+      String address,
+      int port,
+      Path jar,
+      Map<String, String> env,
+      Path logFile,
       List<String> jvmArgs) {
     this.name = name;
     this.address = address;
@@ -74,7 +82,8 @@ public final class ServiceProcess implements AutoCloseable {
     var command = new java.util.ArrayList<String>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
-    command.addAll(List.of("-jar", jar.toString(), "--server.address=" + address, "--server.port=" + port));
+    command.addAll(
+        List.of("-jar", jar.toString(), "--server.address=" + address, "--server.port=" + port));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -106,7 +115,8 @@ public final class ServiceProcess implements AutoCloseable {
       }
       Thread.sleep(250);
     }
-    throw new IOException(name + " was not ready within " + timeout.toSeconds() + " s; see " + logFile);
+    throw new IOException(
+        name + " was not ready within " + timeout.toSeconds() + " s; see " + logFile);
   }
 
   /** Asks for a graceful stop without waiting for it. */

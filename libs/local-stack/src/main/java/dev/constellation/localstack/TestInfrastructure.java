@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * One MongoDB-wire server and one redis-server per test JVM, shared by every test class, started
- * on first use and stopped when the JVM exits.
+ * One MongoDB-wire server and one redis-server per test JVM, shared by every test class, started on
+ * first use and stopped when the JVM exits.
  */
 public final class TestInfrastructure {
   private static EmbeddedMongo mongo;

@@ -13,8 +13,12 @@ class EmbeddedMongoHelloTest {
 
   @Test
   void answersHelloAsBootsHealthCheckSendsIt(@TempDir Path dir) throws Exception {
-    for (EmbeddedMongo server : new EmbeddedMongo[] {EmbeddedMongo.inMemory(), EmbeddedMongo.persistent(dir.resolve("m.mv"), 0)}) {
-      try (server; var client = MongoClients.create(server.uri())) {
+    for (EmbeddedMongo server :
+        new EmbeddedMongo[] {
+          EmbeddedMongo.inMemory(), EmbeddedMongo.persistent(dir.resolve("m.mv"), 0)
+        }) {
+      try (server;
+          var client = MongoClients.create(server.uri())) {
         Document hello = client.getDatabase("admin").runCommand(new Document("hello", 1));
         assertEquals(1.0, hello.get("ok", Number.class).doubleValue());
         assertTrue(hello.getBoolean("isWritablePrimary"));

@@ -21,17 +21,27 @@ class AccountsIT extends GatewayTestBase {
   @Test
   void firstUserOfEmptyInstallationIsAdminAndSecondIsNot() {
     mongo.dropCollection("users").then(mongo.dropCollection("installation")).block();
-    mongo.indexOps("users").createIndex(new org.springframework.data.mongodb.core.index.Index("email",
-        org.springframework.data.domain.Sort.Direction.ASC).unique()).block();
+    mongo
+        .indexOps("users")
+        .createIndex(
+            new org.springframework.data.mongodb.core.index.Index(
+                    "email", org.springframework.data.domain.Sort.Direction.ASC)
+                .unique())
+        .block();
 
     Session first = register(uniqueEmail("first"));
     Session second = register(uniqueEmail("second"));
 
     assertThat(first.user().get("roles").toString()).contains("ADMIN");
     assertThat(second.user().get("roles").toString()).doesNotContain("ADMIN").contains("USER");
-    assertThat(get("/api/admin/users?page=0&size=1", first.accessToken()).json().get("total").asLong()).isEqualTo(2);
+    assertThat(
+            get("/api/admin/users?page=0&size=1", first.accessToken()).json().get("total").asLong())
+        .isEqualTo(2);
     assertProblem(get("/api/admin/users", second.accessToken()), 403);
-    assertProblem(patchJson("/api/admin/users/" + first.userId(), "{\"disabled\":true}", second.accessToken()), 403);
+    assertProblem(
+        patchJson(
+            "/api/admin/users/" + first.userId(), "{\"disabled\":true}", second.accessToken()),
+        403);
   }
 
   @Test
@@ -50,36 +60,69 @@ class AccountsIT extends GatewayTestBase {
   void registerAnswersATakenEmailLikeAFreeOneAndKeepsTheAccount() {
     String email = uniqueEmail("dup");
     Session owner = register(email);
-    Response again = postJson("/api/auth/register",
-        "{\"email\":\"" + email.toUpperCase() + "\",\"password\":\"another long password\",\"displayName\":\"X\"}", null);
-    Response fresh = postJson("/api/auth/register",
-        "{\"email\":\"" + uniqueEmail("fresh") + "\",\"password\":\"another long password\",\"displayName\":\"X\"}", null);
+    Response again =
+        postJson(
+            "/api/auth/register",
+            "{\"email\":\""
+                + email.toUpperCase()
+                + "\",\"password\":\"another long password\",\"displayName\":\"X\"}",
+            null);
+    Response fresh =
+        postJson(
+            "/api/auth/register",
+            "{\"email\":\""
+                + uniqueEmail("fresh")
+                + "\",\"password\":\"another long password\",\"displayName\":\"X\"}",
+            null);
     assertThat(again.status()).isEqualTo(202);
     assertThat(again.body()).isEqualTo(fresh.body());
     assertThat(again.body()).doesNotContain("accessToken");
     // The taken account is untouched: its own password still works, the intruder's does not.
     assertThat(login(email).userId()).isEqualTo(owner.userId());
-    assertProblem(postJson("/api/auth/login", "{\"email\":\"" + email + "\",\"password\":\"another long password\"}", null), 401);
+    assertProblem(
+        postJson(
+            "/api/auth/login",
+            "{\"email\":\"" + email + "\",\"password\":\"another long password\"}",
+            null),
+        401);
   }
 
   @Test
   void registerValidatesEachField() {
-    Response shortPassword = postJson("/api/auth/register",
-        "{\"email\":\"" + uniqueEmail("v") + "\",\"password\":\"short\",\"displayName\":\"X\"}", null);
+    Response shortPassword =
+        postJson(
+            "/api/auth/register",
+            "{\"email\":\"" + uniqueEmail("v") + "\",\"password\":\"short\",\"displayName\":\"X\"}",
+            null);
     assertProblem(shortPassword, 400);
     assertThat(shortPassword.json().get("title").asString()).contains("password");
 
-    Response badEmail = postJson("/api/auth/register",
-        "{\"email\":\"not-an-email\",\"password\":\"long enough password\",\"displayName\":\"X\"}", null);
+    Response badEmail =
+        postJson(
+            "/api/auth/register",
+            "{\"email\":\"not-an-email\",\"password\":\"long enough password\",\"displayName\":\"X\"}",
+            null);
     assertProblem(badEmail, 400);
     assertThat(badEmail.json().get("title").asString()).contains("email");
 
-    Response noName = postJson("/api/auth/register",
-        "{\"email\":\"" + uniqueEmail("v") + "\",\"password\":\"long enough password\",\"displayName\":\" \"}", null);
+    Response noName =
+        postJson(
+            "/api/auth/register",
+            "{\"email\":\""
+                + uniqueEmail("v")
+                + "\",\"password\":\"long enough password\",\"displayName\":\" \"}",
+            null);
     assertThat(noName.json().get("title").asString()).contains("displayName");
 
-    Response longName = postJson("/api/auth/register", "{\"email\":\"" + uniqueEmail("v")
-        + "\",\"password\":\"long enough password\",\"displayName\":\"" + "n".repeat(81) + "\"}", null);
+    Response longName =
+        postJson(
+            "/api/auth/register",
+            "{\"email\":\""
+                + uniqueEmail("v")
+                + "\",\"password\":\"long enough password\",\"displayName\":\""
+                + "n".repeat(81)
+                + "\"}",
+            null);
     assertProblem(longName, 400);
   }
 
@@ -87,8 +130,16 @@ class AccountsIT extends GatewayTestBase {
   void loginAnswersUnknownEmailAndWrongPasswordAlike() {
     String email = uniqueEmail("login");
     register(email);
-    Response wrongPassword = postJson("/api/auth/login", "{\"email\":\"" + email + "\",\"password\":\"wrong password!\"}", null);
-    Response unknown = postJson("/api/auth/login", "{\"email\":\"" + uniqueEmail("nobody") + "\",\"password\":\"wrong password!\"}", null);
+    Response wrongPassword =
+        postJson(
+            "/api/auth/login",
+            "{\"email\":\"" + email + "\",\"password\":\"wrong password!\"}",
+            null);
+    Response unknown =
+        postJson(
+            "/api/auth/login",
+            "{\"email\":\"" + uniqueEmail("nobody") + "\",\"password\":\"wrong password!\"}",
+            null);
     assertProblem(wrongPassword, 401);
     assertProblem(unknown, 401);
     assertThat(wrongPassword.json().get("detail")).isEqualTo(unknown.json().get("detail"));
@@ -103,30 +154,50 @@ class AccountsIT extends GatewayTestBase {
   void loginIssuesFifteenMinuteTokens() {
     String email = uniqueEmail("ttl");
     register(email);
-    Response response = postJson("/api/auth/login", "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\"}", null);
+    Response response =
+        postJson(
+            "/api/auth/login",
+            "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\"}",
+            null);
     assertThat(response.json().get("expiresIn").asLong()).isEqualTo(900);
   }
 
   @Test
   void refreshRotatesTheToken() {
     Session session = anyUser();
-    Response refreshed = postJson("/api/auth/refresh", "{\"refreshToken\":\"" + session.refreshToken() + "\"}", null);
+    Response refreshed =
+        postJson(
+            "/api/auth/refresh", "{\"refreshToken\":\"" + session.refreshToken() + "\"}", null);
     assertThat(refreshed.status()).isEqualTo(200);
     Session next = session(refreshed);
     assertThat(next.refreshToken()).isNotEqualTo(session.refreshToken());
     assertThat(get("/api/auth/me", next.accessToken()).status()).isEqualTo(200);
-    assertThat(postJson("/api/auth/refresh", "{\"refreshToken\":\"" + next.refreshToken() + "\"}", null).status()).isEqualTo(200);
+    assertThat(
+            postJson(
+                    "/api/auth/refresh", "{\"refreshToken\":\"" + next.refreshToken() + "\"}", null)
+                .status())
+        .isEqualTo(200);
   }
 
   @Test
   void refreshTokenReuseRevokesFamily() {
     Session session = anyUser();
-    Session rotated = session(postJson("/api/auth/refresh", "{\"refreshToken\":\"" + session.refreshToken() + "\"}", null));
+    Session rotated =
+        session(
+            postJson(
+                "/api/auth/refresh",
+                "{\"refreshToken\":\"" + session.refreshToken() + "\"}",
+                null));
 
-    Response replay = postJson("/api/auth/refresh", "{\"refreshToken\":\"" + session.refreshToken() + "\"}", null);
+    Response replay =
+        postJson(
+            "/api/auth/refresh", "{\"refreshToken\":\"" + session.refreshToken() + "\"}", null);
     assertProblem(replay, 401);
     // The thief's replay also ends the legitimate successor: the whole sign-in is gone.
-    assertProblem(postJson("/api/auth/refresh", "{\"refreshToken\":\"" + rotated.refreshToken() + "\"}", null), 401);
+    assertProblem(
+        postJson(
+            "/api/auth/refresh", "{\"refreshToken\":\"" + rotated.refreshToken() + "\"}", null),
+        401);
     // And the access tokens of that sign-in stop working at once.
     assertProblem(get("/api/auth/me", rotated.accessToken()), 401);
     assertProblem(get("/api/auth/me", session.accessToken()), 401);
@@ -140,15 +211,25 @@ class AccountsIT extends GatewayTestBase {
     Session phone = login(email);
     postJson("/api/auth/refresh", "{\"refreshToken\":\"" + laptop.refreshToken() + "\"}", null);
     postJson("/api/auth/refresh", "{\"refreshToken\":\"" + laptop.refreshToken() + "\"}", null);
-    assertThat(postJson("/api/auth/refresh", "{\"refreshToken\":\"" + phone.refreshToken() + "\"}", null).status()).isEqualTo(200);
+    assertThat(
+            postJson(
+                    "/api/auth/refresh",
+                    "{\"refreshToken\":\"" + phone.refreshToken() + "\"}",
+                    null)
+                .status())
+        .isEqualTo(200);
   }
 
   @Test
   void logoutEndsTheSignIn() {
     Session session = anyUser();
-    Response logout = postJson("/api/auth/logout", "{\"refreshToken\":\"" + session.refreshToken() + "\"}", null);
+    Response logout =
+        postJson("/api/auth/logout", "{\"refreshToken\":\"" + session.refreshToken() + "\"}", null);
     assertThat(logout.status()).isEqualTo(204);
-    assertProblem(postJson("/api/auth/refresh", "{\"refreshToken\":\"" + session.refreshToken() + "\"}", null), 401);
+    assertProblem(
+        postJson(
+            "/api/auth/refresh", "{\"refreshToken\":\"" + session.refreshToken() + "\"}", null),
+        401);
     assertProblem(get("/api/auth/me", session.accessToken()), 401);
   }
 
@@ -158,25 +239,45 @@ class AccountsIT extends GatewayTestBase {
     Session other = anyUser();
     patchJson("/api/admin/users/" + other.userId(), "{\"roles\":[\"ADMIN\"]}", admin.accessToken());
     assertProblem(get("/api/auth/me", other.accessToken()), 401);
-    assertProblem(postJson("/api/auth/refresh", "{\"refreshToken\":\"" + other.refreshToken() + "\"}", null), 401);
+    assertProblem(
+        postJson("/api/auth/refresh", "{\"refreshToken\":\"" + other.refreshToken() + "\"}", null),
+        401);
     // Setting the roles it already has changes nothing.
     Session promoted = login(other.user().get("email").asString());
-    patchJson("/api/admin/users/" + other.userId(), "{\"roles\":[\"ADMIN\",\"USER\"]}", admin.accessToken());
+    patchJson(
+        "/api/admin/users/" + other.userId(),
+        "{\"roles\":[\"ADMIN\",\"USER\"]}",
+        admin.accessToken());
     assertThat(get("/api/admin/users", promoted.accessToken()).status()).isEqualTo(200);
   }
 
   @Test
   void passwordChangeChecksTheCurrentPasswordAndTheNewOne() {
     Session session = anyUser();
-    assertProblem(postJson("/api/auth/password",
-        "{\"currentPassword\":\"correct horse battery\",\"newPassword\":\"short\"}", session.accessToken()), 400);
-    assertProblem(postJson("/api/auth/password",
-        "{\"currentPassword\":\"wrong guess!\",\"newPassword\":\"long enough password\"}", session.accessToken()), 403);
-    assertProblem(postJson("/api/auth/password",
-        "{\"currentPassword\":\"correct horse battery\",\"newPassword\":\"long enough password\"}", null), 401);
+    assertProblem(
+        postJson(
+            "/api/auth/password",
+            "{\"currentPassword\":\"correct horse battery\",\"newPassword\":\"short\"}",
+            session.accessToken()),
+        400);
+    assertProblem(
+        postJson(
+            "/api/auth/password",
+            "{\"currentPassword\":\"wrong guess!\",\"newPassword\":\"long enough password\"}",
+            session.accessToken()),
+        403);
+    assertProblem(
+        postJson(
+            "/api/auth/password",
+            "{\"currentPassword\":\"correct horse battery\",\"newPassword\":\"long enough password\"}",
+            null),
+        401);
     assertThat(get("/api/auth/me", session.accessToken()).status()).isEqualTo(200);
-    Response changed = postJson("/api/auth/password",
-        "{\"currentPassword\":\"correct horse battery\",\"newPassword\":\"long enough password\"}", session.accessToken());
+    Response changed =
+        postJson(
+            "/api/auth/password",
+            "{\"currentPassword\":\"correct horse battery\",\"newPassword\":\"long enough password\"}",
+            session.accessToken());
     assertThat(changed.status()).as(changed.body()).isEqualTo(200);
     assertProblem(get("/api/auth/me", session.accessToken()), 401);
     assertThat(get("/api/auth/me", session(changed).accessToken()).status()).isEqualTo(200);
@@ -187,11 +288,22 @@ class AccountsIT extends GatewayTestBase {
   void adminsDeleteOthersButNotThemselves() {
     Session admin = admin();
     Session other = anyUser();
-    assertProblem(send(request("/api/admin/users/" + admin.userId(), admin.accessToken()).DELETE().build()), 409);
-    assertProblem(send(request("/api/admin/users/" + admin.userId(), other.accessToken()).DELETE().build()), 403);
-    assertThat(send(request("/api/admin/users/" + other.userId(), admin.accessToken()).DELETE().build()).status()).isEqualTo(204);
+    assertProblem(
+        send(request("/api/admin/users/" + admin.userId(), admin.accessToken()).DELETE().build()),
+        409);
+    assertProblem(
+        send(request("/api/admin/users/" + admin.userId(), other.accessToken()).DELETE().build()),
+        403);
+    assertThat(
+            send(request("/api/admin/users/" + other.userId(), admin.accessToken())
+                    .DELETE()
+                    .build())
+                .status())
+        .isEqualTo(204);
     assertProblem(get("/api/auth/me", other.accessToken()), 401);
-    assertProblem(send(request("/api/admin/users/" + other.userId(), admin.accessToken()).DELETE().build()), 404);
+    assertProblem(
+        send(request("/api/admin/users/" + other.userId(), admin.accessToken()).DELETE().build()),
+        404);
   }
 
   @Test
@@ -201,15 +313,24 @@ class AccountsIT extends GatewayTestBase {
     Session victim = register(email);
     assertThat(get("/api/projects", victim.accessToken()).status()).isEqualTo(200);
 
-    Response patched = patchJson("/api/admin/users/" + victim.userId(), "{\"disabled\":true}", admin.accessToken());
+    Response patched =
+        patchJson(
+            "/api/admin/users/" + victim.userId(), "{\"disabled\":true}", admin.accessToken());
     assertThat(patched.status()).as(patched.body()).isEqualTo(200);
     assertThat(patched.json().get("disabled").asBoolean()).isTrue();
 
     assertThat(redis.hasKey(DisabledUsers.key(victim.userId())).block()).isTrue();
     assertProblem(get("/api/projects", victim.accessToken()), 401);
     assertProblem(get("/api/auth/me", victim.accessToken()), 401);
-    assertProblem(postJson("/api/auth/refresh", "{\"refreshToken\":\"" + victim.refreshToken() + "\"}", null), 401);
-    assertProblem(postJson("/api/auth/login", "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\"}", null), 403);
+    assertProblem(
+        postJson("/api/auth/refresh", "{\"refreshToken\":\"" + victim.refreshToken() + "\"}", null),
+        401);
+    assertProblem(
+        postJson(
+            "/api/auth/login",
+            "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\"}",
+            null),
+        403);
 
     patchJson("/api/admin/users/" + victim.userId(), "{\"disabled\":false}", admin.accessToken());
     assertThat(get("/api/auth/me", login(email).accessToken()).status()).isEqualTo(200);
@@ -226,7 +347,8 @@ class AccountsIT extends GatewayTestBase {
     assertThat(found.json().get("id").asString()).isEqualTo(teammate.userId());
     assertThat(found.json().has("roles")).isFalse();
 
-    Response byIds = get("/api/users?ids=" + teammate.userId() + "," + me.userId(), me.accessToken());
+    Response byIds =
+        get("/api/users?ids=" + teammate.userId() + "," + me.userId(), me.accessToken());
     assertThat(byIds.json().size()).isEqualTo(2);
     assertProblem(get("/api/users/lookup?email=nobody-" + email, me.accessToken()), 404);
     assertProblem(get("/api/users/lookup?email=" + email, null), 401);
@@ -236,10 +358,17 @@ class AccountsIT extends GatewayTestBase {
   void adminCanGrantAdminAndRejectsUnknownRoles() {
     Session admin = admin();
     Session other = anyUser();
-    assertProblem(patchJson("/api/admin/users/" + other.userId(), "{\"roles\":[\"ROOT\"]}", admin.accessToken()), 400);
-    Response granted = patchJson("/api/admin/users/" + other.userId(), "{\"roles\":[\"ADMIN\"]}", admin.accessToken());
+    assertProblem(
+        patchJson(
+            "/api/admin/users/" + other.userId(), "{\"roles\":[\"ROOT\"]}", admin.accessToken()),
+        400);
+    Response granted =
+        patchJson(
+            "/api/admin/users/" + other.userId(), "{\"roles\":[\"ADMIN\"]}", admin.accessToken());
     assertThat(granted.json().get("roles").toString()).contains("ADMIN", "USER");
-    assertProblem(patchJson("/api/admin/users/" + admin.userId(), "{\"disabled\":true}", admin.accessToken()), 409);
+    assertProblem(
+        patchJson("/api/admin/users/" + admin.userId(), "{\"disabled\":true}", admin.accessToken()),
+        409);
   }
 
   @Test
@@ -248,7 +377,11 @@ class AccountsIT extends GatewayTestBase {
     register(email);
     Response last = null;
     for (int i = 0; i < 12; i++) {
-      last = postJson("/api/auth/login", "{\"email\":\"" + email + "\",\"password\":\"guess number " + i + "\"}", null);
+      last =
+          postJson(
+              "/api/auth/login",
+              "{\"email\":\"" + email + "\",\"password\":\"guess number " + i + "\"}",
+              null);
       if (last.status() == 429) break;
     }
     assertProblem(last, 429);
@@ -263,21 +396,33 @@ class AccountsIT extends GatewayTestBase {
     List<MapRecord<String, Object, Object>> events =
         redis.opsForStream().range(AuditEvent.STREAM, Range.unbounded()).collectList().block();
     String all = events.toString();
-    assertThat(all).contains("auth.register", "api-gateway")
+    assertThat(all)
+        .contains("auth.register", "api-gateway")
         .doesNotContain("correct horse battery", session.refreshToken(), session.accessToken());
   }
 
   private List<String> auditActions() {
-    return redis.opsForStream().range(AuditEvent.STREAM, Range.unbounded())
-        .map(record -> String.valueOf(record.getValue().get("action"))).collectList().block();
+    return redis
+        .opsForStream()
+        .range(AuditEvent.STREAM, Range.unbounded())
+        .map(record -> String.valueOf(record.getValue().get("action")))
+        .collectList()
+        .block();
   }
 
   /** An admin made by promoting a fresh account straight in the database. */
   private Session admin() {
     String email = uniqueEmail("admin");
     Session plain = register(email);
-    mongo.getCollection("users").flatMap(c -> reactor.core.publisher.Mono.from(c.updateOne(
-        new Document("_id", plain.userId()), new Document("$set", new Document("roles", List.of("USER", "ADMIN")))))).block();
+    mongo
+        .getCollection("users")
+        .flatMap(
+            c ->
+                reactor.core.publisher.Mono.from(
+                    c.updateOne(
+                        new Document("_id", plain.userId()),
+                        new Document("$set", new Document("roles", List.of("USER", "ADMIN"))))))
+        .block();
     return login(email);
   }
 }

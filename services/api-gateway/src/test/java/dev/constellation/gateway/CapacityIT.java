@@ -2,7 +2,6 @@ package dev.constellation.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +20,13 @@ class CapacityIT extends GatewayTestBase {
     int before = WORKSPACE.requests.get();
     List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      slow.add(http.sendAsync(request("/api/projects/p1/files", user.accessToken()).header("X-Fake-Delay-Ms", "1500").GET().build(),
-          HttpResponse.BodyHandlers.ofString()));
+      slow.add(
+          http.sendAsync(
+              request("/api/projects/p1/files", user.accessToken())
+                  .header("X-Fake-Delay-Ms", "1500")
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (WORKSPACE.requests.get() < before + 2 && System.nanoTime() < deadline) Thread.sleep(20);

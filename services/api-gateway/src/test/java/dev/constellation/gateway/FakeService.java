@@ -57,18 +57,23 @@ final class FakeService {
     return HttpServer.create()
         .host("127.0.0.1")
         .port(onPort)
-        .route(routes -> routes
-            .ws(request -> {
-                  boolean terminal = request.path().endsWith("/terminal");
-                  if (terminal) lastWebSocketUri.set(request.uri());
-                  return terminal;
-                },
-                (in, out) -> out.sendString(Flux.concat(
-                    Mono.just("welcome " + lastWebSocketUri.get()),
-                    in.receive().asString().map(text -> "echo:" + text))),
-                reactor.netty.http.server.WebsocketServerSpec.builder().build())
-            .post("/api/conversations/{cid}/messages", this::stream)
-            .route(request -> true, this::echo))
+        .route(
+            routes ->
+                routes
+                    .ws(
+                        request -> {
+                          boolean terminal = request.path().endsWith("/terminal");
+                          if (terminal) lastWebSocketUri.set(request.uri());
+                          return terminal;
+                        },
+                        (in, out) ->
+                            out.sendString(
+                                Flux.concat(
+                                    Mono.just("welcome " + lastWebSocketUri.get()),
+                                    in.receive().asString().map(text -> "echo:" + text))),
+                        reactor.netty.http.server.WebsocketServerSpec.builder().build())
+                    .post("/api/conversations/{cid}/messages", this::stream)
+                    .route(request -> true, this::echo))
         .bindNow(Duration.ofSeconds(5));
   }
 
@@ -78,20 +83,28 @@ final class FakeService {
     String delay = request.requestHeaders().get("x-fake-delay-ms");
     return Mono.delay(Duration.ofMillis(delay == null ? 0 : Long.parseLong(delay)))
         .then(request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty(""))
-        .flatMap(body -> {
-          Map<String, Object> echo = new LinkedHashMap<>();
-          echo.put("service", name);
-          echo.put("method", request.method().name());
-          echo.put("uri", request.uri());
-          Map<String, String> headers = new LinkedHashMap<>();
-          request.requestHeaders().forEach(h -> headers.merge(h.getKey().toLowerCase(), h.getValue(), (a, b) -> a + "," + b));
-          echo.put("headers", headers);
-          echo.put("bodyLength", body.length());
-          return response.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
-              // A downstream trying to set a weaker policy must not win.
-              .header("Content-Security-Policy", "default-src *")
-              .sendString(Mono.just(JSON.writeValueAsString(echo))).then();
-        });
+        .flatMap(
+            body -> {
+              Map<String, Object> echo = new LinkedHashMap<>();
+              echo.put("service", name);
+              echo.put("method", request.method().name());
+              echo.put("uri", request.uri());
+              Map<String, String> headers = new LinkedHashMap<>();
+              request
+                  .requestHeaders()
+                  .forEach(
+                      h ->
+                          headers.merge(
+                              h.getKey().toLowerCase(), h.getValue(), (a, b) -> a + "," + b));
+              echo.put("headers", headers);
+              echo.put("bodyLength", body.length());
+              return response
+                  .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                  // A downstream trying to set a weaker policy must not win.
+                  .header("Content-Security-Policy", "default-src *")
+                  .sendString(Mono.just(JSON.writeValueAsString(echo)))
+                  .then();
+            });
   }
 
   /** "endless" streams until the client goes away; any other id sends five deltas, then done. */
@@ -99,14 +112,20 @@ final class FakeService {
     requests.incrementAndGet();
     boolean endless = "endless".equals(request.param("cid"));
     CountDownLatch cancelled = streamCancelled;
-    Flux<String> events = Flux.interval(Duration.ofMillis(300))
-        .take(endless ? Long.MAX_VALUE : 5)
-        .map(i -> "event: delta\ndata: {\"text\":\"part" + i + "\"}\n\n")
-        .concatWith(endless ? Flux.empty() : Flux.just("event: done\ndata: {\"messageId\":\"m1\"}\n\n"))
-        .doOnCancel(cancelled::countDown);
-    return request.receive().then()
-        .then(response.header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
-            .sendString(events, StandardCharsets.UTF_8)
-            .then());
+    Flux<String> events =
+        Flux.interval(Duration.ofMillis(300))
+            .take(endless ? Long.MAX_VALUE : 5)
+            .map(i -> "event: delta\ndata: {\"text\":\"part" + i + "\"}\n\n")
+            .concatWith(
+                endless ? Flux.empty() : Flux.just("event: done\ndata: {\"messageId\":\"m1\"}\n\n"))
+            .doOnCancel(cancelled::countDown);
+    return request
+        .receive()
+        .then()
+        .then(
+            response
+                .header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
+                .sendString(events, StandardCharsets.UTF_8)
+                .then());
   }
 }

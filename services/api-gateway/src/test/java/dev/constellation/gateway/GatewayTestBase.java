@@ -22,10 +22,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One gateway for every integration test class (same configuration, so Spring shares the
- * context), in front of three fake services, with the shared in-memory Mongo and real Redis.
+ * One gateway for every integration test class (same configuration, so Spring shares the context),
+ * in front of three fake services, with the shared in-memory Mongo and real Redis.
  */
-@SpringBootTest(classes = ApiGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    classes = ApiGatewayApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 // As `make run`: the first account is the admin. SignUpIT overrides this with the production rule.
 @TestPropertySource(properties = "constellation.sign-up.first-admin=first-account")
 abstract class GatewayTestBase {
@@ -55,8 +57,7 @@ abstract class GatewayTestBase {
     registry.add("constellation.rate-limit.auth-client.capacity", () -> "100000");
   }
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -99,40 +100,63 @@ abstract class GatewayTestBase {
   }
 
   Response postJson(String path, String json, String token) {
-    return send(request(path, token).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    return send(
+        request(path, token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
   }
 
   Response patchJson(String path, String json, String token) {
-    return send(request(path, token).header("Content-Type", "application/json")
-        .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build());
+    return send(
+        request(path, token)
+            .header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
+            .build());
   }
 
   static String uniqueEmail(String hint) {
     return hint + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
   }
 
-  /** Sign-up answers 202 and no tokens (it must not reveal taken emails); the client signs in next. */
+  /**
+   * Sign-up answers 202 and no tokens (it must not reveal taken emails); the client signs in next.
+   */
   Session register(String email) {
-    Response response = postJson("/api/auth/register",
-        "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\",\"displayName\":\"Test User\"}", null);
+    Response response =
+        postJson(
+            "/api/auth/register",
+            "{\"email\":\""
+                + email
+                + "\",\"password\":\"correct horse battery\",\"displayName\":\"Test User\"}",
+            null);
     assertThat(response.status()).as(response.body()).isEqualTo(202);
     return login(email);
   }
 
   Session login(String email) {
-    Response response = postJson("/api/auth/login", "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\"}", null);
+    Response response =
+        postJson(
+            "/api/auth/login",
+            "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\"}",
+            null);
     assertThat(response.status()).as(response.body()).isEqualTo(200);
     return session(response);
   }
 
   static Session session(Response response) {
     JsonNode body = response.json();
-    return new Session(body.get("user").get("id").asString(), body.get("accessToken").asString(),
-        body.get("refreshToken").asString(), body.get("user"));
+    return new Session(
+        body.get("user").get("id").asString(),
+        body.get("accessToken").asString(),
+        body.get("refreshToken").asString(),
+        body.get("user"));
   }
 
-  /** Any signed-in user; the first account of a test run may be an admin, which no test here relies on. */
+  /**
+   * Any signed-in user; the first account of a test run may be an admin, which no test here relies
+   * on.
+   */
   Session anyUser() {
     return register(uniqueEmail("user"));
   }

@@ -12,7 +12,11 @@ class HealthIT extends GatewayTestBase {
     assertThat(health.status()).isEqualTo(200);
     assertThat(health.json().get("status").asString()).isEqualTo("UP");
     assertThat(health.json().get("services").toString())
-        .contains("\"api-gateway\":\"UP\"", "\"project-service\":\"UP\"", "\"workspace-service\":\"UP\"", "\"claude-service\":\"UP\"");
+        .contains(
+            "\"api-gateway\":\"UP\"",
+            "\"project-service\":\"UP\"",
+            "\"workspace-service\":\"UP\"",
+            "\"claude-service\":\"UP\"");
   }
 
   @Test

@@ -20,15 +20,26 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class JwtIT extends GatewayTestBase {
-  private static final AuthenticatedUser USER = new AuthenticatedUser("u-jwt", "jwt@example.com", Set.of("USER"));
+  private static final AuthenticatedUser USER =
+      new AuthenticatedUser("u-jwt", "jwt@example.com", Set.of("USER"));
 
   @ParameterizedTest
-  @ValueSource(strings = {"none", "garbage", "tampered", "alg-none", "expired", "wrong-issuer", "wrong-audience", "wrong-key"})
+  @ValueSource(
+      strings = {
+        "none",
+        "garbage",
+        "tampered",
+        "alg-none",
+        "expired",
+        "wrong-issuer",
+        "wrong-audience",
+        "wrong-key"
+      })
   void refusesBadTokensBeforeForwarding(String kind) throws Exception {
     int before = PROJECT.requests.get();
     Response response = get("/api/projects", token(kind));
@@ -39,32 +50,65 @@ class JwtIT extends GatewayTestBase {
 
   @Test
   void acceptsAGoodToken() {
-    assertThat(get("/api/projects", codec(TestInfrastructure.JWT_SECRET, "constellation", "constellation-api", Clock.systemUTC())
-        .sign(USER, Duration.ofMinutes(5))).status()).isEqualTo(200);
+    assertThat(
+            get(
+                    "/api/projects",
+                    codec(
+                            TestInfrastructure.JWT_SECRET,
+                            "constellation",
+                            "constellation-api",
+                            Clock.systemUTC())
+                        .sign(USER, Duration.ofMinutes(5)))
+                .status())
+        .isEqualTo(200);
   }
 
   private static String token(String kind) throws Exception {
-    JwtCodec good = codec(TestInfrastructure.JWT_SECRET, "constellation", "constellation-api", Clock.systemUTC());
+    JwtCodec good =
+        codec(
+            TestInfrastructure.JWT_SECRET, "constellation", "constellation-api", Clock.systemUTC());
     return switch (kind) {
       case "none" -> null;
       case "garbage" -> "not.a.token";
       case "tampered" -> {
         String[] parts = good.sign(USER, Duration.ofMinutes(5)).split("\\.");
-        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
-            .replace("\"USER\"", "\"ADMIN\"");
-        yield parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8))
-            + "." + parts[2];
+        String payload =
+            new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                .replace("\"USER\"", "\"ADMIN\"");
+        yield parts[0]
+            + "."
+            + Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(payload.getBytes(StandardCharsets.UTF_8))
+            + "."
+            + parts[2];
       }
       case "alg-none" -> new PlainJWT(claims().build()).serialize();
-      case "expired" -> codec(TestInfrastructure.JWT_SECRET, "constellation", "constellation-api",
-          Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC)).sign(USER, Duration.ofMinutes(15));
-      case "wrong-issuer" -> codec(TestInfrastructure.JWT_SECRET, "someone-else", "constellation-api", Clock.systemUTC())
-          .sign(USER, Duration.ofMinutes(5));
-      case "wrong-audience" -> codec(TestInfrastructure.JWT_SECRET, "constellation", "another-api", Clock.systemUTC())
-          .sign(USER, Duration.ofMinutes(5));
+      case "expired" ->
+          codec(
+                  TestInfrastructure.JWT_SECRET,
+                  "constellation",
+                  "constellation-api",
+                  Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC))
+              .sign(USER, Duration.ofMinutes(15));
+      case "wrong-issuer" ->
+          codec(
+                  TestInfrastructure.JWT_SECRET,
+                  "someone-else",
+                  "constellation-api",
+                  Clock.systemUTC())
+              .sign(USER, Duration.ofMinutes(5));
+      case "wrong-audience" ->
+          codec(TestInfrastructure.JWT_SECRET, "constellation", "another-api", Clock.systemUTC())
+              .sign(USER, Duration.ofMinutes(5));
       case "wrong-key" -> {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims().build());
-        jwt.sign(new MACSigner("another-secret-that-is-long-enough-for-hs256".getBytes(StandardCharsets.UTF_8)));
+        SignedJWT jwt =
+            new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
+                claims().build());
+        jwt.sign(
+            new MACSigner(
+                "another-secret-that-is-long-enough-for-hs256".getBytes(StandardCharsets.UTF_8)));
         yield jwt.serialize();
       }
       default -> throw new IllegalArgumentException(kind);
@@ -72,8 +116,12 @@ class JwtIT extends GatewayTestBase {
   }
 
   private static JWTClaimsSet.Builder claims() {
-    return new JWTClaimsSet.Builder().subject(USER.id()).issuer("constellation").audience("constellation-api")
-        .expirationTime(Date.from(Instant.now().plusSeconds(300))).claim("roles", java.util.List.of("ADMIN"));
+    return new JWTClaimsSet.Builder()
+        .subject(USER.id())
+        .issuer("constellation")
+        .audience("constellation-api")
+        .expirationTime(Date.from(Instant.now().plusSeconds(300)))
+        .claim("roles", java.util.List.of("ADMIN"));
   }
 
   private static JwtCodec codec(String secret, String issuer, String audience, Clock clock) {

@@ -11,10 +11,12 @@ import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.test.context.TestPropertySource;
 
 /** The production rules: the first admin needs the setup token, and sign-up is invite-only here. */
-@TestPropertySource(properties = {
-    "constellation.sign-up.first-admin=setup-token",
-    "constellation.sign-up.setup-token=" + SignUpIT.SETUP_TOKEN,
-    "constellation.sign-up.mode=invite-only"})
+@TestPropertySource(
+    properties = {
+      "constellation.sign-up.first-admin=setup-token",
+      "constellation.sign-up.setup-token=" + SignUpIT.SETUP_TOKEN,
+      "constellation.sign-up.mode=invite-only"
+    })
 class SignUpIT extends GatewayTestBase {
   static final String SETUP_TOKEN = "operator-setup-token-0123456789";
 
@@ -39,7 +41,11 @@ class SignUpIT extends GatewayTestBase {
 
     // Spent: the same token makes no second admin.
     assertProblem(register("second@example.com", SETUP_TOKEN, null), 403);
-    assertThat(mongo.getCollection("users").flatMap(c -> reactor.core.publisher.Mono.from(c.countDocuments())).block())
+    assertThat(
+            mongo
+                .getCollection("users")
+                .flatMap(c -> reactor.core.publisher.Mono.from(c.countDocuments()))
+                .block())
         .isEqualTo(1);
   }
 
@@ -51,8 +57,15 @@ class SignUpIT extends GatewayTestBase {
     // the same email with the token is answered alike and changes nothing.
     Response again = register("OPERATOR@example.com", SETUP_TOKEN, null);
     assertThat(again.status()).isEqualTo(202);
-    assertThat(mongo.exists(org.springframework.data.mongodb.core.query.Query.query(
-        org.springframework.data.mongodb.core.query.Criteria.where("_id").is("first-admin")), "installation").block()).isFalse();
+    assertThat(
+            mongo
+                .exists(
+                    org.springframework.data.mongodb.core.query.Query.query(
+                        org.springframework.data.mongodb.core.query.Criteria.where("_id")
+                            .is("first-admin")),
+                    "installation")
+                .block())
+        .isFalse();
   }
 
   @Test
@@ -76,7 +89,11 @@ class SignUpIT extends GatewayTestBase {
   }
 
   private Response register(String email, String setupToken, String inviteCode) {
-    StringBuilder json = new StringBuilder("{\"email\":\"" + email + "\",\"password\":\"correct horse battery\",\"displayName\":\"T\"");
+    StringBuilder json =
+        new StringBuilder(
+            "{\"email\":\""
+                + email
+                + "\",\"password\":\"correct horse battery\",\"displayName\":\"T\"");
     if (setupToken != null) json.append(",\"setupToken\":\"").append(setupToken).append('"');
     if (inviteCode != null) json.append(",\"inviteCode\":\"").append(inviteCode).append('"');
     return postJson("/api/auth/register", json.append('}').toString(), null);

@@ -23,7 +23,8 @@ class ChatStreamingIT extends TestStack {
   void deltasReachTheClientInOrderAsTheyAreProduced() throws Exception {
     Member m = member("EDITOR");
     String cid = newConversation(m);
-    FakeAnthropic.Gated upstream = new FakeAnthropic.Gated("One", " two", " three", " four", " five");
+    FakeAnthropic.Gated upstream =
+        new FakeAnthropic.Gated("One", " two", " three", " four", " five");
     ANTHROPIC.enqueue(upstream);
 
     Event done;
@@ -33,7 +34,8 @@ class ChatStreamingIT extends TestStack {
       for (int i = 0; i < 5; i++) {
         Event delta = nextEvent(reader);
         assertThat(delta.name()).isEqualTo("delta");
-        assertThat(delta.json().get("text").asString()).isEqualTo(List.of("One", " two", " three", " four", " five").get(i));
+        assertThat(delta.json().get("text").asString())
+            .isEqualTo(List.of("One", " two", " three", " four", " five").get(i));
         assertThat(upstream.sent()).isEqualTo(i + 1);
         upstream.release();
       }
@@ -54,7 +56,8 @@ class ChatStreamingIT extends TestStack {
     assertThat(messages.get(0).get("content").asString()).isEqualTo("Count to five");
     assertThat(messages.get(1).get("role").asString()).isEqualTo("assistant");
     assertThat(messages.get(1).get("content").asString()).isEqualTo("One two three four five");
-    assertThat(messages.get(1).get("id").asString()).isEqualTo(done.json().get("messageId").asString());
+    assertThat(messages.get(1).get("id").asString())
+        .isEqualTo(done.json().get("messageId").asString());
     assertThat(messages.get(1).get("usage").get("outputTokens").asLong()).isEqualTo(5);
     assertThat(conversation.get("title").asString()).isEqualTo("t");
   }
@@ -63,28 +66,42 @@ class ChatStreamingIT extends TestStack {
   void attachedFilesSelectionAndFileTreeAreInTheUpstreamRequest() {
     Member m = member("EDITOR");
     NEIGHBOURS.file(m.projectId(), "src/App.java", "class App { int secretNumber = 42; }\n");
-    NEIGHBOURS.file(m.projectId(), "src/util/Strings.java", "line1\nline2 selected\nline3 selected\nline4\n");
+    NEIGHBOURS.file(
+        m.projectId(), "src/util/Strings.java", "line1\nline2 selected\nline3 selected\nline4\n");
     NEIGHBOURS.file(m.projectId(), "README.md", "# Demo\n");
     String cid = newConversation(m);
 
-    Stream s = send(cid, m.token(), Map.of("content", "Explain this",
-        "context", Map.of("files", List.of("src/App.java"),
-            "selection", Map.of("path", "src/util/Strings.java", "startLine", 2, "endLine", 3))));
+    Stream s =
+        send(
+            cid,
+            m.token(),
+            Map.of(
+                "content",
+                "Explain this",
+                "context",
+                Map.of(
+                    "files",
+                    List.of("src/App.java"),
+                    "selection",
+                    Map.of("path", "src/util/Strings.java", "startLine", 2, "endLine", 3))));
 
     assertThat(s.events()).extracting(Event::name).last().isEqualTo("done");
     JsonNode body = ANTHROPIC.received().get(0).body();
     assertThat(body.get("stream").asBoolean()).isTrue();
     JsonNode system = body.get("system");
-    assertThat(system.get(0).get("text").asString()).contains("README.md", "src/App.java", "src/util/Strings.java");
+    assertThat(system.get(0).get("text").asString())
+        .contains("README.md", "src/App.java", "src/util/Strings.java");
     assertThat(system.get(0).get("cache_control").get("type").asString()).isEqualTo("ephemeral");
     JsonNode messages = body.get("messages");
     String last = messages.get(messages.size() - 1).get("content").get(0).get("text").asString();
-    assertThat(last).contains("secretNumber = 42", "line2 selected", "line3 selected", "Explain this");
+    assertThat(last)
+        .contains("secretNumber = 42", "line2 selected", "line3 selected", "Explain this");
     assertThat(last).doesNotContain("line1", "line4");
     // Files are read with the caller's own token, so the AI sees only what the caller may see.
     assertThat(NEIGHBOURS.fileRequestAuthorizations()).contains("Bearer " + m.token());
     // The SDK authenticates with the key; the key never travels anywhere else.
-    assertThat(ANTHROPIC.received().get(0).headers().get("authorization")).isEqualTo("Bearer " + FakeAnthropic.API_KEY);
+    assertThat(ANTHROPIC.received().get(0).headers().get("authorization"))
+        .isEqualTo("Bearer " + FakeAnthropic.API_KEY);
   }
 
   @Test
@@ -92,7 +109,11 @@ class ChatStreamingIT extends TestStack {
     Member m = member("EDITOR");
     String cid = newConversation(m);
 
-    Stream s = send(cid, m.token(), Map.of("content", "x", "context", Map.of("files", List.of("nope.txt"))));
+    Stream s =
+        send(
+            cid,
+            m.token(),
+            Map.of("content", "x", "context", Map.of("files", List.of("nope.txt"))));
 
     assertThat(s.status()).isEqualTo(400);
     assertThat(s.contentType()).startsWith("application/problem+json");
@@ -105,7 +126,11 @@ class ChatStreamingIT extends TestStack {
     Member m = member("EDITOR");
     String cid = newConversation(m);
 
-    Stream s = send(cid, m.token(), Map.of("content", "x", "context", Map.of("files", List.of("../other/secret"))));
+    Stream s =
+        send(
+            cid,
+            m.token(),
+            Map.of("content", "x", "context", Map.of("files", List.of("../other/secret"))));
 
     assertThat(s.status()).isEqualTo(400);
     assertThat(s.body()).contains("leaves the project");
@@ -131,8 +156,11 @@ class ChatStreamingIT extends TestStack {
   void rateLimitAndOverloadAreRetriedThenTheAnswerStreams() {
     Member m = member("EDITOR");
     String cid = newConversation(m);
-    ANTHROPIC.enqueue(new FakeAnthropic.Status(429, "rate_limit_error"), new FakeAnthropic.Status(529, "overloaded_error"),
-        new FakeAnthropic.Status(500, "api_error"), FakeAnthropic.text("finally"));
+    ANTHROPIC.enqueue(
+        new FakeAnthropic.Status(429, "rate_limit_error"),
+        new FakeAnthropic.Status(529, "overloaded_error"),
+        new FakeAnthropic.Status(500, "api_error"),
+        FakeAnthropic.text("finally"));
 
     Stream s = send(cid, m.token(), Map.of("content", "hi"));
 
@@ -144,14 +172,16 @@ class ChatStreamingIT extends TestStack {
   void persistentOverloadEndsWithAnErrorEventCarryingAProblem() {
     Member m = member("EDITOR");
     String cid = newConversation(m);
-    for (int i = 0; i < 10; i++) ANTHROPIC.enqueue(new FakeAnthropic.Status(529, "overloaded_error"));
+    for (int i = 0; i < 10; i++)
+      ANTHROPIC.enqueue(new FakeAnthropic.Status(529, "overloaded_error"));
 
     Stream s = send(cid, m.token(), Map.of("content", "hi"));
 
     assertThat(s.status()).isEqualTo(200);
     assertThat(s.events()).extracting(Event::name).containsExactly("error");
     JsonNode problem = s.events().get(0).json();
-    assertThat(problem.get("type").asString()).isEqualTo("https://constellation.dev/problems/ai-overloaded");
+    assertThat(problem.get("type").asString())
+        .isEqualTo("https://constellation.dev/problems/ai-overloaded");
     assertThat(problem.get("status").asInt()).isEqualTo(503);
     assertThat(problem.get("detail").asString()).isNotBlank();
     assertThat(problem.has("requestId")).isTrue();
@@ -164,13 +194,15 @@ class ChatStreamingIT extends TestStack {
   void midStreamErrorKeepsWhatArrivedAndMarksTheAnswerInterrupted() {
     Member m = member("EDITOR");
     String cid = newConversation(m);
-    ANTHROPIC.enqueue(new FakeAnthropic.MidStreamError(List.of("Partial", " answer"), "overloaded_error"));
+    ANTHROPIC.enqueue(
+        new FakeAnthropic.MidStreamError(List.of("Partial", " answer"), "overloaded_error"));
 
     Stream s = send(cid, m.token(), Map.of("content", "hi"));
 
     assertThat(s.events()).extracting(Event::name).containsExactly("delta", "delta", "error");
     assertThat(s.events().get(2).json().get("type").asString()).endsWith("/ai-overloaded");
-    JsonNode messages = call("GET", "/api/conversations/" + cid, m.token(), null).json().get("messages");
+    JsonNode messages =
+        call("GET", "/api/conversations/" + cid, m.token(), null).json().get("messages");
     assertThat(messages).hasSize(2);
     assertThat(messages.get(1).get("content").asString()).isEqualTo("Partial answer");
     assertThat(messages.get(1).get("interrupted").asBoolean()).isTrue();
@@ -187,9 +219,17 @@ class ChatStreamingIT extends TestStack {
     byte[] body = JSON.writeValueAsBytes(Map.of("content", "long answer please"));
     try (Socket socket = new Socket("127.0.0.1", port)) {
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /api/conversations/" + cid + "/messages HTTP/1.1\r\nHost: localhost\r\n"
-          + "Authorization: Bearer " + m.token() + "\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n"
-          + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /api/conversations/"
+                  + cid
+                  + "/messages HTTP/1.1\r\nHost: localhost\r\n"
+                  + "Authorization: Bearer "
+                  + m.token()
+                  + "\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n"
+                  + "Content-Length: "
+                  + body.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.write(body);
       out.flush();
       InputStream in = socket.getInputStream();
@@ -223,9 +263,16 @@ class ChatStreamingIT extends TestStack {
     Member m = member("EDITOR");
     String cid = newConversation(m);
     String day = LocalDate.now(ZoneOffset.UTC).toString();
-    mongo.getCollection("usage").insertOne(new Document("_id", day + "|" + m.userId() + "|" + m.projectId() + "|x")
-        .append("day", day).append("userId", m.userId()).append("projectId", m.projectId()).append("model", "x")
-        .append("requests", 1L).append("totalTokens", DAILY_BUDGET));
+    mongo
+        .getCollection("usage")
+        .insertOne(
+            new Document("_id", day + "|" + m.userId() + "|" + m.projectId() + "|x")
+                .append("day", day)
+                .append("userId", m.userId())
+                .append("projectId", m.projectId())
+                .append("model", "x")
+                .append("requests", 1L)
+                .append("totalTokens", DAILY_BUDGET));
 
     Stream s = send(cid, m.token(), Map.of("content", "hi"));
 
@@ -245,7 +292,12 @@ class ChatStreamingIT extends TestStack {
 
     Response forUser = call("GET", "/api/admin/usage?userId=" + m.userId(), m.token(), null);
     assertThat(forUser.status()).isEqualTo(403);
-    Response forAdmin = call("GET", "/api/admin/usage?userId=" + m.userId(), token("admin", java.util.Set.of("USER", "ADMIN")), null);
+    Response forAdmin =
+        call(
+            "GET",
+            "/api/admin/usage?userId=" + m.userId(),
+            token("admin", java.util.Set.of("USER", "ADMIN")),
+            null);
     assertThat(forAdmin.status()).isEqualTo(200);
     JsonNode row = forAdmin.json().get("items").get(0);
     assertThat(row.get("projectId").asString()).isEqualTo(m.projectId());
@@ -255,7 +307,10 @@ class ChatStreamingIT extends TestStack {
     assertThat(row.get("cacheReadInputTokens").asLong()).isEqualTo(900);
     assertThat(row.get("totalTokens").asLong()).isEqualTo(911);
     String metrics = call("GET", "/actuator/prometheus", null, null).body();
-    assertThat(metrics).contains("constellation_ai_requests_total", "constellation_ai_cache_hits_total",
-        "constellation_ai_time_to_first_token_seconds");
+    assertThat(metrics)
+        .contains(
+            "constellation_ai_requests_total",
+            "constellation_ai_cache_hits_total",
+            "constellation_ai_time_to_first_token_seconds");
   }
 }

@@ -21,8 +21,19 @@ class HistoryIT extends TestStack {
     // 20 turns of ~1000 characters: ~5000 estimated tokens, well over the budget.
     for (int i = 0; i < 20; i++) {
       String role = i % 2 == 0 ? "user" : "assistant";
-      mongo.insert(new ChatMessage("m" + i + "-" + cid, cid, m.projectId(), 1000 + i, role,
-          "turn-" + i + " " + "lorem ipsum ".repeat(80), role.equals("user") ? m.userId() : null, null, Instant.now(), null, false));
+      mongo.insert(
+          new ChatMessage(
+              "m" + i + "-" + cid,
+              cid,
+              m.projectId(),
+              1000 + i,
+              role,
+              "turn-" + i + " " + "lorem ipsum ".repeat(80),
+              role.equals("user") ? m.userId() : null,
+              null,
+              Instant.now(),
+              null,
+              false));
     }
     ANTHROPIC.enqueue(FakeAnthropic.text("SUMMARY-OF-OLD-TURNS"), FakeAnthropic.text("answer"));
 
@@ -32,7 +43,8 @@ class HistoryIT extends TestStack {
     assertThat(ANTHROPIC.received()).hasSize(2);
     JsonNode summaryCall = ANTHROPIC.received().get(0).body();
     assertThat(summaryCall.path("stream").asBoolean(false)).isFalse();
-    String transcript = summaryCall.get("messages").get(0).get("content").get(0).get("text").asString();
+    String transcript =
+        summaryCall.get("messages").get(0).get("content").get(0).get("text").asString();
     assertThat(transcript).contains("turn-0 ", "turn-9 ");
     JsonNode chat = ANTHROPIC.received().get(1).body();
     assertThat(chat.get("system").get(1).get("text").asString()).contains("SUMMARY-OF-OLD-TURNS");
@@ -41,7 +53,11 @@ class HistoryIT extends TestStack {
     assertThat(chat.get("messages").get(0).get("role").asString()).isEqualTo("user");
     // Estimated history sent stays within the budget (2000 tokens ≈ 8000 characters).
     assertThat(sent.length()).isLessThan(8000 + 2000);
-    Document stored = mongo.getCollection("conversations").find(new Document("_id", new org.bson.types.ObjectId(cid))).first();
+    Document stored =
+        mongo
+            .getCollection("conversations")
+            .find(new Document("_id", new org.bson.types.ObjectId(cid)))
+            .first();
     assertThat(stored.getString("summary")).isEqualTo("SUMMARY-OF-OLD-TURNS");
     assertThat(stored.getString("summarizedThrough")).isNotNull();
 
@@ -49,7 +65,8 @@ class HistoryIT extends TestStack {
     send(cid, m.token(), Map.of("content", "one more"));
 
     assertThat(ANTHROPIC.received()).hasSize(1);
-    assertThat(ANTHROPIC.received().get(0).body().get("system").get(1).get("text").asString()).contains("SUMMARY-OF-OLD-TURNS");
+    assertThat(ANTHROPIC.received().get(0).body().get("system").get(1).get("text").asString())
+        .contains("SUMMARY-OF-OLD-TURNS");
   }
 
   @Test
@@ -63,9 +80,12 @@ class HistoryIT extends TestStack {
 
     JsonNode messages = ANTHROPIC.received().get(0).body().get("messages");
     assertThat(messages).hasSize(3);
-    assertThat(messages.get(0).get("content").get(0).get("text").asString()).isEqualTo("first question");
+    assertThat(messages.get(0).get("content").get(0).get("text").asString())
+        .isEqualTo("first question");
     assertThat(messages.get(1).get("role").asString()).isEqualTo("assistant");
-    assertThat(messages.get(1).get("content").get(0).get("cache_control").get("type").asString()).isEqualTo("ephemeral");
-    assertThat(messages.get(2).get("content").get(0).get("text").asString()).isEqualTo("second question");
+    assertThat(messages.get(1).get("content").get(0).get("cache_control").get("type").asString())
+        .isEqualTo("ephemeral");
+    assertThat(messages.get(2).get("content").get(0).get("text").asString())
+        .isEqualTo("second question");
   }
 }

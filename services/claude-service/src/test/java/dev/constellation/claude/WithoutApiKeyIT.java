@@ -24,8 +24,11 @@ class WithoutApiKeyIT extends ServiceClient {
     Response health = call("GET", "/actuator/health", null, null);
     assertThat(health.status()).isEqualTo(200);
     assertThat(health.json().get("status").asString()).isEqualTo("UP");
-    assertThat(health.json().get("components").get("ai").get("status").asString()).isEqualTo("NOT_CONFIGURED");
-    assertThat(call("GET", "/actuator/health/readiness", null, null).json().get("status").asString()).isEqualTo("UP");
+    assertThat(health.json().get("components").get("ai").get("status").asString())
+        .isEqualTo("NOT_CONFIGURED");
+    assertThat(
+            call("GET", "/actuator/health/readiness", null, null).json().get("status").asString())
+        .isEqualTo("UP");
 
     Member m = member("EDITOR");
     String cid = newConversation(m);
@@ -34,7 +37,12 @@ class WithoutApiKeyIT extends ServiceClient {
     assertThat(chat.contentType()).startsWith("application/problem+json");
     assertThat(chat.body()).contains("ai-not-configured", "ANTHROPIC_API_KEY", ".env");
 
-    Response edits = call("POST", "/api/projects/" + m.projectId() + "/ai/edits", m.token(), Map.of("instruction", "x"));
+    Response edits =
+        call(
+            "POST",
+            "/api/projects/" + m.projectId() + "/ai/edits",
+            m.token(),
+            Map.of("instruction", "x"));
     assertThat(edits.status()).isEqualTo(503);
     assertThat(ANTHROPIC.received()).isEmpty();
   }

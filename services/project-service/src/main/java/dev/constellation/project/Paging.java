@@ -11,7 +11,8 @@ public record Paging(int page, int size) {
     int p = page == null ? 0 : page;
     int s = size == null ? DEFAULT_SIZE : size;
     if (p < 0) throw ApiException.validation("page", "page must be 0 or more.");
-    if (s < 1 || s > MAX_SIZE) throw ApiException.validation("size", "size must be between 1 and " + MAX_SIZE + ".");
+    if (s < 1 || s > MAX_SIZE)
+      throw ApiException.validation("size", "size must be between 1 and " + MAX_SIZE + ".");
     return new Paging(p, s);
   }
 

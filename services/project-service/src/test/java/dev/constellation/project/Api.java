@@ -17,10 +17,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** A small HTTP client for the service under test, with tokens minted like the gateway does. */
 final class Api {
-  static final JwtCodec JWT = new JwtCodec(dev.constellation.localstack.TestInfrastructure.JWT_SECRET,
-      "constellation", "constellation-api", Clock.systemUTC());
+  static final JwtCodec JWT =
+      new JwtCodec(
+          dev.constellation.localstack.TestInfrastructure.JWT_SECRET,
+          "constellation",
+          "constellation-api",
+          Clock.systemUTC());
   static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   record Response(int status, byte[] bytes, java.net.http.HttpHeaders headers) {
     JsonNode json() {
@@ -43,15 +48,24 @@ final class Api {
   }
 
   static String token(String userId, String... roles) {
-    return JWT.sign(new AuthenticatedUser(userId, userId + "@example.test", Set.of(roles.length == 0 ? new String[] {"USER"} : roles)),
+    return JWT.sign(
+        new AuthenticatedUser(
+            userId,
+            userId + "@example.test",
+            Set.of(roles.length == 0 ? new String[] {"USER"} : roles)),
         Duration.ofMinutes(5));
   }
 
   Response send(String method, String path, String token, Object jsonBody) {
-    HttpRequest.BodyPublisher body = jsonBody == null
-        ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofString(jsonBody instanceof String s ? s : JSON.writeValueAsString(jsonBody));
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).method(method, body).timeout(Duration.ofSeconds(60));
+    HttpRequest.BodyPublisher body =
+        jsonBody == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(
+                jsonBody instanceof String s ? s : JSON.writeValueAsString(jsonBody));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .method(method, body)
+            .timeout(Duration.ofSeconds(60));
     if (jsonBody != null) request.header("Content-Type", "application/json");
     if (token != null) request.header("Authorization", "Bearer " + token);
     return send(request.build());
@@ -99,12 +113,21 @@ final class Api {
     var out = new java.io.ByteArrayOutputStream();
     try {
       if (name != null) {
-        out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n" + name + "\r\n")
-            .getBytes(StandardCharsets.UTF_8));
+        out.write(
+            ("--"
+                    + boundary
+                    + "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n"
+                    + name
+                    + "\r\n")
+                .getBytes(StandardCharsets.UTF_8));
       }
       if (zip != null) {
-        out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.zip\"\r\n"
-            + "Content-Type: application/zip\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.write(
+            ("--"
+                    + boundary
+                    + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.zip\"\r\n"
+                    + "Content-Type: application/zip\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         out.write(zip);
         out.write("\r\n".getBytes(StandardCharsets.UTF_8));
       }
@@ -112,10 +135,11 @@ final class Api {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    return send(request("/api/projects/import")
-        .header("Authorization", "Bearer " + token)
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray()))
-        .build());
+    return send(
+        request("/api/projects/import")
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray()))
+            .build());
   }
 }

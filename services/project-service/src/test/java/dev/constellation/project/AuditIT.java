@@ -31,23 +31,29 @@ class AuditIT extends IntegrationTest {
     String actor = Api.newUserId();
     String token = Api.token(actor);
     String requestId = "req-" + UUID.randomUUID();
-    var created = api.send(api.request("/api/projects")
-        .header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/json")
-        .header("X-Request-Id", requestId)
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"Audited\",\"templateId\":\"blank\"}"))
-        .build());
+    var created =
+        api.send(
+            api.request("/api/projects")
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .header("X-Request-Id", requestId)
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"Audited\",\"templateId\":\"blank\"}"))
+                .build());
     assertThat(created.headers().firstValue("X-Request-Id")).hasValue(requestId);
     String id = created.json().get("id").asString();
     setMember(token, id, "friend", "EDITOR");
-    assertThat(api.delete("/api/projects/" + id + "/members/friend", token).status()).isEqualTo(204);
+    assertThat(api.delete("/api/projects/" + id + "/members/friend", token).status())
+        .isEqualTo(204);
     assertThat(api.importZip(token, Zips.ofText("a.txt", "a"), "Imported").status()).isEqualTo(201);
     assertThat(api.delete("/api/projects/" + id, token).status()).isEqualTo(204);
 
     await("five events stored", () -> events("actorId=" + actor).get("total").asLong() == 5);
     JsonNode items = events("actorId=" + actor).get("items");
     assertThat(items.findValuesAsString("action"))
-        .containsExactly("project.delete", "project.import", "member.remove", "member.set", "project.create");
+        .containsExactly(
+            "project.delete", "project.import", "member.remove", "member.set", "project.create");
     JsonNode create = items.get(4);
     assertThat(create.get("requestId").asString()).isEqualTo(requestId);
     assertThat(create.get("projectId").asString()).isEqualTo(id);
@@ -57,7 +63,8 @@ class AuditIT extends IntegrationTest {
 
     assertThat(events("projectId=" + id + "&action=member.set").get("total").asLong()).isEqualTo(1);
     JsonNode paged = events("actorId=" + actor + "&page=1&size=2");
-    assertThat(paged.get("items").findValuesAsString("action")).containsExactly("member.remove", "member.set");
+    assertThat(paged.get("items").findValuesAsString("action"))
+        .containsExactly("member.remove", "member.set");
   }
 
   @Test
@@ -72,10 +79,14 @@ class AuditIT extends IntegrationTest {
     assertThat(event.get("details").get("cols").asString()).isEqualTo("80");
 
     Instant time = Instant.parse(event.get("time").asString());
-    assertThat(events("actorId=" + actor + "&from=" + enc(time)).get("total").asLong()).isEqualTo(1);
-    assertThat(events("actorId=" + actor + "&from=" + enc(time.plusSeconds(1))).get("total").asLong()).isZero();
+    assertThat(events("actorId=" + actor + "&from=" + enc(time)).get("total").asLong())
+        .isEqualTo(1);
+    assertThat(
+            events("actorId=" + actor + "&from=" + enc(time.plusSeconds(1))).get("total").asLong())
+        .isZero();
     assertThat(events("actorId=" + actor + "&to=" + enc(time)).get("total").asLong()).isZero();
-    assertThat(api.get("/api/admin/audit?from=yesterday", admin).json().get("title").asString()).contains("from");
+    assertThat(api.get("/api/admin/audit?from=yesterday", admin).json().get("title").asString())
+        .contains("from");
   }
 
   private JsonNode events(String query) {

@@ -5,24 +5,24 @@ import com.sun.net.httpserver.HttpServer;
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.auth.JwtCodec;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 
 /**
- * Stands in for workspace- and claude-service's internal endpoints ({@code /ws} and
- * {@code /claude} prefixes on one JDK server): the deletes, and workspace-service's archive
- * create/export and files delete on a plain folder (no checks: workspace-service's own tests
- * and the system tests cover hostile archives). A project can be told to fail its next N deletes.
+ * Stands in for workspace- and claude-service's internal endpoints ({@code /ws} and {@code /claude}
+ * prefixes on one JDK server): the deletes, and workspace-service's archive create/export and files
+ * delete on a plain folder (no checks: workspace-service's own tests and the system tests cover
+ * hostile archives). A project can be told to fail its next N deletes.
  */
 final class FakeDownstream {
   record Call(String service, String projectId, AuthenticatedUser caller, int status) {}
@@ -148,7 +148,8 @@ final class FakeDownstream {
         case "DELETE files" -> {
           if (Files.exists(dir)) {
             try (Stream<Path> walk = Files.walk(dir)) {
-              for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+              for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList())
+                Files.delete(p);
             }
           }
           exchange.sendResponseHeaders(204, -1);

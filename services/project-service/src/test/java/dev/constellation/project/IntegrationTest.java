@@ -45,8 +45,7 @@ abstract class IntegrationTest {
     registry.add("constellation.audit.consumer-name", () -> "it-consumer");
   }
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
   Api api;
 
@@ -57,13 +56,16 @@ abstract class IntegrationTest {
 
   /** Creates a project owned by {@code ownerToken}'s user and returns its JSON. */
   JsonNode createProject(String ownerToken, String name, String templateId) {
-    var response = api.post("/api/projects", ownerToken, Map.of("name", name, "templateId", templateId));
+    var response =
+        api.post("/api/projects", ownerToken, Map.of("name", name, "templateId", templateId));
     assertThat(response.status()).as(response.text()).isEqualTo(201);
     return response.json();
   }
 
   void setMember(String ownerToken, String projectId, String userId, String role) {
-    var response = api.put("/api/projects/" + projectId + "/members/" + userId, ownerToken, Map.of("role", role));
+    var response =
+        api.put(
+            "/api/projects/" + projectId + "/members/" + userId, ownerToken, Map.of("role", role));
     assertThat(response.status()).as(response.text()).isEqualTo(200);
   }
 

@@ -29,7 +29,8 @@ class MembersIT extends IntegrationTest {
   void listenForAccessChanges() throws Exception {
     listener = new RedisMessageListenerContainer();
     listener.setConnectionFactory(redis);
-    listener.addMessageListener((message, pattern) -> announced.add(new String(message.getBody())),
+    listener.addMessageListener(
+        (message, pattern) -> announced.add(new String(message.getBody())),
         new ChannelTopic(AccessChannels.ACCESS_CHANGED));
     listener.afterPropertiesSet();
     listener.start();
@@ -56,7 +57,8 @@ class MembersIT extends IntegrationTest {
   void refusesAMissingRole() {
     String owner = Api.token(Api.newUserId());
     String id = createProject(owner, "No role", "blank").get("id").asString();
-    assertThat(api.put("/api/projects/" + id + "/members/someone", owner, Map.of()).status()).isEqualTo(400);
+    assertThat(api.put("/api/projects/" + id + "/members/someone", owner, Map.of()).status())
+        .isEqualTo(400);
   }
 
   @Test
@@ -65,19 +67,27 @@ class MembersIT extends IntegrationTest {
     String id = createProject(owner, "Members", "blank").get("id").asString();
     String friend = Api.newUserId();
 
-    var added = api.put("/api/projects/" + id + "/members/" + friend, owner, Map.of("role", "VIEWER"));
+    var added =
+        api.put("/api/projects/" + id + "/members/" + friend, owner, Map.of("role", "VIEWER"));
     assertThat(added.status()).isEqualTo(200);
     assertThat(roleIn(added.json(), friend)).isEqualTo("VIEWER");
     assertThat(announced.poll(5, TimeUnit.SECONDS)).isEqualTo(id);
 
     setMember(owner, id, friend, "EDITOR");
-    assertThat(api.get("/api/projects/" + id + "/access", Api.token(friend)).json().get("role").asString()).isEqualTo("EDITOR");
+    assertThat(
+            api.get("/api/projects/" + id + "/access", Api.token(friend))
+                .json()
+                .get("role")
+                .asString())
+        .isEqualTo("EDITOR");
     assertThat(announced.poll(5, TimeUnit.SECONDS)).isEqualTo(id);
 
-    assertThat(api.delete("/api/projects/" + id + "/members/" + friend, owner).status()).isEqualTo(204);
+    assertThat(api.delete("/api/projects/" + id + "/members/" + friend, owner).status())
+        .isEqualTo(204);
     assertThat(announced.poll(5, TimeUnit.SECONDS)).isEqualTo(id);
     assertThat(api.get("/api/projects/" + id, Api.token(friend)).status()).isEqualTo(404);
-    assertThat(api.delete("/api/projects/" + id + "/members/" + friend, owner).status()).isEqualTo(404);
+    assertThat(api.delete("/api/projects/" + id + "/members/" + friend, owner).status())
+        .isEqualTo(404);
   }
 
   @Test
@@ -89,8 +99,12 @@ class MembersIT extends IntegrationTest {
     var removed = api.delete("/api/projects/" + id + "/members/" + ownerId, owner);
     assertThat(removed.status()).isEqualTo(409);
     assertThat(removed.json().get("type").asString()).endsWith("/last-owner");
-    assertThat(api.put("/api/projects/" + id + "/members/" + ownerId, owner, Map.of("role", "EDITOR")).status()).isEqualTo(409);
-    assertThat(api.get("/api/projects/" + id + "/access", owner).json().get("role").asString()).isEqualTo("OWNER");
+    assertThat(
+            api.put("/api/projects/" + id + "/members/" + ownerId, owner, Map.of("role", "EDITOR"))
+                .status())
+        .isEqualTo(409);
+    assertThat(api.get("/api/projects/" + id + "/access", owner).json().get("role").asString())
+        .isEqualTo("OWNER");
   }
 
   @Test
@@ -101,12 +115,16 @@ class MembersIT extends IntegrationTest {
     String id = createProject(first, "Hand over", "blank").get("id").asString();
     setMember(first, id, secondId, "OWNER");
 
-    var demoted = api.put("/api/projects/" + id + "/members/" + firstId, first, Map.of("role", "VIEWER"));
+    var demoted =
+        api.put("/api/projects/" + id + "/members/" + firstId, first, Map.of("role", "VIEWER"));
     assertThat(demoted.status()).isEqualTo(200);
     assertThat(demoted.json().get("ownerId").asString()).isEqualTo(secondId);
     assertThat(roleIn(demoted.json(), firstId)).isEqualTo("VIEWER");
     // The new sole owner is now protected in turn.
-    assertThat(api.delete("/api/projects/" + id + "/members/" + secondId, Api.token(secondId)).status()).isEqualTo(409);
+    assertThat(
+            api.delete("/api/projects/" + id + "/members/" + secondId, Api.token(secondId))
+                .status())
+        .isEqualTo(409);
   }
 
   private static String roleIn(JsonNode project, String userId) {

@@ -26,12 +26,15 @@ class ProjectsIT extends IntegrationTest {
     var response = api.get("/api/templates", null);
     assertThat(response.status()).isEqualTo(200);
     List<String> ids = new ArrayList<>();
-    response.json().forEach(t -> {
-      ids.add(t.get("id").asString());
-      assertThat(t.get("name").asString()).isNotBlank();
-      assertThat(t.has("description")).isTrue();
-      assertThat(t.has("language")).isTrue();
-    });
+    response
+        .json()
+        .forEach(
+            t -> {
+              ids.add(t.get("id").asString());
+              assertThat(t.get("name").asString()).isNotBlank();
+              assertThat(t.has("description")).isTrue();
+              assertThat(t.has("language")).isTrue();
+            });
     assertThat(ids).contains("blank", "node", "python", "java-maven", "static-web");
   }
 
@@ -53,15 +56,27 @@ class ProjectsIT extends IntegrationTest {
   @Test
   void answersTheContractsProjectShape() {
     String owner = Api.newUserId();
-    var response = api.post("/api/projects", Api.token(owner),
-        Map.of("name", "  Shape  ", "description", "d", "templateId", "blank"));
+    var response =
+        api.post(
+            "/api/projects",
+            Api.token(owner),
+            Map.of("name", "  Shape  ", "description", "d", "templateId", "blank"));
     assertThat(response.status()).isEqualTo(201);
     assertThat(response.headers().firstValue("Location")).isPresent();
     JsonNode p = response.json();
     List<String> fields = new ArrayList<>();
     p.propertyNames().forEach(fields::add);
-    assertThat(fields).containsExactlyInAnyOrder(
-        "id", "name", "description", "templateId", "ownerId", "members", "createdAt", "updatedAt", "lastOpenedAt");
+    assertThat(fields)
+        .containsExactlyInAnyOrder(
+            "id",
+            "name",
+            "description",
+            "templateId",
+            "ownerId",
+            "members",
+            "createdAt",
+            "updatedAt",
+            "lastOpenedAt");
     assertThat(p.get("name").asString()).isEqualTo("Shape");
     assertThat(p.get("ownerId").asString()).isEqualTo(owner);
     assertThat(p.get("members").get(0).get("userId").asString()).isEqualTo(owner);
@@ -79,7 +94,9 @@ class ProjectsIT extends IntegrationTest {
       List<String> codes = new ArrayList<>();
       paths.get(path).get("post").get("responses").propertyNames().forEach(codes::add);
       assertThat(codes).as(path).contains("201").doesNotContain("200");
-      assertThat(paths.get(path).get("post").get("responses").get("201").get("content")).as(path).isNotNull();
+      assertThat(paths.get(path).get("post").get("responses").get("201").get("content"))
+          .as(path)
+          .isNotNull();
     }
   }
 
@@ -87,7 +104,9 @@ class ProjectsIT extends IntegrationTest {
   void installingATemplateIsDroppingAFolder() throws IOException {
     Path folder = TEMPLATES.resolve("go-hello");
     Files.createDirectories(folder.resolve("cmd"));
-    Files.writeString(folder.resolve("template.json"), "{\"name\":\"Go hello\",\"description\":\"d\",\"language\":\"go\"}");
+    Files.writeString(
+        folder.resolve("template.json"),
+        "{\"name\":\"Go hello\",\"description\":\"d\",\"language\":\"go\"}");
     Files.writeString(folder.resolve("cmd/main.go"), "package main\n");
     Files.writeString(folder.resolve("go.mod"), "module hello\n");
 
@@ -106,7 +125,9 @@ class ProjectsIT extends IntegrationTest {
         Arguments.of(Map.of("name", "    ", "templateId", "blank"), "name"),
         Arguments.of(Map.of("name", "n".repeat(101), "templateId", "blank"), "name"),
         Arguments.of(Map.of("name", "n".repeat(200), "templateId", "blank"), "name"),
-        Arguments.of(Map.of("name", "ok", "description", "d".repeat(2001), "templateId", "blank"), "description"),
+        Arguments.of(
+            Map.of("name", "ok", "description", "d".repeat(2001), "templateId", "blank"),
+            "description"),
         Arguments.of(Map.of("name", "ok", "templateId", "no-such-template"), "templateId"),
         Arguments.of(Map.of("name", "ok", "templateId", "../etc"), "templateId"),
         Arguments.of(missingTemplate, "templateId"));
@@ -114,11 +135,13 @@ class ProjectsIT extends IntegrationTest {
 
   @ParameterizedTest
   @MethodSource("badCreates")
-  void refusesInvalidCreateNamingTheField(Map<String, Object> body, String field) throws IOException {
+  void refusesInvalidCreateNamingTheField(Map<String, Object> body, String field)
+      throws IOException {
     long before = projectDirectories();
     var response = api.post("/api/projects", Api.token(Api.newUserId()), body);
     assertThat(response.status()).as(response.text()).isEqualTo(400);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
     JsonNode problem = response.json();
     assertThat(problem.get("field").asString()).isEqualTo(field);
     assertThat(problem.get("requestId").asString()).isNotBlank();
@@ -156,13 +179,18 @@ class ProjectsIT extends IntegrationTest {
     String token = Api.token(me);
     createProject(token, "Bravo", "blank");
     createProject(token, "alpha", "blank");
-    var charlie = api.post("/api/projects", token, Map.of("name", "Charlie", "description", "has the ALPHA word", "templateId", "blank"));
+    var charlie =
+        api.post(
+            "/api/projects",
+            token,
+            Map.of("name", "Charlie", "description", "has the ALPHA word", "templateId", "blank"));
     assertThat(charlie.status()).isEqualTo(201);
     createProject(Api.token(Api.newUserId()), "alpha of someone else", "blank");
 
     JsonNode all = api.get("/api/projects?sort=name,asc", token).json();
     assertThat(all.get("total").asLong()).isEqualTo(3);
-    assertThat(all.get("items").findValuesAsString("name")).containsExactly("Bravo", "Charlie", "alpha");
+    assertThat(all.get("items").findValuesAsString("name"))
+        .containsExactly("Bravo", "Charlie", "alpha");
 
     JsonNode search = api.get("/api/projects?q=Alpha&sort=name,desc", token).json();
     assertThat(search.get("items").findValuesAsString("name")).containsExactly("alpha", "Charlie");
@@ -192,10 +220,17 @@ class ProjectsIT extends IntegrationTest {
     assertThat(patched.status()).isEqualTo(200);
     assertThat(patched.json().get("name").asString()).isEqualTo("Before");
     assertThat(patched.json().get("description").asString()).isEqualTo("new words");
-    assertThat(instant(patched.json().get("updatedAt"))).isAfterOrEqualTo(instant(p.get("updatedAt")));
+    assertThat(instant(patched.json().get("updatedAt")))
+        .isAfterOrEqualTo(instant(p.get("updatedAt")));
 
-    assertThat(api.patch("/api/projects/" + id, token, Map.of("name", " ")).json().get("field").asString()).isEqualTo("name");
-    assertThat(api.patch("/api/projects/" + id, token, Map.of("name", "x".repeat(101))).status()).isEqualTo(400);
+    assertThat(
+            api.patch("/api/projects/" + id, token, Map.of("name", " "))
+                .json()
+                .get("field")
+                .asString())
+        .isEqualTo("name");
+    assertThat(api.patch("/api/projects/" + id, token, Map.of("name", "x".repeat(101))).status())
+        .isEqualTo(400);
   }
 
   @Test
@@ -216,12 +251,14 @@ class ProjectsIT extends IntegrationTest {
     assertThat(api.get(base, viewerToken).status()).isEqualTo(200);
     assertThat(api.get(base + "/export", viewerToken).status()).isEqualTo(200);
     assertThat(api.patch(base, viewerToken, Map.of("name", "v")).status()).isEqualTo(403);
-    assertThat(api.put(base + "/members/x", viewerToken, Map.of("role", "VIEWER")).status()).isEqualTo(403);
+    assertThat(api.put(base + "/members/x", viewerToken, Map.of("role", "VIEWER")).status())
+        .isEqualTo(403);
     assertThat(api.delete(base + "/members/" + editor, viewerToken).status()).isEqualTo(403);
     assertThat(api.delete(base, viewerToken).status()).isEqualTo(403);
 
     assertThat(api.patch(base, editorToken, Map.of("name", "Edited")).status()).isEqualTo(200);
-    assertThat(api.put(base + "/members/x", editorToken, Map.of("role", "VIEWER")).status()).isEqualTo(403);
+    assertThat(api.put(base + "/members/x", editorToken, Map.of("role", "VIEWER")).status())
+        .isEqualTo(403);
     assertThat(api.delete(base, editorToken).status()).isEqualTo(403);
 
     for (String outsider : List.of(strangerToken, adminToken)) {
@@ -229,7 +266,8 @@ class ProjectsIT extends IntegrationTest {
       assertThat(api.get(base + "/access", outsider).status()).isEqualTo(404);
       assertThat(api.get(base + "/export", outsider).status()).isEqualTo(404);
       assertThat(api.patch(base, outsider, Map.of("name", "x")).status()).isEqualTo(404);
-      assertThat(api.put(base + "/members/x", outsider, Map.of("role", "OWNER")).status()).isEqualTo(404);
+      assertThat(api.put(base + "/members/x", outsider, Map.of("role", "OWNER")).status())
+          .isEqualTo(404);
       assertThat(api.delete(base + "/members/" + owner, outsider).status()).isEqualTo(404);
       assertThat(api.delete(base, outsider).status()).isEqualTo(404);
       assertThat(api.get("/api/projects?q=Edited", outsider).json().get("total").asLong()).isZero();
@@ -248,7 +286,12 @@ class ProjectsIT extends IntegrationTest {
     assertThat(access.get("projectId").asString()).isEqualTo(id);
     assertThat(access.get("userId").asString()).isEqualTo(viewer);
     assertThat(access.get("role").asString()).isEqualTo("VIEWER");
-    assertThat(api.get("/api/projects/" + id + "/access", Api.token(owner)).json().get("role").asString()).isEqualTo("OWNER");
+    assertThat(
+            api.get("/api/projects/" + id + "/access", Api.token(owner))
+                .json()
+                .get("role")
+                .asString())
+        .isEqualTo("OWNER");
     assertThat(api.get("/api/projects/" + id + "/access", null).status()).isEqualTo(401);
   }
 

@@ -5,14 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
 class TransferIT extends IntegrationTest {
@@ -31,21 +26,26 @@ class TransferIT extends IntegrationTest {
     var response = api.get("/api/projects/" + id + "/export", token);
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/zip");
-    assertThat(response.headers().firstValue("Content-Disposition")).hasValueSatisfying(v -> assertThat(v).contains("Export-me.zip"));
+    assertThat(response.headers().firstValue("Content-Disposition"))
+        .hasValueSatisfying(v -> assertThat(v).contains("Export-me.zip"));
     // A streamed body has no length known in advance.
     assertThat(response.headers().firstValue("Content-Length")).isEmpty();
 
     Map<String, byte[]> exported = Zips.read(response.bytes());
     Map<String, byte[]> onDisk = ProjectsIT.filesOf(dir);
     onDisk.remove("escape");
-    assertThat(exported.keySet()).isEqualTo(onDisk.keySet()).contains("package.json", "assets/deep/blob.bin");
+    assertThat(exported.keySet())
+        .isEqualTo(onDisk.keySet())
+        .contains("package.json", "assets/deep/blob.bin");
     onDisk.forEach((name, bytes) -> assertThat(exported.get(name)).as(name).isEqualTo(bytes));
   }
 
   @Test
   void importStripsTheSingleTopFolderAndRecordsTheProject() throws IOException {
     String token = Api.token(Api.newUserId());
-    byte[] zip = Zips.ofText("repo-main/", "", "repo-main/README.md", "# hi", "repo-main/src/app.py", "print(1)");
+    byte[] zip =
+        Zips.ofText(
+            "repo-main/", "", "repo-main/README.md", "# hi", "repo-main/src/app.py", "print(1)");
 
     var response = api.importZip(token, zip, "  Imported  ");
     assertThat(response.status()).as(response.text()).isEqualTo(201);
@@ -63,7 +63,8 @@ class TransferIT extends IntegrationTest {
     String token = Api.token(Api.newUserId());
     var response = api.importZip(token, Zips.ofText("a/one.txt", "1", "b.txt", "2"), "Flat");
     assertThat(response.status()).isEqualTo(201);
-    assertThat(ProjectsIT.filesOf(WORKSPACES.resolve(response.json().get("id").asString())).keySet())
+    assertThat(
+            ProjectsIT.filesOf(WORKSPACES.resolve(response.json().get("id").asString())).keySet())
         .containsExactlyInAnyOrder("a/one.txt", "b.txt");
   }
 
@@ -75,7 +76,8 @@ class TransferIT extends IntegrationTest {
     var imported = api.importZip(token, exported, "Round trip copy");
     assertThat(imported.status()).isEqualTo(201);
     Map<String, byte[]> original = ProjectsIT.filesOf(WORKSPACES.resolve(id));
-    Map<String, byte[]> copy = ProjectsIT.filesOf(WORKSPACES.resolve(imported.json().get("id").asString()));
+    Map<String, byte[]> copy =
+        ProjectsIT.filesOf(WORKSPACES.resolve(imported.json().get("id").asString()));
     assertThat(copy.keySet()).isEqualTo(original.keySet());
     original.forEach((name, bytes) -> assertThat(copy.get(name)).isEqualTo(bytes));
   }
@@ -86,7 +88,8 @@ class TransferIT extends IntegrationTest {
     byte[] zip = Zips.ofText("a.txt", "a");
     assertThat(api.importZip(token, zip, null).json().get("title").asString()).contains("name");
     assertThat(api.importZip(token, zip, "n".repeat(101)).status()).isEqualTo(400);
-    assertThat(api.importZip(token, null, "No file").json().get("title").asString()).contains("file");
+    assertThat(api.importZip(token, null, "No file").json().get("title").asString())
+        .contains("file");
   }
 
   @Test

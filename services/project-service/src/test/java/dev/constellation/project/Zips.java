@@ -18,14 +18,15 @@ final class Zips {
 
   /** A zip of the given entries; a name ending in "/" is a directory. */
   static byte[] of(Map<String, byte[]> entries) {
-    return build(zip -> {
-      for (var e : entries.entrySet()) {
-        ZipArchiveEntry entry = new ZipArchiveEntry(e.getKey());
-        zip.putArchiveEntry(entry);
-        if (!e.getKey().endsWith("/")) zip.write(e.getValue());
-        zip.closeArchiveEntry();
-      }
-    });
+    return build(
+        zip -> {
+          for (var e : entries.entrySet()) {
+            ZipArchiveEntry entry = new ZipArchiveEntry(e.getKey());
+            zip.putArchiveEntry(entry);
+            if (!e.getKey().endsWith("/")) zip.write(e.getValue());
+            zip.closeArchiveEntry();
+          }
+        });
   }
 
   static byte[] ofText(String... namesAndContents) {
@@ -37,17 +38,18 @@ final class Zips {
   }
 
   static byte[] withSymlink(String name, String target) {
-    return build(zip -> {
-      ZipArchiveEntry ok = new ZipArchiveEntry("README.md");
-      zip.putArchiveEntry(ok);
-      zip.write("hi".getBytes(StandardCharsets.UTF_8));
-      zip.closeArchiveEntry();
-      ZipArchiveEntry link = new ZipArchiveEntry(name);
-      link.setUnixMode(0120777);
-      zip.putArchiveEntry(link);
-      zip.write(target.getBytes(StandardCharsets.UTF_8));
-      zip.closeArchiveEntry();
-    });
+    return build(
+        zip -> {
+          ZipArchiveEntry ok = new ZipArchiveEntry("README.md");
+          zip.putArchiveEntry(ok);
+          zip.write("hi".getBytes(StandardCharsets.UTF_8));
+          zip.closeArchiveEntry();
+          ZipArchiveEntry link = new ZipArchiveEntry(name);
+          link.setUnixMode(0120777);
+          zip.putArchiveEntry(link);
+          zip.write(target.getBytes(StandardCharsets.UTF_8));
+          zip.closeArchiveEntry();
+        });
   }
 
   interface Writer {

@@ -21,33 +21,45 @@ final class AccessStub {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    // GET /internal/projects/{id}/access?userId=, asked with a service token as project-service expects.
-    server.createContext("/internal/projects/", exchange -> {
-      String[] parts = exchange.getRequestURI().getPath().split("/");
-      String query = exchange.getRequestURI().getQuery();
-      String userId = query != null && query.startsWith("userId=") ? query.substring(7) : null;
-      String header = exchange.getRequestHeaders().getFirst("Authorization");
-      int status;
-      String body = "";
-      try {
-        AuthenticatedUser caller = jwt.verify(header == null ? null : header.substring(7));
-        if (!caller.isService() || userId == null) {
-          status = 403;
-        } else {
-          String role = parts.length == 5 && "access".equals(parts[4]) ? roles.get(parts[3] + "|" + userId) : null;
-          status = 200;
-          body = "{\"projectId\":\"" + parts[3] + "\",\"userId\":\"" + userId + "\",\"role\":"
-              + (role == null ? "null" : "\"" + role + "\"") + "}";
-        }
-      } catch (RuntimeException e) {
-        status = 401;
-      }
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-      if (bytes.length > 0) exchange.getResponseBody().write(bytes);
-      exchange.close();
-    });
+    // GET /internal/projects/{id}/access?userId=, asked with a service token as project-service
+    // expects.
+    server.createContext(
+        "/internal/projects/",
+        exchange -> {
+          String[] parts = exchange.getRequestURI().getPath().split("/");
+          String query = exchange.getRequestURI().getQuery();
+          String userId = query != null && query.startsWith("userId=") ? query.substring(7) : null;
+          String header = exchange.getRequestHeaders().getFirst("Authorization");
+          int status;
+          String body = "";
+          try {
+            AuthenticatedUser caller = jwt.verify(header == null ? null : header.substring(7));
+            if (!caller.isService() || userId == null) {
+              status = 403;
+            } else {
+              String role =
+                  parts.length == 5 && "access".equals(parts[4])
+                      ? roles.get(parts[3] + "|" + userId)
+                      : null;
+              status = 200;
+              body =
+                  "{\"projectId\":\""
+                      + parts[3]
+                      + "\",\"userId\":\""
+                      + userId
+                      + "\",\"role\":"
+                      + (role == null ? "null" : "\"" + role + "\"")
+                      + "}";
+            }
+          } catch (RuntimeException e) {
+            status = 401;
+          }
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+          if (bytes.length > 0) exchange.getResponseBody().write(bytes);
+          exchange.close();
+        });
     server.start();
   }
 

@@ -25,15 +25,22 @@ import tools.jackson.databind.json.JsonMapper;
 /** A small HTTP and WebSocket client for the service under test, acting as one user. */
 final class Api {
   static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B\\][^\u0007]*\u0007|\u001B[=>]|\r");
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final Pattern ANSI =
+      Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B\\][^\u0007]*\u0007|\u001B[=>]|\r");
 
   final String base;
   final String token;
   final String userId;
 
   Api(int port, JwtCodec jwt, String userId) {
-    this(port, userId, jwt.sign(new AuthenticatedUser(userId, userId + "@example.com", Set.of("USER")), Duration.ofMinutes(15)));
+    this(
+        port,
+        userId,
+        jwt.sign(
+            new AuthenticatedUser(userId, userId + "@example.com", Set.of("USER")),
+            Duration.ofMinutes(15)));
   }
 
   private Api(int port, String userId, String token) {
@@ -62,8 +69,14 @@ final class Api {
   }
 
   Response send(String method, String path, byte[] body, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(60))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     if (token != null) b.header("Authorization", "Bearer " + token);
     for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
     try {
@@ -79,11 +92,19 @@ final class Api {
   }
 
   Response post(String path, String json) {
-    return send("POST", path, json == null ? null : json.getBytes(StandardCharsets.UTF_8), "Content-Type", "application/json");
+    return send(
+        "POST",
+        path,
+        json == null ? null : json.getBytes(StandardCharsets.UTF_8),
+        "Content-Type",
+        "application/json");
   }
 
   JsonNode exec(String projectId, String command) {
-    Response r = post("/api/projects/" + projectId + "/exec", JSON.writeValueAsString(java.util.Map.of("command", command)));
+    Response r =
+        post(
+            "/api/projects/" + projectId + "/exec",
+            JSON.writeValueAsString(java.util.Map.of("command", command)));
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     return r.json();
   }
@@ -164,7 +185,8 @@ final class Api {
       attempt.get(20, TimeUnit.SECONDS).socket.sendClose(1000, "").join();
       return 101;
     } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) return h.getResponse().statusCode();
+      if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h)
+        return h.getResponse().statusCode();
       throw new IllegalStateException(e);
     } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException(e);
@@ -176,10 +198,17 @@ final class Api {
     WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
     // A browser always sends Origin; these tests play the IDE's own page unless told otherwise.
     b.header("Origin", origin != null ? origin : base);
-    String url = base.replace("http://", "ws://") + "/api/projects/" + projectId + "/terminal" + (ticket == null ? "" : "?ticket=" + ticket);
-    return b.buildAsync(URI.create(url), terminal).thenApply(ws -> {
-      terminal.socket = ws;
-      return terminal;
-    });
+    String url =
+        base.replace("http://", "ws://")
+            + "/api/projects/"
+            + projectId
+            + "/terminal"
+            + (ticket == null ? "" : "?ticket=" + ticket);
+    return b.buildAsync(URI.create(url), terminal)
+        .thenApply(
+            ws -> {
+              terminal.socket = ws;
+              return terminal;
+            });
   }
 }

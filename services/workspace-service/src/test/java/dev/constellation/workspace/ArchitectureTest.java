@@ -23,50 +23,86 @@ import dev.constellation.workspace.lifecycle.WorkspaceStoppedEvent;
  * seam and features do not lean on each other's insides. Test code is not analysed: fixtures may
  * inspect containers with docker-java.
  */
-@AnalyzeClasses(packages = "dev.constellation.workspace", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+    packages = "dev.constellation.workspace",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
   private static final String ROOT = "dev.constellation.workspace";
 
   @ArchTest
   static final ArchRule onlyTheDockerRuntimeTalksToDocker =
-      noClasses().that().resideOutsideOfPackage(ROOT + ".runtime.docker..")
-          .should().dependOnClassesThat().resideInAPackage("com.github.dockerjava..")
-          .because("the Docker engine is one implementation of WorkspaceRuntime, swappable for local processes");
+      noClasses()
+          .that()
+          .resideOutsideOfPackage(ROOT + ".runtime.docker..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("com.github.dockerjava..")
+          .because(
+              "the Docker engine is one implementation of WorkspaceRuntime, swappable for local processes");
 
   @ArchTest
   static final ArchRule onlyTheLocalRuntimeSpawnsHostProcesses =
-      noClasses().that().resideOutsideOfPackage(ROOT + ".runtime.local..")
-          .should().dependOnClassesThat().resideInAPackage("com.pty4j..")
-          .orShould().dependOnClassesThat().areAssignableTo(ProcessBuilder.class)
-          .orShould().callMethodWhere(runtimeExec())
-          .because("a host process runs as this service's user, so spawning one is confined to the "
-              + "code that applies the local sandbox and the single-user rule");
+      noClasses()
+          .that()
+          .resideOutsideOfPackage(ROOT + ".runtime.local..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("com.pty4j..")
+          .orShould()
+          .dependOnClassesThat()
+          .areAssignableTo(ProcessBuilder.class)
+          .orShould()
+          .callMethodWhere(runtimeExec())
+          .because(
+              "a host process runs as this service's user, so spawning one is confined to the "
+                  + "code that applies the local sandbox and the single-user rule");
 
   @ArchTest
   static final ArchRule runtimeImplementationsAreChosenOnlyByConfiguration =
-      noClasses().that().resideOutsideOfPackages(ROOT + ".runtime..", ROOT + ".config..")
-          .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".runtime.docker..", ROOT + ".runtime.local..")
-          .because("features must work the same on either runtime, so they see only WorkspaceRuntime");
+      noClasses()
+          .that()
+          .resideOutsideOfPackages(ROOT + ".runtime..", ROOT + ".config..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(ROOT + ".runtime.docker..", ROOT + ".runtime.local..")
+          .because(
+              "features must work the same on either runtime, so they see only WorkspaceRuntime");
 
   /** Features are leaves: none calls another, and shared pieces sit below them. */
   @ArchTest
   static final ArchRule featuresDependOnlyDownwards =
-      layeredArchitecture().consideringOnlyDependenciesInLayers()
-          .layer("config").definedBy(ROOT + ".config..")
-          .layer("runtime").definedBy(ROOT + ".runtime..")
-          .layer("access").definedBy(ROOT + ".access..")
-          .layer("lifecycle").definedBy(ROOT + ".lifecycle..")
-          .layer("files").definedBy(ROOT + ".files..")
-          .layer("exec").definedBy(ROOT + ".exec..")
-          .layer("terminal").definedBy(ROOT + ".terminal..")
-          .layer("concurrency").definedBy(ROOT + ".concurrency..")
-          .whereLayer("files").mayNotBeAccessedByAnyLayer()
-          .whereLayer("exec").mayNotBeAccessedByAnyLayer()
-          .whereLayer("terminal").mayNotBeAccessedByAnyLayer()
-          .whereLayer("lifecycle").mayOnlyBeAccessedByLayers("files", "exec", "terminal")
-          .whereLayer("access").mayOnlyBeAccessedByLayers("lifecycle", "files", "exec", "terminal")
-          .whereLayer("runtime").mayOnlyBeAccessedByLayers("config", "lifecycle", "exec", "terminal")
-          .whereLayer("concurrency").mayOnlyBeAccessedByLayers("exec", "terminal");
+      layeredArchitecture()
+          .consideringOnlyDependenciesInLayers()
+          .layer("config")
+          .definedBy(ROOT + ".config..")
+          .layer("runtime")
+          .definedBy(ROOT + ".runtime..")
+          .layer("access")
+          .definedBy(ROOT + ".access..")
+          .layer("lifecycle")
+          .definedBy(ROOT + ".lifecycle..")
+          .layer("files")
+          .definedBy(ROOT + ".files..")
+          .layer("exec")
+          .definedBy(ROOT + ".exec..")
+          .layer("terminal")
+          .definedBy(ROOT + ".terminal..")
+          .layer("concurrency")
+          .definedBy(ROOT + ".concurrency..")
+          .whereLayer("files")
+          .mayNotBeAccessedByAnyLayer()
+          .whereLayer("exec")
+          .mayNotBeAccessedByAnyLayer()
+          .whereLayer("terminal")
+          .mayNotBeAccessedByAnyLayer()
+          .whereLayer("lifecycle")
+          .mayOnlyBeAccessedByLayers("files", "exec", "terminal")
+          .whereLayer("access")
+          .mayOnlyBeAccessedByLayers("lifecycle", "files", "exec", "terminal")
+          .whereLayer("runtime")
+          .mayOnlyBeAccessedByLayers("config", "lifecycle", "exec", "terminal")
+          .whereLayer("concurrency")
+          .mayOnlyBeAccessedByLayers("exec", "terminal");
 
   /**
    * Reconciler and IdleReaper are public only so that tests can drive them; records and the
@@ -75,31 +111,53 @@ class ArchitectureTest {
    */
   @ArchTest
   static final ArchRule otherFeaturesUseLifecycleThroughItsServiceApi =
-      classes().that().resideInAnyPackage(ROOT + ".files..", ROOT + ".exec..", ROOT + ".terminal..")
-          .should().onlyDependOnClassesThat(
+      classes()
+          .that()
+          .resideInAnyPackage(ROOT + ".files..", ROOT + ".exec..", ROOT + ".terminal..")
+          .should()
+          .onlyDependOnClassesThat(
               DescribedPredicate.not(JavaClass.Predicates.resideInAPackage(ROOT + ".lifecycle.."))
-                  .or(JavaClass.Predicates.belongToAnyOf(WorkspaceService.class, ActivityTracker.class,
-                      LocalRuntimePolicy.class, WorkspaceStoppedEvent.class, WorkspaceResponse.class,
-                      WorkspaceStatus.class)));
+                  .or(
+                      JavaClass.Predicates.belongToAnyOf(
+                          WorkspaceService.class,
+                          ActivityTracker.class,
+                          LocalRuntimePolicy.class,
+                          WorkspaceStoppedEvent.class,
+                          WorkspaceResponse.class,
+                          WorkspaceStatus.class)));
 
   @ArchTest
   static final ArchRule onlyTheFilesWalkOpensProjectFilesByDescriptor =
-      noClasses().that().resideOutsideOfPackage(ROOT + ".files..")
-          .should().dependOnClassesThat().resideInAPackage("com.sun.jna..")
-          .orShould().dependOnClassesThat().belongToAnyOf(java.nio.file.SecureDirectoryStream.class)
-          .because("files.ProjectTree is the one no-follow, fd-relative walk of WORKSPACES_ROOT used by the files API, "
-              + "import, export, template create and delete; a second walk would be a second set of path rules");
+      noClasses()
+          .that()
+          .resideOutsideOfPackage(ROOT + ".files..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("com.sun.jna..")
+          .orShould()
+          .dependOnClassesThat()
+          .belongToAnyOf(java.nio.file.SecureDirectoryStream.class)
+          .because(
+              "files.ProjectTree is the one no-follow, fd-relative walk of WORKSPACES_ROOT used by the files API, "
+                  + "import, export, template create and delete; a second walk would be a second set of path rules");
 
   private static DescribedPredicate<JavaMethodCall> runtimeExec() {
-    return DescribedPredicate.describe("Runtime.exec",
-        call -> call.getTargetOwner().isEquivalentTo(Runtime.class) && call.getName().equals("exec"));
+    return DescribedPredicate.describe(
+        "Runtime.exec",
+        call ->
+            call.getTargetOwner().isEquivalentTo(Runtime.class) && call.getName().equals("exec"));
   }
 
   @ArchTest
   static final ArchRule signsNoUserTokens =
       noClasses()
-          .should().callMethod(dev.constellation.common.auth.JwtCodec.class, "sign",
-              dev.constellation.common.auth.AuthenticatedUser.class, java.time.Duration.class)
-          .because("only the gateway's AuthService signs a user's token; a service acts as itself "
-              + "(JwtCodec.signServiceToken) and asks project-service's /internal endpoints about users");
+          .should()
+          .callMethod(
+              dev.constellation.common.auth.JwtCodec.class,
+              "sign",
+              dev.constellation.common.auth.AuthenticatedUser.class,
+              java.time.Duration.class)
+          .because(
+              "only the gateway's AuthService signs a user's token; a service acts as itself "
+                  + "(JwtCodec.signServiceToken) and asks project-service's /internal endpoints about users");
 }

@@ -16,14 +16,16 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The one Spring context every Docker IT class shares: the service on a random port with the
- * Docker runtime, the shared MongoDB-wire server and redis-server, a stub access endpoint, a
- * temporary workspaces root, and an installation id of its own whose containers are removed when
- * the JVM exits.
+ * The one Spring context every Docker IT class shares: the service on a random port with the Docker
+ * runtime, the shared MongoDB-wire server and redis-server, a stub access endpoint, a temporary
+ * workspaces root, and an installation id of its own whose containers are removed when the JVM
+ * exits.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 abstract class DockerStack {
-  static final JwtCodec JWT = new JwtCodec(TestInfrastructure.JWT_SECRET, "constellation", "constellation-api", Clock.systemUTC());
+  static final JwtCodec JWT =
+      new JwtCodec(
+          TestInfrastructure.JWT_SECRET, "constellation", "constellation-api", Clock.systemUTC());
   static final AccessStub ACCESS = new AccessStub(JWT);
   static final String INSTALLATION = "it-" + UUID.randomUUID().toString().substring(0, 8);
   static final Path ROOT;
@@ -34,10 +36,13 @@ abstract class DockerStack {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      DockerSupport.removeInstallation(INSTALLATION);
-      DockerSupport.run("rm", "-rf", ROOT.toString());
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  DockerSupport.removeInstallation(INSTALLATION);
+                  DockerSupport.run("rm", "-rf", ROOT.toString());
+                }));
   }
 
   @LocalServerPort int port;

@@ -8,9 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The real Docker engine, through the CLI: required under REQUIRE_DOCKER=1, otherwise Docker tests skip. */
+/**
+ * The real Docker engine, through the CLI: required under REQUIRE_DOCKER=1, otherwise Docker tests
+ * skip.
+ */
 final class DockerSupport {
-  static final String IMAGE = System.getenv().getOrDefault("WORKSPACE_IMAGE", "constellation/workspace:local");
+  static final String IMAGE =
+      System.getenv().getOrDefault("WORKSPACE_IMAGE", "constellation/workspace:local");
   private static Boolean available;
 
   private DockerSupport() {}
@@ -18,7 +22,10 @@ final class DockerSupport {
   static synchronized void requireDocker() {
     if (available == null) available = run("docker", "image", "inspect", IMAGE).exit() == 0;
     if (!available) {
-      String why = "no Docker engine with image " + IMAGE + " (build it with deploy/workspace-image/build-local.sh)";
+      String why =
+          "no Docker engine with image "
+              + IMAGE
+              + " (build it with deploy/workspace-image/build-local.sh)";
       if ("1".equals(System.getenv("REQUIRE_DOCKER"))) fail(why + ", and REQUIRE_DOCKER=1");
       abort(why);
     }
@@ -42,11 +49,24 @@ final class DockerSupport {
 
   /** Removes every container and network labelled with this test run's installation id. */
   static void removeInstallation(String installationId) {
-    Result ids = run("docker", "ps", "-aq", "--filter", "label=dev.constellation.installation=" + installationId);
+    Result ids =
+        run(
+            "docker",
+            "ps",
+            "-aq",
+            "--filter",
+            "label=dev.constellation.installation=" + installationId);
     for (String id : ids.out().split("\\s+")) {
       if (!id.isBlank()) run("docker", "rm", "-f", id);
     }
-    Result nets = run("docker", "network", "ls", "-q", "--filter", "label=dev.constellation.installation=" + installationId);
+    Result nets =
+        run(
+            "docker",
+            "network",
+            "ls",
+            "-q",
+            "--filter",
+            "label=dev.constellation.installation=" + installationId);
     for (String id : nets.out().split("\\s+")) {
       if (!id.isBlank()) run("docker", "network", "rm", id);
     }

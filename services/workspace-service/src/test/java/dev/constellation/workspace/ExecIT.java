@@ -23,13 +23,18 @@ class ExecIT extends DockerStack {
     String p = project("alice", "EDITOR");
     Api api = as("alice");
     long began = System.nanoTime();
-    var r = api.post("/api/projects/" + p + "/exec", Api.JSON.writeValueAsString(Map.of("command", "echo started; sleep 30; echo never", "timeoutSeconds", 2)));
+    var r =
+        api.post(
+            "/api/projects/" + p + "/exec",
+            Api.JSON.writeValueAsString(
+                Map.of("command", "echo started; sleep 30; echo never", "timeoutSeconds", 2)));
     long tookMillis = (System.nanoTime() - began) / 1_000_000;
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     assertThat(r.json().get("timedOut").asBoolean()).isTrue();
     assertThat(r.json().get("stdout").asString()).isEqualTo("started\n");
     assertThat(tookMillis).isLessThan(15_000);
-    assertThat(api.exec(p, "ps -eo args | grep '^sleep 30' || echo none").get("stdout").asString()).isEqualTo("none\n");
+    assertThat(api.exec(p, "ps -eo args | grep '^sleep 30' || echo none").get("stdout").asString())
+        .isEqualTo("none\n");
   }
 
   @Test
@@ -38,7 +43,10 @@ class ExecIT extends DockerStack {
     JsonNode r = as("alice").exec(p, "head -c 3000000 /dev/zero | tr '\\0' a");
     assertThat(r.get("stdout").asString()).hasSize(1024 * 1024);
     String viewed = project("bob", "VIEWER");
-    assertThat(as("bob").post("/api/projects/" + viewed + "/exec", "{\"command\":\"true\"}").status()).isEqualTo(403);
-    assertThat(as("alice").post("/api/projects/" + p + "/exec", "{\"command\":\"\"}").status()).isEqualTo(400);
+    assertThat(
+            as("bob").post("/api/projects/" + viewed + "/exec", "{\"command\":\"true\"}").status())
+        .isEqualTo(403);
+    assertThat(as("alice").post("/api/projects/" + p + "/exec", "{\"command\":\"\"}").status())
+        .isEqualTo(400);
   }
 }

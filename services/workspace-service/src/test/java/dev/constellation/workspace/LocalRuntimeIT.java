@@ -24,14 +24,17 @@ import org.springframework.test.context.DynamicPropertySource;
 /** The same API on host processes (WORKSPACE_RUNTIME=local), in a context of its own. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class LocalRuntimeIT {
-  static final JwtCodec JWT = new JwtCodec(TestInfrastructure.JWT_SECRET, "constellation", "constellation-api", Clock.systemUTC());
+  static final JwtCodec JWT =
+      new JwtCodec(
+          TestInfrastructure.JWT_SECRET, "constellation", "constellation-api", Clock.systemUTC());
   static final AccessStub ACCESS = new AccessStub(JWT);
   static final Path ROOT;
 
   static {
     try {
       ROOT = Files.createTempDirectory("workspaces-local-it");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> DockerSupport.run("rm", "-rf", ROOT.toString())));
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> DockerSupport.run("rm", "-rf", ROOT.toString())));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -60,12 +63,22 @@ class LocalRuntimeIT {
   void filesExecAndTerminalWorkOnHostProcesses() throws Exception {
     String p = project("solo");
     Api api = new Api(port, JWT, "solo");
-    assertThat(api.post("/api/projects/" + p + "/workspace/start", null).json().get("runtime").asString()).isEqualTo("local");
+    assertThat(
+            api.post("/api/projects/" + p + "/workspace/start", null)
+                .json()
+                .get("runtime")
+                .asString())
+        .isEqualTo("local");
 
-    var put = api.send("PUT", "/api/projects/" + p + "/files/content?path=" + Api.q("src/a.txt"), "hello".getBytes(StandardCharsets.UTF_8));
+    var put =
+        api.send(
+            "PUT",
+            "/api/projects/" + p + "/files/content?path=" + Api.q("src/a.txt"),
+            "hello".getBytes(StandardCharsets.UTF_8));
     assertThat(put.status()).as(put.text()).isEqualTo(200);
     var r = api.exec(p, "cat src/a.txt; pwd; echo err >&2; exit 4");
-    assertThat(r.get("stdout").asString()).isEqualTo("hello" + ROOT.resolve(p).toAbsolutePath() + "\n");
+    assertThat(r.get("stdout").asString())
+        .isEqualTo("hello" + ROOT.resolve(p).toAbsolutePath() + "\n");
     assertThat(r.get("stderr").asString()).isEqualTo("err\n");
     assertThat(r.get("exitCode").asInt()).isEqualTo(4);
 
@@ -73,10 +86,21 @@ class LocalRuntimeIT {
     String sibling = project("solo");
     Files.createDirectories(ROOT.resolve(sibling));
     Files.writeString(ROOT.resolve(sibling).resolve("secret"), "s");
-    var sandbox = api.exec(p, "ls " + ROOT.resolve(sibling) + " 2>&1 || true; touch /usr/x 2>/dev/null && echo host-writable; echo done");
-    assertThat(sandbox.get("stdout").asString()).doesNotContain("secret").doesNotContain("host-writable").endsWith("done\n");
+    var sandbox =
+        api.exec(
+            p,
+            "ls "
+                + ROOT.resolve(sibling)
+                + " 2>&1 || true; touch /usr/x 2>/dev/null && echo host-writable; echo done");
+    assertThat(sandbox.get("stdout").asString())
+        .doesNotContain("secret")
+        .doesNotContain("host-writable")
+        .endsWith("done\n");
 
-    var timed = api.post("/api/projects/" + p + "/exec", Api.JSON.writeValueAsString(Map.of("command", "sleep 30", "timeoutSeconds", 1)));
+    var timed =
+        api.post(
+            "/api/projects/" + p + "/exec",
+            Api.JSON.writeValueAsString(Map.of("command", "sleep 30", "timeoutSeconds", 1)));
     assertThat(timed.json().get("timedOut").asBoolean()).isTrue();
 
     api.exec(p, "ln -s /etc/passwd link");
@@ -88,7 +112,9 @@ class LocalRuntimeIT {
     t.type("{\"type\":\"resize\",\"cols\":100,\"rows\":30}");
     Thread.sleep(200);
     t.type("stty size\n");
-    assertThat(t.await(Pattern.compile("(?m)^30 100$"), Duration.ofSeconds(10))).as(t.clean()).isTrue();
+    assertThat(t.await(Pattern.compile("(?m)^30 100$"), Duration.ofSeconds(10)))
+        .as(t.clean())
+        .isTrue();
 
     api.post("/api/projects/" + p + "/workspace/stop", null);
     assertThat(t.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1001);
@@ -98,11 +124,17 @@ class LocalRuntimeIT {
   void aSecondAccountIsRefusedBecauseTheLocalRuntimeIsSingleUser() {
     Api first = new Api(port, JWT, "solo");
     String mine = project("solo");
-    assertThat(first.post("/api/projects/" + mine + "/workspace/start", null).status()).isEqualTo(200);
+    assertThat(first.post("/api/projects/" + mine + "/workspace/start", null).status())
+        .isEqualTo(200);
     String theirs = project("intruder");
-    var refused = new Api(port, JWT, "intruder").post("/api/projects/" + theirs + "/workspace/start", null);
+    var refused =
+        new Api(port, JWT, "intruder").post("/api/projects/" + theirs + "/workspace/start", null);
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.json().get("type").asString()).endsWith("/local-runtime-single-user");
-    assertThat(new Api(port, JWT, "intruder").post("/api/projects/" + theirs + "/exec", "{\"command\":\"id\"}").status()).isEqualTo(409);
+    assertThat(
+            new Api(port, JWT, "intruder")
+                .post("/api/projects/" + theirs + "/exec", "{\"command\":\"id\"}")
+                .status())
+        .isEqualTo(409);
   }
 }

@@ -21,10 +21,13 @@ class TerminalIT extends DockerStack {
     t.type("{\"type\":\"resize\",\"cols\":123,\"rows\":45}");
     Thread.sleep(200);
     t.socket.sendBinary(java.nio.ByteBuffer.wrap("stty size\n".getBytes()), true).join();
-    assertThat(t.await(Pattern.compile("(?m)^45 123$"), Duration.ofSeconds(10))).as(t.clean()).isTrue();
+    assertThat(t.await(Pattern.compile("(?m)^45 123$"), Duration.ofSeconds(10)))
+        .as(t.clean())
+        .isTrue();
 
     // A second terminal in the same project works alongside.
-    Api.Terminal second = api.connect(p, api.ticket(p), "http://127.0.0.1:" + port).get(20, TimeUnit.SECONDS);
+    Api.Terminal second =
+        api.connect(p, api.ticket(p), "http://127.0.0.1:" + port).get(20, TimeUnit.SECONDS);
     second.type("echo second-$((20+22))\n");
     assertThat(second.await(Pattern.compile("second-42"), Duration.ofSeconds(15))).isTrue();
     t.socket.sendClose(1000, "bye").join();
@@ -46,9 +49,14 @@ class TerminalIT extends DockerStack {
     api.connect(p, fresh, null).get(20, TimeUnit.SECONDS).socket.sendClose(1000, "").join();
     assertThat(Api.handshakeStatus(api.connect(p, fresh, null))).isEqualTo(401);
     assertThat(Api.handshakeStatus(api.connect(p, null, null))).isEqualTo(401);
-    assertThat(Api.withToken(port, null).post("/api/projects/" + p + "/terminal/ticket", null).status()).isEqualTo(401);
+    assertThat(
+            Api.withToken(port, null)
+                .post("/api/projects/" + p + "/terminal/ticket", null)
+                .status())
+        .isEqualTo(401);
     String viewed = project("bob", "VIEWER");
-    assertThat(as("bob").post("/api/projects/" + viewed + "/terminal/ticket", null).status()).isEqualTo(403);
+    assertThat(as("bob").post("/api/projects/" + viewed + "/terminal/ticket", null).status())
+        .isEqualTo(403);
   }
 
   @Test
@@ -56,7 +64,8 @@ class TerminalIT extends DockerStack {
     String p = project("alice", "EDITOR");
     Api api = as("alice");
     String ticket = api.ticket(p);
-    assertThat(Api.handshakeStatus(api.connect(p, ticket, "https://evil.example.net"))).isEqualTo(403);
+    assertThat(Api.handshakeStatus(api.connect(p, ticket, "https://evil.example.net")))
+        .isEqualTo(403);
     var ok = api.connect(p, api.ticket(p), "https://ide.example.com").get(20, TimeUnit.SECONDS);
     ok.socket.sendClose(1000, "").join();
   }
@@ -77,7 +86,8 @@ class TerminalIT extends DockerStack {
     assertThat(carolTerm.await(Pattern.compile("(?m)^ready-c$"), Duration.ofSeconds(15))).isTrue();
 
     ACCESS.revoke(p, "carol");
-    Long receivers = bean(StringRedisTemplate.class).convertAndSend(AccessChannels.ACCESS_CHANGED, p);
+    Long receivers =
+        bean(StringRedisTemplate.class).convertAndSend(AccessChannels.ACCESS_CHANGED, p);
     assertThat(receivers).isPositive();
     assertThat(carolTerm.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1008);
     assertThat(aliceTerm.closed.isDone()).isFalse();

@@ -33,21 +33,29 @@ class WorkspaceHardeningIT extends DockerStack {
     assertThat(c.get("Mounts").size()).isEqualTo(1);
     JsonNode mount = c.get("Mounts").get(0);
     assertThat(mount.get("Destination").asString()).isEqualTo("/workspace");
-    assertThat(mount.get("Source").asString()).isEqualTo(ROOT.resolve(p).toAbsolutePath().toString());
+    assertThat(mount.get("Source").asString())
+        .isEqualTo(ROOT.resolve(p).toAbsolutePath().toString());
     assertThat(inspect.out()).doesNotContain("docker.sock");
-    assertThat(c.get("Config").get("Labels").get("dev.constellation.project-id").asString()).isEqualTo(p);
-    assertThat(c.get("Config").get("Labels").get("dev.constellation.managed").asString()).isEqualTo("true");
-    assertThat(c.get("Config").get("Labels").get("dev.constellation.installation").asString()).isEqualTo(INSTALLATION);
+    assertThat(c.get("Config").get("Labels").get("dev.constellation.project-id").asString())
+        .isEqualTo(p);
+    assertThat(c.get("Config").get("Labels").get("dev.constellation.managed").asString())
+        .isEqualTo("true");
+    assertThat(c.get("Config").get("Labels").get("dev.constellation.installation").asString())
+        .isEqualTo(INSTALLATION);
 
     String network = host.get("NetworkMode").asString();
     assertThat(network).isEqualTo("constellation-ws-" + INSTALLATION);
     var net = DockerSupport.run("docker", "network", "inspect", "-f", "{{.Internal}}", network);
     assertThat(net.out().trim()).isEqualTo("true");
 
-    // And from the inside: not root, root fs read-only, /workspace, /tmp and home writable, no route out.
-    JsonNode inside = api.exec(p, "id -u; touch /etc/x 2>/dev/null && echo rootfs-writable; "
-        + "touch /workspace/w /tmp/t $HOME/h && echo writable; "
-        + "(timeout 3 bash -c 'echo > /dev/tcp/1.1.1.1/80' 2>/dev/null && echo egress) || echo no-egress");
+    // And from the inside: not root, root fs read-only, /workspace, /tmp and home writable, no
+    // route out.
+    JsonNode inside =
+        api.exec(
+            p,
+            "id -u; touch /etc/x 2>/dev/null && echo rootfs-writable; "
+                + "touch /workspace/w /tmp/t $HOME/h && echo writable; "
+                + "(timeout 3 bash -c 'echo > /dev/tcp/1.1.1.1/80' 2>/dev/null && echo egress) || echo no-egress");
     assertThat(inside.get("stdout").asString()).isEqualTo("1000\nwritable\nno-egress\n");
   }
 }

@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** Accounts and sign-ins on the shared system stack, as a browser or a script would make them. */
 final class Accounts {
   static final JsonMapper JSON = JsonMapper.builder().build();
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   static final String PASSWORD = "correct horse battery staple";
 
   /** One sign-in of one account. */
@@ -36,7 +37,10 @@ final class Accounts {
 
   static Session register(String name) throws Exception {
     String email = name + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
-    var response = signInCall("/api/auth/register", Map.of("email", email, "password", PASSWORD, "displayName", name));
+    var response =
+        signInCall(
+            "/api/auth/register",
+            Map.of("email", email, "password", PASSWORD, "displayName", name));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     return session(response);
   }
@@ -62,13 +66,17 @@ final class Accounts {
   }
 
   static HttpResponse<String> refresh(String refreshToken) throws Exception {
-    return send("POST", gateway() + "/api/auth/refresh", null, Map.of("refreshToken", refreshToken));
+    return send(
+        "POST", gateway() + "/api/auth/refresh", null, Map.of("refreshToken", refreshToken));
   }
 
   static Session session(HttpResponse<String> response) {
     JsonNode body = JSON.readTree(response.body());
-    return new Session(body.path("user").path("id").asString(), body.path("user").path("email").asString(),
-        body.path("accessToken").asString(), body.path("refreshToken").asString());
+    return new Session(
+        body.path("user").path("id").asString(),
+        body.path("user").path("email").asString(),
+        body.path("accessToken").asString(),
+        body.path("refreshToken").asString());
   }
 
   private static Session admin;
@@ -94,13 +102,18 @@ final class Accounts {
 
   static void setRoles(String userId, List<String> roles) {
     try (MongoClient mongo = MongoClients.create(SystemStack.get().mongoUri())) {
-      mongo.getDatabase("constellation_auth").getCollection("users")
-          .updateOne(new Document("_id", userId), new Document("$set", new Document("roles", roles)));
+      mongo
+          .getDatabase("constellation_auth")
+          .getCollection("users")
+          .updateOne(
+              new Document("_id", userId), new Document("$set", new Document("roles", roles)));
     }
   }
 
-  static HttpResponse<String> updateUser(Session admin, String userId, Map<String, Object> change) throws Exception {
-    var response = send("PATCH", gateway() + "/api/admin/users/" + userId, admin.accessToken(), change);
+  static HttpResponse<String> updateUser(Session admin, String userId, Map<String, Object> change)
+      throws Exception {
+    var response =
+        send("PATCH", gateway() + "/api/admin/users/" + userId, admin.accessToken(), change);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return response;
   }
@@ -112,22 +125,43 @@ final class Accounts {
   static Map<String, Integer> statusEverywhere(String token) throws Exception {
     Map<String, Integer> statuses = new LinkedHashMap<>();
     statuses.put("api-gateway", send("GET", gateway() + "/api/projects", token, null).statusCode());
-    statuses.put("project-service",
-        send("GET", SystemStack.serviceUrl("project-service") + "/api/projects", token, null).statusCode());
-    statuses.put("workspace-service", send("GET",
-        SystemStack.serviceUrl("workspace-service") + "/api/projects/p-nobody/workspace", token, null).statusCode());
-    statuses.put("claude-service", send("GET",
-        SystemStack.serviceUrl("claude-service") + "/api/projects/p-nobody/conversations", token, null).statusCode());
+    statuses.put(
+        "project-service",
+        send("GET", SystemStack.serviceUrl("project-service") + "/api/projects", token, null)
+            .statusCode());
+    statuses.put(
+        "workspace-service",
+        send(
+                "GET",
+                SystemStack.serviceUrl("workspace-service") + "/api/projects/p-nobody/workspace",
+                token,
+                null)
+            .statusCode());
+    statuses.put(
+        "claude-service",
+        send(
+                "GET",
+                SystemStack.serviceUrl("claude-service") + "/api/projects/p-nobody/conversations",
+                token,
+                null)
+            .statusCode());
     return statuses;
   }
 
   static String createProject(Session owner, String name) throws Exception {
-    var created = send("POST", gateway() + "/api/projects", owner.accessToken(), Map.of("name", name, "templateId", "blank"));
+    var created =
+        send(
+            "POST",
+            gateway() + "/api/projects",
+            owner.accessToken(),
+            Map.of("name", name, "templateId", "blank"));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     return JSON.readTree(created.body()).path("id").asString();
   }
 
-  /** Removes the project (and its container) with an administrator's token: its owner may be gone. */
+  /**
+   * Removes the project (and its container) with an administrator's token: its owner may be gone.
+   */
   static void deleteProject(Session admin, String projectId) {
     try {
       send("DELETE", gateway() + "/api/projects/" + projectId, admin.accessToken(), null);
@@ -138,7 +172,8 @@ final class Accounts {
 
   static HttpResponse<String> send(String method, String url, String token, Object body)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
     if (token != null) request.header("Authorization", "Bearer " + token);
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());

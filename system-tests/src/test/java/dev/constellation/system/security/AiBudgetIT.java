@@ -3,7 +3,6 @@ package dev.constellation.system.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.constellation.system.SystemStack;
-import java.io.BufferedReader;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -17,11 +16,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A user's AI spending is bounded before the calls run, not discovered after: tokens are reserved
- * atomically (max_tokens plus the estimated input) and settled when the call ends, and one user
- * can only run a few AI calls at once.
+ * atomically (max_tokens plus the estimated input) and settled when the call ends, and one user can
+ * only run a few AI calls at once.
  */
 class AiBudgetIT {
-  /** max_tokens of an edit proposal (constellation.claude.anthropic.max-edit-tokens): the least an edit reserves. */
+  /**
+   * max_tokens of an edit proposal (constellation.claude.anthropic.max-edit-tokens): the least an
+   * edit reserves.
+   */
   private static final long EDIT_MAX_TOKENS = 16_000;
 
   private final AiClient ai = new AiClient();
@@ -33,32 +35,45 @@ class AiBudgetIT {
     String projectId = ai.project(user);
     long fit = SystemStack.AI_DAILY_TOKEN_BUDGET / EDIT_MAX_TOKENS; // 2 with the stack's settings
     int parallel = SystemStack.AI_USER_CONCURRENCY;
-    assertThat(parallel).as("the test needs more parallel calls than the budget admits").isGreaterThan((int) fit);
+    assertThat(parallel)
+        .as("the test needs more parallel calls than the budget admits")
+        .isGreaterThan((int) fit);
 
     // Each call takes 1.5 s upstream, so all of them are in flight together: a check of the
     // spent total before the call (and a charge after it) would let every one through.
-    List<HttpResponse<String>> answers = inParallel(parallel, () -> ai.proposeEdits(user, projectId,
-        "Add a comment to index.js FAKE-DELAY-1500"));
+    List<HttpResponse<String>> answers =
+        inParallel(
+            parallel,
+            () -> ai.proposeEdits(user, projectId, "Add a comment to index.js FAKE-DELAY-1500"));
 
-    List<HttpResponse<String>> served = answers.stream().filter(r -> r.statusCode() == 200).toList();
-    List<HttpResponse<String>> refused = answers.stream().filter(r -> r.statusCode() != 200).toList();
+    List<HttpResponse<String>> served =
+        answers.stream().filter(r -> r.statusCode() == 200).toList();
+    List<HttpResponse<String>> refused =
+        answers.stream().filter(r -> r.statusCode() != 200).toList();
     assertThat(served).as("calls served at once").hasSizeBetween(1, (int) fit);
-    assertThat(refused).isNotEmpty().allSatisfy(r -> {
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
-      assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
-      assertThat(r.body()).contains("ai-budget-exceeded");
-      assertThat(r.headers().firstValue("Retry-After")).isPresent();
-    });
+    assertThat(refused)
+        .isNotEmpty()
+        .allSatisfy(
+            r -> {
+              assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+              assertThat(r.headers().firstValue("Content-Type").orElse(""))
+                  .startsWith("application/problem+json");
+              assertThat(r.body()).contains("ai-budget-exceeded");
+              assertThat(r.headers().firstValue("Retry-After")).isPresent();
+            });
 
     // Settled: what was reserved but not spent came back, also for calls that failed upstream, so
     // more sequential calls than the budget could hold as reservations still go through.
     for (int i = 0; i < fit + 1; i++) {
-      HttpResponse<String> failed = ai.proposeEdits(user, projectId, "index.js FAKE-UPSTREAM-ERROR");
+      HttpResponse<String> failed =
+          ai.proposeEdits(user, projectId, "index.js FAKE-UPSTREAM-ERROR");
       assertThat(failed.statusCode()).as(failed.body()).isEqualTo(502);
     }
     for (int i = 0; i < fit + 1; i++) {
       HttpResponse<String> again = ai.proposeEdits(user, projectId, "Add a comment to index.js");
-      assertThat(again.statusCode()).as("sequential call %d after the burst: %s", i, again.body()).isEqualTo(200);
+      assertThat(again.statusCode())
+          .as("sequential call %d after the burst: %s", i, again.body())
+          .isEqualTo(200);
     }
   }
 
@@ -81,14 +96,24 @@ class AiBudgetIT {
         assertThat(AiClient.readUntil(AiClient.reader(open), "delta")).isNotEmpty();
       }
 
-      HttpResponse<String> extra = ai.send("POST", "/api/conversations/" + conversation + "/messages", greedy.token(),
-          java.util.Map.of("content", "one more"));
+      HttpResponse<String> extra =
+          ai.send(
+              "POST",
+              "/api/conversations/" + conversation + "/messages",
+              greedy.token(),
+              java.util.Map.of("content", "one more"));
       assertThat(extra.statusCode()).as(extra.body()).isEqualTo(429);
-      assertThat(extra.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+      assertThat(extra.headers().firstValue("Content-Type").orElse(""))
+          .startsWith("application/problem+json");
       assertThat(extra.body()).contains("ai-too-many-streams");
       assertThat(extra.headers().firstValue("Retry-After")).isPresent();
 
-      AiClient.Answer fair = ai.chat(other, ai.conversation(other, otherProject), "hello while greedy holds three", Duration.ofSeconds(20));
+      AiClient.Answer fair =
+          ai.chat(
+              other,
+              ai.conversation(other, otherProject),
+              "hello while greedy holds three",
+              Duration.ofSeconds(20));
       assertThat(fair.status()).as(fair.body()).isEqualTo(200);
       assertThat(fair.hasEvent("done")).as(fair.body()).isTrue();
     } finally {

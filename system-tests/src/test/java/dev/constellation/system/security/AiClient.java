@@ -28,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class AiClient {
   static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** A user with a token. */
   record User(String id, String token) {}
@@ -50,8 +51,10 @@ final class AiClient {
     }
 
     Event event(String name) {
-      return events.stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow(
-          () -> new AssertionError("no " + name + " event in " + events + " " + body));
+      return events.stream()
+          .filter(e -> e.name().equals(name))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no " + name + " event in " + events + " " + body));
     }
   }
 
@@ -60,75 +63,135 @@ final class AiClient {
 
   User register(String name) throws Exception {
     String email = name + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
-    HttpResponse<String> r = send("POST", "/api/auth/register", null,
-        Map.of("email", email, "password", "correct horse battery staple", "displayName", name));
-    if (r.statusCode() != 201) throw new IllegalStateException("register failed: " + r.statusCode() + " " + r.body());
+    HttpResponse<String> r =
+        send(
+            "POST",
+            "/api/auth/register",
+            null,
+            Map.of(
+                "email", email, "password", "correct horse battery staple", "displayName", name));
+    if (r.statusCode() != 201)
+      throw new IllegalStateException("register failed: " + r.statusCode() + " " + r.body());
     JsonNode body = JSON.readTree(r.body());
     return new User(body.path("user").path("id").asString(), body.path("accessToken").asString());
   }
 
   String project(User owner) throws Exception {
-    HttpResponse<String> r = send("POST", "/api/projects", owner.token(), Map.of("name", "AI attacks", "templateId", "node"));
-    if (r.statusCode() != 201) throw new IllegalStateException("project failed: " + r.statusCode() + " " + r.body());
+    HttpResponse<String> r =
+        send(
+            "POST",
+            "/api/projects",
+            owner.token(),
+            Map.of("name", "AI attacks", "templateId", "node"));
+    if (r.statusCode() != 201)
+      throw new IllegalStateException("project failed: " + r.statusCode() + " " + r.body());
     return JSON.readTree(r.body()).path("id").asString();
   }
 
   void addMember(User owner, String projectId, User member, String role) throws Exception {
-    HttpResponse<String> r = send("PUT", "/api/projects/" + projectId + "/members/" + member.id(), owner.token(), Map.of("role", role));
-    if (r.statusCode() != 200) throw new IllegalStateException("member failed: " + r.statusCode() + " " + r.body());
+    HttpResponse<String> r =
+        send(
+            "PUT",
+            "/api/projects/" + projectId + "/members/" + member.id(),
+            owner.token(),
+            Map.of("role", role));
+    if (r.statusCode() != 200)
+      throw new IllegalStateException("member failed: " + r.statusCode() + " " + r.body());
   }
 
   String conversation(User user, String projectId) throws Exception {
-    HttpResponse<String> r = send("POST", "/api/projects/" + projectId + "/conversations", user.token(), Map.of("title", "t"));
-    if (r.statusCode() != 201) throw new IllegalStateException("conversation failed: " + r.statusCode() + " " + r.body());
+    HttpResponse<String> r =
+        send(
+            "POST",
+            "/api/projects/" + projectId + "/conversations",
+            user.token(),
+            Map.of("title", "t"));
+    if (r.statusCode() != 201)
+      throw new IllegalStateException("conversation failed: " + r.statusCode() + " " + r.body());
     return JSON.readTree(r.body()).path("id").asString();
   }
 
-  HttpResponse<String> proposeEdits(User user, String projectId, String instruction) throws Exception {
-    return send("POST", "/api/projects/" + projectId + "/ai/edits", user.token(), Map.of("instruction", instruction));
+  HttpResponse<String> proposeEdits(User user, String projectId, String instruction)
+      throws Exception {
+    return send(
+        "POST",
+        "/api/projects/" + projectId + "/ai/edits",
+        user.token(),
+        Map.of("instruction", instruction));
   }
 
-  HttpResponse<String> proposeEdits(User user, String projectId, String instruction, List<String> paths) throws Exception {
-    return send("POST", "/api/projects/" + projectId + "/ai/edits", user.token(), Map.of("instruction", instruction, "paths", paths));
+  HttpResponse<String> proposeEdits(
+      User user, String projectId, String instruction, List<String> paths) throws Exception {
+    return send(
+        "POST",
+        "/api/projects/" + projectId + "/ai/edits",
+        user.token(),
+        Map.of("instruction", instruction, "paths", paths));
   }
 
   HttpResponse<String> readFile(User user, String projectId, String path) throws Exception {
-    return send("GET", "/api/projects/" + projectId + "/files/content?path="
-        + java.net.URLEncoder.encode(path, StandardCharsets.UTF_8), user.token(), null);
+    return send(
+        "GET",
+        "/api/projects/"
+            + projectId
+            + "/files/content?path="
+            + java.net.URLEncoder.encode(path, StandardCharsets.UTF_8),
+        user.token(),
+        null);
   }
 
-  HttpResponse<String> writeFile(User user, String projectId, String path, String content) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/projects/" + projectId + "/files/content?path="
-            + java.net.URLEncoder.encode(path, StandardCharsets.UTF_8)))
-        .timeout(Duration.ofSeconds(20))
-        .header("Authorization", "Bearer " + user.token())
-        .header("Content-Type", "application/octet-stream")
-        .PUT(HttpRequest.BodyPublishers.ofString(content)).build();
+  HttpResponse<String> writeFile(User user, String projectId, String path, String content)
+      throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    base
+                        + "/api/projects/"
+                        + projectId
+                        + "/files/content?path="
+                        + java.net.URLEncoder.encode(path, StandardCharsets.UTF_8)))
+            .timeout(Duration.ofSeconds(20))
+            .header("Authorization", "Bearer " + user.token())
+            .header("Content-Type", "application/octet-stream")
+            .PUT(HttpRequest.BodyPublishers.ofString(content))
+            .build();
     return record("PUT file " + path, HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
   }
 
-  /** Sends a message and reads the answer to its end; fails the test if it does not end within {@code limit}. */
+  /**
+   * Sends a message and reads the answer to its end; fails the test if it does not end within
+   * {@code limit}.
+   */
   Answer chat(User user, String conversationId, String content, Duration limit) throws Exception {
     HttpResponse<InputStream> r = openChat(user, conversationId, content);
     CompletableFuture<Answer> read = CompletableFuture.supplyAsync(() -> readAll(r));
     try {
       Answer answer = read.get(limit.toMillis(), TimeUnit.MILLISECONDS);
-      seen.add(new Seen("chat " + content, answer.status(), r.headers().map().toString(), answer.body()));
+      seen.add(
+          new Seen(
+              "chat " + content, answer.status(), r.headers().map().toString(), answer.body()));
       return answer;
     } catch (java.util.concurrent.TimeoutException e) {
       r.body().close();
-      throw new AssertionError("the answer to '" + content + "' did not end within " + limit + ": the client hangs");
+      throw new AssertionError(
+          "the answer to '" + content + "' did not end within " + limit + ": the client hangs");
     }
   }
 
   /** Opens a chat stream and leaves reading it to the caller. */
-  HttpResponse<InputStream> openChat(User user, String conversationId, String content) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/conversations/" + conversationId + "/messages"))
-        .timeout(Duration.ofSeconds(60))
-        .header("Authorization", "Bearer " + user.token())
-        .header("Content-Type", "application/json")
-        .header("Accept", "text/event-stream")
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("content", content)))).build();
+  HttpResponse<InputStream> openChat(User user, String conversationId, String content)
+      throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(base + "/api/conversations/" + conversationId + "/messages"))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", "Bearer " + user.token())
+            .header("Content-Type", "application/json")
+            .header("Accept", "text/event-stream")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    JSON.writeValueAsString(Map.of("content", content))))
+            .build();
     return HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
   }
 
@@ -163,17 +226,20 @@ final class AiClient {
     try (InputStream in = r.body()) {
       String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       String contentType = r.headers().firstValue("Content-Type").orElse("");
-      List<Event> events = contentType.startsWith("text/event-stream")
-          ? readUntil(new BufferedReader(new java.io.StringReader(body)), "\0")
-          : List.of();
+      List<Event> events =
+          contentType.startsWith("text/event-stream")
+              ? readUntil(new BufferedReader(new java.io.StringReader(body)), "\0")
+              : List.of();
       return new Answer(r.statusCode(), contentType, events, body);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
   }
 
-  HttpResponse<String> send(String method, String path, String token, Object body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+  HttpResponse<String> send(String method, String path, String token, Object body)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (token != null) request.header("Authorization", "Bearer " + token);
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
@@ -181,7 +247,8 @@ final class AiClient {
       request.header("Content-Type", "application/json");
       request.method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
     }
-    return record(method + " " + path, HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+    return record(
+        method + " " + path, HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()));
   }
 
   private HttpResponse<String> record(String what, HttpResponse<String> r) {
@@ -191,8 +258,11 @@ final class AiClient {
 
   /** What the fake Messages API saw of the request tagged {@code FAKE-TAG:tag}, or null. */
   static JsonNode upstreamRequest(String tag) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(SystemStack.fakeAnthropicUrl() + "/_fake/requests")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(SystemStack.fakeAnthropicUrl() + "/_fake/requests"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     for (JsonNode n : JSON.readTree(r.body())) {
       if (n.path("tag").asString().equals(tag)) return n;
     }

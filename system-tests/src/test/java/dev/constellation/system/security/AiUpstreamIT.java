@@ -26,9 +26,11 @@ class AiUpstreamIT {
   void upstreamRateLimitOverloadAndDroppedStreamsEndInAnErrorEventNeverAHang() throws Exception {
     AiClient.User user = ai.register("unlucky");
     String conversation = ai.conversation(user, ai.project(user));
-    for (String failure : List.of("FAKE-STATUS-429", "FAKE-STATUS-529", "FAKE-STREAM-DROP", "FAKE-STREAM-ERROR")) {
+    for (String failure :
+        List.of("FAKE-STATUS-429", "FAKE-STATUS-529", "FAKE-STREAM-DROP", "FAKE-STREAM-ERROR")) {
       // The service retries 429/529 a few times within its bounded total; 20 s is far beyond it.
-      AiClient.Answer answer = ai.chat(user, conversation, "please answer " + failure, Duration.ofSeconds(20));
+      AiClient.Answer answer =
+          ai.chat(user, conversation, "please answer " + failure, Duration.ofSeconds(20));
       assertThat(answer.status()).as(failure).isEqualTo(200);
       assertThat(answer.contentType()).startsWith("text/event-stream");
       assertThat(answer.hasEvent("done")).as(failure + ": " + answer.body()).isFalse();
@@ -45,7 +47,8 @@ class AiUpstreamIT {
     String conversation = ai.conversation(user, ai.project(user));
     String tag = AiClient.tag();
 
-    HttpResponse<InputStream> open = ai.openChat(user, conversation, "FAKE-HOLD FAKE-TAG:" + tag + " take your time");
+    HttpResponse<InputStream> open =
+        ai.openChat(user, conversation, "FAKE-HOLD FAKE-TAG:" + tag + " take your time");
     assertThat(open.statusCode()).isEqualTo(200);
     assertThat(AiClient.readUntil(AiClient.reader(open), "delta")).isNotEmpty();
     JsonNode upstream = AiClient.upstreamRequest(tag);
@@ -56,11 +59,13 @@ class AiUpstreamIT {
 
     // The fake would keep the answer open for 60 s; the service must hang up on it at once.
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (!AiClient.upstreamRequest(tag).path("closedEarly").asBoolean() && System.nanoTime() < deadline) {
+    while (!AiClient.upstreamRequest(tag).path("closedEarly").asBoolean()
+        && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
     assertThat(AiClient.upstreamRequest(tag).path("closedEarly").asBoolean())
-        .as("the upstream connection was closed within 5 s of the client leaving").isTrue();
+        .as("the upstream connection was closed within 5 s of the client leaving")
+        .isTrue();
   }
 
   @Test
@@ -74,8 +79,12 @@ class AiUpstreamIT {
     String tag = AiClient.tag();
 
     // A whole round trip, with every failure the upstream and the caller can produce.
-    assertThat(ai.chat(user, conversation, "hello FAKE-TAG:" + tag, Duration.ofSeconds(20)).hasEvent("done")).isTrue();
-    for (String failure : List.of("FAKE-UPSTREAM-ERROR", "FAKE-STATUS-429", "FAKE-STATUS-500", "FAKE-STREAM-DROP")) {
+    assertThat(
+            ai.chat(user, conversation, "hello FAKE-TAG:" + tag, Duration.ofSeconds(20))
+                .hasEvent("done"))
+        .isTrue();
+    for (String failure :
+        List.of("FAKE-UPSTREAM-ERROR", "FAKE-STATUS-429", "FAKE-STATUS-500", "FAKE-STREAM-DROP")) {
       ai.chat(user, conversation, "again " + failure, Duration.ofSeconds(20));
     }
     ai.proposeEdits(user, projectId, "Add a comment to index.js");
@@ -83,9 +92,21 @@ class AiUpstreamIT {
     ai.proposeEdits(user, projectId, "index.js FAKE-STATUS-529");
     ai.proposeEdits(viewer, projectId, "index.js");
     ai.proposeEdits(user, projectId, "");
-    ai.send("POST", "/api/conversations/" + conversation + "/messages", viewer.token(), Map.of("content", "hi"));
-    ai.send("POST", "/api/conversations/" + conversation + "/messages", user.token(), Map.of("content", ""));
-    ai.send("POST", "/api/conversations/" + conversation + "/messages", "not-a-token", Map.of("content", "hi"));
+    ai.send(
+        "POST",
+        "/api/conversations/" + conversation + "/messages",
+        viewer.token(),
+        Map.of("content", "hi"));
+    ai.send(
+        "POST",
+        "/api/conversations/" + conversation + "/messages",
+        user.token(),
+        Map.of("content", ""));
+    ai.send(
+        "POST",
+        "/api/conversations/" + conversation + "/messages",
+        "not-a-token",
+        Map.of("content", "hi"));
     ai.send("POST", "/api/conversations/" + conversation + "/messages", user.token(), "{broken");
     ai.send("GET", "/api/conversations/" + conversation, user.token(), null);
     ai.send("GET", "/api/projects/" + projectId + "/conversations", user.token(), null);
@@ -94,16 +115,19 @@ class AiUpstreamIT {
     ai.send("GET", "/actuator/health", null, null);
 
     // The key was really in play: the upstream received it.
-    assertThat(AiClient.upstreamRequest(tag).path("auth").asString()).isEqualTo(SystemStack.FAKE_API_KEY);
+    assertThat(AiClient.upstreamRequest(tag).path("auth").asString())
+        .isEqualTo(SystemStack.FAKE_API_KEY);
     assertThat(ai.seen).hasSizeGreaterThan(15);
     for (AiClient.Seen response : ai.seen) {
-      assertThat(response.body() + response.headers()).as(response.what())
+      assertThat(response.body() + response.headers())
+          .as(response.what())
           .doesNotContain(SystemStack.FAKE_API_KEY)
           .doesNotContain(SystemStack.FAKE_API_KEY.substring(0, 20));
     }
     try (Stream<Path> logs = Files.list(SystemStack.dataDir().resolve("logs"))) {
       for (Path log : logs.toList()) {
-        assertThat(Files.readString(log)).as(log.toString())
+        assertThat(Files.readString(log))
+            .as(log.toString())
             .doesNotContain(SystemStack.FAKE_API_KEY)
             .doesNotContain(SystemStack.FAKE_API_KEY.substring(0, 20));
       }

@@ -32,7 +32,8 @@ class ChecklistCoverageTest {
   }
 
   private static Set<String> checklistLines() throws IOException {
-    Path root = Path.of(System.getProperty("constellation.root", "..")).toAbsolutePath().normalize();
+    Path root =
+        Path.of(System.getProperty("constellation.root", "..")).toAbsolutePath().normalize();
     String text = Files.readString(root.resolve("docs/security-checklist.md"));
     Set<String> lines = new TreeSet<>();
     Matcher a = PART_A.matcher(text);
@@ -52,7 +53,8 @@ class ChecklistCoverageTest {
     Set<String> covered = new TreeSet<>();
     try (Stream<Path> files = Files.walk(classes)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
-        String name = classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
+        String name =
+            classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
         Class<?> type = Class.forName(name, false, ChecklistCoverageTest.class.getClassLoader());
         Checklist onType = type.getAnnotation(Checklist.class);
         if (onType != null) {

@@ -14,10 +14,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** One user cannot hold more than the caps of execs and terminals at once; others are not slowed. */
+/**
+ * One user cannot hold more than the caps of execs and terminals at once; others are not slowed.
+ */
 class ConcurrencyCapsIT {
-  /** The defaults (WORKSPACE_EXEC_MAX_PER_USER, WORKSPACE_TERMINAL_MAX_PER_USER) the stack runs with. */
+  /**
+   * The defaults (WORKSPACE_EXEC_MAX_PER_USER, WORKSPACE_TERMINAL_MAX_PER_USER) the stack runs
+   * with.
+   */
   static final int EXECS_PER_USER = 8;
+
   static final int TERMINALS_PER_USER = 10;
 
   @BeforeAll
@@ -34,21 +40,26 @@ class ConcurrencyCapsIT {
     try {
       List<CompletableFuture<HttpResponse<String>>> running = new ArrayList<>();
       for (int i = 0; i < EXECS_PER_USER; i++) {
-        running.add(CompletableFuture.supplyAsync(() -> {
-          try {
-            return greedy.execResponse("sleep 25", 60);
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        }, pool));
+        running.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return greedy.execResponse("sleep 25", 60);
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                },
+                pool));
       }
       awaitSleeps(greedy, EXECS_PER_USER);
 
       HttpResponse<String> refused = greedy.execResponse("echo one-too-many", 10);
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
-      assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
+      assertThat(refused.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
       assertThat(Api.json(refused).path("type").asString()).endsWith("/concurrent-execs");
-      assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
+      assertThat(refused.headers().firstValue("Retry-After"))
+          .hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
 
       long began = System.nanoTime();
       assertThat(other.exec("echo unaffected").path("stdout").asString()).isEqualTo("unaffected\n");
@@ -71,8 +82,17 @@ class ConcurrencyCapsIT {
     List<TerminalClient> open = new ArrayList<>();
     try {
       for (int i = 0; i < TERMINALS_PER_USER; i++) open.add(TerminalClient.open(p));
-      assertThat(open.get(TERMINALS_PER_USER - 1).run("echo last-$((1+1))", "last-2", Duration.ofSeconds(30))).isTrue();
-      var refused = p.api().send("POST", "/api/projects/" + p.id() + "/terminal/ticket", p.owner().accessToken(), null);
+      assertThat(
+              open.get(TERMINALS_PER_USER - 1)
+                  .run("echo last-$((1+1))", "last-2", Duration.ofSeconds(30)))
+          .isTrue();
+      var refused =
+          p.api()
+              .send(
+                  "POST",
+                  "/api/projects/" + p.id() + "/terminal/ticket",
+                  p.owner().accessToken(),
+                  null);
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
       assertThat(Api.json(refused).path("type").asString()).endsWith("/concurrent-terminals");
       assertThat(refused.headers().firstValue("Retry-After")).isPresent();
@@ -81,7 +101,14 @@ class ConcurrencyCapsIT {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       int status;
       do {
-        status = p.api().send("POST", "/api/projects/" + p.id() + "/terminal/ticket", p.owner().accessToken(), null).statusCode();
+        status =
+            p.api()
+                .send(
+                    "POST",
+                    "/api/projects/" + p.id() + "/terminal/ticket",
+                    p.owner().accessToken(),
+                    null)
+                .statusCode();
         if (status != 200) Thread.sleep(200);
       } while (status != 200 && System.nanoTime() < deadline);
       assertThat(status).as("a ticket once a terminal closed").isEqualTo(200);
@@ -91,7 +118,10 @@ class ConcurrencyCapsIT {
     }
   }
 
-  /** Waits until {@code count} sleeps run in the workspace (seen with docker exec, not through the capped API). */
+  /**
+   * Waits until {@code count} sleeps run in the workspace (seen with docker exec, not through the
+   * capped API).
+   */
   private static void awaitSleeps(Workspaces.Project p, int count) throws InterruptedException {
     String container = p.container();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -9,7 +9,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Attacks on the workspaces volume through the public API: what a process in a workspace can do
- * to its own project directory (swap names for links and FIFOs) must never let export, import,
+ * Attacks on the workspaces volume through the public API: what a process in a workspace can do to
+ * its own project directory (swap names for links and FIFOs) must never let export, import,
  * template create, delete or the files API read or change anything outside the project.
  *
  * <p>The swapping runs as a thread of this test on the host, directly in the project's directory
@@ -74,19 +73,29 @@ class DiskAttacksIT {
         HttpResponse<byte[]> export = client.export(id);
         assertThat(export.statusCode()).isEqualTo(200);
         Map<String, byte[]> entries = DiskClient.unzip(export.body());
-        entries.forEach((name, bytes) -> {
-          assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).as("export %s", name).doesNotContain(secret).doesNotContain("root:x:0:0");
-          assertThat(name).doesNotContain("secret.txt").doesNotStartWith("d/etc/").doesNotStartWith("d/proc/").doesNotStartWith("c/keep.txt/");
-        });
+        entries.forEach(
+            (name, bytes) -> {
+              assertThat(new String(bytes, StandardCharsets.ISO_8859_1))
+                  .as("export %s", name)
+                  .doesNotContain(secret)
+                  .doesNotContain("root:x:0:0");
+              assertThat(name)
+                  .doesNotContain("secret.txt")
+                  .doesNotStartWith("d/etc/")
+                  .doesNotStartWith("d/proc/")
+                  .doesNotStartWith("c/keep.txt/");
+            });
         lastExport = export.body();
       }
       HttpResponse<byte[]> imported = client.importZip("Swapped copy", lastExport);
       assertThat(imported.statusCode()).as(DiskClient.text(imported)).isEqualTo(201);
-      Path copy = DiskClient.workspaces().resolve(DiskClient.problem(imported).path("id").asString());
+      Path copy =
+          DiskClient.workspaces().resolve(DiskClient.problem(imported).path("id").asString());
       try (Stream<Path> walk = Files.walk(copy)) {
         for (Path p : walk.toList()) {
           assertThat(Files.isSymbolicLink(p)).as(p.toString()).isFalse();
-          if (Files.isRegularFile(p)) assertThat(Files.readString(p, StandardCharsets.ISO_8859_1)).doesNotContain(secret);
+          if (Files.isRegularFile(p))
+            assertThat(Files.readString(p, StandardCharsets.ISO_8859_1)).doesNotContain(secret);
         }
       }
 
@@ -110,33 +119,39 @@ class DiskAttacksIT {
     HttpResponse<byte[]> read = client.read(id, "pipe");
     assertThat(read.statusCode()).as(DiskClient.text(read)).isEqualTo(400);
     assertThat(DiskClient.problem(read).path("detail").asString()).isNotBlank();
-    assertThat(System.nanoTime() - started).as("a FIFO read answers at once, without waiting for a writer").isLessThan(5_000_000_000L);
+    assertThat(System.nanoTime() - started)
+        .as("a FIFO read answers at once, without waiting for a writer")
+        .isLessThan(5_000_000_000L);
 
-    // A regular file that keeps being swapped for a FIFO or a link: every read answers, none hangs or leaks.
+    // A regular file that keeps being swapped for a FIFO or a link: every read answers, none hangs
+    // or leaks.
     AtomicBoolean stop = new AtomicBoolean();
-    Thread swapper = new Thread(() -> {
-      long deadline = System.nanoTime() + 60_000_000_000L;
-      int n = 0;
-      while (!stop.get() && System.nanoTime() < deadline) {
-        try {
-          Path tmp = dir.resolve("f.tmp" + (n++ % 3));
-          Files.deleteIfExists(tmp);
-          switch (n % 3) {
-            case 0 -> mkfifo(tmp);
-            case 1 -> Files.createSymbolicLink(tmp, secretFile);
-            default -> Files.writeString(tmp, "plain");
-          }
-          move(tmp, dir.resolve("f.txt"));
-          // "sub" is a directory or a link to the canary directory: mkdir/create inside must stay in the project.
-          Path sub = dir.resolve("sub");
-          if (Files.isSymbolicLink(sub)) Files.delete(sub);
-          else deleteTree(sub);
-          if (n % 2 == 0) Files.createSymbolicLink(sub, canary);
-        } catch (IOException | RuntimeException raced) {
-          // the service renamed or removed something meanwhile
-        }
-      }
-    });
+    Thread swapper =
+        new Thread(
+            () -> {
+              long deadline = System.nanoTime() + 60_000_000_000L;
+              int n = 0;
+              while (!stop.get() && System.nanoTime() < deadline) {
+                try {
+                  Path tmp = dir.resolve("f.tmp" + (n++ % 3));
+                  Files.deleteIfExists(tmp);
+                  switch (n % 3) {
+                    case 0 -> mkfifo(tmp);
+                    case 1 -> Files.createSymbolicLink(tmp, secretFile);
+                    default -> Files.writeString(tmp, "plain");
+                  }
+                  move(tmp, dir.resolve("f.txt"));
+                  // "sub" is a directory or a link to the canary directory: mkdir/create inside
+                  // must stay in the project.
+                  Path sub = dir.resolve("sub");
+                  if (Files.isSymbolicLink(sub)) Files.delete(sub);
+                  else deleteTree(sub);
+                  if (n % 2 == 0) Files.createSymbolicLink(sub, canary);
+                } catch (IOException | RuntimeException raced) {
+                  // the service renamed or removed something meanwhile
+                }
+              }
+            });
     swapper.start();
     try {
       for (int i = 0; i < 40; i++) {
@@ -160,23 +175,28 @@ class DiskAttacksIT {
     String id = client.createProject("Paths");
     String other = client.createProject("Paths sibling");
     assertThat(client.write(id, "ok.txt", "ok".getBytes()).statusCode()).isEqualTo(200);
-    List<String> rawQueries = List.of(
-        "path=../" + other + "/ok.txt",
-        "path=..%2f" + other + "%2fok.txt",
-        "path=..%2F..%2Fetc%2Fpasswd",
-        "path=%2Fetc%2Fpasswd",
-        "path=%2Fworkspace-x%2Fok.txt",
-        "path=..%5C" + other + "%5Cok.txt",
-        "path=ok.txt%00.png",
-        "path=%E2%80%A4%E2%80%A4%2F" + other,
-        "path=%EF%BC%8E%EF%BC%8E%2F" + other,
-        "path=..%EF%BC%8Fetc%EF%BC%8Fpasswd",
-        "path=a%E2%88%95b",
-        "path=.%2Fok.txt");
+    List<String> rawQueries =
+        List.of(
+            "path=../" + other + "/ok.txt",
+            "path=..%2f" + other + "%2fok.txt",
+            "path=..%2F..%2Fetc%2Fpasswd",
+            "path=%2Fetc%2Fpasswd",
+            "path=%2Fworkspace-x%2Fok.txt",
+            "path=..%5C" + other + "%5Cok.txt",
+            "path=ok.txt%00.png",
+            "path=%E2%80%A4%E2%80%A4%2F" + other,
+            "path=%EF%BC%8E%EF%BC%8E%2F" + other,
+            "path=..%EF%BC%8Fetc%EF%BC%8Fpasswd",
+            "path=a%E2%88%95b",
+            "path=.%2Fok.txt");
     for (String query : rawQueries) {
       HttpResponse<byte[]> response = client.readRaw(id, query);
-      assertThat(response.statusCode()).as(query + " -> " + DiskClient.text(response)).isEqualTo(400);
-      assertThat(response.headers().firstValue("Content-Type")).as(query).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
+      assertThat(response.statusCode())
+          .as(query + " -> " + DiskClient.text(response))
+          .isEqualTo(400);
+      assertThat(response.headers().firstValue("Content-Type"))
+          .as(query)
+          .hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
       assertThat(DiskClient.text(response)).doesNotContain("root:x:0:0");
     }
     // A project id that is a prefix of another project's id is no project at all.
@@ -190,16 +210,24 @@ class DiskAttacksIT {
   void userHtmlAndSvgAreDownloadedNeverRendered() throws Exception {
     String id = client.createProject("Markup");
     for (String name : List.of("page.html", "image.svg")) {
-      String markup = name.endsWith(".svg")
-          ? "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(document.cookie)\"/>"
-          : "<html><script>alert(document.cookie)</script></html>";
+      String markup =
+          name.endsWith(".svg")
+              ? "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(document.cookie)\"/>"
+              : "<html><script>alert(document.cookie)</script></html>";
       assertThat(client.write(id, name, markup.getBytes()).statusCode()).isEqualTo(200);
       HttpResponse<byte[]> response = client.read(id, name);
       assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.headers().firstValue("Content-Disposition")).as(name).hasValueSatisfying(v -> assertThat(v).startsWith("attachment"));
-      assertThat(response.headers().firstValue("X-Content-Type-Options")).as(name).hasValue("nosniff");
-      assertThat(response.headers().firstValue("Content-Type")).as(name)
-          .hasValueSatisfying(v -> assertThat(v).doesNotContain("html").doesNotContain("svg").doesNotContain("xml"));
+      assertThat(response.headers().firstValue("Content-Disposition"))
+          .as(name)
+          .hasValueSatisfying(v -> assertThat(v).startsWith("attachment"));
+      assertThat(response.headers().firstValue("X-Content-Type-Options"))
+          .as(name)
+          .hasValue("nosniff");
+      assertThat(response.headers().firstValue("Content-Type"))
+          .as(name)
+          .hasValueSatisfying(
+              v ->
+                  assertThat(v).doesNotContain("html").doesNotContain("svg").doesNotContain("xml"));
     }
   }
 
@@ -215,7 +243,9 @@ class DiskAttacksIT {
     cases.put("too many entries", DiskClient.zip(many));
     cases.put("entry count lied about", lieAboutCount(DiskClient.zip(many)));
     cases.put("zip bomb", DiskClient.zip(bomb));
-    cases.put("zip slip", DiskClient.zip(Map.of("ok.txt", "x".getBytes(), "../evil.txt", "x".getBytes())));
+    cases.put(
+        "zip slip",
+        DiskClient.zip(Map.of("ok.txt", "x".getBytes(), "../evil.txt", "x".getBytes())));
     cases.put("absolute", DiskClient.zip(Map.of("/tmp/evil.txt", "x".getBytes())));
     cases.put("look-alike dots", DiskClient.zip(Map.of("\u2024\u2024/evil.txt", "x".getBytes())));
     cases.put("not a zip", "plain text".getBytes());
@@ -225,9 +255,14 @@ class DiskAttacksIT {
     Set<String> disk = projectDirectories();
     for (var attack : cases.entrySet()) {
       long started = System.nanoTime();
-      HttpResponse<byte[]> response = client.importZip("Hostile " + attack.getKey(), attack.getValue());
-      assertThat(response.statusCode()).as(attack.getKey() + ": " + DiskClient.text(response)).isIn(400, 413, 507);
-      assertThat(DiskClient.problem(response).path("detail").asString()).as(attack.getKey()).isNotBlank();
+      HttpResponse<byte[]> response =
+          client.importZip("Hostile " + attack.getKey(), attack.getValue());
+      assertThat(response.statusCode())
+          .as(attack.getKey() + ": " + DiskClient.text(response))
+          .isIn(400, 413, 507);
+      assertThat(DiskClient.problem(response).path("detail").asString())
+          .as(attack.getKey())
+          .isNotBlank();
       assertThat(System.nanoTime() - started).as(attack.getKey()).isLessThan(20_000_000_000L);
     }
     assertThat(client.importZip("Too big", concat(random, random)).statusCode()).isEqualTo(413);
@@ -237,7 +272,8 @@ class DiskAttacksIT {
     if (Files.isDirectory(staging)) assertThat(listing(staging)).isEmpty();
     assertThat(Files.exists(DiskClient.workspaces().resolve("evil.txt"))).isFalse();
 
-    // The per-project quota (24 MB in the system stack): the write that would pass it is refused, the others stay.
+    // The per-project quota (24 MB in the system stack): the write that would pass it is refused,
+    // the others stay.
     String id = client.createProject("Quota");
     byte[] nine = new byte[9 * 1024 * 1024];
     assertThat(client.write(id, "one.bin", nine).statusCode()).isEqualTo(200);
@@ -246,7 +282,9 @@ class DiskAttacksIT {
     assertThat(third.statusCode()).as(DiskClient.text(third)).isEqualTo(507);
     assertThat(DiskClient.problem(third).path("type").asString()).endsWith("/quota-exceeded");
     assertThat(Files.exists(DiskClient.workspaces().resolve(id).resolve("three.bin"))).isFalse();
-    assertThat(client.write(id, "one.bin", "small".getBytes()).statusCode()).as("overwriting frees room").isEqualTo(200);
+    assertThat(client.write(id, "one.bin", "small".getBytes()).statusCode())
+        .as("overwriting frees room")
+        .isEqualTo(200);
   }
 
   @Test
@@ -257,7 +295,8 @@ class DiskAttacksIT {
     Files.createDirectories(dir);
     boolean mounted = run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir.toString()) == 0;
     try {
-      assertThat(client.write(id, "notes.txt", "version one".getBytes()).statusCode()).isEqualTo(200);
+      assertThat(client.write(id, "notes.txt", "version one".getBytes()).statusCode())
+          .isEqualTo(200);
       // Without a mount (not root here), the quota stands in for the full volume.
       byte[] tooMuch = new byte[mounted ? 2 * 1024 * 1024 : 9 * 1024 * 1024];
       new Random(5).nextBytes(tooMuch);
@@ -270,7 +309,8 @@ class DiskAttacksIT {
       assertThat(DiskClient.problem(refused).path("detail").asString()).isNotBlank();
       HttpResponse<byte[]> after = client.read(id, "notes.txt");
       assertThat(DiskClient.text(after)).isEqualTo("version one");
-      assertThat(listing(dir)).allSatisfy(name -> assertThat(name).doesNotStartWith(".constellation-write-"));
+      assertThat(listing(dir))
+          .allSatisfy(name -> assertThat(name).doesNotStartWith(".constellation-write-"));
     } finally {
       if (mounted) run("umount", dir.toString());
     }
@@ -278,7 +318,10 @@ class DiskAttacksIT {
 
   // ---- helpers
 
-  /** Keeps swapping a.txt for a link to the host secret, d for a link to / and c for a link to the canary. */
+  /**
+   * Keeps swapping a.txt for a link to the host secret, d for a link to / and c for a link to the
+   * canary.
+   */
   private static final class Swapper extends Thread implements AutoCloseable {
     private final Path dir;
     private final AtomicLong swaps;
@@ -318,7 +361,9 @@ class DiskAttacksIT {
       }
     }
 
-    /** {@code name} becomes a link to {@code target}, or (target null) a real directory with a file. */
+    /**
+     * {@code name} becomes a link to {@code target}, or (target null) a real directory with a file.
+     */
     private static void swapDir(Path name, Path target) throws IOException {
       Path tmp = name.resolveSibling(name.getFileName() + ".tmp");
       if (Files.isSymbolicLink(tmp)) Files.delete(tmp);
@@ -351,7 +396,8 @@ class DiskAttacksIT {
 
   private static void deleteTree(Path path) throws IOException {
     if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-    if (Files.isSymbolicLink(path) || !Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.isSymbolicLink(path)
+        || !Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       Files.deleteIfExists(path);
       return;
     }
@@ -374,7 +420,10 @@ class DiskAttacksIT {
     }
   }
 
-  /** The project directories under WORKSPACES_ROOT; the staging folder (checked empty on its own) aside. */
+  /**
+   * The project directories under WORKSPACES_ROOT; the staging folder (checked empty on its own)
+   * aside.
+   */
   private static Set<String> projectDirectories() throws IOException {
     Set<String> names = listing(DiskClient.workspaces());
     names.remove(".staging");
@@ -389,13 +438,15 @@ class DiskAttacksIT {
 
   private static void awaitGone(Path dir) throws InterruptedException {
     long deadline = System.nanoTime() + 60_000_000_000L;
-    while (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) && System.nanoTime() < deadline) Thread.sleep(200);
+    while (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        && System.nanoTime() < deadline) Thread.sleep(200);
     assertThat(dir).as("the deleted project's directory").doesNotExist();
   }
 
   private static void mkfifo(Path path) throws IOException {
     try {
-      if (new ProcessBuilder("mkfifo", path.toString()).start().waitFor() != 0) throw new IOException("mkfifo failed");
+      if (new ProcessBuilder("mkfifo", path.toString()).start().waitFor() != 0)
+        throw new IOException("mkfifo failed");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException(e);
@@ -422,7 +473,10 @@ class DiskAttacksIT {
     return out;
   }
 
-  /** The end record says one entry while the central directory holds them all: a parser must not be fooled. */
+  /**
+   * The end record says one entry while the central directory holds them all: a parser must not be
+   * fooled.
+   */
   private static byte[] lieAboutCount(byte[] zip) {
     byte[] copy = zip.clone();
     for (int i = copy.length - 22; i >= 0; i--) {

@@ -21,21 +21,37 @@ import java.util.zip.ZipOutputStream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The public project and files API through the gateway, as the UI uses it, for the disk attacks. */
+/**
+ * The public project and files API through the gateway, as the UI uses it, for the disk attacks.
+ */
 final class DiskClient {
   static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   final String base = SystemStack.gatewayUrl();
   final String token;
 
   DiskClient() throws IOException, InterruptedException {
     String email = "disk-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
-    var response = send(HttpRequest.newBuilder(URI.create(base + "/api/auth/register"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
-            Map.of("email", email, "password", "correct horse battery staple", "displayName", "disk")))), null);
-    if (response.statusCode() != 201) throw new IllegalStateException("register failed: " + response.statusCode() + " " + text(response));
+    var response =
+        send(
+            HttpRequest.newBuilder(URI.create(base + "/api/auth/register"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        JSON.writeValueAsString(
+                            Map.of(
+                                "email",
+                                email,
+                                "password",
+                                "correct horse battery staple",
+                                "displayName",
+                                "disk")))),
+            null);
+    if (response.statusCode() != 201)
+      throw new IllegalStateException(
+          "register failed: " + response.statusCode() + " " + text(response));
     token = JSON.readTree(response.body()).path("accessToken").asString();
   }
 
@@ -44,51 +60,81 @@ final class DiskClient {
   }
 
   String createProject(String name) throws IOException, InterruptedException {
-    var response = send(json("POST", "/api/projects", Map.of("name", name, "templateId", "blank")), token);
-    if (response.statusCode() != 201) throw new IllegalStateException("create failed: " + response.statusCode() + " " + text(response));
+    var response =
+        send(json("POST", "/api/projects", Map.of("name", name, "templateId", "blank")), token);
+    if (response.statusCode() != 201)
+      throw new IllegalStateException(
+          "create failed: " + response.statusCode() + " " + text(response));
     return JSON.readTree(response.body()).path("id").asString();
   }
 
-  HttpResponse<byte[]> write(String projectId, String path, byte[] content) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(filesUri(projectId, "/content", path)).PUT(HttpRequest.BodyPublishers.ofByteArray(content)), token);
+  HttpResponse<byte[]> write(String projectId, String path, byte[] content)
+      throws IOException, InterruptedException {
+    return send(
+        HttpRequest.newBuilder(filesUri(projectId, "/content", path))
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(content)),
+        token);
   }
 
-  HttpResponse<byte[]> read(String projectId, String path) throws IOException, InterruptedException {
+  HttpResponse<byte[]> read(String projectId, String path)
+      throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(filesUri(projectId, "/content", path)).GET(), token);
   }
 
   /** A files API read with the query exactly as given (already encoded), to try encodings. */
-  HttpResponse<byte[]> readRaw(String projectId, String rawQuery) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(URI.create(base + "/api/projects/" + projectId + "/files/content?" + rawQuery)).GET(), token);
+  HttpResponse<byte[]> readRaw(String projectId, String rawQuery)
+      throws IOException, InterruptedException {
+    return send(
+        HttpRequest.newBuilder(
+                URI.create(base + "/api/projects/" + projectId + "/files/content?" + rawQuery))
+            .GET(),
+        token);
   }
 
-  HttpResponse<byte[]> list(String projectId, String path) throws IOException, InterruptedException {
+  HttpResponse<byte[]> list(String projectId, String path)
+      throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(filesUri(projectId, "", path)).GET(), token);
   }
 
   HttpResponse<byte[]> export(String projectId) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(URI.create(base + "/api/projects/" + projectId + "/export")).GET(), token);
+    return send(
+        HttpRequest.newBuilder(URI.create(base + "/api/projects/" + projectId + "/export")).GET(),
+        token);
   }
 
   HttpResponse<byte[]> delete(String projectId) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(URI.create(base + "/api/projects/" + projectId)).DELETE(), token);
+    return send(
+        HttpRequest.newBuilder(URI.create(base + "/api/projects/" + projectId)).DELETE(), token);
   }
 
   HttpResponse<byte[]> importZip(String name, byte[] zip) throws IOException, InterruptedException {
     String boundary = "----disk" + UUID.randomUUID();
     var body = new ByteArrayOutputStream();
-    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n" + name + "\r\n").getBytes(StandardCharsets.UTF_8));
-    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.zip\"\r\n"
-        + "Content-Type: application/zip\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.write(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n"
+                + name
+                + "\r\n")
+            .getBytes(StandardCharsets.UTF_8));
+    body.write(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.zip\"\r\n"
+                + "Content-Type: application/zip\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
     body.write(zip);
     body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    return send(HttpRequest.newBuilder(URI.create(base + "/api/projects/import"))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())), token);
+    return send(
+        HttpRequest.newBuilder(URI.create(base + "/api/projects/import"))
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())),
+        token);
   }
 
   long projectCount() throws IOException, InterruptedException {
-    var response = send(HttpRequest.newBuilder(URI.create(base + "/api/projects?size=100")).GET(), token);
+    var response =
+        send(HttpRequest.newBuilder(URI.create(base + "/api/projects?size=100")).GET(), token);
     return JSON.readTree(response.body()).path("total").asLong();
   }
 
@@ -103,7 +149,8 @@ final class DiskClient {
   static Map<String, byte[]> unzip(byte[] zip) throws IOException {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     try (var in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-      for (ZipEntry e; (e = in.getNextEntry()) != null; ) entries.put(e.getName(), in.readAllBytes());
+      for (ZipEntry e; (e = in.getNextEntry()) != null; )
+        entries.put(e.getName(), in.readAllBytes());
     }
     return entries;
   }
@@ -121,15 +168,24 @@ final class DiskClient {
   }
 
   private URI filesUri(String projectId, String suffix, String path) {
-    return URI.create(base + "/api/projects/" + projectId + "/files" + suffix + "?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8));
+    return URI.create(
+        base
+            + "/api/projects/"
+            + projectId
+            + "/files"
+            + suffix
+            + "?path="
+            + URLEncoder.encode(path, StandardCharsets.UTF_8));
   }
 
   private HttpRequest.Builder json(String method, String path, Object body) {
-    return HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+    return HttpRequest.newBuilder(URI.create(base + path))
+        .header("Content-Type", "application/json")
         .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
   }
 
-  private HttpResponse<byte[]> send(HttpRequest.Builder request, String bearer) throws IOException, InterruptedException {
+  private HttpResponse<byte[]> send(HttpRequest.Builder request, String bearer)
+      throws IOException, InterruptedException {
     request.timeout(Duration.ofSeconds(20));
     if (bearer != null) request.header("Authorization", "Bearer " + bearer);
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -31,9 +31,12 @@ import org.junit.jupiter.api.Test;
  * bind, exec with a hijacked stream) still works.
  */
 class DockerApiFilterIT {
-  private static final String IMAGE = System.getenv().getOrDefault("WORKSPACE_IMAGE", "constellation/workspace:local");
-  private static final String LABELS = "\"Labels\":{\"dev.constellation.managed\":\"true\",\"dev.constellation.test\":\"docker-api-filter\"}";
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final String IMAGE =
+      System.getenv().getOrDefault("WORKSPACE_IMAGE", "constellation/workspace:local");
+  private static final String LABELS =
+      "\"Labels\":{\"dev.constellation.managed\":\"true\",\"dev.constellation.test\":\"docker-api-filter\"}";
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static Process filter;
   private static String base;
   private static Path root;
@@ -41,21 +44,28 @@ class DockerApiFilterIT {
 
   @BeforeAll
   static void startFilterInFrontOfTheEngine() throws Exception {
-    boolean docker = Files.exists(Path.of("/var/run/docker.sock")) && run("docker", "image", "inspect", IMAGE) == 0;
+    boolean docker =
+        Files.exists(Path.of("/var/run/docker.sock"))
+            && run("docker", "image", "inspect", IMAGE) == 0;
     if (!docker) {
-      if ("1".equals(System.getenv("REQUIRE_DOCKER"))) fail("REQUIRE_DOCKER=1 but no Docker engine with " + IMAGE);
-      Assumptions.abort("no Docker engine with " + IMAGE + "; set REQUIRE_DOCKER=1 to make this a failure");
+      if ("1".equals(System.getenv("REQUIRE_DOCKER")))
+        fail("REQUIRE_DOCKER=1 but no Docker engine with " + IMAGE);
+      Assumptions.abort(
+          "no Docker engine with " + IMAGE + "; set REQUIRE_DOCKER=1 to make this a failure");
     }
-    Path repo = Path.of(System.getProperty("constellation.root", "..")).toAbsolutePath().normalize();
+    Path repo =
+        Path.of(System.getProperty("constellation.root", "..")).toAbsolutePath().normalize();
     root = Files.createDirectories(repo.resolve("system-tests/target/docker-filter-root"));
     Files.createDirectories(root.resolve("p1"));
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    ProcessBuilder pb = new ProcessBuilder("java", repo.resolve("deploy/docker-api-filter/DockerApiFilter.java").toString())
-        .redirectErrorStream(true)
-        .redirectOutput(repo.resolve("system-tests/target/docker-api-filter.log").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "java", repo.resolve("deploy/docker-api-filter/DockerApiFilter.java").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(repo.resolve("system-tests/target/docker-api-filter.log").toFile());
     pb.environment().put("DOCKER_FILTER_LISTEN", "127.0.0.1:" + port);
     pb.environment().put("DOCKER_FILTER_UPSTREAM", "unix:///var/run/docker.sock");
     pb.environment().put("DOCKER_FILTER_BIND_ROOTS", root.toString());
@@ -66,7 +76,8 @@ class DockerApiFilterIT {
       try (Socket ignored = new Socket("127.0.0.1", port)) {
         break;
       } catch (IOException notYet) {
-        if (System.nanoTime() > deadline || !filter.isAlive()) fail("docker-api-filter did not start; see target/docker-api-filter.log");
+        if (System.nanoTime() > deadline || !filter.isAlive())
+          fail("docker-api-filter did not start; see target/docker-api-filter.log");
         Thread.sleep(100);
       }
     }
@@ -75,7 +86,8 @@ class DockerApiFilterIT {
   @AfterAll
   static void cleanUp() throws Exception {
     if (filter != null) filter.destroy();
-    String ids = output("docker", "ps", "-aq", "--filter", "label=dev.constellation.test=docker-api-filter");
+    String ids =
+        output("docker", "ps", "-aq", "--filter", "label=dev.constellation.test=docker-api-filter");
     for (String id : ids.split("\\s+")) if (!id.isBlank()) run("docker", "rm", "-f", id);
     run("docker", "rm", "-f", prefix + "-unmanaged");
   }
@@ -83,41 +95,53 @@ class DockerApiFilterIT {
   @Test
   @Checklist({"A16"})
   void aCompromisedServiceCannotCreateAContainerThatTakesTheHost() throws Exception {
-    List<String> hostConfigs = List.of(
-        "\"HostConfig\":{\"Privileged\":true}",
-        "\"hostconfig\":{\"privileged\":true}",
-        "\"HostConfig\":{\"CapAdd\":[\"SYS_ADMIN\"]}",
-        "\"HostConfig\":{\"NetworkMode\":\"host\"}",
-        "\"HostConfig\":{\"PidMode\":\"host\"}",
-        "\"HostConfig\":{\"IpcMode\":\"host\"}",
-        "\"HostConfig\":{\"UsernsMode\":\"host\"}",
-        "\"HostConfig\":{\"NetworkMode\":\"container:some-gateway\"}",
-        "\"HostConfig\":{\"Devices\":[{\"PathOnHost\":\"/dev/sda\",\"PathInContainer\":\"/dev/sda\",\"CgroupPermissions\":\"rwm\"}]}",
-        "\"HostConfig\":{\"Binds\":[\"/:/host\"]}",
-        "\"HostConfig\":{\"Binds\":[\"/var/run/docker.sock:/var/run/docker.sock\"]}",
-        "\"HostConfig\":{\"Binds\":[\"" + root + "/p1/../../..:/host\"]}",
-        "\"HostConfig\":{\"Binds\":[\"" + root + "/p1/linked:/host\"]}",
-        "\"HostConfig\":{\"Mounts\":[{\"Type\":\"bind\",\"Source\":\"/etc\",\"Target\":\"/x\"}]}",
-        "\"HostConfig\":{\"Mounts\":[{\"Type\":\"volume\",\"Target\":\"/x\",\"VolumeOptions\":{\"DriverConfig\":{\"Name\":\"local\",\"Options\":{\"type\":\"none\",\"o\":\"bind\",\"device\":\"/\"}}}}]}",
-        "\"HostConfig\":{\"SecurityOpt\":[\"seccomp=unconfined\"]}",
-        "\"HostConfig\":{\"SecurityOpt\":[\"apparmor:unconfined\"]}",
-        "\"HostConfig\":{\"VolumesFrom\":[\"docker-socket-proxy\"]}");
+    List<String> hostConfigs =
+        List.of(
+            "\"HostConfig\":{\"Privileged\":true}",
+            "\"hostconfig\":{\"privileged\":true}",
+            "\"HostConfig\":{\"CapAdd\":[\"SYS_ADMIN\"]}",
+            "\"HostConfig\":{\"NetworkMode\":\"host\"}",
+            "\"HostConfig\":{\"PidMode\":\"host\"}",
+            "\"HostConfig\":{\"IpcMode\":\"host\"}",
+            "\"HostConfig\":{\"UsernsMode\":\"host\"}",
+            "\"HostConfig\":{\"NetworkMode\":\"container:some-gateway\"}",
+            "\"HostConfig\":{\"Devices\":[{\"PathOnHost\":\"/dev/sda\",\"PathInContainer\":\"/dev/sda\",\"CgroupPermissions\":\"rwm\"}]}",
+            "\"HostConfig\":{\"Binds\":[\"/:/host\"]}",
+            "\"HostConfig\":{\"Binds\":[\"/var/run/docker.sock:/var/run/docker.sock\"]}",
+            "\"HostConfig\":{\"Binds\":[\"" + root + "/p1/../../..:/host\"]}",
+            "\"HostConfig\":{\"Binds\":[\"" + root + "/p1/linked:/host\"]}",
+            "\"HostConfig\":{\"Mounts\":[{\"Type\":\"bind\",\"Source\":\"/etc\",\"Target\":\"/x\"}]}",
+            "\"HostConfig\":{\"Mounts\":[{\"Type\":\"volume\",\"Target\":\"/x\",\"VolumeOptions\":{\"DriverConfig\":{\"Name\":\"local\",\"Options\":{\"type\":\"none\",\"o\":\"bind\",\"device\":\"/\"}}}}]}",
+            "\"HostConfig\":{\"SecurityOpt\":[\"seccomp=unconfined\"]}",
+            "\"HostConfig\":{\"SecurityOpt\":[\"apparmor:unconfined\"]}",
+            "\"HostConfig\":{\"VolumesFrom\":[\"docker-socket-proxy\"]}");
     int n = 0;
     for (String hostConfig : hostConfigs) {
       String name = prefix + "-bad-" + n++;
-      HttpResponse<String> r = create(name, "{\"Image\":\"" + IMAGE + "\"," + LABELS + "," + hostConfig + "}", false);
+      HttpResponse<String> r =
+          create(name, "{\"Image\":\"" + IMAGE + "\"," + LABELS + "," + hostConfig + "}", false);
       assertThat(r.statusCode()).as(hostConfig + ": " + r.body()).isEqualTo(403);
       assertThat(r.body()).contains("docker-api-filter");
       assertThat(exists(name)).as(hostConfig).isFalse();
     }
     // A chunked body is read whole before it is judged, too.
     String chunked = prefix + "-chunked";
-    HttpResponse<String> r = create(chunked, "{\"Image\":\"" + IMAGE + "\"," + LABELS + ",\"HostConfig\":{\"Privileged\":true}}", true);
+    HttpResponse<String> r =
+        create(
+            chunked,
+            "{\"Image\":\"" + IMAGE + "\"," + LABELS + ",\"HostConfig\":{\"Privileged\":true}}",
+            true);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
     assertThat(exists(chunked)).isFalse();
     // And a container without our label cannot be made at all.
     String unlabelled = prefix + "-unlabelled";
-    r = create(unlabelled, "{\"Image\":\"" + IMAGE + "\",\"Labels\":{\"dev.constellation.test\":\"docker-api-filter\"}}", false);
+    r =
+        create(
+            unlabelled,
+            "{\"Image\":\""
+                + IMAGE
+                + "\",\"Labels\":{\"dev.constellation.test\":\"docker-api-filter\"}}",
+            false);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
     assertThat(exists(unlabelled)).isFalse();
   }
@@ -126,13 +150,21 @@ class DockerApiFilterIT {
   @Checklist({"A16"})
   void aRequestSmuggledBehindAnAllowedOneNeverReachesTheEngine() throws Exception {
     String name = prefix + "-smuggled";
-    String body = "{\"Image\":\"" + IMAGE + "\"," + LABELS + ",\"HostConfig\":{\"Privileged\":true}}";
+    String body =
+        "{\"Image\":\"" + IMAGE + "\"," + LABELS + ",\"HostConfig\":{\"Privileged\":true}}";
     URI uri = URI.create(base);
     try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
       OutputStream out = socket.getOutputStream();
-      out.write(("GET /version HTTP/1.1\r\nHost: docker\r\n\r\n"
-          + "POST /containers/create?name=" + name + " HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+      out.write(
+          ("GET /version HTTP/1.1\r\nHost: docker\r\n\r\n"
+                  + "POST /containers/create?name="
+                  + name
+                  + " HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: "
+                  + body.getBytes(StandardCharsets.UTF_8).length
+                  + "\r\n\r\n"
+                  + body)
+              .getBytes(StandardCharsets.UTF_8));
       out.flush();
       socket.setSoTimeout(10_000);
       socket.getInputStream().readAllBytes();
@@ -144,42 +176,76 @@ class DockerApiFilterIT {
   @Checklist({"A16"})
   void whatWorkspaceServiceDoesStillWorksButOnlyOnItsOwnContainers() throws Exception {
     String ours = prefix + "-ours";
-    HttpResponse<String> created = create(ours, "{\"Image\":\"" + IMAGE + "\",\"Cmd\":[\"sleep\",\"60\"]," + LABELS
-        + ",\"HostConfig\":{\"Binds\":[\"" + root.resolve("p1") + ":/workspace\"],\"CapDrop\":[\"ALL\"],"
-        + "\"SecurityOpt\":[\"no-new-privileges\"],\"Init\":true}}", false);
+    HttpResponse<String> created =
+        create(
+            ours,
+            "{\"Image\":\""
+                + IMAGE
+                + "\",\"Cmd\":[\"sleep\",\"60\"],"
+                + LABELS
+                + ",\"HostConfig\":{\"Binds\":[\""
+                + root.resolve("p1")
+                + ":/workspace\"],\"CapDrop\":[\"ALL\"],"
+                + "\"SecurityOpt\":[\"no-new-privileges\"],\"Init\":true}}",
+            false);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     assertThat(post("/containers/" + ours + "/start", "").statusCode()).isEqualTo(204);
 
-    HttpResponse<String> privileged = post("/containers/" + ours + "/exec", "{\"Cmd\":[\"id\"],\"Privileged\":true}");
+    HttpResponse<String> privileged =
+        post("/containers/" + ours + "/exec", "{\"Cmd\":[\"id\"],\"Privileged\":true}");
     assertThat(privileged.statusCode()).as(privileged.body()).isEqualTo(403);
-    HttpResponse<String> exec = post("/containers/" + ours + "/exec", "{\"Cmd\":[\"echo\",\"through-the-filter\"],\"AttachStdout\":true}");
+    HttpResponse<String> exec =
+        post(
+            "/containers/" + ours + "/exec",
+            "{\"Cmd\":[\"echo\",\"through-the-filter\"],\"AttachStdout\":true}");
     assertThat(exec.statusCode()).as(exec.body()).isEqualTo(201);
     String execId = AiClient.JSON.readTree(exec.body()).path("Id").asString();
-    HttpResponse<String> started = post("/exec/" + execId + "/start", "{\"Detach\":false,\"Tty\":true}");
+    HttpResponse<String> started =
+        post("/exec/" + execId + "/start", "{\"Detach\":false,\"Tty\":true}");
     assertThat(started.body()).contains("through-the-filter");
 
-    // A container that is not ours (the gateway, the database, the proxy itself): no exec, no start, no removal.
-    assertThat(run("docker", "run", "-d", "--name", prefix + "-unmanaged", IMAGE, "sleep", "60")).isZero();
-    assertThat(post("/containers/" + prefix + "-unmanaged/exec", "{\"Cmd\":[\"id\"]}").statusCode()).isEqualTo(403);
-    assertThat(post("/v1.41/containers/" + prefix + "-unmanaged/kill", "").statusCode()).isEqualTo(403);
-    HttpResponse<String> removed = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/containers/" + prefix + "-unmanaged?force=true"))
-        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    // A container that is not ours (the gateway, the database, the proxy itself): no exec, no
+    // start, no removal.
+    assertThat(run("docker", "run", "-d", "--name", prefix + "-unmanaged", IMAGE, "sleep", "60"))
+        .isZero();
+    assertThat(post("/containers/" + prefix + "-unmanaged/exec", "{\"Cmd\":[\"id\"]}").statusCode())
+        .isEqualTo(403);
+    assertThat(post("/v1.41/containers/" + prefix + "-unmanaged/kill", "").statusCode())
+        .isEqualTo(403);
+    HttpResponse<String> removed =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(base + "/containers/" + prefix + "-unmanaged?force=true"))
+                .DELETE()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(removed.statusCode()).isEqualTo(403);
     assertThat(exists(prefix + "-unmanaged")).isTrue();
   }
 
-  private static HttpResponse<String> create(String name, String json, boolean chunked) throws Exception {
-    HttpRequest.BodyPublisher body = chunked
-        ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)))
-        : HttpRequest.BodyPublishers.ofString(json);
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1.41/containers/create?name=" + name))
-        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").POST(body).build(),
+  private static HttpResponse<String> create(String name, String json, boolean chunked)
+      throws Exception {
+    HttpRequest.BodyPublisher body =
+        chunked
+            ? HttpRequest.BodyPublishers.ofInputStream(
+                () -> new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)))
+            : HttpRequest.BodyPublishers.ofString(json);
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(base + "/v1.41/containers/create?name=" + name))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(body)
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> post(String path, String json) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -188,7 +254,11 @@ class DockerApiFilterIT {
   }
 
   private static int run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       return -1;

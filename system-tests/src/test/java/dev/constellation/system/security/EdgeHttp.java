@@ -52,7 +52,9 @@ final class EdgeHttp {
   static EdgeHttp at(String baseUrl) {
     int n = NEXT.getAndIncrement();
     try {
-      return new EdgeHttp(InetAddress.getByAddress(new byte[] {127, 77, (byte) (n / 250), (byte) (1 + n % 250)}), URI.create(baseUrl));
+      return new EdgeHttp(
+          InetAddress.getByAddress(new byte[] {127, 77, (byte) (n / 250), (byte) (1 + n % 250)}),
+          URI.create(baseUrl));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -62,24 +64,46 @@ final class EdgeHttp {
     return source.getHostAddress();
   }
 
-  Response send(String method, String rawPath, String token, String json, Map<String, String> extraHeaders) throws IOException {
-    return send(method, rawPath, token, json == null ? null : "application/json",
-        json == null ? null : json.getBytes(StandardCharsets.UTF_8), extraHeaders);
+  Response send(
+      String method, String rawPath, String token, String json, Map<String, String> extraHeaders)
+      throws IOException {
+    return send(
+        method,
+        rawPath,
+        token,
+        json == null ? null : "application/json",
+        json == null ? null : json.getBytes(StandardCharsets.UTF_8),
+        extraHeaders);
   }
 
-  Response send(String method, String rawPath, String token, String contentType, byte[] content,
-      Map<String, String> extraHeaders) throws IOException {
+  Response send(
+      String method,
+      String rawPath,
+      String token,
+      String contentType,
+      byte[] content,
+      Map<String, String> extraHeaders)
+      throws IOException {
     byte[] body = content == null ? new byte[0] : content;
-    StringBuilder head = new StringBuilder()
-        .append(method).append(' ').append(rawPath).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n")
-        .append("Connection: close\r\n");
+    StringBuilder head =
+        new StringBuilder()
+            .append(method)
+            .append(' ')
+            .append(rawPath)
+            .append(" HTTP/1.1\r\n")
+            .append("Host: ")
+            .append(base.getHost())
+            .append(':')
+            .append(base.getPort())
+            .append("\r\n")
+            .append("Connection: close\r\n");
     if (extraHeaders.keySet().stream().noneMatch("Accept"::equalsIgnoreCase)) {
       head.append("Accept: application/json, application/problem+json\r\n");
     }
     if (token != null) head.append("Authorization: Bearer ").append(token).append("\r\n");
     if (contentType != null) head.append("Content-Type: ").append(contentType).append("\r\n");
-    if (content != null || !method.equals("GET")) head.append("Content-Length: ").append(body.length).append("\r\n");
+    if (content != null || !method.equals("GET"))
+      head.append("Content-Length: ").append(body.length).append("\r\n");
     extraHeaders.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
     head.append("\r\n");
     try (Socket socket = new Socket()) {
@@ -108,16 +132,36 @@ final class EdgeHttp {
 
   /** Registers (202) and signs in from this address; returns the access token and user id. */
   Api.Session signUp(String name) throws IOException {
-    String email = name + "-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "@example.test";
-    Response registered = post("/api/auth/register", null, Api.JSON.writeValueAsString(
-        Map.of("email", email, "password", "correct horse battery staple", "displayName", name)));
-    if (registered.status() != 202) throw new IllegalStateException("register: " + registered.status() + " " + registered.body());
-    Response login = post("/api/auth/login", null, Api.JSON.writeValueAsString(
-        Map.of("email", email, "password", "correct horse battery staple")));
-    if (login.status() != 200) throw new IllegalStateException("login: " + login.status() + " " + login.body());
+    String email =
+        name + "-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "@example.test";
+    Response registered =
+        post(
+            "/api/auth/register",
+            null,
+            Api.JSON.writeValueAsString(
+                Map.of(
+                    "email",
+                    email,
+                    "password",
+                    "correct horse battery staple",
+                    "displayName",
+                    name)));
+    if (registered.status() != 202)
+      throw new IllegalStateException("register: " + registered.status() + " " + registered.body());
+    Response login =
+        post(
+            "/api/auth/login",
+            null,
+            Api.JSON.writeValueAsString(
+                Map.of("email", email, "password", "correct horse battery staple")));
+    if (login.status() != 200)
+      throw new IllegalStateException("login: " + login.status() + " " + login.body());
     JsonNode body = login.json();
-    return new Api.Session(body.path("user").path("id").asString(), email,
-        body.path("accessToken").asString(), body.path("refreshToken").asString());
+    return new Api.Session(
+        body.path("user").path("id").asString(),
+        email,
+        body.path("accessToken").asString(),
+        body.path("refreshToken").asString());
   }
 
   private static Response parse(byte[] raw) throws IOException {
@@ -128,7 +172,10 @@ final class EdgeHttp {
     Map<String, String> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      if (colon > 0) headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+      if (colon > 0)
+        headers.put(
+            lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            lines[i].substring(colon + 1).trim());
     }
     byte[] rest = java.util.Arrays.copyOfRange(raw, split + 4, raw.length);
     if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) rest = dechunk(rest);

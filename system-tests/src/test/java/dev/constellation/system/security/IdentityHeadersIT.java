@@ -22,50 +22,80 @@ class IdentityHeadersIT {
     gateway.signUp("someone-first");
     alice = gateway.signUp("alice");
     bob = gateway.signUp("bob");
-    var created = gateway.post("/api/projects", bob.accessToken(), "{\"name\":\"bobs\",\"templateId\":\"blank\"}");
+    var created =
+        gateway.post(
+            "/api/projects", bob.accessToken(), "{\"name\":\"bobs\",\"templateId\":\"blank\"}");
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     bobsProject = created.json().path("id").asString();
   }
 
   private static Map<String, String> impersonating(Api.Session who) {
-    return Map.of("X-User-Id", who.userId(), "X-User-Email", who.email(), "X-User-Roles", "ADMIN,USER",
-        "X-Forwarded-User", who.userId(), "X-Forwarded-For", "127.0.0.1", "Forwarded", "for=127.0.0.1;by=gateway");
+    return Map.of(
+        "X-User-Id",
+        who.userId(),
+        "X-User-Email",
+        who.email(),
+        "X-User-Roles",
+        "ADMIN,USER",
+        "X-Forwarded-User",
+        who.userId(),
+        "X-Forwarded-For",
+        "127.0.0.1",
+        "Forwarded",
+        "for=127.0.0.1;by=gateway");
   }
 
   @Test
   @Checklist({"B11"})
   void theGatewayIgnoresClientSentIdentityHeaders() throws Exception {
     // No token, Bob's id in every header: 401.
-    assertThat(gateway.send("GET", "/api/projects", null, null, impersonating(bob)).status()).isEqualTo(401);
+    assertThat(gateway.send("GET", "/api/projects", null, null, impersonating(bob)).status())
+        .isEqualTo(401);
     // Alice's token and Bob's id: Alice's view — Bob's project is neither listed nor readable.
     var list = gateway.send("GET", "/api/projects", alice.accessToken(), null, impersonating(bob));
     assertThat(list.status()).isEqualTo(200);
     assertThat(list.body()).doesNotContain(bobsProject);
-    var read = gateway.send("GET", "/api/projects/" + bobsProject, alice.accessToken(), null, impersonating(bob));
+    var read =
+        gateway.send(
+            "GET", "/api/projects/" + bobsProject, alice.accessToken(), null, impersonating(bob));
     assertThat(read.status()).isIn(403, 404);
-    var files = gateway.send("GET", "/api/projects/" + bobsProject + "/files", alice.accessToken(), null, impersonating(bob));
+    var files =
+        gateway.send(
+            "GET",
+            "/api/projects/" + bobsProject + "/files",
+            alice.accessToken(),
+            null,
+            impersonating(bob));
     assertThat(files.status()).isIn(403, 404);
     // Nor do they make anyone an admin.
-    var admin = gateway.send("GET", "/api/admin/users", alice.accessToken(), null, impersonating(bob));
+    var admin =
+        gateway.send("GET", "/api/admin/users", alice.accessToken(), null, impersonating(bob));
     assertThat(admin.status()).isEqualTo(403);
   }
 
   @Test
   @Checklist({"B11"})
   void aServiceReachedDirectlyBelievesNoIdentityHeader() throws Exception {
-    Map<String, String> paths = Map.of(
-        "project-service", "/api/projects/" + bobsProject,
-        "workspace-service", "/api/projects/" + bobsProject + "/files",
-        "claude-service", "/api/projects/" + bobsProject + "/conversations");
+    Map<String, String> paths =
+        Map.of(
+            "project-service", "/api/projects/" + bobsProject,
+            "workspace-service", "/api/projects/" + bobsProject + "/files",
+            "claude-service", "/api/projects/" + bobsProject + "/conversations");
     for (var entry : paths.entrySet()) {
       EdgeHttp direct = EdgeHttp.at(SystemStack.serviceUrl(entry.getKey()));
       var anonymous = direct.send("GET", entry.getValue(), null, null, impersonating(bob));
-      assertThat(anonymous.status()).as(entry.getKey() + " with X-User-Id and no token").isEqualTo(401);
-      var asAlice = direct.send("GET", entry.getValue(), alice.accessToken(), null, impersonating(bob));
-      assertThat(asAlice.status()).as(entry.getKey() + " with Alice's token and Bob's headers").isIn(403, 404);
+      assertThat(anonymous.status())
+          .as(entry.getKey() + " with X-User-Id and no token")
+          .isEqualTo(401);
+      var asAlice =
+          direct.send("GET", entry.getValue(), alice.accessToken(), null, impersonating(bob));
+      assertThat(asAlice.status())
+          .as(entry.getKey() + " with Alice's token and Bob's headers")
+          .isIn(403, 404);
     }
-    var list = EdgeHttp.at(SystemStack.serviceUrl("project-service"))
-        .send("GET", "/api/projects", alice.accessToken(), null, impersonating(bob));
+    var list =
+        EdgeHttp.at(SystemStack.serviceUrl("project-service"))
+            .send("GET", "/api/projects", alice.accessToken(), null, impersonating(bob));
     assertThat(list.status()).isEqualTo(200);
     assertThat(list.body()).doesNotContain(bobsProject);
   }

@@ -57,36 +57,62 @@ class LauncherLifecycleIT {
       // four service JVMs run — ready or still starting), it is what `make run` leaves behind.
       int redisPort = ports.get("redis-server");
       int mongoPort = ports.get("MongoDB-wire server");
-      StackFaults.await(Duration.ofSeconds(120), "the first launcher starts its processes",
-          () -> !first.isAlive() || (StackFaults.accepts("127.0.0.1", redisPort)
-              && StackFaults.accepts("127.0.0.1", mongoPort) && javaChildren(first).size() == 4));
-      assertThat(first.isAlive()).as("first launcher alive; its output:\n" + read(firstLog)).isTrue();
+      StackFaults.await(
+          Duration.ofSeconds(120),
+          "the first launcher starts its processes",
+          () ->
+              !first.isAlive()
+                  || (StackFaults.accepts("127.0.0.1", redisPort)
+                      && StackFaults.accepts("127.0.0.1", mongoPort)
+                      && javaChildren(first).size() == 4));
+      assertThat(first.isAlive())
+          .as("first launcher alive; its output:\n" + read(firstLog))
+          .isTrue();
 
-      // A second launcher on the same ports: a clear message naming them, a failing exit, nothing started.
+      // A second launcher on the same ports: a clear message naming them, a failing exit, nothing
+      // started.
       Path secondLog = data.resolve("second-launcher.out");
       Process second = launcher(env, secondLog);
       assertThat(second.waitFor(90, TimeUnit.SECONDS)).as("second launcher exits").isTrue();
       String said = read(secondLog);
       assertThat(second.exitValue()).as(said).isNotZero();
-      assertThat(said).contains("already in use").contains("nothing was started")
-          .contains(redisPort + " (redis-server)").contains(mongoPort + " (MongoDB-wire server)");
-      assertThat(said).as("it started no storage of its own").doesNotContain("storage    ").doesNotContain("ready on");
+      assertThat(said)
+          .contains("already in use")
+          .contains("nothing was started")
+          .contains(redisPort + " (redis-server)")
+          .contains(mongoPort + " (MongoDB-wire server)");
+      assertThat(said)
+          .as("it started no storage of its own")
+          .doesNotContain("storage    ")
+          .doesNotContain("ready on");
       assertThat(first.isAlive()).as("the first launcher is untouched").isTrue();
 
       // kill -9 of the launcher: every process it started goes, and every port is freed.
       List<ProcessHandle> started = new ArrayList<>(first.toHandle().descendants().toList());
       assertThat(javaChildren(first)).as("the four service JVMs").hasSize(4);
-      // redis-server: the one child neither a JVM nor the shell that watches it (its executable may be a link).
-      assertThat(started.stream().filter(p -> p.info().command()
-              .map(c -> !c.endsWith("java") && !c.endsWith("sh")).orElse(false)))
-          .as("redis-server").hasSize(1);
+      // redis-server: the one child neither a JVM nor the shell that watches it (its executable may
+      // be a link).
+      assertThat(
+              started.stream()
+                  .filter(
+                      p ->
+                          p.info()
+                              .command()
+                              .map(c -> !c.endsWith("java") && !c.endsWith("sh"))
+                              .orElse(false)))
+          .as("redis-server")
+          .hasSize(1);
       first.destroyForcibly();
       assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
       // Bounded generously: on a loaded machine a JVM that is still starting takes a while to exit.
-      StackFaults.await(Duration.ofSeconds(150), "every process of the killed launcher exits: " + alive(started),
+      StackFaults.await(
+          Duration.ofSeconds(150),
+          "every process of the killed launcher exits: " + alive(started),
           () -> started.stream().noneMatch(ProcessHandle::isAlive));
       for (var entry : ports.entrySet()) {
-        StackFaults.await(Duration.ofSeconds(10), entry.getKey() + " port " + entry.getValue() + " is free",
+        StackFaults.await(
+            Duration.ofSeconds(10),
+            entry.getKey() + " port " + entry.getValue() + " is free",
             () -> !StackFaults.accepts("127.0.0.1", entry.getValue()));
       }
     } finally {
@@ -96,22 +122,29 @@ class LauncherLifecycleIT {
   }
 
   private static String alive(List<ProcessHandle> processes) {
-    return processes.stream().map(p -> p.pid() + " " + p.info().command().orElse("?")).toList().toString();
+    return processes.stream()
+        .map(p -> p.pid() + " " + p.info().command().orElse("?"))
+        .toList()
+        .toString();
   }
 
   private static List<ProcessHandle> javaChildren(Process launcher) {
-    return launcher.toHandle().children()
-        .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false)).toList();
+    return launcher
+        .toHandle()
+        .children()
+        .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+        .toList();
   }
 
   private static Process launcher(Map<String, String> env, Path output) throws IOException {
     Path jar = ROOT.resolve("libs/local-stack/target/local-stack-0.1.0-SNAPSHOT-exec.jar");
     assertThat(jar).as("build the launcher first (mvn package)").exists();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Dconstellation.root=" + ROOT, "-jar", jar.toString())
-        .directory(ROOT.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(output.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(java, "-Dconstellation.root=" + ROOT, "-jar", jar.toString())
+            .directory(ROOT.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile());
     builder.environment().putAll(env);
     return builder.start();
   }

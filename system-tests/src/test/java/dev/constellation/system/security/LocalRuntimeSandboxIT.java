@@ -54,10 +54,15 @@ class LocalRuntimeSandboxIT {
     env.put("WORKSPACE_RUNTIME", "local");
     // Its own database: the single-user owner of the local runtime must not leak into the stack's.
     env.put("SPRING_MONGODB_DATABASE", "constellation_workspaces_local_sandbox");
-    local = new ServiceProcess("workspace-service", "127.0.0.1", port,
-        root.resolve("services/workspace-service/target/workspace-service.jar"), env,
-        stack.dataDir().resolve("logs/workspace-service-local.log"),
-        List.of("-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseSerialGC", "-Xmx256m"));
+    local =
+        new ServiceProcess(
+            "workspace-service",
+            "127.0.0.1",
+            port,
+            root.resolve("services/workspace-service/target/workspace-service.jar"),
+            env,
+            stack.dataDir().resolve("logs/workspace-service-local.log"),
+            List.of("-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseSerialGC", "-Xmx256m"));
     local.start();
     local.awaitReady(Duration.ofSeconds(240));
   }
@@ -74,37 +79,76 @@ class LocalRuntimeSandboxIT {
     Api direct = new Api(local.baseUrl());
     try {
       String home = System.getenv().getOrDefault("HOME", "/root");
-      String script = String.join("\n",
-          "echo mine > own-file; cat own-file",
-          "echo '--- env'; env; echo '--- environ'; tr '\\0' '\\n' < /proc/self/environ; for f in /proc/[0-9]*/environ; do tr '\\0' '\\n' < $f; done 2>/dev/null",
-          "echo '--- probes'",
-          "for f in " + root + "/pom.xml " + root + "/services/workspace-service/pom.xml /etc/shadow /etc/gshadow; do [ -s \"$f\" ] && echo \"visible $f\"; done",
-          "for d in " + home + " /root /run/user /run " + root + "/services " + SystemStack.get().dataDir().resolve("logs") + " "
-              + SystemStack.get().dataDir().resolve("mongo") + "; do [ -d \"$d\" ] && echo \"visible $d\"; done",
-          "[ -s own-file ] && [ -d /usr/bin ] && echo control-visible",
-          "echo '--- id'; id -u; echo end");
-      var response = direct.send("POST", "/api/projects/" + p.id() + "/exec", p.owner().accessToken(),
-          Map.of("command", script, "timeoutSeconds", 60));
+      String script =
+          String.join(
+              "\n",
+              "echo mine > own-file; cat own-file",
+              "echo '--- env'; env; echo '--- environ'; tr '\\0' '\\n' < /proc/self/environ; for f in /proc/[0-9]*/environ; do tr '\\0' '\\n' < $f; done 2>/dev/null",
+              "echo '--- probes'",
+              "for f in "
+                  + root
+                  + "/pom.xml "
+                  + root
+                  + "/services/workspace-service/pom.xml /etc/shadow /etc/gshadow; do [ -s \"$f\" ] && echo \"visible $f\"; done",
+              "for d in "
+                  + home
+                  + " /root /run/user /run "
+                  + root
+                  + "/services "
+                  + SystemStack.get().dataDir().resolve("logs")
+                  + " "
+                  + SystemStack.get().dataDir().resolve("mongo")
+                  + "; do [ -d \"$d\" ] && echo \"visible $d\"; done",
+              "[ -s own-file ] && [ -d /usr/bin ] && echo control-visible",
+              "echo '--- id'; id -u; echo end");
+      var response =
+          direct.send(
+              "POST",
+              "/api/projects/" + p.id() + "/exec",
+              p.owner().accessToken(),
+              Map.of("command", script, "timeoutSeconds", 60));
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       String out = Api.json(response).path("stdout").asString();
       // The exec really ran in the project, with the variables a shell needs.
-      assertThat(out).startsWith("mine\n").contains("PATH=/usr/local/sbin:").contains("HOME=").endsWith("end\n");
+      assertThat(out)
+          .startsWith("mine\n")
+          .contains("PATH=/usr/local/sbin:")
+          .contains("HOME=")
+          .endsWith("end\n");
       assertThat(out).as("workspace view").contains("control-visible").doesNotContain("visible /");
       for (var secret : secrets.entrySet()) {
-        assertThat(out).as("exec output leaks %s", secret.getKey()).doesNotContain(secret.getValue())
+        assertThat(out)
+            .as("exec output leaks %s", secret.getKey())
+            .doesNotContain(secret.getValue())
             .doesNotContain(secret.getKey() + "=");
       }
 
       TerminalClient terminal = TerminalClient.open(local.baseUrl(), p, true, "");
       try {
-        assertThat(terminal.run("env | grep -c -E 'JWT_SECRET|ANTHROPIC|MONGODB_URI|REDIS_URL|CANARY'; echo env-$((1+1))", "env-2",
-            Duration.ofSeconds(30))).as(terminal.clean()).isTrue();
-        assertThat(terminal.run("ls " + root + "/services " + home + " 2>/dev/null | wc -l; echo ls-$((2+1))", "ls-3",
-            Duration.ofSeconds(30))).as(terminal.clean()).isTrue();
+        assertThat(
+                terminal.run(
+                    "env | grep -c -E 'JWT_SECRET|ANTHROPIC|MONGODB_URI|REDIS_URL|CANARY'; echo env-$((1+1))",
+                    "env-2",
+                    Duration.ofSeconds(30)))
+            .as(terminal.clean())
+            .isTrue();
+        assertThat(
+                terminal.run(
+                    "ls " + root + "/services " + home + " 2>/dev/null | wc -l; echo ls-$((2+1))",
+                    "ls-3",
+                    Duration.ofSeconds(30)))
+            .as(terminal.clean())
+            .isTrue();
         String shown = terminal.clean();
-        assertThat(shown).as("terminal").containsPattern("(?m)^0$").doesNotContain(CANARY).doesNotContain(API_KEY)
+        assertThat(shown)
+            .as("terminal")
+            .containsPattern("(?m)^0$")
+            .doesNotContain(CANARY)
+            .doesNotContain(API_KEY)
             .doesNotContain(TestInfrastructure.JWT_SECRET);
-        assertThat(shown.lines().filter(l -> l.matches("\\d+")).toList()).as("counts printed in the terminal").containsOnly("0");
+        assertThat(shown.lines().filter(l -> l.matches("\\d+")).toList())
+            .as("counts printed in the terminal")
+            .containsOnly("0");
       } finally {
         terminal.close();
       }

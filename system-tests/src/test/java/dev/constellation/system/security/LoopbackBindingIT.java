@@ -30,8 +30,11 @@ class LoopbackBindingIT {
     List<InetAddress> external = nonLoopbackAddresses();
     for (var entry : ports.entrySet()) {
       var listeners = StackFaults.listenersOn(entry.getValue());
-      assertThat(listeners).as(entry.getKey() + " listens on port " + entry.getValue()).isNotEmpty();
-      assertThat(listeners).as(entry.getKey() + " listening sockets (0.0.0.0 or :: would reach every network)")
+      assertThat(listeners)
+          .as(entry.getKey() + " listens on port " + entry.getValue())
+          .isNotEmpty();
+      assertThat(listeners)
+          .as(entry.getKey() + " listening sockets (0.0.0.0 or :: would reach every network)")
           .allSatisfy(listener -> assertThat(listener.loopback()).as(listener.toString()).isTrue());
       for (InetAddress address : external) {
         assertThat(StackFaults.accepts(address.getHostAddress(), entry.getValue()))

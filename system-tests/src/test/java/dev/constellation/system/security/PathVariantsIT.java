@@ -37,15 +37,27 @@ class PathVariantsIT {
     api = new Api(SystemStack.gatewayUrl());
     owner = api.register("paths-owner");
     user = nonAdmin();
-    var created = api.send("POST", "/api/projects", owner.accessToken(), Map.of("name", "Paths", "templateId", "blank"));
+    var created =
+        api.send(
+            "POST",
+            "/api/projects",
+            owner.accessToken(),
+            Map.of("name", "Paths", "templateId", "blank"));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     projectId = Api.json(created).path("id").asString();
-    var conversation = api.send("POST", "/api/projects/" + projectId + "/conversations", owner.accessToken(), Map.of("title", "keep me"));
+    var conversation =
+        api.send(
+            "POST",
+            "/api/projects/" + projectId + "/conversations",
+            owner.accessToken(),
+            Map.of("title", "keep me"));
     assertThat(conversation.statusCode()).as(conversation.body()).isEqualTo(201);
     conversationId = Api.json(conversation).path("id").asString();
     docker = Docker.available();
     if (docker) {
-      var started = api.send("POST", "/api/projects/" + projectId + "/workspace/start", owner.accessToken(), null);
+      var started =
+          api.send(
+              "POST", "/api/projects/" + projectId + "/workspace/start", owner.accessToken(), null);
       assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
       assertThat(Docker.containersOf(projectId)).isNotEmpty();
     }
@@ -84,7 +96,8 @@ class PathVariantsIT {
 
   @Test
   @Checklist({"A2", "B10"})
-  void internalPathsInAnySpellingAre4xxWithoutAServiceTokenAtEveryPortAndDeleteNothing() throws Exception {
+  void internalPathsInAnySpellingAre4xxWithoutAServiceTokenAtEveryPortAndDeleteNothing()
+      throws Exception {
     List<String> deletes = new ArrayList<>(variants("", "internal", "/projects/" + projectId));
     deletes.add("/internal/projects/" + projectId);
     List<String> failures = new ArrayList<>();
@@ -92,9 +105,19 @@ class PathVariantsIT {
       for (String path : deletes) {
         for (String token : new String[] {null, owner.accessToken()}) {
           int status = send("DELETE", base + path, token);
-          if (status < 400 || status >= 500) failures.add("DELETE " + base + path + (token == null ? "" : " (owner's token)") + " -> " + status);
+          if (status < 400 || status >= 500)
+            failures.add(
+                "DELETE "
+                    + base
+                    + path
+                    + (token == null ? "" : " (owner's token)")
+                    + " -> "
+                    + status);
         }
-        String access = path.replace("/projects/" + projectId, "/projects/" + projectId + "/access") + "?userId=" + owner.userId();
+        String access =
+            path.replace("/projects/" + projectId, "/projects/" + projectId + "/access")
+                + "?userId="
+                + owner.userId();
         int status = send("GET", base + access, user.accessToken());
         if (status < 400 || status >= 500) failures.add("GET " + base + access + " -> " + status);
       }
@@ -102,11 +125,15 @@ class PathVariantsIT {
     assertThat(failures).as("internal endpoints reached without a service token").isEmpty();
 
     // Nothing was deleted: the project, its conversation and its workspace are all still there.
-    assertThat(api.get("/api/projects/" + projectId, owner.accessToken()).statusCode()).isEqualTo(200);
-    assertThat(api.get("/api/conversations/" + conversationId, owner.accessToken()).statusCode()).isEqualTo(200);
-    if (docker) assertThat(Docker.containersOf(projectId)).as("the workspace's container").isNotEmpty();
+    assertThat(api.get("/api/projects/" + projectId, owner.accessToken()).statusCode())
+        .isEqualTo(200);
+    assertThat(api.get("/api/conversations/" + conversationId, owner.accessToken()).statusCode())
+        .isEqualTo(200);
+    if (docker)
+      assertThat(Docker.containersOf(projectId)).as("the workspace's container").isNotEmpty();
     Path workspaceLog = SystemStack.get().dataDir().resolve("logs/workspace-service.log");
-    assertThat(Files.readString(workspaceLog)).doesNotContain("workspace " + projectId + " removed");
+    assertThat(Files.readString(workspaceLog))
+        .doesNotContain("workspace " + projectId + " removed");
   }
 
   @Test
@@ -119,11 +146,14 @@ class PathVariantsIT {
     List<String> failures = new ArrayList<>();
     for (var entry : adminPaths.entrySet()) {
       String plain = "/api/admin" + entry.getValue();
-      assertThat(send("GET", entry.getKey() + plain, user.accessToken())).as("GET " + plain + " as a user").isEqualTo(403);
+      assertThat(send("GET", entry.getKey() + plain, user.accessToken()))
+          .as("GET " + plain + " as a user")
+          .isEqualTo(403);
       for (String path : variants("/api", "admin", entry.getValue())) {
         for (String token : new String[] {null, user.accessToken()}) {
           int status = send("GET", entry.getKey() + path, token);
-          if (status < 400 || status >= 500) failures.add("GET " + entry.getKey() + path + " -> " + status);
+          if (status < 400 || status >= 500)
+            failures.add("GET " + entry.getKey() + path + " -> " + status);
         }
       }
     }
@@ -141,11 +171,20 @@ class PathVariantsIT {
   @Checklist("B10")
   void servicesRefuseAmbiguousPathsThemselvesWithAProblem() throws Exception {
     for (String base : bases().values()) {
-      HttpResponse<String> response = Api.HTTP.send(HttpRequest.newBuilder(URI.create(base + "/internal;x/projects/" + projectId))
-          .DELETE().timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          Api.HTTP.send(
+              HttpRequest.newBuilder(URI.create(base + "/internal;x/projects/" + projectId))
+                  .DELETE()
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).as(base).isEqualTo(400);
-      assertThat(response.headers().firstValue("Content-Type")).as(base).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
-      assertThat(Api.json(response).path("type").asString()).as(base).endsWith("/problems/ambiguous-path");
+      assertThat(response.headers().firstValue("Content-Type"))
+          .as(base)
+          .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+      assertThat(Api.json(response).path("type").asString())
+          .as(base)
+          .endsWith("/problems/ambiguous-path");
     }
   }
 
@@ -161,9 +200,11 @@ class PathVariantsIT {
   /** The status, or -1 when no answer came in time (reported with the path, never a pass). */
   private static int send(String method, String url, String token) throws Exception {
     // HTTP/1.1 as browsers speak it to a plain-http origin (no h2c upgrade offer).
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-        .version(java.net.http.HttpClient.Version.HTTP_1_1)
-        .method(method, HttpRequest.BodyPublishers.noBody());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(60))
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .method(method, HttpRequest.BodyPublishers.noBody());
     if (token != null) request.header("Authorization", "Bearer " + token);
     try {
       return Api.HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Revocation at once (A13, B4–B6): whatever ends a user's tokens — sign-out, password change,
- * disabling, deleting, a role change, a replayed refresh token — ends them on the very next
- * request at the gateway and at every service reached directly, not when they expire.
+ * disabling, deleting, a role change, a replayed refresh token — ends them on the very next request
+ * at the gateway and at every service reached directly, not when they expire.
  */
 class RevocationIT {
   private static final List<String> EVERYWHERE =
@@ -24,7 +24,12 @@ class RevocationIT {
     Session user = Accounts.register("logout");
     assertAccepted(user.accessToken());
 
-    var logout = send("POST", Accounts.gateway() + "/api/auth/logout", null, Map.of("refreshToken", user.refreshToken()));
+    var logout =
+        send(
+            "POST",
+            Accounts.gateway() + "/api/auth/logout",
+            null,
+            Map.of("refreshToken", user.refreshToken()));
     assertThat(logout.statusCode()).isEqualTo(204);
 
     assertRefused(user.accessToken());
@@ -54,13 +59,21 @@ class RevocationIT {
     Session thief = Accounts.login(user.email(), PASSWORD);
     String newPassword = "a completely different passphrase";
 
-    var wrong = send("POST", Accounts.gateway() + "/api/auth/password", user.accessToken(),
-        Map.of("currentPassword", "not the password", "newPassword", newPassword));
+    var wrong =
+        send(
+            "POST",
+            Accounts.gateway() + "/api/auth/password",
+            user.accessToken(),
+            Map.of("currentPassword", "not the password", "newPassword", newPassword));
     assertThat(wrong.statusCode()).isEqualTo(403);
     assertAccepted(thief.accessToken());
 
-    var changed = send("POST", Accounts.gateway() + "/api/auth/password", user.accessToken(),
-        Map.of("currentPassword", PASSWORD, "newPassword", newPassword));
+    var changed =
+        send(
+            "POST",
+            Accounts.gateway() + "/api/auth/password",
+            user.accessToken(),
+            Map.of("currentPassword", PASSWORD, "newPassword", newPassword));
     assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
     Session fresh = Accounts.session(changed);
 
@@ -69,7 +82,8 @@ class RevocationIT {
     assertThat(Accounts.refresh(thief.refreshToken()).statusCode()).isEqualTo(401);
     assertThat(Accounts.refresh(user.refreshToken()).statusCode()).isEqualTo(401);
     assertAccepted(fresh.accessToken());
-    var oldPassword = Accounts.signInCall("/api/auth/login", Map.of("email", user.email(), "password", PASSWORD));
+    var oldPassword =
+        Accounts.signInCall("/api/auth/login", Map.of("email", user.email(), "password", PASSWORD));
     assertThat(oldPassword.statusCode()).isEqualTo(401);
   }
 
@@ -93,12 +107,18 @@ class RevocationIT {
     Session user = Accounts.register("deleted");
     assertAccepted(user.accessToken());
 
-    var deleted = send("DELETE", Accounts.gateway() + "/api/admin/users/" + user.userId(), admin.accessToken(), null);
+    var deleted =
+        send(
+            "DELETE",
+            Accounts.gateway() + "/api/admin/users/" + user.userId(),
+            admin.accessToken(),
+            null);
     assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
 
     assertRefused(user.accessToken());
     assertThat(Accounts.refresh(user.refreshToken()).statusCode()).isEqualTo(401);
-    var login = Accounts.signInCall("/api/auth/login", Map.of("email", user.email(), "password", PASSWORD));
+    var login =
+        Accounts.signInCall("/api/auth/login", Map.of("email", user.email(), "password", PASSWORD));
     assertThat(login.statusCode()).isEqualTo(401);
   }
 
@@ -107,24 +127,45 @@ class RevocationIT {
   void aDemotedAdminLosesTheAdminEndpointsOnTheNextRequest() throws Exception {
     Session admin = Accounts.admin();
     Session other = Accounts.promoted("demoted");
-    assertThat(send("GET", Accounts.gateway() + "/api/admin/users", other.accessToken(), null).statusCode()).isEqualTo(200);
+    assertThat(
+            send("GET", Accounts.gateway() + "/api/admin/users", other.accessToken(), null)
+                .statusCode())
+        .isEqualTo(200);
 
     Accounts.updateUser(admin, other.userId(), Map.of("roles", List.of("USER")));
 
     // The token that still says ADMIN no longer counts, nor does its sign-in (role change).
-    int next = send("GET", Accounts.gateway() + "/api/admin/users", other.accessToken(), null).statusCode();
+    int next =
+        send("GET", Accounts.gateway() + "/api/admin/users", other.accessToken(), null)
+            .statusCode();
     assertThat(next).isIn(401, 403);
-    var patch = send("PATCH", Accounts.gateway() + "/api/admin/users/" + admin.userId(), other.accessToken(),
-        Map.of("disabled", true));
+    var patch =
+        send(
+            "PATCH",
+            Accounts.gateway() + "/api/admin/users/" + admin.userId(),
+            other.accessToken(),
+            Map.of("disabled", true));
     assertThat(patch.statusCode()).isIn(401, 403);
     assertThat(Accounts.refresh(other.refreshToken()).statusCode()).isEqualTo(401);
     // Signed in again, the account is an ordinary user: 403 on every admin endpoint.
     Session demoted = Accounts.login(other.email(), PASSWORD);
-    assertThat(send("GET", Accounts.gateway() + "/api/admin/users", demoted.accessToken(), null).statusCode()).isEqualTo(403);
-    assertThat(send("PATCH", Accounts.gateway() + "/api/admin/users/" + admin.userId(), demoted.accessToken(),
-        Map.of("disabled", true)).statusCode()).isEqualTo(403);
+    assertThat(
+            send("GET", Accounts.gateway() + "/api/admin/users", demoted.accessToken(), null)
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(
+            send(
+                    "PATCH",
+                    Accounts.gateway() + "/api/admin/users/" + admin.userId(),
+                    demoted.accessToken(),
+                    Map.of("disabled", true))
+                .statusCode())
+        .isEqualTo(403);
     // The admin who did it is untouched.
-    assertThat(send("GET", Accounts.gateway() + "/api/admin/users", admin.accessToken(), null).statusCode()).isEqualTo(200);
+    assertThat(
+            send("GET", Accounts.gateway() + "/api/admin/users", admin.accessToken(), null)
+                .statusCode())
+        .isEqualTo(200);
   }
 
   @Test
@@ -152,14 +193,18 @@ class RevocationIT {
   private static void assertAccepted(String token) throws Exception {
     Map<String, Integer> statuses = Accounts.statusEverywhere(token);
     for (String where : EVERYWHERE) {
-      assertThat(statuses.get(where)).as("%s accepts a live token: %s", where, statuses).isNotIn(401, 503);
+      assertThat(statuses.get(where))
+          .as("%s accepts a live token: %s", where, statuses)
+          .isNotIn(401, 503);
     }
   }
 
   private static void assertRefused(String token) throws Exception {
     Map<String, Integer> statuses = Accounts.statusEverywhere(token);
     for (String where : EVERYWHERE) {
-      assertThat(statuses.get(where)).as("%s refuses a revoked token: %s", where, statuses).isEqualTo(401);
+      assertThat(statuses.get(where))
+          .as("%s refuses a revoked token: %s", where, statuses)
+          .isEqualTo(401);
     }
   }
 }

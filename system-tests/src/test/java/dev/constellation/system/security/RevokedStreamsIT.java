@@ -26,9 +26,9 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
- * A7 / B5: when a user's tokens are revoked, what they already have open goes too — their
- * terminal WebSockets close (1008) and their AI answers in flight end with an error event, each
- * within 2 s, through the gateway as a browser has them.
+ * A7 / B5: when a user's tokens are revoked, what they already have open goes too — their terminal
+ * WebSockets close (1008) and their AI answers in flight end with an error event, each within 2 s,
+ * through the gateway as a browser has them.
  */
 class RevokedStreamsIT {
   /** The promise: closed within 2 s of the revoking request's answer. */
@@ -43,17 +43,27 @@ class RevokedStreamsIT {
     String projectId = Accounts.createProject(user, "Disabled shell");
     try {
       Terminal terminal = Terminal.open(user, projectId);
-      var disabled = send("PATCH", Accounts.gateway() + "/api/admin/users/" + user.userId(), admin.accessToken(),
-          Map.of("disabled", true));
+      var disabled =
+          send(
+              "PATCH",
+              Accounts.gateway() + "/api/admin/users/" + user.userId(),
+              admin.accessToken(),
+              Map.of("disabled", true));
       assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
       long revokedAt = System.nanoTime();
 
       int code = terminal.closed.get(10, TimeUnit.SECONDS);
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - revokedAt);
-      assertThat(tookMs).as("terminal closed %d ms after the account was disabled", tookMs).isLessThanOrEqualTo(CLOSE_WITHIN_MS);
+      assertThat(tookMs)
+          .as("terminal closed %d ms after the account was disabled", tookMs)
+          .isLessThanOrEqualTo(CLOSE_WITHIN_MS);
       assertThat(code).as("close code").isEqualTo(1008);
     } finally {
-      send("PATCH", Accounts.gateway() + "/api/admin/users/" + user.userId(), admin.accessToken(), Map.of("disabled", false));
+      send(
+          "PATCH",
+          Accounts.gateway() + "/api/admin/users/" + user.userId(),
+          admin.accessToken(),
+          Map.of("disabled", false));
       Session back = Accounts.login(user.email(), Accounts.PASSWORD);
       send("DELETE", Accounts.gateway() + "/api/projects/" + projectId, back.accessToken(), null);
     }
@@ -61,7 +71,8 @@ class RevokedStreamsIT {
 
   @Test
   @Checklist({"A7", "B5"})
-  void aPasswordChangeClosesTheUsersTerminalsAndATicketIssuedBeforeCannotOpenOne() throws Exception {
+  void aPasswordChangeClosesTheUsersTerminalsAndATicketIssuedBeforeCannotOpenOne()
+      throws Exception {
     requireDocker();
     Session user = Accounts.register("terminal-password");
     String projectId = Accounts.createProject(user, "Password shell");
@@ -69,22 +80,36 @@ class RevokedStreamsIT {
     try {
       Terminal terminal = Terminal.open(user, projectId);
       String spareTicket = Terminal.ticket(user, projectId);
-      var changed = send("POST", Accounts.gateway() + "/api/auth/password", user.accessToken(),
-          Map.of("currentPassword", Accounts.PASSWORD, "newPassword", "another long passphrase"));
+      var changed =
+          send(
+              "POST",
+              Accounts.gateway() + "/api/auth/password",
+              user.accessToken(),
+              Map.of(
+                  "currentPassword", Accounts.PASSWORD, "newPassword", "another long passphrase"));
       assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
       long revokedAt = System.nanoTime();
       fresh = Accounts.session(changed);
 
       int code = terminal.closed.get(10, TimeUnit.SECONDS);
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - revokedAt);
-      assertThat(tookMs).as("terminal closed %d ms after the password change", tookMs).isLessThanOrEqualTo(CLOSE_WITHIN_MS);
+      assertThat(tookMs)
+          .as("terminal closed %d ms after the password change", tookMs)
+          .isLessThanOrEqualTo(CLOSE_WITHIN_MS);
       assertThat(code).isEqualTo(1008);
 
       // A ticket taken before the change was the old sign-in's: it opens nothing that stays open.
       Terminal late = Terminal.connect(spareTicket, projectId);
-      late.socket.thenAccept(ws -> ws.sendBinary(ByteBuffer.wrap("echo LATE-$((1+1))\r".getBytes(StandardCharsets.UTF_8)), true));
-      assertThat(late.closed.get(10, TimeUnit.SECONDS)).as("late terminal: refused or closed").isIn(1008, -2);
-      assertThat(late.await("LATE-2", Duration.ofMillis(200))).as("late terminal output: %s", late.clean()).isFalse();
+      late.socket.thenAccept(
+          ws ->
+              ws.sendBinary(
+                  ByteBuffer.wrap("echo LATE-$((1+1))\r".getBytes(StandardCharsets.UTF_8)), true));
+      assertThat(late.closed.get(10, TimeUnit.SECONDS))
+          .as("late terminal: refused or closed")
+          .isIn(1008, -2);
+      assertThat(late.await("LATE-2", Duration.ofMillis(200)))
+          .as("late terminal output: %s", late.clean())
+          .isFalse();
     } finally {
       send("DELETE", Accounts.gateway() + "/api/projects/" + projectId, fresh.accessToken(), null);
     }
@@ -98,8 +123,12 @@ class RevokedStreamsIT {
     Stream stream = Stream.start(user, Accounts.createProject(user, "Disabled chat"));
     stream.awaitFirstDelta();
 
-    var disabled = send("PATCH", Accounts.gateway() + "/api/admin/users/" + user.userId(), admin.accessToken(),
-        Map.of("disabled", true));
+    var disabled =
+        send(
+            "PATCH",
+            Accounts.gateway() + "/api/admin/users/" + user.userId(),
+            admin.accessToken(),
+            Map.of("disabled", true));
     assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
     stream.revoked();
     stream.assertEndsWithinTwoSeconds();
@@ -112,7 +141,12 @@ class RevokedStreamsIT {
     Stream stream = Stream.start(user, Accounts.createProject(user, "Signed-out chat"));
     stream.awaitFirstDelta();
 
-    var logout = send("POST", Accounts.gateway() + "/api/auth/logout", null, Map.of("refreshToken", user.refreshToken()));
+    var logout =
+        send(
+            "POST",
+            Accounts.gateway() + "/api/auth/logout",
+            null,
+            Map.of("refreshToken", user.refreshToken()));
     assertThat(logout.statusCode()).isEqualTo(204);
     stream.revoked();
     stream.assertEndsWithinTwoSeconds();
@@ -120,7 +154,8 @@ class RevokedStreamsIT {
 
   private static void requireDocker() {
     // The local runtime serves a single account per installation; the shared stack has many.
-    if (!Docker.available()) abort("no Docker engine: terminals of a second account need the Docker runtime");
+    if (!Docker.available())
+      abort("no Docker engine: terminals of a second account need the Docker runtime");
   }
 
   /** An AI answer being streamed through the gateway, read line by line on its own thread. */
@@ -131,19 +166,27 @@ class RevokedStreamsIT {
     private volatile long revokedAt;
 
     static Stream start(Session user, String projectId) throws Exception {
-      var conversation = send("POST", Accounts.gateway() + "/api/projects/" + projectId + "/conversations",
-          user.accessToken(), Map.of("title", "revoked"));
+      var conversation =
+          send(
+              "POST",
+              Accounts.gateway() + "/api/projects/" + projectId + "/conversations",
+              user.accessToken(),
+              Map.of("title", "revoked"));
       assertThat(conversation.statusCode()).as(conversation.body()).isEqualTo(201);
       String conversationId = Accounts.JSON.readTree(conversation.body()).path("id").asString();
-      HttpRequest request = HttpRequest.newBuilder(
-              URI.create(Accounts.gateway() + "/api/conversations/" + conversationId + "/messages"))
-          .header("Authorization", "Bearer " + user.accessToken())
-          .header("Content-Type", "application/json")
-          .header("Accept", "text/event-stream")
-          .timeout(Duration.ofSeconds(60))
-          // The fake model streams this one a chunk a second: about half a minute in all.
-          .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"FAKE-SLOW-STREAM please take your time\"}"))
-          .build();
+      HttpRequest request =
+          HttpRequest.newBuilder(
+                  URI.create(
+                      Accounts.gateway() + "/api/conversations/" + conversationId + "/messages"))
+              .header("Authorization", "Bearer " + user.accessToken())
+              .header("Content-Type", "application/json")
+              .header("Accept", "text/event-stream")
+              .timeout(Duration.ofSeconds(60))
+              // The fake model streams this one a chunk a second: about half a minute in all.
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      "{\"content\":\"FAKE-SLOW-STREAM please take your time\"}"))
+              .build();
       Stream stream = new Stream();
       HttpResponse<java.io.InputStream> response =
           Accounts.HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -161,7 +204,8 @@ class RevokedStreamsIT {
           synchronized (events) {
             events.append(line).append('\n');
           }
-          if (line.startsWith("event:delta") || line.startsWith("event: delta")) firstDelta.countDown();
+          if (line.startsWith("event:delta") || line.startsWith("event: delta"))
+            firstDelta.countDown();
         }
       } catch (Exception e) {
         // a reset is an end too
@@ -170,7 +214,9 @@ class RevokedStreamsIT {
     }
 
     void awaitFirstDelta() throws Exception {
-      assertThat(firstDelta.await(30, TimeUnit.SECONDS)).as("first delta; events so far: %s", text()).isTrue();
+      assertThat(firstDelta.await(30, TimeUnit.SECONDS))
+          .as("first delta; events so far: %s", text())
+          .isTrue();
       assertThat(ended).as("the answer is still being streamed").isNotDone();
     }
 
@@ -184,12 +230,17 @@ class RevokedStreamsIT {
       try {
         end = ended.get(15, TimeUnit.SECONDS);
       } catch (TimeoutException e) {
-        throw new AssertionError("the stream of a revoked user is still open 15 s later: " + text());
+        throw new AssertionError(
+            "the stream of a revoked user is still open 15 s later: " + text());
       }
       long tookMs = TimeUnit.NANOSECONDS.toMillis(end - revokedAt);
-      assertThat(tookMs).as("stream ended %d ms after the revocation", tookMs)
+      assertThat(tookMs)
+          .as("stream ended %d ms after the revocation", tookMs)
           .isLessThanOrEqualTo(CLOSE_WITHIN_MS);
-      assertThat(text()).as("events").contains("event:error").doesNotContain("event:done", "FAKE-ANSWER-COMPLETE");
+      assertThat(text())
+          .as("events")
+          .contains("event:error")
+          .doesNotContain("event:done", "FAKE-ANSWER-COMPLETE");
     }
 
     private String text() {
@@ -205,8 +256,12 @@ class RevokedStreamsIT {
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
 
     static String ticket(Session user, String projectId) throws Exception {
-      var response = send("POST", Accounts.gateway() + "/api/projects/" + projectId + "/terminal/ticket",
-          user.accessToken(), null);
+      var response =
+          send(
+              "POST",
+              Accounts.gateway() + "/api/projects/" + projectId + "/terminal/ticket",
+              user.accessToken(),
+              null);
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       return Accounts.JSON.readTree(response.body()).path("ticket").asString();
     }
@@ -215,8 +270,13 @@ class RevokedStreamsIT {
     static Terminal open(Session user, String projectId) throws Exception {
       Terminal terminal = connect(ticket(user, projectId), projectId);
       WebSocket socket = terminal.socket.get(60, TimeUnit.SECONDS);
-      socket.sendBinary(ByteBuffer.wrap("echo TERMINAL-$((40+2))\r".getBytes(StandardCharsets.UTF_8)), true).join();
-      assertThat(terminal.await("TERMINAL-42", Duration.ofSeconds(30))).as("shell output: %s", terminal.clean()).isTrue();
+      socket
+          .sendBinary(
+              ByteBuffer.wrap("echo TERMINAL-$((40+2))\r".getBytes(StandardCharsets.UTF_8)), true)
+          .join();
+      assertThat(terminal.await("TERMINAL-42", Duration.ofSeconds(30)))
+          .as("shell output: %s", terminal.clean())
+          .isTrue();
       assertThat(terminal.closed).isNotDone();
       return terminal;
     }
@@ -225,14 +285,24 @@ class RevokedStreamsIT {
 
     static Terminal connect(String ticket, String projectId) {
       String gateway = Accounts.gateway();
-      URI uri = URI.create(gateway.replaceFirst("^http", "ws") + "/api/projects/" + projectId + "/terminal?ticket="
-          + URLEncoder.encode(ticket, StandardCharsets.UTF_8));
+      URI uri =
+          URI.create(
+              gateway.replaceFirst("^http", "ws")
+                  + "/api/projects/"
+                  + projectId
+                  + "/terminal?ticket="
+                  + URLEncoder.encode(ticket, StandardCharsets.UTF_8));
       Terminal terminal = new Terminal();
-      terminal.socket = Accounts.HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20))
-          .header("Origin", gateway).buildAsync(uri, terminal);
-      terminal.socket.whenComplete((ws, error) -> {
-        if (error != null) terminal.closed.complete(-2); // refused at the handshake
-      });
+      terminal.socket =
+          Accounts.HTTP
+              .newWebSocketBuilder()
+              .connectTimeout(Duration.ofSeconds(20))
+              .header("Origin", gateway)
+              .buildAsync(uri, terminal);
+      terminal.socket.whenComplete(
+          (ws, error) -> {
+            if (error != null) terminal.closed.complete(-2); // refused at the handshake
+          });
       return terminal;
     }
 
@@ -269,7 +339,9 @@ class RevokedStreamsIT {
     }
 
     synchronized String clean() {
-      return output.toString().replaceAll("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B\\][^\u0007]*\u0007|\u001B[=>]|\r", "");
+      return output
+          .toString()
+          .replaceAll("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B\\][^\u0007]*\u0007|\u001B[=>]|\r", "");
     }
 
     synchronized boolean await(String text, Duration timeout) throws InterruptedException {

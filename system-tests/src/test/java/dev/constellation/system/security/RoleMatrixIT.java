@@ -39,20 +39,33 @@ class RoleMatrixIT {
     viewer = api.register("viewer");
     editor = api.register("editor");
     stranger = api.register("stranger");
-    var created = api.send("POST", "/api/projects", owner.accessToken(),
-        Map.of("name", "Role matrix", "templateId", "node"));
+    var created =
+        api.send(
+            "POST",
+            "/api/projects",
+            owner.accessToken(),
+            Map.of("name", "Role matrix", "templateId", "node"));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     projectId = Api.json(created).path("id").asString();
     setRole(viewer, "VIEWER");
     setRole(editor, "EDITOR");
-    var conversation = api.send("POST", "/api/projects/" + projectId + "/conversations", owner.accessToken(), Map.of("title", "t"));
+    var conversation =
+        api.send(
+            "POST",
+            "/api/projects/" + projectId + "/conversations",
+            owner.accessToken(),
+            Map.of("title", "t"));
     assertThat(conversation.statusCode()).as(conversation.body()).isEqualTo(201);
     conversationId = Api.json(conversation).path("id").asString();
   }
 
   private static void setRole(Api.Session member, String role) throws Exception {
-    var response = api.send("PUT", "/api/projects/" + projectId + "/members/" + member.userId(),
-        owner.accessToken(), Map.of("role", role));
+    var response =
+        api.send(
+            "PUT",
+            "/api/projects/" + projectId + "/members/" + member.userId(),
+            owner.accessToken(),
+            Map.of("role", role));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
   }
 
@@ -62,7 +75,8 @@ class RoleMatrixIT {
     String token = viewer.accessToken();
     assertThat(status("GET", "/files?path=", token, null)).isEqualTo(200);
     assertThat(status("GET", "/files/content?path=package.json", token, null)).isEqualTo(200);
-    assertThat(api.get("/api/projects/" + projectId + "/conversations", token).statusCode()).isEqualTo(200);
+    assertThat(api.get("/api/projects/" + projectId + "/conversations", token).statusCode())
+        .isEqualTo(200);
     assertThat(api.get("/api/conversations/" + conversationId, token).statusCode()).isEqualTo(200);
 
     assertThat(putFile(token, "viewer.txt")).isEqualTo(403);
@@ -88,7 +102,14 @@ class RoleMatrixIT {
   void nonMemberGets404EverywhereIncludingStreamsAndSockets() throws Exception {
     String token = stranger.accessToken();
     int messagesBefore = messageCount();
-    for (String path : List.of("", "/workspace", "/files?path=", "/files/content?path=package.json", "/conversations", "/export")) {
+    for (String path :
+        List.of(
+            "",
+            "/workspace",
+            "/files?path=",
+            "/files/content?path=package.json",
+            "/conversations",
+            "/export")) {
       assertThat(status("GET", path, token, null)).as("GET " + path).isEqualTo(404);
     }
     assertThat(api.get("/api/conversations/" + conversationId, token).statusCode()).isEqualTo(404);
@@ -100,27 +121,46 @@ class RoleMatrixIT {
     assertThat(status("POST", "/ai/edits", token, Map.of("instruction", "x"))).isEqualTo(404);
 
     // Without a ticket of its own the stranger cannot open the project's terminal socket.
-    String ws = SystemStack.gatewayUrl().replace("http", "ws") + "/api/projects/" + projectId + "/terminal?ticket=forged";
-    Throwable refused = catchThrowable(() -> Api.HTTP.newWebSocketBuilder()
-        .buildAsync(URI.create(ws), new WebSocket.Listener() {}).get(10, TimeUnit.SECONDS));
+    String ws =
+        SystemStack.gatewayUrl().replace("http", "ws")
+            + "/api/projects/"
+            + projectId
+            + "/terminal?ticket=forged";
+    Throwable refused =
+        catchThrowable(
+            () ->
+                Api.HTTP
+                    .newWebSocketBuilder()
+                    .buildAsync(URI.create(ws), new WebSocket.Listener() {})
+                    .get(10, TimeUnit.SECONDS));
     assertThat(refused).isNotNull();
-    Throwable cause = refused.getCause() instanceof CompletionException c ? c.getCause() : refused.getCause();
+    Throwable cause =
+        refused.getCause() instanceof CompletionException c ? c.getCause() : refused.getCause();
     assertThat(cause).isInstanceOf(WebSocketHandshakeException.class);
-    assertThat(((WebSocketHandshakeException) cause).getResponse().statusCode()).isIn(401, 403, 404);
+    assertThat(((WebSocketHandshakeException) cause).getResponse().statusCode())
+        .isIn(401, 403, 404);
 
     // Destructive calls with the owner's ids: refused too, and nothing changed.
     assertThat(status("DELETE", "", token, null)).isEqualTo(404);
     assertThat(status("PATCH", "", token, Map.of("name", "taken over"))).isEqualTo(404);
-    assertThat(status("PUT", "/members/" + stranger.userId(), token, Map.of("role", "OWNER"))).isEqualTo(404);
+    assertThat(status("PUT", "/members/" + stranger.userId(), token, Map.of("role", "OWNER")))
+        .isEqualTo(404);
     assertThat(status("DELETE", "/files?path=package.json", token, null)).isEqualTo(404);
     assertThat(status("POST", "/workspace/stop", token, null)).isEqualTo(404);
-    assertThat(api.send("DELETE", "/api/conversations/" + conversationId, token, null).statusCode()).isEqualTo(404);
+    assertThat(api.send("DELETE", "/api/conversations/" + conversationId, token, null).statusCode())
+        .isEqualTo(404);
     String owners = owner.accessToken();
     var project = api.get("/api/projects/" + projectId, owners);
     assertThat(project.statusCode()).isEqualTo(200);
     assertThat(Api.json(project).path("name").asString()).isEqualTo("Role matrix");
-    assertThat(api.get("/api/projects/" + projectId + "/files/content?path=stranger.txt", owners).statusCode()).isEqualTo(404);
-    assertThat(api.get("/api/projects/" + projectId + "/files/content?path=package.json", owners).statusCode()).isEqualTo(200);
+    assertThat(
+            api.get("/api/projects/" + projectId + "/files/content?path=stranger.txt", owners)
+                .statusCode())
+        .isEqualTo(404);
+    assertThat(
+            api.get("/api/projects/" + projectId + "/files/content?path=package.json", owners)
+                .statusCode())
+        .isEqualTo(200);
     assertThat(api.get("/api/conversations/" + conversationId, owners).statusCode()).isEqualTo(200);
     assertThat(messageCount()).as("messages in the owner's conversation").isEqualTo(messagesBefore);
   }
@@ -129,22 +169,50 @@ class RoleMatrixIT {
   @Checklist({"B8", "B14"})
   void aTicketForOnesOwnProjectDoesNotOpenAnotherUsersTerminal() throws Exception {
     // The single-user local runtime issues no tickets to the several accounts of this stack.
-    if (!Docker.available()) org.junit.jupiter.api.Assumptions.abort("no Docker engine; REQUIRE_DOCKER=1 makes this a failure");
-    var own = api.send("POST", "/api/projects", stranger.accessToken(), Map.of("name", "Stranger's own", "templateId", "blank"));
+    if (!Docker.available())
+      org.junit.jupiter.api.Assumptions.abort(
+          "no Docker engine; REQUIRE_DOCKER=1 makes this a failure");
+    var own =
+        api.send(
+            "POST",
+            "/api/projects",
+            stranger.accessToken(),
+            Map.of("name", "Stranger's own", "templateId", "blank"));
     assertThat(own.statusCode()).as(own.body()).isEqualTo(201);
     String ownProject = Api.json(own).path("id").asString();
     try {
-      var ticket = api.send("POST", "/api/projects/" + ownProject + "/terminal/ticket", stranger.accessToken(), null);
+      var ticket =
+          api.send(
+              "POST",
+              "/api/projects/" + ownProject + "/terminal/ticket",
+              stranger.accessToken(),
+              null);
       assertThat(ticket.statusCode()).as(ticket.body()).isEqualTo(200);
       String stolen = Api.json(ticket).path("ticket").asString();
-      for (String base : List.of(SystemStack.gatewayUrl(), SystemStack.serviceUrl("workspace-service"))) {
-        String ws = base.replaceFirst("^http", "ws") + "/api/projects/" + projectId + "/terminal?ticket=" + stolen;
-        Throwable refused = catchThrowable(() -> Api.HTTP.newWebSocketBuilder().header("Origin", base)
-            .buildAsync(URI.create(ws), new WebSocket.Listener() {}).get(10, TimeUnit.SECONDS));
-        Throwable cause = refused != null && refused.getCause() instanceof CompletionException c ? c.getCause()
-            : refused == null ? null : refused.getCause();
+      for (String base :
+          List.of(SystemStack.gatewayUrl(), SystemStack.serviceUrl("workspace-service"))) {
+        String ws =
+            base.replaceFirst("^http", "ws")
+                + "/api/projects/"
+                + projectId
+                + "/terminal?ticket="
+                + stolen;
+        Throwable refused =
+            catchThrowable(
+                () ->
+                    Api.HTTP
+                        .newWebSocketBuilder()
+                        .header("Origin", base)
+                        .buildAsync(URI.create(ws), new WebSocket.Listener() {})
+                        .get(10, TimeUnit.SECONDS));
+        Throwable cause =
+            refused != null && refused.getCause() instanceof CompletionException c
+                ? c.getCause()
+                : refused == null ? null : refused.getCause();
         assertThat(cause).as(base).isInstanceOf(WebSocketHandshakeException.class);
-        assertThat(((WebSocketHandshakeException) cause).getResponse().statusCode()).as(base).isIn(401, 403, 404);
+        assertThat(((WebSocketHandshakeException) cause).getResponse().statusCode())
+            .as(base)
+            .isIn(401, 403, 404);
       }
     } finally {
       api.send("DELETE", "/api/projects/" + ownProject, stranger.accessToken(), null);
@@ -157,29 +225,41 @@ class RoleMatrixIT {
     return Api.json(conversation).path("messages").size();
   }
 
-  private static int status(String method, String suffix, String token, Object body) throws Exception {
+  private static int status(String method, String suffix, String token, Object body)
+      throws Exception {
     return api.send(method, "/api/projects/" + projectId + suffix, token, body).statusCode();
   }
 
   private static int putFile(String token, String name) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(
-            SystemStack.gatewayUrl() + "/api/projects/" + projectId + "/files/content?path=" + name))
-        .header("Authorization", "Bearer " + token)
-        .timeout(Duration.ofSeconds(30))
-        .PUT(HttpRequest.BodyPublishers.ofString("hello"))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    SystemStack.gatewayUrl()
+                        + "/api/projects/"
+                        + projectId
+                        + "/files/content?path="
+                        + name))
+            .header("Authorization", "Bearer " + token)
+            .timeout(Duration.ofSeconds(30))
+            .PUT(HttpRequest.BodyPublishers.ofString("hello"))
+            .build();
     return Api.HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   private static int sendMessage(String token) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(
-            SystemStack.gatewayUrl() + "/api/conversations/" + conversationId + "/messages"))
-        .header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/json")
-        .header("Accept", "text/event-stream")
-        .timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"hello\"}"))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    SystemStack.gatewayUrl()
+                        + "/api/conversations/"
+                        + conversationId
+                        + "/messages"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .header("Accept", "text/event-stream")
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"hello\"}"))
+            .build();
     return Api.HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 }

@@ -27,8 +27,13 @@ class SignInLimitsIT {
     for (int i = 0; i < 25 && limited < 3; i++) {
       // A different forged client address each time, in every header a proxy could use.
       String forged = "203.0.113." + (i + 1);
-      var response = attacker.send("POST", "/api/auth/login", null, login(unknownEmail(), "wrong password!"),
-          Map.of("X-Forwarded-For", forged, "X-Real-IP", forged, "Forwarded", "for=" + forged));
+      var response =
+          attacker.send(
+              "POST",
+              "/api/auth/login",
+              null,
+              login(unknownEmail(), "wrong password!"),
+              Map.of("X-Forwarded-For", forged, "X-Real-IP", forged, "Forwarded", "for=" + forged));
       if (response.status() == 429) {
         limited++;
         limitDetail = response.json().path("detail").asString();
@@ -42,10 +47,13 @@ class SignInLimitsIT {
     assertThat(answered).isLessThanOrEqualTo(PER_MINUTE + refilledSince(start));
     assertThat(limitDetail).contains("your address");
 
-    // The limit is the attacker's own: another client (as behind a trusted proxy, A4) still signs in.
+    // The limit is the attacker's own: another client (as behind a trusted proxy, A4) still signs
+    // in.
     EdgeHttp neighbour = EdgeHttp.freshClient();
     Api.Session user = neighbour.signUp("neighbour");
-    var ok = neighbour.post("/api/auth/login", null, login(user.email(), "correct horse battery staple"));
+    var ok =
+        neighbour.post(
+            "/api/auth/login", null, login(user.email(), "correct horse battery staple"));
     assertThat(ok.status()).as(ok.body()).isEqualTo(200);
   }
 
@@ -57,7 +65,9 @@ class SignInLimitsIT {
     int answered = 0;
     String limitDetail = null;
     for (int i = 0; i < 25 && limitDetail == null; i++) {
-      var response = EdgeHttp.freshClient().post("/api/auth/login", null, login(victim.email(), "guess number " + i));
+      var response =
+          EdgeHttp.freshClient()
+              .post("/api/auth/login", null, login(victim.email(), "guess number " + i));
       if (response.status() == 429) {
         limitDetail = response.json().path("detail").asString();
       } else {
@@ -65,7 +75,9 @@ class SignInLimitsIT {
         answered++;
       }
     }
-    assertThat(limitDetail).as("the per-account sign-in limit never applied").contains("this account");
+    assertThat(limitDetail)
+        .as("the per-account sign-in limit never applied")
+        .contains("this account");
     // The sign-up's own attempt and the test's login took two of the ten.
     assertThat(answered).isLessThanOrEqualTo(PER_MINUTE + refilledSince(start));
   }
@@ -74,22 +86,33 @@ class SignInLimitsIT {
   @Checklist({"A5", "B7"})
   void encodedSignInPathsShareTheLimitOfThePlainOne() throws Exception {
     EdgeHttp attacker = EdgeHttp.freshClient();
-    List<String> variants = List.of("/api/auth/logi%6e", "/api/auth/%6Cogin", "/api/%61uth/login", "/%61pi/auth/login",
-        "/api/auth/%6c%6f%67%69%6e");
+    List<String> variants =
+        List.of(
+            "/api/auth/logi%6e",
+            "/api/auth/%6Cogin",
+            "/api/%61uth/login",
+            "/%61pi/auth/login",
+            "/api/auth/%6c%6f%67%69%6e");
     long start = System.nanoTime();
     int reachedLogin = 0;
     int limited = 0;
     for (int i = 0; i < 50; i++) {
-      var response = attacker.post(variants.get(i % variants.size()), null, login(unknownEmail(), "wrong password!"));
+      var response =
+          attacker.post(
+              variants.get(i % variants.size()), null, login(unknownEmail(), "wrong password!"));
       if (response.status() == 429) {
         limited++;
       } else {
         // 401 = not limited (the login handler, or the token filter for a path it does not know).
-        assertThat(response.status()).as(variants.get(i % variants.size()) + ": " + response.body()).isEqualTo(401);
+        assertThat(response.status())
+            .as(variants.get(i % variants.size()) + ": " + response.body())
+            .isEqualTo(401);
         reachedLogin++;
       }
     }
-    assertThat(reachedLogin).as("encoded sign-in paths escaped the sign-in limit").isLessThanOrEqualTo(PER_MINUTE + refilledSince(start));
+    assertThat(reachedLogin)
+        .as("encoded sign-in paths escaped the sign-in limit")
+        .isLessThanOrEqualTo(PER_MINUTE + refilledSince(start));
     assertThat(limited).isGreaterThanOrEqualTo(50 - PER_MINUTE - refilledSince(start));
 
     // One bucket: the plain path is limited too now.

@@ -16,8 +16,16 @@ class SignUpIT {
     EdgeHttp client = EdgeHttp.freshClient();
     Api.Session owner = client.signUp("owner");
 
-    var taken = client.post("/api/auth/register", null, register(owner.email().toUpperCase(), "an attacker's password"));
-    var free = client.post("/api/auth/register", null, register("free-" + UUID.randomUUID() + "@example.test", "an attacker's password"));
+    var taken =
+        client.post(
+            "/api/auth/register",
+            null,
+            register(owner.email().toUpperCase(), "an attacker's password"));
+    var free =
+        client.post(
+            "/api/auth/register",
+            null,
+            register("free-" + UUID.randomUUID() + "@example.test", "an attacker's password"));
 
     assertThat(taken.status()).isEqualTo(202);
     assertThat(free.status()).isEqualTo(202);
@@ -26,14 +34,20 @@ class SignUpIT {
     assertThat(taken.body()).doesNotContain("accessToken", "exists", "taken");
 
     // The owner's account is untouched: their password still works, the attacker's does not.
-    var ownLogin = client.post("/api/auth/login", null, login(owner.email(), "correct horse battery staple"));
+    var ownLogin =
+        client.post("/api/auth/login", null, login(owner.email(), "correct horse battery staple"));
     assertThat(ownLogin.status()).isEqualTo(200);
     assertThat(ownLogin.json().path("user").path("id").asString()).isEqualTo(owner.userId());
-    assertThat(client.post("/api/auth/login", null, login(owner.email(), "an attacker's password")).status()).isEqualTo(401);
+    assertThat(
+            client
+                .post("/api/auth/login", null, login(owner.email(), "an attacker's password"))
+                .status())
+        .isEqualTo(401);
   }
 
   static String register(String email, String password) {
-    return Api.JSON.writeValueAsString(Map.of("email", email, "password", password, "displayName", "Someone"));
+    return Api.JSON.writeValueAsString(
+        Map.of("email", email, "password", password, "displayName", "Someone"));
   }
 
   static String login(String email, String password) {

@@ -30,7 +30,9 @@ final class StackFaults {
   /** One listening TCP socket of this machine, from /proc/net/tcp{,6}. */
   record Listener(String localAddress, int port) {
     boolean loopback() {
-      return localAddress.equals("127.0.0.1") || localAddress.equals("::1") || localAddress.equals("::ffff:127.0.0.1");
+      return localAddress.equals("127.0.0.1")
+          || localAddress.equals("::1")
+          || localAddress.equals("::ffff:127.0.0.1");
     }
   }
 
@@ -63,12 +65,26 @@ final class StackFaults {
       }
     }
     if (bytes.length == 4) {
-      return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
+      return (bytes[0] & 0xff)
+          + "."
+          + (bytes[1] & 0xff)
+          + "."
+          + (bytes[2] & 0xff)
+          + "."
+          + (bytes[3] & 0xff);
     }
     boolean mapped = true;
     for (int i = 0; i < 10; i++) mapped &= bytes[i] == 0;
     mapped &= (bytes[10] & 0xff) == 0xff && (bytes[11] & 0xff) == 0xff;
-    if (mapped) return "::ffff:" + (bytes[12] & 0xff) + "." + (bytes[13] & 0xff) + "." + (bytes[14] & 0xff) + "." + (bytes[15] & 0xff);
+    if (mapped)
+      return "::ffff:"
+          + (bytes[12] & 0xff)
+          + "."
+          + (bytes[13] & 0xff)
+          + "."
+          + (bytes[14] & 0xff)
+          + "."
+          + (bytes[15] & 0xff);
     boolean any = true;
     for (int i = 0; i < 15; i++) any &= bytes[i] == 0;
     if (any && bytes[15] == 1) return "::1";
@@ -96,7 +112,12 @@ final class StackFaults {
       socket.setSoTimeout(3000);
       StringBuilder command = new StringBuilder("*" + args.length + "\r\n");
       for (String arg : args) {
-        command.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
+        command
+            .append('$')
+            .append(arg.getBytes(StandardCharsets.UTF_8).length)
+            .append("\r\n")
+            .append(arg)
+            .append("\r\n");
       }
       OutputStream out = socket.getOutputStream();
       out.write(command.toString().getBytes(StandardCharsets.UTF_8));
@@ -108,10 +129,12 @@ final class StackFaults {
     }
   }
 
-  static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+  static void await(Duration timeout, String what, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what);
+      if (System.nanoTime() > deadline)
+        throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what);
       Thread.sleep(200);
     }
   }
@@ -119,14 +142,16 @@ final class StackFaults {
   /** A 503 problem with Retry-After and no trace of code in its body. */
   static void assertUnavailableProblem(HttpResponse<String> response, String what) {
     assertThat(response.statusCode()).as(what + ": " + response.body()).isEqualTo(503);
-    assertThat(response.headers().firstValue("Content-Type")).as(what)
+    assertThat(response.headers().firstValue("Content-Type"))
+        .as(what)
         .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     assertThat(response.headers().firstValue("Retry-After")).as(what + " Retry-After").isPresent();
     assertNoStackTrace(response, what);
   }
 
   static void assertNoStackTrace(HttpResponse<String> response, String what) {
-    assertThat(response.body()).as(what + " body")
+    assertThat(response.body())
+        .as(what + " body")
         .doesNotContain("Exception")
         .doesNotContain("at dev.")
         .doesNotContain("at org.")
@@ -139,7 +164,9 @@ final class StackFaults {
     long started = System.nanoTime();
     HttpResponse<String> response = request.send();
     Duration took = Duration.ofNanos(System.nanoTime() - started);
-    assertThat(took).as(what + " answered " + response.statusCode() + " after " + took.toMillis() + " ms").isLessThan(limit);
+    assertThat(took)
+        .as(what + " answered " + response.statusCode() + " after " + took.toMillis() + " ms")
+        .isLessThan(limit);
     return response;
   }
 
@@ -150,8 +177,8 @@ final class StackFaults {
 
   /**
    * A couple of users working during a fault: listing projects and saving a file in turn, at most
-   * {@code maxRequests} requests and until stopped. Every save that was answered 200 is a
-   * committed write, remembered so that the test can find it again after recovery.
+   * {@code maxRequests} requests and until stopped. Every save that was answered 200 is a committed
+   * write, remembered so that the test can find it again after recovery.
    */
   static final class Load implements AutoCloseable {
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -159,7 +186,8 @@ final class StackFaults {
     final List<String[]> committedFiles = java.util.Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger serverErrorsOtherThan503 = new AtomicInteger();
-    final List<String> otherServerErrors = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<String> otherServerErrors =
+        java.util.Collections.synchronizedList(new ArrayList<>());
 
     /** At most {@code maxRequests} answered requests and five minutes, whichever ends first. */
     Load(Api api, List<Api.Session> users, List<String> projects, int maxRequests) {
@@ -167,38 +195,51 @@ final class StackFaults {
       for (int u = 0; u < users.size(); u++) {
         Api.Session user = users.get(u);
         String project = projects.get(u);
-        Thread thread = new Thread(() -> {
-          int n = 0;
-          while (!stop.get() && requests.get() < maxRequests && System.nanoTime() < deadline) {
-            try {
-              HttpResponse<String> response;
-              if (n % 2 == 0) {
-                response = api.get("/api/projects", user.accessToken());
-              } else {
-                String path = "load/" + user.userId() + "-" + n + ".txt";
-                String content = "written under load " + n + " " + System.nanoTime();
-                response = putFile(api, user, project, path, content);
-                if (response.statusCode() == 200) committedFiles.add(new String[] {project, path, content, user.accessToken()});
-              }
-              requests.incrementAndGet();
-              if (response.statusCode() >= 500 && response.statusCode() != 503) {
-                serverErrorsOtherThan503.incrementAndGet();
-                otherServerErrors.add(response.statusCode() + " " + response.request().method() + " "
-                    + response.request().uri().getPath() + " " + response.body());
-              }
-              n++;
-              Thread.sleep(100);
-            } catch (InterruptedException e) {
-              return;
-            } catch (Exception connectionRefusedWhileTheGatewayIsDown) {
-              try {
-                Thread.sleep(500);
-              } catch (InterruptedException e) {
-                return;
-              }
-            }
-          }
-        }, "fault-load-" + u);
+        Thread thread =
+            new Thread(
+                () -> {
+                  int n = 0;
+                  while (!stop.get()
+                      && requests.get() < maxRequests
+                      && System.nanoTime() < deadline) {
+                    try {
+                      HttpResponse<String> response;
+                      if (n % 2 == 0) {
+                        response = api.get("/api/projects", user.accessToken());
+                      } else {
+                        String path = "load/" + user.userId() + "-" + n + ".txt";
+                        String content = "written under load " + n + " " + System.nanoTime();
+                        response = putFile(api, user, project, path, content);
+                        if (response.statusCode() == 200)
+                          committedFiles.add(
+                              new String[] {project, path, content, user.accessToken()});
+                      }
+                      requests.incrementAndGet();
+                      if (response.statusCode() >= 500 && response.statusCode() != 503) {
+                        serverErrorsOtherThan503.incrementAndGet();
+                        otherServerErrors.add(
+                            response.statusCode()
+                                + " "
+                                + response.request().method()
+                                + " "
+                                + response.request().uri().getPath()
+                                + " "
+                                + response.body());
+                      }
+                      n++;
+                      Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                      return;
+                    } catch (Exception connectionRefusedWhileTheGatewayIsDown) {
+                      try {
+                        Thread.sleep(500);
+                      } catch (InterruptedException e) {
+                        return;
+                      }
+                    }
+                  }
+                },
+                "fault-load-" + u);
         thread.setDaemon(true);
         threads.add(thread);
         thread.start();
@@ -213,27 +254,41 @@ final class StackFaults {
 
     /** Waits until the load has saved a file again, i.e. writes go through after the recovery. */
     void awaitCommitAfter(int before) throws InterruptedException {
-      StackFaults.await(Duration.ofSeconds(60), "a file saved under load after the recovery",
+      StackFaults.await(
+          Duration.ofSeconds(60),
+          "a file saved under load after the recovery",
           () -> committedFiles.size() > before);
     }
   }
 
-  static HttpResponse<String> putFile(Api api, Api.Session user, String project, String path, String content)
+  static HttpResponse<String> putFile(
+      Api api, Api.Session user, String project, String path, String content)
       throws IOException, InterruptedException {
-    var request = java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create(dev.constellation.system.SystemStack.gatewayUrl() + "/api/projects/" + project
-                + "/files/content?path=" + java.net.URLEncoder.encode(path, StandardCharsets.UTF_8)))
-        .timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + user.accessToken())
-        .header("Content-Type", "application/octet-stream")
-        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(content))
-        .build();
+    var request =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(
+                    dev.constellation.system.SystemStack.gatewayUrl()
+                        + "/api/projects/"
+                        + project
+                        + "/files/content?path="
+                        + java.net.URLEncoder.encode(path, StandardCharsets.UTF_8)))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + user.accessToken())
+            .header("Content-Type", "application/octet-stream")
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(content))
+            .build();
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
-  static String readFile(Api api, String token, String project, String path) throws IOException, InterruptedException {
-    HttpResponse<String> response = api.get("/api/projects/" + project + "/files/content?path="
-        + java.net.URLEncoder.encode(path, StandardCharsets.UTF_8), token);
+  static String readFile(Api api, String token, String project, String path)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        api.get(
+            "/api/projects/"
+                + project
+                + "/files/content?path="
+                + java.net.URLEncoder.encode(path, StandardCharsets.UTF_8),
+            token);
     return response.statusCode() == 200 ? response.body() : "<" + response.statusCode() + ">";
   }
 

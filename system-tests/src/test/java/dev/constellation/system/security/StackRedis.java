@@ -18,8 +18,12 @@ import java.util.regex.Pattern;
  * ticket's lifetime) and to age it. The server is found as a child process of this test JVM.
  */
 final class StackRedis implements AutoCloseable {
-  /** redis-server retitles itself "redis-server 127.0.0.1:PORT"; before that its arguments say --port. */
-  private static final Pattern PORT = Pattern.compile("redis-server\\S*\\s+(?:\\S*:(\\d+)|.*--port\\s+(\\d+))");
+  /**
+   * redis-server retitles itself "redis-server 127.0.0.1:PORT"; before that its arguments say
+   * --port.
+   */
+  private static final Pattern PORT =
+      Pattern.compile("redis-server\\S*\\s+(?:\\S*:(\\d+)|.*--port\\s+(\\d+))");
 
   private final Socket socket;
   private final InputStream in;
@@ -34,20 +38,24 @@ final class StackRedis implements AutoCloseable {
 
   static StackRedis connect() throws IOException {
     SystemStack.get();
-    return new StackRedis(ProcessHandle.current().descendants()
-        .map(StackRedis::commandLine)
-        .filter(c -> c.contains("redis-server"))
-        .map(PORT::matcher)
-        .filter(Matcher::find)
-        .map(m -> Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2)))
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("no redis-server child process found")));
+    return new StackRedis(
+        ProcessHandle.current()
+            .descendants()
+            .map(StackRedis::commandLine)
+            .filter(c -> c.contains("redis-server"))
+            .map(PORT::matcher)
+            .filter(Matcher::find)
+            .map(m -> Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2)))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no redis-server child process found")));
   }
 
   /** /proc/PID/cmdline as text: redis-server rewrites it, which ProcessHandle.Info may not show. */
   private static String commandLine(ProcessHandle process) {
     try {
-      byte[] raw = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+      byte[] raw =
+          java.nio.file.Files.readAllBytes(
+              java.nio.file.Path.of("/proc", Long.toString(process.pid()), "cmdline"));
       return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
     } catch (IOException | RuntimeException e) {
       return process.info().commandLine().orElse("");

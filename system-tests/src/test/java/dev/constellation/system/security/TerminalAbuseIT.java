@@ -38,7 +38,9 @@ class TerminalAbuseIT {
   void aOneMegabyteFrameClosesTheSocket() throws Exception {
     TerminalClient t = TerminalClient.open(attacker);
     try {
-      assertThat(t.run("echo ready-$((40+2))", "ready-42", Duration.ofSeconds(30))).as(t.clean()).isTrue();
+      assertThat(t.run("echo ready-$((40+2))", "ready-42", Duration.ofSeconds(30)))
+          .as(t.clean())
+          .isTrue();
       byte[] frame = new byte[1024 * 1024];
       Arrays.fill(frame, (byte) 'a');
       try {
@@ -58,9 +60,12 @@ class TerminalAbuseIT {
   void aFloodIntoAShellThatDoesNotReadIsClosedWith1008() throws Exception {
     TerminalClient t = TerminalClient.open(attacker);
     try {
-      assertThat(t.run("echo ready-$((40+3))", "ready-43", Duration.ofSeconds(30))).as(t.clean()).isTrue();
+      assertThat(t.run("echo ready-$((40+3))", "ready-43", Duration.ofSeconds(30)))
+          .as(t.clean())
+          .isTrue();
       // The terminal in raw mode (as in an editor) and nothing reading it: input cannot be dropped
-      // by the line discipline, so it backs up. Then 10,000 messages of 400 bytes (4 MB) as fast as they go.
+      // by the line discipline, so it backs up. Then 10,000 messages of 400 bytes (4 MB) as fast as
+      // they go.
       t.type("stty raw -echo; sleep 300\r");
       Thread.sleep(500);
       byte[] chunk = new byte[400];
@@ -74,8 +79,11 @@ class TerminalAbuseIT {
       } catch (Exception closedMeanwhile) {
         // the server closed the socket: what the test waits for
       }
-      assertThat(t.closed.get(30, TimeUnit.SECONDS)).as("close code after %d messages in %d ms", sent,
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began)).isEqualTo(1008);
+      assertThat(t.closed.get(30, TimeUnit.SECONDS))
+          .as(
+              "close code after %d messages in %d ms",
+              sent, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began))
+          .isEqualTo(1008);
     } finally {
       t.close();
     }
@@ -88,13 +96,16 @@ class TerminalAbuseIT {
     TerminalClient t = TerminalClient.open(attacker, false, "");
     try {
       // Endless output to a client that takes one message and then reads nothing more.
-      t.type("timeout 150 yes a-line-of-output-that-fills-every-buffer-between-the-shell-and-the-client\r");
+      t.type(
+          "timeout 150 yes a-line-of-output-that-fills-every-buffer-between-the-shell-and-the-client\r");
       Thread.sleep(30_000);
       assertBystanderAnswers();
       // Now read: a socket the server gave up on ends after what was buffered; one it kept would
       // keep streaming `yes` for minutes.
       t.socket.request(Long.MAX_VALUE);
-      assertThat(t.closed.get(40, TimeUnit.SECONDS)).as("the slow client's socket was closed").isNotNull();
+      assertThat(t.closed.get(40, TimeUnit.SECONDS))
+          .as("the slow client's socket was closed")
+          .isNotNull();
     } finally {
       t.close();
     }
@@ -103,15 +114,20 @@ class TerminalAbuseIT {
 
   /** Another user's terminal echoes promptly and the workspace service is healthy. */
   private static void assertBystanderAnswers() throws Exception {
-    var health = new Api(SystemStack.serviceUrl("workspace-service")).get("/actuator/health/liveness", null);
+    var health =
+        new Api(SystemStack.serviceUrl("workspace-service")).get("/actuator/health/liveness", null);
     assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
     long began = System.nanoTime();
     TerminalClient other = TerminalClient.open(bystander);
     try {
-      assertThat(other.run("echo still-$((6*7))", "still-42", Duration.ofSeconds(20))).as(other.clean()).isTrue();
+      assertThat(other.run("echo still-$((6*7))", "still-42", Duration.ofSeconds(20)))
+          .as(other.clean())
+          .isTrue();
     } finally {
       other.close();
     }
-    assertThat(Duration.ofNanos(System.nanoTime() - began)).as("bystander's terminal round trip").isLessThan(Duration.ofSeconds(20));
+    assertThat(Duration.ofNanos(System.nanoTime() - began))
+        .as("bystander's terminal round trip")
+        .isLessThan(Duration.ofSeconds(20));
   }
 }

@@ -15,37 +15,64 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
-/** A browser's terminal: a ticket, then the WebSocket through the gateway, with the shell's output as text. */
+/**
+ * A browser's terminal: a ticket, then the WebSocket through the gateway, with the shell's output
+ * as text.
+ */
 final class TerminalClient implements WebSocket.Listener {
   private static final Pattern ANSI =
       Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B\\][^\u0007]*\u0007|\u001B[=>]|\r");
 
   private final StringBuilder text = new StringBuilder();
   private final boolean reads;
+
   /** The close code, or -1 when the connection broke without a close frame. */
   final CompletableFuture<Integer> closed = new CompletableFuture<>();
+
   WebSocket socket;
 
   private TerminalClient(boolean reads) {
     this.reads = reads;
   }
 
-  /** Opens a terminal in the project; {@code reads=false} makes a client that never reads what the shell prints. */
-  static TerminalClient open(Workspaces.Project project, boolean reads, String extraQuery) throws Exception {
+  /**
+   * Opens a terminal in the project; {@code reads=false} makes a client that never reads what the
+   * shell prints.
+   */
+  static TerminalClient open(Workspaces.Project project, boolean reads, String extraQuery)
+      throws Exception {
     return open(SystemStack.gatewayUrl(), project, reads, extraQuery);
   }
 
   /** A terminal through {@code baseUrl} (the gateway, or a service directly), with its Origin. */
-  static TerminalClient open(String baseUrl, Workspaces.Project project, boolean reads, String extraQuery) throws Exception {
+  static TerminalClient open(
+      String baseUrl, Workspaces.Project project, boolean reads, String extraQuery)
+      throws Exception {
     Api api = new Api(baseUrl);
-    var response = api.send("POST", "/api/projects/" + project.id() + "/terminal/ticket", project.owner().accessToken(), null);
+    var response =
+        api.send(
+            "POST",
+            "/api/projects/" + project.id() + "/terminal/ticket",
+            project.owner().accessToken(),
+            null);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     String ticket = Api.json(response).path("ticket").asString();
-    URI uri = URI.create(baseUrl.replaceFirst("^http", "ws") + "/api/projects/" + project.id() + "/terminal?ticket="
-        + URLEncoder.encode(ticket, StandardCharsets.UTF_8) + extraQuery);
+    URI uri =
+        URI.create(
+            baseUrl.replaceFirst("^http", "ws")
+                + "/api/projects/"
+                + project.id()
+                + "/terminal?ticket="
+                + URLEncoder.encode(ticket, StandardCharsets.UTF_8)
+                + extraQuery);
     TerminalClient client = new TerminalClient(reads);
-    client.socket = Api.HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20)).header("Origin", baseUrl)
-        .buildAsync(uri, client).get(60, TimeUnit.SECONDS);
+    client.socket =
+        Api.HTTP
+            .newWebSocketBuilder()
+            .connectTimeout(Duration.ofSeconds(20))
+            .header("Origin", baseUrl)
+            .buildAsync(uri, client)
+            .get(60, TimeUnit.SECONDS);
     return client;
   }
 

@@ -45,12 +45,19 @@ class TerminalTicketIT {
   }
 
   private static String create(String name) throws Exception {
-    var created = api.send("POST", "/api/projects", owner.accessToken(), Map.of("name", name, "templateId", "blank"));
+    var created =
+        api.send(
+            "POST",
+            "/api/projects",
+            owner.accessToken(),
+            Map.of("name", name, "templateId", "blank"));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     return Api.json(created).path("id").asString();
   }
 
-  /** Where a browser's terminal socket can arrive: through the gateway, or at the service directly. */
+  /**
+   * Where a browser's terminal socket can arrive: through the gateway, or at the service directly.
+   */
   private static Map<String, String> doors() {
     Map<String, String> doors = new LinkedHashMap<>();
     doors.put("gateway", SystemStack.gatewayUrl());
@@ -67,23 +74,31 @@ class TerminalTicketIT {
       // With a live ticket when a runtime can issue one; a refusal must leave it unspent.
       String ticket = docker ? ticket(projectId) : FORGED;
       List<String> failures = new ArrayList<>();
-      List<Map<String, String>> attempts = List.of(
-          Map.of("Origin", "https://evil.example.net"),
-          Map.of(),
-          Map.of("Origin", "null"),
-          Map.of("Origin", self + ".evil.example.net"),
-          Map.of("Origin", "https://evil.example.net", "X-Forwarded-Host", "evil.example.net"),
-          Map.of("Origin", "https://evil.example.net", "X-Original-Host", "evil.example.net"),
-          Map.of("Origin", "https://evil.example.net", "X-Forwarded-Server", "evil.example.net"),
-          Map.of("Origin", "https://evil.example.net", "X-Host", "evil.example.net"),
-          Map.of("Origin", "https://evil.example.net", "Forwarded", "host=evil.example.net;proto=https"));
+      List<Map<String, String>> attempts =
+          List.of(
+              Map.of("Origin", "https://evil.example.net"),
+              Map.of(),
+              Map.of("Origin", "null"),
+              Map.of("Origin", self + ".evil.example.net"),
+              Map.of("Origin", "https://evil.example.net", "X-Forwarded-Host", "evil.example.net"),
+              Map.of("Origin", "https://evil.example.net", "X-Original-Host", "evil.example.net"),
+              Map.of(
+                  "Origin", "https://evil.example.net", "X-Forwarded-Server", "evil.example.net"),
+              Map.of("Origin", "https://evil.example.net", "X-Host", "evil.example.net"),
+              Map.of(
+                  "Origin",
+                  "https://evil.example.net",
+                  "Forwarded",
+                  "host=evil.example.net;proto=https"));
       for (Map<String, String> headers : attempts) {
         int status = handshake(self, projectId, ticket, headers);
         if (status != 403) failures.add(door.getKey() + " " + headers + " -> " + status);
       }
       assertThat(failures).as("terminal handshakes not refused for their origin").isEmpty();
       if (docker) {
-        assertThat(handshake(self, projectId, ticket, Map.of("Origin", self))).as(door.getKey() + ": the unspent ticket").isEqualTo(101);
+        assertThat(handshake(self, projectId, ticket, Map.of("Origin", self)))
+            .as(door.getKey() + ": the unspent ticket")
+            .isEqualTo(101);
       }
     }
   }
@@ -97,19 +112,28 @@ class TerminalTicketIT {
       String self = door.getValue();
       String ticket = ticket(projectId);
       issued.add(ticket);
-      assertThat(handshake(self, otherProjectId, ticket, Map.of("Origin", self))).as(door.getKey() + ": another project").isEqualTo(401);
+      assertThat(handshake(self, otherProjectId, ticket, Map.of("Origin", self)))
+          .as(door.getKey() + ": another project")
+          .isEqualTo(401);
       if (door.getKey().equals("gateway")) {
         // The gateway only looks; the ticket is still good for its own project.
-        assertThat(handshake(self, projectId, ticket, Map.of("Origin", self))).as("gateway: first use").isEqualTo(101);
+        assertThat(handshake(self, projectId, ticket, Map.of("Origin", self)))
+            .as("gateway: first use")
+            .isEqualTo(101);
       } else {
         assertThat(handshake(self, projectId, ticket, Map.of("Origin", self)))
-            .as("workspace-service: a ticket tried on another project is spent").isEqualTo(401);
+            .as("workspace-service: a ticket tried on another project is spent")
+            .isEqualTo(401);
         String fresh = ticket(projectId);
         issued.add(fresh);
-        assertThat(handshake(self, projectId, fresh, Map.of("Origin", self))).as("workspace-service: first use").isEqualTo(101);
+        assertThat(handshake(self, projectId, fresh, Map.of("Origin", self)))
+            .as("workspace-service: first use")
+            .isEqualTo(101);
         ticket = fresh;
       }
-      assertThat(handshake(self, projectId, ticket, Map.of("Origin", self))).as(door.getKey() + ": second use").isEqualTo(401);
+      assertThat(handshake(self, projectId, ticket, Map.of("Origin", self)))
+          .as(door.getKey() + ": second use")
+          .isEqualTo(401);
     }
     assertNeverLogged(issued);
   }
@@ -119,7 +143,9 @@ class TerminalTicketIT {
   void ticketsLiveAtMostSixtySecondsAndAnExpiredOneIsRefused() throws Exception {
     requireDocker();
     List<String> issued = new ArrayList<>();
-    var response = api.send("POST", "/api/projects/" + projectId + "/terminal/ticket", owner.accessToken(), null);
+    var response =
+        api.send(
+            "POST", "/api/projects/" + projectId + "/terminal/ticket", owner.accessToken(), null);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(Api.json(response).path("expiresIn").asLong()).isBetween(1L, 60L);
     try (StackRedis redis = StackRedis.connect()) {
@@ -128,14 +154,20 @@ class TerminalTicketIT {
         String ticket = ticket(projectId);
         issued.add(ticket);
         String key = keyOf(redis, ticket);
-        assertThat((Long) redis.command("PTTL", key)).as("lifetime in Redis, ms").isBetween(1L, 60_000L);
-        // Age the record past its expiry while Redis still holds it: the ticket's own clock decides.
+        assertThat((Long) redis.command("PTTL", key))
+            .as("lifetime in Redis, ms")
+            .isBetween(1L, 60_000L);
+        // Age the record past its expiry while Redis still holds it: the ticket's own clock
+        // decides.
         ObjectNode record = (ObjectNode) Api.JSON.readTree((String) redis.command("GET", key));
         long issuedAt = record.path("issuedAtMillis").asLong();
         assertThat(record.path("expiresAtMillis").asLong() - issuedAt).isBetween(1L, 60_000L);
         record.put("expiresAtMillis", System.currentTimeMillis() - 1_000);
-        assertThat(redis.command("SET", key, Api.JSON.writeValueAsString(record), "KEEPTTL")).isEqualTo("OK");
-        assertThat(handshake(self, projectId, ticket, Map.of("Origin", self))).as(door.getKey() + ": expired").isEqualTo(401);
+        assertThat(redis.command("SET", key, Api.JSON.writeValueAsString(record), "KEEPTTL"))
+            .isEqualTo("OK");
+        assertThat(handshake(self, projectId, ticket, Map.of("Origin", self)))
+            .as(door.getKey() + ": expired")
+            .isEqualTo(401);
       }
     }
     assertNeverLogged(issued);
@@ -154,22 +186,34 @@ class TerminalTicketIT {
   }
 
   private static String ticket(String project) throws Exception {
-    var response = api.send("POST", "/api/projects/" + project + "/terminal/ticket", owner.accessToken(), null);
+    var response =
+        api.send(
+            "POST", "/api/projects/" + project + "/terminal/ticket", owner.accessToken(), null);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return Api.json(response).path("ticket").asString();
   }
 
   /** The HTTP status of the handshake: 101 when upgraded (then closed at once). */
-  private static int handshake(String base, String project, String ticket, Map<String, String> headers) throws Exception {
-    WebSocket.Builder builder = Api.HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20));
+  private static int handshake(
+      String base, String project, String ticket, Map<String, String> headers) throws Exception {
+    WebSocket.Builder builder =
+        Api.HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20));
     headers.forEach(builder::header);
-    URI uri = URI.create(base.replaceFirst("^http", "ws") + "/api/projects/" + project + "/terminal?ticket=" + ticket);
+    URI uri =
+        URI.create(
+            base.replaceFirst("^http", "ws")
+                + "/api/projects/"
+                + project
+                + "/terminal?ticket="
+                + ticket);
     try {
-      WebSocket socket = builder.buildAsync(uri, new WebSocket.Listener() {}).get(60, TimeUnit.SECONDS);
+      WebSocket socket =
+          builder.buildAsync(uri, new WebSocket.Listener() {}).get(60, TimeUnit.SECONDS);
       socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
       return 101;
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof WebSocketHandshakeException refused) return refused.getResponse().statusCode();
+      if (e.getCause() instanceof WebSocketHandshakeException refused)
+        return refused.getResponse().statusCode();
       throw e;
     }
   }
@@ -185,7 +229,9 @@ class TerminalTicketIT {
     for (Path log : logs) {
       String text = Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1);
       for (String ticket : tickets) {
-        assertThat(text).as(data.relativize(log) + " must not contain a terminal ticket").doesNotContain(ticket);
+        assertThat(text)
+            .as(data.relativize(log) + " must not contain a terminal ticket")
+            .doesNotContain(ticket);
       }
     }
   }

@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import tools.jackson.databind.JsonNode;
 
-/** Users, projects and their workspaces on the shared system stack, and the docker CLI to look at them. */
+/**
+ * Users, projects and their workspaces on the shared system stack, and the docker CLI to look at
+ * them.
+ */
 final class Workspaces {
   private Workspaces() {}
 
@@ -30,13 +33,18 @@ final class Workspaces {
       return Api.json(response);
     }
 
-    HttpResponse<String> execResponse(String command, int timeoutSeconds) throws IOException, InterruptedException {
-      return api.send("POST", "/api/projects/" + id + "/exec", owner.accessToken(),
+    HttpResponse<String> execResponse(String command, int timeoutSeconds)
+        throws IOException, InterruptedException {
+      return api.send(
+          "POST",
+          "/api/projects/" + id + "/exec",
+          owner.accessToken(),
           Map.of("command", command, "timeoutSeconds", timeoutSeconds));
     }
 
     Project start() throws IOException, InterruptedException {
-      HttpResponse<String> response = api.send("POST", "/api/projects/" + id + "/workspace/start", owner.accessToken(), null);
+      HttpResponse<String> response =
+          api.send("POST", "/api/projects/" + id + "/workspace/start", owner.accessToken(), null);
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       return this;
     }
@@ -56,7 +64,8 @@ final class Workspaces {
 
   /** Skips without Docker (fails instead with REQUIRE_DOCKER=1). */
   static void requireDocker() {
-    if (!Docker.available()) Assumptions.abort("no Docker engine: workspace containers cannot be tested");
+    if (!Docker.available())
+      Assumptions.abort("no Docker engine: workspace containers cannot be tested");
   }
 
   static Api api() {
@@ -70,8 +79,14 @@ final class Workspaces {
     return newProject(api, user, name);
   }
 
-  static Project newProject(Api api, Api.Session user, String name) throws IOException, InterruptedException {
-    var created = api.send("POST", "/api/projects", user.accessToken(), Map.of("name", name, "templateId", "blank"));
+  static Project newProject(Api api, Api.Session user, String name)
+      throws IOException, InterruptedException {
+    var created =
+        api.send(
+            "POST",
+            "/api/projects",
+            user.accessToken(),
+            Map.of("name", name, "templateId", "blank"));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     return new Project(api, user, Api.json(created).path("id").asString());
   }
@@ -88,7 +103,9 @@ final class Workspaces {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("docker %s finished", String.join(" ", args)).isTrue();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS))
+          .as("docker %s finished", String.join(" ", args))
+          .isTrue();
       assertThat(process.exitValue()).as("docker %s: %s", String.join(" ", args), out).isZero();
       return out;
     } catch (IOException e) {

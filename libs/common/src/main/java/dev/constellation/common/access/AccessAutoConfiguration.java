@@ -28,8 +28,15 @@ public class AccessAutoConfiguration {
 
   @Bean
   @ConditionalOnBean(StringRedisTemplate.class)
-  AuditPublisher auditPublisher(StringRedisTemplate redis, @Value("${spring.application.name}") String service, Clock clock,
-      @Value("${constellation.audit.stream-max-length:" + AuditEvent.DEFAULT_STREAM_MAX_LENGTH + "}") long maxLength) {
+  AuditPublisher auditPublisher(
+      StringRedisTemplate redis,
+      @Value("${spring.application.name}") String service,
+      Clock clock,
+      @Value(
+              "${constellation.audit.stream-max-length:"
+                  + AuditEvent.DEFAULT_STREAM_MAX_LENGTH
+                  + "}")
+          long maxLength) {
     return new AuditPublisher(redis, service, clock, maxLength);
   }
 
@@ -45,17 +52,25 @@ public class AccessAutoConfiguration {
     var factory = new org.springframework.http.client.SimpleClientHttpRequestFactory();
     factory.setConnectTimeout(Duration.ofSeconds(1));
     factory.setReadTimeout(Duration.ofSeconds(3));
-    return new ProjectAccessClient(builder.clone().baseUrl(projectUrl).requestFactory(factory).build(), jwt, service, ttl, clock);
+    return new ProjectAccessClient(
+        builder.clone().baseUrl(projectUrl).requestFactory(factory).build(),
+        jwt,
+        service,
+        ttl,
+        clock);
   }
 
   @Bean
   @ConditionalOnProperty("constellation.services.project-url")
   @ConditionalOnBean(RedisConnectionFactory.class)
-  RedisMessageListenerContainer accessChangeListener(RedisConnectionFactory connections, ProjectAccessClient client) {
+  RedisMessageListenerContainer accessChangeListener(
+      RedisConnectionFactory connections, ProjectAccessClient client) {
     var container = new RedisMessageListenerContainer();
     container.setConnectionFactory(connections);
     container.addMessageListener(
-        (message, pattern) -> client.invalidate(new String(message.getBody(), java.nio.charset.StandardCharsets.UTF_8)),
+        (message, pattern) ->
+            client.invalidate(
+                new String(message.getBody(), java.nio.charset.StandardCharsets.UTF_8)),
         new ChannelTopic(AccessChannels.ACCESS_CHANGED));
     return container;
   }

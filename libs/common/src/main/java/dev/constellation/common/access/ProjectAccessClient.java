@@ -2,8 +2,8 @@ package dev.constellation.common.access;
 
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.auth.JwtCodec;
-import dev.constellation.common.problem.ProblemType;
 import dev.constellation.common.problem.ApiException;
+import dev.constellation.common.problem.ProblemType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,13 +15,13 @@ import org.springframework.web.client.RestClient;
 
 /**
  * Asks project-service, the one authority, what role a caller has in a project. Answers are cached
- * briefly; the cache of a project is dropped when project-service announces a membership change
- * on {@link AccessChannels#ACCESS_CHANGED}.
+ * briefly; the cache of a project is dropped when project-service announces a membership change on
+ * {@link AccessChannels#ACCESS_CHANGED}.
  *
  * <p>Entries are versioned: an invalidation bumps the project's version, and an answer is served
  * from the cache only while its version is current. A fetch that started before an invalidation
- * (and may carry the old role) is therefore never served from the cache afterwards, even though
- * it completes, and stores its answer, after the invalidation.
+ * (and may carry the old role) is therefore never served from the cache afterwards, even though it
+ * completes, and stores its answer, after the invalidation.
  */
 public class ProjectAccessClient {
 
@@ -36,10 +36,12 @@ public class ProjectAccessClient {
   private final Duration ttl;
   private final Clock clock;
   private final Map<String, Map<String, Cached>> cacheByProject = new ConcurrentHashMap<>();
+
   /** Invalidations seen per project; absent = 0. */
   private final Map<String, Long> versions = new ConcurrentHashMap<>();
 
-  public ProjectAccessClient(RestClient http, JwtCodec jwt, String serviceName, Duration ttl, Clock clock) {
+  public ProjectAccessClient(
+      RestClient http, JwtCodec jwt, String serviceName, Duration ttl, Clock clock) {
     this.http = http;
     this.jwt = jwt;
     this.serviceName = serviceName;
@@ -57,7 +59,12 @@ public class ProjectAccessClient {
       throw ApiException.notFound("No project " + projectId + " visible to you.");
     }
     if (!role.allows(action)) {
-      throw ApiException.forbidden("Your role " + role + " in this project does not allow this; it needs " + action.minimumRole() + ".");
+      throw ApiException.forbidden(
+          "Your role "
+              + role
+              + " in this project does not allow this; it needs "
+              + action.minimumRole()
+              + ".");
     }
     return role;
   }
@@ -69,7 +76,8 @@ public class ProjectAccessClient {
   public ProjectRole roleOf(String userId, String projectId) {
     // Read before the fetch: an invalidation during the fetch makes this answer's version stale.
     long version = versions.getOrDefault(projectId, 0L);
-    Map<String, Cached> byUser = cacheByProject.computeIfAbsent(projectId, id -> new ConcurrentHashMap<>());
+    Map<String, Cached> byUser =
+        cacheByProject.computeIfAbsent(projectId, id -> new ConcurrentHashMap<>());
     Cached cached = byUser.get(userId);
     Instant now = clock.instant();
     if (cached != null && cached.version() == version && cached.expires().isAfter(now)) {
@@ -84,7 +92,11 @@ public class ProjectAccessClient {
     try {
       Access access =
           http.get()
-              .uri(b -> b.path("/internal/projects/{id}/access").queryParam("userId", userId).build(projectId))
+              .uri(
+                  b ->
+                      b.path("/internal/projects/{id}/access")
+                          .queryParam("userId", userId)
+                          .build(projectId))
               .header("Authorization", "Bearer " + jwt.signServiceToken(serviceName))
               .retrieve()
               .body(Access.class);
@@ -93,17 +105,21 @@ public class ProjectAccessClient {
       return null;
     } catch (HttpClientErrorException e) {
       // 401/403 to our own service token: a configuration fault, never the user's.
-      throw new ApiException(ProblemType.SERVICE_UNAVAILABLE,
-          "The project service refused this service's credentials; access cannot be checked.")
+      throw new ApiException(
+              ProblemType.SERVICE_UNAVAILABLE,
+              "The project service refused this service's credentials; access cannot be checked.")
           .retryAfter(Duration.ofSeconds(2));
     } catch (ResourceAccessException | org.springframework.web.client.HttpServerErrorException e) {
-      throw new ApiException(ProblemType.SERVICE_UNAVAILABLE,
-          "The project service cannot be reached to check your access; try again shortly.")
+      throw new ApiException(
+              ProblemType.SERVICE_UNAVAILABLE,
+              "The project service cannot be reached to check your access; try again shortly.")
           .retryAfter(Duration.ofSeconds(2));
     }
   }
 
-  /** Forgets every cached answer for the project: called when project-service announces a change. */
+  /**
+   * Forgets every cached answer for the project: called when project-service announces a change.
+   */
   public void invalidate(String projectId) {
     versions.merge(projectId, 1L, Long::sum);
     cacheByProject.remove(projectId);

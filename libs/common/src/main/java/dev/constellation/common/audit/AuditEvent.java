@@ -24,9 +24,10 @@ public record AuditEvent(
   public static final String STREAM = "constellation:audit";
 
   /**
-   * Entries the stream keeps (about; trimmed with {@code MAXLEN ~}) unless
-   * {@code constellation.audit.stream-max-length} (env CONSTELLATION_AUDIT_STREAM_MAX_LENGTH) says otherwise: days of
-   * events even for a busy installation, while project-service reads them within seconds.
+   * Entries the stream keeps (about; trimmed with {@code MAXLEN ~}) unless {@code
+   * constellation.audit.stream-max-length} (env CONSTELLATION_AUDIT_STREAM_MAX_LENGTH) says
+   * otherwise: days of events even for a busy installation, while project-service reads them within
+   * seconds.
    */
   public static final long DEFAULT_STREAM_MAX_LENGTH = 100_000;
 }

@@ -31,17 +31,32 @@ public class AuditPublisher {
     this.bound = bound(maxLength);
   }
 
-  /** The XADD options every publisher of {@link AuditEvent#STREAM} uses: approximate trimming to {@code maxLength}. */
+  /**
+   * The XADD options every publisher of {@link AuditEvent#STREAM} uses: approximate trimming to
+   * {@code maxLength}.
+   */
   public static XAddOptions bound(long maxLength) {
-    if (maxLength < 1) throw new IllegalArgumentException("the audit stream needs a maximum length of at least 1");
+    if (maxLength < 1)
+      throw new IllegalArgumentException("the audit stream needs a maximum length of at least 1");
     return XAddOptions.maxlen(maxLength).approximateTrimming(true);
   }
 
-  public void publish(String action, String actorId, String projectId, Map<String, String> details) {
-    Map<String, String> fields = toFields(
-        new AuditEvent(clock.instant(), service, action, actorId, projectId, MDC.get(RequestIds.MDC_KEY), details));
+  public void publish(
+      String action, String actorId, String projectId, Map<String, String> details) {
+    Map<String, String> fields =
+        toFields(
+            new AuditEvent(
+                clock.instant(),
+                service,
+                action,
+                actorId,
+                projectId,
+                MDC.get(RequestIds.MDC_KEY),
+                details));
     try {
-      redis.opsForStream().add(StreamRecords.string(fields).withStreamKey(AuditEvent.STREAM), bound);
+      redis
+          .opsForStream()
+          .add(StreamRecords.string(fields).withStreamKey(AuditEvent.STREAM), bound);
     } catch (RuntimeException e) {
       // The action itself already happened; losing its audit line must not turn it into an error.
       log.warn("could not publish audit event {}: {}", action, e.toString());
@@ -57,7 +72,8 @@ public class AuditPublisher {
     fields.put("actorId", event.actorId() == null ? "" : event.actorId());
     if (event.projectId() != null) fields.put("projectId", event.projectId());
     if (event.requestId() != null) fields.put("requestId", event.requestId());
-    if (event.details() != null) event.details().forEach((k, v) -> fields.put("d." + k, v == null ? "" : v));
+    if (event.details() != null)
+      event.details().forEach((k, v) -> fields.put("d." + k, v == null ? "" : v));
     return fields;
   }
 }

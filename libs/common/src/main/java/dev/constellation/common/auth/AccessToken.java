@@ -1,8 +1,8 @@
 package dev.constellation.common.auth;
 
 /**
- * A verified access token: the caller, plus what {@link TokenRevocations} needs to tell whether
- * it was revoked since it was signed.
+ * A verified access token: the caller, plus what {@link TokenRevocations} needs to tell whether it
+ * was revoked since it was signed.
  *
  * @param user the caller
  * @param version the caller's token version when the token was signed (0 when the token carries

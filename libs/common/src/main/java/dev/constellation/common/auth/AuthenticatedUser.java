@@ -6,6 +6,7 @@ import java.util.Set;
 public record AuthenticatedUser(String id, String email, Set<String> roles) {
 
   public static final String ADMIN = "ADMIN";
+
   /** Held only by tokens that services mint for calls to each other. */
   public static final String SERVICE = "SERVICE";
 

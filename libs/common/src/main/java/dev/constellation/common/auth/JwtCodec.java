@@ -24,8 +24,10 @@ import java.util.UUID;
 public final class JwtCodec {
 
   public static final int MIN_SECRET_BYTES = 32;
+
   /** Allowed clock difference between services; also how long an expired token still counts. */
   public static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+
   static final String VERSION_CLAIM = "ver";
   static final String SESSION_CLAIM = "sid";
 
@@ -37,7 +39,9 @@ public final class JwtCodec {
   public JwtCodec(String secret, String issuer, String audience, Clock clock) {
     if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
       throw new IllegalArgumentException(
-          "JWT_SECRET must be at least " + MIN_SECRET_BYTES + " bytes long; set it in .env or the environment");
+          "JWT_SECRET must be at least "
+              + MIN_SECRET_BYTES
+              + " bytes long; set it in .env or the environment");
     }
     this.secret = secret.getBytes(StandardCharsets.UTF_8);
     this.issuer = issuer;
@@ -81,7 +85,8 @@ public final class JwtCodec {
   /** A short-lived token one service presents to another for calls no user makes. */
   public String signServiceToken(String serviceName) {
     return sign(
-        new AuthenticatedUser("service:" + serviceName, null, java.util.Set.of(AuthenticatedUser.SERVICE)),
+        new AuthenticatedUser(
+            "service:" + serviceName, null, java.util.Set.of(AuthenticatedUser.SERVICE)),
         Duration.ofMinutes(2));
   }
 
@@ -115,7 +120,8 @@ public final class JwtCodec {
           || claims.getExpirationTime().toInstant().plus(CLOCK_SKEW).isBefore(now)) {
         throw new InvalidTokenException("expired token");
       }
-      if (claims.getNotBeforeTime() != null && claims.getNotBeforeTime().toInstant().minus(CLOCK_SKEW).isAfter(now)) {
+      if (claims.getNotBeforeTime() != null
+          && claims.getNotBeforeTime().toInstant().minus(CLOCK_SKEW).isAfter(now)) {
         throw new InvalidTokenException("token not yet valid");
       }
       if (!issuer.equals(claims.getIssuer())) {
@@ -129,11 +135,13 @@ public final class JwtCodec {
       }
       List<String> roles = claims.getStringListClaim("roles");
       Long version = claims.getLongClaim(VERSION_CLAIM);
-      AuthenticatedUser user = new AuthenticatedUser(
-          claims.getSubject(),
-          claims.getStringClaim("email"),
-          roles == null ? java.util.Set.of() : new LinkedHashSet<>(roles));
-      return new AccessToken(user, version == null ? 0 : version, claims.getStringClaim(SESSION_CLAIM));
+      AuthenticatedUser user =
+          new AuthenticatedUser(
+              claims.getSubject(),
+              claims.getStringClaim("email"),
+              roles == null ? java.util.Set.of() : new LinkedHashSet<>(roles));
+      return new AccessToken(
+          user, version == null ? 0 : version, claims.getStringClaim(SESSION_CLAIM));
     } catch (JOSEException | ParseException e) {
       throw new InvalidTokenException("unverifiable token");
     }

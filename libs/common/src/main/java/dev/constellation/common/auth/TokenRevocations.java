@@ -14,21 +14,21 @@ import reactor.core.publisher.Mono;
 /**
  * Whether an access token was revoked after it was signed: the one place that knows the Redis keys
  * and the rule, used by the gateway and by every service on every request, so that sign-out,
- * password change, role change, disabling and deleting take effect on the next request
- * everywhere rather than when the token expires.
+ * password change, role change, disabling and deleting take effect on the next request everywhere
+ * rather than when the token expires.
  *
  * <ul>
  *   <li>{@code constellation:user:token-version:<userId>}: the user's token version, a number the
  *       gateway raises (to at least the current time in milliseconds) whenever all of the user's
- *       tokens must stop working. A token carries the version read before it was signed; an
- *       older one is refused. The key expires once every token it could refuse has expired.
+ *       tokens must stop working. A token carries the version read before it was signed; an older
+ *       one is refused. The key expires once every token it could refuse has expired.
  *   <li>{@code constellation:refresh:family:<sessionId>}: the sign-in (refresh-token family) a
  *       token belongs to, holding the user id; a token whose sign-in has ended is refused.
  *   <li>{@link DisabledUsers#key}: a disabled or deleted account.
  * </ul>
  *
- * <p>Nothing is cached: each request reads the keys (one MGET). When Redis cannot answer, the
- * token is refused with 503 rather than let through.
+ * <p>Nothing is cached: each request reads the keys (one MGET). When Redis cannot answer, the token
+ * is refused with 503 rather than let through.
  *
  * <p>The gateway also publishes the user id on {@link #USER_REVOKED_CHANNEL} whenever it revokes,
  * so that services close that user's open terminals and AI streams.
@@ -39,20 +39,24 @@ public final class TokenRevocations {
 
   private static final String VERSION_PREFIX = "constellation:user:token-version:";
   private static final String SESSION_PREFIX = "constellation:refresh:family:";
+
   /** Bounds the reactive read even if the client's own command timeout is not set. */
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
 
   /**
-   * Raises the version to max(current + 1, ARGV[1]) and keeps it for ARGV[2] ms. Taking the time
-   * as a floor keeps the version rising even after Redis lost the key (restart without data):
-   * every token signed before is then still older.
+   * Raises the version to max(current + 1, ARGV[1]) and keeps it for ARGV[2] ms. Taking the time as
+   * a floor keeps the version rising even after Redis lost the key (restart without data): every
+   * token signed before is then still older.
    */
-  private static final RedisScript<Long> BUMP = RedisScript.of("""
+  private static final RedisScript<Long> BUMP =
+      RedisScript.of(
+          """
       local current = tonumber(redis.call('GET', KEYS[1]) or '0')
       local next = math.max(current + 1, tonumber(ARGV[1]))
       redis.call('SET', KEYS[1], next, 'PX', ARGV[2])
       return next
-      """, Long.class);
+      """,
+          Long.class);
 
   private TokenRevocations() {}
 
@@ -76,7 +80,9 @@ public final class TokenRevocations {
     }
   }
 
-  /** The script that raises a version: KEYS[1] = {@link #versionKey}, ARGV = now in ms, TTL in ms. */
+  /**
+   * The script that raises a version: KEYS[1] = {@link #versionKey}, ARGV = now in ms, TTL in ms.
+   */
   public static RedisScript<Long> bumpScript() {
     return BUMP;
   }
@@ -104,10 +110,12 @@ public final class TokenRevocations {
   static Optional<String> refusal(AccessToken token, List<String> values) {
     if (values.get(1) != null) return Optional.of("This account is disabled.");
     if (token.sessionId() != null && !token.user().id().equals(values.get(2))) {
-      return Optional.of("This sign-in has ended (signed out, or its refresh token was replayed); sign in again.");
+      return Optional.of(
+          "This sign-in has ended (signed out, or its refresh token was replayed); sign in again.");
     }
     if (token.version() < version(values.get(0))) {
-      return Optional.of("This token was revoked (password, role or account change); sign in again.");
+      return Optional.of(
+          "This token was revoked (password, role or account change); sign in again.");
     }
     return Optional.empty();
   }
@@ -136,20 +144,26 @@ public final class TokenRevocations {
   public static Mono<AccessToken> check(AccessToken token, ReactiveStringRedisTemplate redis) {
     List<String> keys = keys(token);
     if (keys.isEmpty()) return Mono.just(token);
-    return redis.opsForValue().multiGet(keys)
+    return redis
+        .opsForValue()
+        .multiGet(keys)
         .timeout(READ_TIMEOUT)
         .onErrorMap(e -> unavailable())
         .switchIfEmpty(Mono.error(TokenRevocations::unavailable))
-        .flatMap(values -> {
-          if (values.size() != keys.size()) return Mono.error(unavailable());
-          Optional<String> refused = refusal(token, values);
-          return refused.isPresent() ? Mono.error(ApiException.unauthorized(refused.get())) : Mono.just(token);
-        });
+        .flatMap(
+            values -> {
+              if (values.size() != keys.size()) return Mono.error(unavailable());
+              Optional<String> refused = refusal(token, values);
+              return refused.isPresent()
+                  ? Mono.error(ApiException.unauthorized(refused.get()))
+                  : Mono.just(token);
+            });
   }
 
   /** Revocation cannot be checked: the request is refused, never let through. */
   public static ApiException unavailable() {
-    return new ApiException(ProblemType.STORAGE_UNAVAILABLE,
+    return new ApiException(
+        ProblemType.STORAGE_UNAVAILABLE,
         "Signed-in requests cannot be checked right now (the session store does not answer); try again shortly.");
   }
 }

@@ -11,9 +11,9 @@ import org.springframework.core.env.MapPropertySource;
  * Metric settings every service shares, added with the lowest precedence so that a service's
  * application.yml or the environment can still override any of them.
  *
- * <p>No {@code instance} tag is added: Prometheus labels every series with the {@code instance}
- * of the target it scraped (one per replica), and an exposed label of that name would only be
- * renamed {@code exported_instance}.
+ * <p>No {@code instance} tag is added: Prometheus labels every series with the {@code instance} of
+ * the target it scraped (one per replica), and an exposed label of that name would only be renamed
+ * {@code exported_instance}.
  */
 public class MetricsDefaults implements EnvironmentPostProcessor {
   static final String SOURCE_NAME = "constellationMetricsDefaults";
@@ -39,7 +39,8 @@ public class MetricsDefaults implements EnvironmentPostProcessor {
   }
 
   @Override
-  public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+  public void postProcessEnvironment(
+      ConfigurableEnvironment environment, SpringApplication application) {
     if (!environment.getPropertySources().contains(SOURCE_NAME)) {
       environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, DEFAULTS));
     }

@@ -36,9 +36,11 @@ public class OpenApiAutoConfiguration {
   static class Streams {
     static {
       SpringDocUtils.getConfig()
-          .replaceWithSchema(org.springframework.web.servlet.mvc.method.annotation.SseEmitter.class,
+          .replaceWithSchema(
+              org.springframework.web.servlet.mvc.method.annotation.SseEmitter.class,
               ProblemResponses.typed("string").description("text/event-stream"))
-          .replaceWithSchema(org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody.class,
+          .replaceWithSchema(
+              org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody.class,
               ProblemResponses.typed("string").format("binary"));
     }
   }

@@ -21,26 +21,37 @@ final class ProblemResponses implements GlobalOpenApiCustomizer {
   @SuppressWarnings({"rawtypes", "unchecked"})
   public void customise(OpenAPI openApi) {
     if (openApi.getPaths() == null || openApi.getPaths().isEmpty()) return;
-    Schema problem = typed("object")
-        .description("RFC 9457 problem details; requestId matches the X-Request-Id header, field names a rejected field.")
-        .addProperty("type", string().format("uri"))
-        .addProperty("title", string())
-        .addProperty("status", typed("integer").format("int32"))
-        .addProperty("detail", string())
-        .addProperty("instance", string().format("uri"))
-        .addProperty("requestId", string())
-        .addProperty("field", string())
-        .required(List.of("type", "title", "status"));
+    Schema problem =
+        typed("object")
+            .description(
+                "RFC 9457 problem details; requestId matches the X-Request-Id header, field names a rejected field.")
+            .addProperty("type", string().format("uri"))
+            .addProperty("title", string())
+            .addProperty("status", typed("integer").format("int32"))
+            .addProperty("detail", string())
+            .addProperty("instance", string().format("uri"))
+            .addProperty("requestId", string())
+            .addProperty("field", string())
+            .required(List.of("type", "title", "status"));
     openApi.schema(SCHEMA, problem);
-    ApiResponse failure = new ApiResponse().description("The request failed; the body says why.")
-        .content(new Content().addMediaType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-            new MediaType().schema(new Schema().$ref("#/components/schemas/" + SCHEMA))));
+    ApiResponse failure =
+        new ApiResponse()
+            .description("The request failed; the body says why.")
+            .content(
+                new Content()
+                    .addMediaType(
+                        org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                        new MediaType()
+                            .schema(new Schema().$ref("#/components/schemas/" + SCHEMA))));
     for (PathItem path : openApi.getPaths().values()) {
-      path.readOperations().forEach(operation -> {
-        if (operation.getResponses() != null && !operation.getResponses().containsKey("default")) {
-          operation.getResponses().addApiResponse("default", failure);
-        }
-      });
+      path.readOperations()
+          .forEach(
+              operation -> {
+                if (operation.getResponses() != null
+                    && !operation.getResponses().containsKey("default")) {
+                  operation.getResponses().addApiResponse("default", failure);
+                }
+              });
     }
   }
 

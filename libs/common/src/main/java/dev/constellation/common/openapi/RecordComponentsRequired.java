@@ -16,20 +16,24 @@ import java.util.stream.Stream;
 
 /**
  * Records are the API's bodies, and a component is never null unless it says so. Marking them
- * required (and the {@code @Nullable} ones nullable) lets generated clients trust the rest,
- * without an annotation on every component.
+ * required (and the {@code @Nullable} ones nullable) lets generated clients trust the rest, without
+ * an annotation on every component.
  */
 final class RecordComponentsRequired implements ModelConverter {
 
   @Override
-  public Schema<?> resolve(AnnotatedType type, ModelConverterContext context, Iterator<ModelConverter> chain) {
+  public Schema<?> resolve(
+      AnnotatedType type, ModelConverterContext context, Iterator<ModelConverter> chain) {
     Schema<?> schema = chain.hasNext() ? chain.next().resolve(type, context, chain) : null;
     if (schema == null || type.getType() == null) return schema;
     Class<?> raw = Json.mapper().constructType(type.getType()).getRawClass();
     if (raw == null || !raw.isRecord()) return schema;
     Schema<?> model = schema;
     if (schema.get$ref() != null) {
-      model = context.getDefinedModels().get(schema.get$ref().substring(schema.get$ref().lastIndexOf('/') + 1));
+      model =
+          context
+              .getDefinedModels()
+              .get(schema.get$ref().substring(schema.get$ref().lastIndexOf('/') + 1));
     }
     if (model == null || model.getProperties() == null) return schema;
     for (RecordComponent component : raw.getRecordComponents()) {
@@ -38,7 +42,8 @@ final class RecordComponentsRequired implements ModelConverter {
       if (property == null) continue;
       if (isNullable(component)) {
         model.getProperties().put(name, nullable(property));
-      } else if (!declinesRequired(component) && (model.getRequired() == null || !model.getRequired().contains(name))) {
+      } else if (!declinesRequired(component)
+          && (model.getRequired() == null || !model.getRequired().contains(name))) {
         model.addRequiredItem(name);
       }
     }
@@ -50,10 +55,15 @@ final class RecordComponentsRequired implements ModelConverter {
     return renamed != null && !renamed.value().isEmpty() ? renamed.value() : component.getName();
   }
 
-  /** Any annotation named Nullable counts (JSpecify's sits on the type, older ones on the component or its field). */
+  /**
+   * Any annotation named Nullable counts (JSpecify's sits on the type, older ones on the component
+   * or its field).
+   */
   static boolean isNullable(RecordComponent component) {
     return component.getType() == Optional.class
-        || Stream.of(component.getAnnotations(), field(component).map(Field::getAnnotations).orElse(new Annotation[0]),
+        || Stream.of(
+                component.getAnnotations(),
+                field(component).map(Field::getAnnotations).orElse(new Annotation[0]),
                 component.getAnnotatedType().getAnnotations())
             .flatMap(Stream::of)
             .map(Annotation::annotationType)
@@ -62,7 +72,9 @@ final class RecordComponentsRequired implements ModelConverter {
 
   private static boolean declinesRequired(RecordComponent component) {
     var schema = declared(component, io.swagger.v3.oas.annotations.media.Schema.class);
-    return schema != null && schema.requiredMode() == io.swagger.v3.oas.annotations.media.Schema.RequiredMode.NOT_REQUIRED;
+    return schema != null
+        && schema.requiredMode()
+            == io.swagger.v3.oas.annotations.media.Schema.RequiredMode.NOT_REQUIRED;
   }
 
   /**
@@ -72,7 +84,9 @@ final class RecordComponentsRequired implements ModelConverter {
    */
   private static <A extends Annotation> A declared(RecordComponent component, Class<A> type) {
     A onComponent = component.getAnnotation(type);
-    return onComponent != null ? onComponent : field(component).map(f -> f.getAnnotation(type)).orElse(null);
+    return onComponent != null
+        ? onComponent
+        : field(component).map(f -> f.getAnnotation(type)).orElse(null);
   }
 
   private static Optional<Field> field(RecordComponent component) {

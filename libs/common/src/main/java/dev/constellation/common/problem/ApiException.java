@@ -8,10 +8,9 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /**
- * A failure the caller can understand and act on; turned into an RFC 9457 problem in one place
- * per web stack. Extra members of the problem body ({@link #withProperty}) and response headers
- * ({@link #withHeader}, {@link #retryAfter}) travel with it, so that both handlers write them the
- * same way.
+ * A failure the caller can understand and act on; turned into an RFC 9457 problem in one place per
+ * web stack. Extra members of the problem body ({@link #withProperty}) and response headers ({@link
+ * #withHeader}, {@link #retryAfter}) travel with it, so that both handlers write them the same way.
  */
 public class ApiException extends RuntimeException {
   private final HttpStatus status;
@@ -40,7 +39,8 @@ public class ApiException extends RuntimeException {
     this.title = title;
     // Defaults every refusal of its kind carries, whichever stack writes it; callers may override.
     if (status == HttpStatus.UNAUTHORIZED) headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-    if (status == HttpStatus.SERVICE_UNAVAILABLE || status == HttpStatus.TOO_MANY_REQUESTS) retryAfter(Duration.ofSeconds(2));
+    if (status == HttpStatus.SERVICE_UNAVAILABLE || status == HttpStatus.TOO_MANY_REQUESTS)
+      retryAfter(Duration.ofSeconds(2));
   }
 
   public static ApiException badRequest(String detail) {
@@ -48,7 +48,8 @@ public class ApiException extends RuntimeException {
   }
 
   public static ApiException validation(String field, String detail) {
-    return new ApiException(ProblemType.VALIDATION, "Invalid field '" + field + "'", detail).withProperty("field", field);
+    return new ApiException(ProblemType.VALIDATION, "Invalid field '" + field + "'", detail)
+        .withProperty("field", field);
   }
 
   public static ApiException notFound(String detail) {

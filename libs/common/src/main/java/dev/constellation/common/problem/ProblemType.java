@@ -16,7 +16,10 @@ public enum ProblemType {
   VALIDATION(HttpStatus.BAD_REQUEST, "validation", "Invalid request"),
   MALFORMED_BODY(HttpStatus.BAD_REQUEST, "malformed-body", "Malformed request body"),
   BAD_PARAMETER(HttpStatus.BAD_REQUEST, "bad-parameter", "Bad request parameter"),
-  /** A path that a filter and the router could read differently ({@code ;}, dot segments, {@code %69}). */
+  /**
+   * A path that a filter and the router could read differently ({@code ;}, dot segments, {@code
+   * %69}).
+   */
   AMBIGUOUS_PATH(HttpStatus.BAD_REQUEST, "ambiguous-path", "Ambiguous path"),
   INVALID_PATH(HttpStatus.BAD_REQUEST, "invalid-path", "Invalid path"),
   IS_A_DIRECTORY(HttpStatus.BAD_REQUEST, "is-a-directory", "Is a directory"),
@@ -25,7 +28,8 @@ public enum ProblemType {
   /** A terminal WebSocket from a page of another site. */
   FOREIGN_ORIGIN(HttpStatus.FORBIDDEN, "foreign-origin", "Foreign origin"),
   LOCAL_RUNTIME_REFUSED(HttpStatus.FORBIDDEN, "local-runtime-refused", "Local runtime refused"),
-  LOCAL_RUNTIME_SINGLE_USER(HttpStatus.FORBIDDEN, "local-runtime-single-user", "Local runtime is single-user"),
+  LOCAL_RUNTIME_SINGLE_USER(
+      HttpStatus.FORBIDDEN, "local-runtime-single-user", "Local runtime is single-user"),
   NOT_FOUND(HttpStatus.NOT_FOUND, "not-found", "Not found"),
   METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
   CONFLICT(HttpStatus.CONFLICT, "conflict", "Conflict"),
@@ -34,7 +38,8 @@ public enum ProblemType {
   /** A request body over the limit, wherever it is measured (gateway or service). */
   TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "too-large", "Request too large"),
   FILE_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "file-too-large", "File too large"),
-  UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type"),
+  UNSUPPORTED_MEDIA_TYPE(
+      HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type"),
   RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests"),
   INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error"),
   FILE_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "file-error", "File operation failed"),
@@ -45,13 +50,15 @@ public enum ProblemType {
   STORAGE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "storage-unavailable", "Storage unavailable"),
   /** The gateway's own bounded capacity towards a service is in use. */
   GATEWAY_BUSY(HttpStatus.SERVICE_UNAVAILABLE, "gateway-busy", "Service busy"),
-  WORKSPACE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "workspace-unavailable", "Workspace unavailable"),
+  WORKSPACE_UNAVAILABLE(
+      HttpStatus.SERVICE_UNAVAILABLE, "workspace-unavailable", "Workspace unavailable"),
   AI_NOT_CONFIGURED(HttpStatus.SERVICE_UNAVAILABLE, "ai-not-configured", "AI not configured"),
   BUSY(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Too many answers in progress"),
   UPSTREAM_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "upstream-timeout", "Service timed out");
 
   private static final Map<String, ProblemType> BY_SLUG =
-      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ProblemType::slug, Function.identity()));
+      Arrays.stream(values())
+          .collect(Collectors.toUnmodifiableMap(ProblemType::slug, Function.identity()));
 
   private final HttpStatus status;
   private final String slug;

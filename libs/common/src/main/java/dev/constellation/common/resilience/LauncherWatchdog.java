@@ -27,17 +27,20 @@ public final class LauncherWatchdog implements ApplicationListener<ApplicationSt
       exit("launcher " + pid + " is not running");
       return;
     }
-    Thread watcher = new Thread(() -> {
-      // isAlive() compares the start time too, so a recycled pid does not keep us running.
-      while (launcher.get().isAlive()) {
-        try {
-          Thread.sleep(500);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-      exit("launcher " + pid + " is gone");
-    }, "launcher-watchdog");
+    Thread watcher =
+        new Thread(
+            () -> {
+              // isAlive() compares the start time too, so a recycled pid does not keep us running.
+              while (launcher.get().isAlive()) {
+                try {
+                  Thread.sleep(500);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              exit("launcher " + pid + " is gone");
+            },
+            "launcher-watchdog");
     watcher.setDaemon(true);
     watcher.start();
   }
@@ -45,14 +48,17 @@ public final class LauncherWatchdog implements ApplicationListener<ApplicationSt
   private static void exit(String why) {
     log.warn("{}: shutting down", why);
     // The shutdown hooks close the context and free the port; halt if that hangs.
-    Thread halt = new Thread(() -> {
-      try {
-        Thread.sleep(20_000);
-      } catch (InterruptedException ignored) {
-        // exiting anyway
-      }
-      Runtime.getRuntime().halt(1);
-    }, "launcher-watchdog-halt");
+    Thread halt =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(20_000);
+              } catch (InterruptedException ignored) {
+                // exiting anyway
+              }
+              Runtime.getRuntime().halt(1);
+            },
+            "launcher-watchdog-halt");
     halt.setDaemon(true);
     halt.start();
     new Thread(() -> System.exit(0), "launcher-watchdog-exit").start();

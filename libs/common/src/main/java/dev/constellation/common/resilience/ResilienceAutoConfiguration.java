@@ -16,7 +16,10 @@ import tools.jackson.databind.json.JsonMapper;
 public class ResilienceAutoConfiguration {
 
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass({LettuceClientOptionsBuilderCustomizer.class, io.lettuce.core.ClientOptions.class})
+  @ConditionalOnClass({
+    LettuceClientOptionsBuilderCustomizer.class,
+    io.lettuce.core.ClientOptions.class
+  })
   static class RedisClients {
     @Bean
     LettuceClientOptionsBuilderCustomizer failFastRedisOptions() {
@@ -32,7 +35,10 @@ public class ResilienceAutoConfiguration {
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
   static class Servlet {
-    /** Between the request-id filter (first) and the token filter (+10), so that its checks are covered. */
+    /**
+     * Between the request-id filter (first) and the token filter (+10), so that its checks are
+     * covered.
+     */
     @Bean
     FilterRegistrationBean<StorageOutageFilter> storageOutageFilter(JsonMapper json) {
       var registration = new FilterRegistrationBean<>(new StorageOutageFilter(json));

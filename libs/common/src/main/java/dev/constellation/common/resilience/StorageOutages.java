@@ -14,21 +14,26 @@ import org.springframework.http.ProblemDetail;
  * on its class path still loads this class.
  */
 public final class StorageOutages {
-  /** Seconds a client should wait before retrying; the launcher restarts Redis within about this. */
+  /**
+   * Seconds a client should wait before retrying; the launcher restarts Redis within about this.
+   */
   public static final String RETRY_AFTER_SECONDS = "2";
 
-  private static final Set<String> OUTAGE_TYPES = Set.of(
-      // Spring's translations: connection refused/reset, command or server-selection timeout.
-      "org.springframework.dao.DataAccessResourceFailureException",
-      "org.springframework.dao.QueryTimeoutException",
-      "org.springframework.dao.TransientDataAccessResourceException",
-      // "Currently not connected. Commands are rejected." arrives as a plain RedisSystemException.
-      "org.springframework.data.redis.RedisSystemException",
-      // Untranslated driver exceptions (reactive chains, raw clients such as the rate limiter's).
-      "io.lettuce.core.RedisConnectionException",
-      "io.lettuce.core.RedisCommandTimeoutException",
-      "com.mongodb.MongoTimeoutException",
-      "com.mongodb.MongoSocketException");
+  private static final Set<String> OUTAGE_TYPES =
+      Set.of(
+          // Spring's translations: connection refused/reset, command or server-selection timeout.
+          "org.springframework.dao.DataAccessResourceFailureException",
+          "org.springframework.dao.QueryTimeoutException",
+          "org.springframework.dao.TransientDataAccessResourceException",
+          // "Currently not connected. Commands are rejected." arrives as a plain
+          // RedisSystemException.
+          "org.springframework.data.redis.RedisSystemException",
+          // Untranslated driver exceptions (reactive chains, raw clients such as the rate
+          // limiter's).
+          "io.lettuce.core.RedisConnectionException",
+          "io.lettuce.core.RedisCommandTimeoutException",
+          "com.mongodb.MongoTimeoutException",
+          "com.mongodb.MongoSocketException");
 
   private StorageOutages() {}
 
@@ -47,7 +52,8 @@ public final class StorageOutages {
 
   /** The same failure as an exception, for handlers that render {@link ApiException}s. */
   public static ApiException exception() {
-    return new ApiException(ProblemType.STORAGE_UNAVAILABLE,
+    return new ApiException(
+            ProblemType.STORAGE_UNAVAILABLE,
             "A storage service this request needs is not answering right now; try again in a few seconds.")
         .retryAfter(Duration.ofSeconds(Long.parseLong(RETRY_AFTER_SECONDS)));
   }
@@ -62,6 +68,7 @@ public final class StorageOutages {
   // Lettuce with DisconnectedBehavior.REJECT_COMMANDS throws a bare RedisException.
   private static boolean isRejectedRedisCommand(Throwable t) {
     return t.getClass().getName().equals("io.lettuce.core.RedisException")
-        && t.getMessage() != null && t.getMessage().contains("not connected");
+        && t.getMessage() != null
+        && t.getMessage().contains("not connected");
   }
 }

@@ -11,9 +11,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Profiles;
 
 /**
- * With the {@code prod} profile, refuses to start on the placeholder secrets of {@code .env.example}
- * or a JWT key too short for HS256: a deployment that forgot to edit {@code .env} must fail loudly,
- * not run with a key anyone can read on GitHub.
+ * With the {@code prod} profile, refuses to start on the placeholder secrets of {@code
+ * .env.example} or a JWT key too short for HS256: a deployment that forgot to edit {@code .env}
+ * must fail loudly, not run with a key anyone can read on GitHub.
  *
  * <p>Registered in {@code META-INF/spring.factories} rather than as a bean so that it runs before
  * any connection is opened, and on {@code ApplicationPreparedEvent} so that logging is already set
@@ -22,42 +22,60 @@ import org.springframework.core.env.Profiles;
 public final class ProductionSecretsCheck implements ApplicationListener<ApplicationPreparedEvent> {
 
   static final int MIN_JWT_SECRET_BYTES = 32;
-  private static final List<String> PLACEHOLDERS = List.of("change_me", "your_jwt_secret", "changeme");
+  private static final List<String> PLACEHOLDERS =
+      List.of("change_me", "your_jwt_secret", "changeme");
 
   @Override
   public void onApplicationEvent(ApplicationPreparedEvent event) {
     check(event.getApplicationContext().getEnvironment());
   }
 
-  /** Throws {@link WeakSecretException} naming every weak setting when the prod profile is active. */
+  /**
+   * Throws {@link WeakSecretException} naming every weak setting when the prod profile is active.
+   */
   static void check(ConfigurableEnvironment environment) {
     if (!environment.acceptsProfiles(Profiles.of("prod"))) return;
     List<String> problems = new ArrayList<>();
 
-    String jwt = environment.getProperty("constellation.auth.jwt-secret", environment.getProperty("JWT_SECRET", ""));
+    String jwt =
+        environment.getProperty(
+            "constellation.auth.jwt-secret", environment.getProperty("JWT_SECRET", ""));
     int bytes = jwt.getBytes(StandardCharsets.UTF_8).length;
     if (jwt.isBlank()) {
-      problems.add("JWT_SECRET (constellation.auth.jwt-secret) is not set; tokens could not be signed safely");
+      problems.add(
+          "JWT_SECRET (constellation.auth.jwt-secret) is not set; tokens could not be signed safely");
     } else if (isPlaceholder(jwt)) {
-      problems.add("JWT_SECRET (constellation.auth.jwt-secret) is still the example placeholder; anyone could forge tokens");
+      problems.add(
+          "JWT_SECRET (constellation.auth.jwt-secret) is still the example placeholder; anyone could forge tokens");
     } else if (bytes < MIN_JWT_SECRET_BYTES) {
-      problems.add("JWT_SECRET (constellation.auth.jwt-secret) is " + bytes + " bytes; HS256 needs at least "
-          + MIN_JWT_SECRET_BYTES + " random bytes");
+      problems.add(
+          "JWT_SECRET (constellation.auth.jwt-secret) is "
+              + bytes
+              + " bytes; HS256 needs at least "
+              + MIN_JWT_SECRET_BYTES
+              + " random bytes");
     }
 
     checkUriPassword(environment, "spring.mongodb.uri", "MONGODB_URI", problems);
     checkUriPassword(environment, "spring.data.redis.url", "REDIS_URL", problems);
-    String redisPassword = environment.getProperty("spring.data.redis.password", environment.getProperty("REDIS_PASSWORD", ""));
+    String redisPassword =
+        environment.getProperty(
+            "spring.data.redis.password", environment.getProperty("REDIS_PASSWORD", ""));
     if (isPlaceholder(redisPassword)) {
       problems.add("REDIS_PASSWORD (spring.data.redis.password) is still the example placeholder");
     }
 
     if (!problems.isEmpty()) {
-      throw new WeakSecretException("Refusing to start with the 'prod' profile: " + String.join("; ", problems) + ".");
+      throw new WeakSecretException(
+          "Refusing to start with the 'prod' profile: " + String.join("; ", problems) + ".");
     }
   }
 
-  private static void checkUriPassword(ConfigurableEnvironment environment, String property, String variable, List<String> problems) {
+  private static void checkUriPassword(
+      ConfigurableEnvironment environment,
+      String property,
+      String variable,
+      List<String> problems) {
     String uri = environment.getProperty(property, environment.getProperty(variable, ""));
     String password = passwordOf(uri);
     if (password != null && isPlaceholder(password)) {
@@ -76,7 +94,9 @@ public final class ProductionSecretsCheck implements ApplicationListener<Applica
     String userInfo = at < 0 ? null : authority.substring(0, at);
     if (userInfo == null) return null;
     int colon = userInfo.indexOf(':');
-    return colon < 0 ? null : URLDecoder.decode(userInfo.substring(colon + 1), StandardCharsets.UTF_8);
+    return colon < 0
+        ? null
+        : URLDecoder.decode(userInfo.substring(colon + 1), StandardCharsets.UTF_8);
   }
 
   private static boolean isPlaceholder(String value) {

@@ -11,7 +11,9 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 final class WeakSecretFailureAnalyzer extends AbstractFailureAnalyzer<WeakSecretException> {
   @Override
   protected FailureAnalysis analyze(Throwable rootFailure, WeakSecretException cause) {
-    return new FailureAnalysis(cause.getMessage(),
-        "Put strong values in .env (make dev-setup generates them; or `openssl rand -hex 32`) and start again.", cause);
+    return new FailureAnalysis(
+        cause.getMessage(),
+        "Put strong values in .env (make dev-setup generates them; or `openssl rand -hex 32`) and start again.",
+        cause);
   }
 }

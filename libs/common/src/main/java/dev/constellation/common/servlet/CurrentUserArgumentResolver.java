@@ -15,7 +15,8 @@ class CurrentUserArgumentResolver implements HandlerMethodArgumentResolver {
   @Override
   public boolean supportsParameter(MethodParameter parameter) {
     return parameter.hasParameterAnnotation(CurrentUser.class)
-        && (parameter.getParameterType().equals(AuthenticatedUser.class) || parameter.getParameterType().equals(Caller.class));
+        && (parameter.getParameterType().equals(AuthenticatedUser.class)
+            || parameter.getParameterType().equals(Caller.class));
   }
 
   @Override
@@ -25,7 +26,8 @@ class CurrentUserArgumentResolver implements HandlerMethodArgumentResolver {
       NativeWebRequest webRequest,
       WebDataBinderFactory binderFactory) {
     Object user =
-        webRequest.getAttribute(JwtAuthenticationFilter.USER_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
+        webRequest.getAttribute(
+            JwtAuthenticationFilter.USER_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
     if (user == null) {
       throw ApiException.unauthorized("Sign in first.");
     }

@@ -8,8 +8,8 @@ import dev.constellation.common.auth.TokenRevocations;
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.problem.ProblemType;
 import dev.constellation.common.problem.Problems;
-import dev.constellation.common.web.RequestPaths;
 import dev.constellation.common.web.RequestIds;
+import dev.constellation.common.web.RequestPaths;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -61,19 +61,25 @@ public class JwtAuthenticationFilter extends OncePerRequestFilter {
     try {
       token = codec.verifyAccess(bearerToken(request));
     } catch (InvalidTokenException e) {
-      reject(response, "The access token is missing or invalid (" + e.getMessage() + "); sign in again.");
+      reject(
+          response,
+          "The access token is missing or invalid (" + e.getMessage() + "); sign in again.");
       return;
     }
     AuthenticatedUser user = token.user();
-    if (RequestPaths.isInternal(RequestPaths.normalized(request.getRequestURI())) && !user.isService()) {
-      write(response, Problems.of(ProblemType.FORBIDDEN, "Only services may call internal endpoints."));
+    if (RequestPaths.isInternal(RequestPaths.normalized(request.getRequestURI()))
+        && !user.isService()) {
+      write(
+          response,
+          Problems.of(ProblemType.FORBIDDEN, "Only services may call internal endpoints."));
       return;
     }
     try {
       TokenRevocations.check(token, redis);
     } catch (ApiException e) {
       // 401 with WWW-Authenticate, or 503 with Retry-After: the headers travel with the exception.
-      e.headers().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+      e.headers()
+          .forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
       write(response, Problems.of(e));
       return;
     }

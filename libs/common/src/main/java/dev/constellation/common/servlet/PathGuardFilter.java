@@ -13,9 +13,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Refuses, before anything else looks at it, a request whose path the router could read
- * differently from a filter ({@link RequestPaths}): a service reachable without the gateway holds
- * itself to the gateway's path rule.
+ * Refuses, before anything else looks at it, a request whose path the router could read differently
+ * from a filter ({@link RequestPaths}): a service reachable without the gateway holds itself to the
+ * gateway's path rule.
  */
 class PathGuardFilter extends OncePerRequestFilter {
   private final JsonMapper json;
@@ -25,15 +25,19 @@ class PathGuardFilter extends OncePerRequestFilter {
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     String ambiguity = RequestPaths.ambiguity(request.getRequestURI());
     if (ambiguity == null) {
       chain.doFilter(request, response);
       return;
     }
-    var problem = Problems.of(new ApiException(ProblemType.AMBIGUOUS_PATH,
-        "The path contains " + ambiguity + "; send it in plain form."));
+    var problem =
+        Problems.of(
+            new ApiException(
+                ProblemType.AMBIGUOUS_PATH,
+                "The path contains " + ambiguity + "; send it in plain form."));
     response.setStatus(problem.getStatus());
     response.setContentType("application/problem+json");
     json.writeValue(response.getOutputStream(), problem);

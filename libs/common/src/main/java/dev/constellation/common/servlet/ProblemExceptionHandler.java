@@ -38,8 +38,16 @@ public class ProblemExceptionHandler {
   ResponseEntity<ProblemDetail> invalid(MethodArgumentNotValidException e) {
     var error = e.getBindingResult().getFieldErrors().stream().findFirst();
     String field = error.map(f -> f.getField()).orElse("body");
-    String detail = error.map(f -> f.getField() + " " + f.getDefaultMessage()).orElse("The request body is invalid.");
-    ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, ProblemType.VALIDATION.slug(), "Invalid field '" + field + "'", detail);
+    String detail =
+        error
+            .map(f -> f.getField() + " " + f.getDefaultMessage())
+            .orElse("The request body is invalid.");
+    ProblemDetail problem =
+        Problems.of(
+            HttpStatus.BAD_REQUEST,
+            ProblemType.VALIDATION.slug(),
+            "Invalid field '" + field + "'",
+            detail);
     problem.setProperty("field", field);
     return respond(problem);
   }
@@ -51,19 +59,24 @@ public class ProblemExceptionHandler {
 
   @ExceptionHandler(HttpMessageNotReadableException.class)
   ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
-    return respond(Problems.of(ProblemType.MALFORMED_BODY,
-        "The request body is not valid JSON for this endpoint."));
+    return respond(
+        Problems.of(
+            ProblemType.MALFORMED_BODY, "The request body is not valid JSON for this endpoint."));
   }
 
-  @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class})
+  @ExceptionHandler({
+    MissingServletRequestParameterException.class,
+    MethodArgumentTypeMismatchException.class
+  })
   ResponseEntity<ProblemDetail> badParameter(Exception e) {
     return respond(Problems.of(ProblemType.BAD_PARAMETER, e.getMessage()));
   }
 
   @ExceptionHandler(MaxUploadSizeExceededException.class)
   ResponseEntity<ProblemDetail> tooLarge(MaxUploadSizeExceededException e) {
-    return respond(Problems.of(ProblemType.TOO_LARGE,
-        "The upload exceeds the size this installation accepts."));
+    return respond(
+        Problems.of(
+            ProblemType.TOO_LARGE, "The upload exceeds the size this installation accepts."));
   }
 
   @ExceptionHandler(NoResourceFoundException.class)
@@ -91,8 +104,10 @@ public class ProblemExceptionHandler {
           .body(StorageOutages.problem());
     }
     log.error("unexpected failure", e);
-    return respond(Problems.of(ProblemType.INTERNAL,
-        "Something went wrong on our side; the request id identifies it in the logs."));
+    return respond(
+        Problems.of(
+            ProblemType.INTERNAL,
+            "Something went wrong on our side; the request id identifies it in the logs."));
   }
 
   private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {

@@ -27,13 +27,17 @@ public class RequestIdFilter extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     // An async dispatch (SSE) comes back on another thread: keep the id it started with.
-    String requestId = request.getAttribute(ID_ATTRIBUTE) instanceof String id
-        ? id : RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
+    String requestId =
+        request.getAttribute(ID_ATTRIBUTE) instanceof String id
+            ? id
+            : RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
     request.setAttribute(ID_ATTRIBUTE, requestId);
-    if (request.getAttribute(STARTED_ATTRIBUTE) == null) request.setAttribute(STARTED_ATTRIBUTE, System.nanoTime());
+    if (request.getAttribute(STARTED_ATTRIBUTE) == null)
+      request.setAttribute(STARTED_ATTRIBUTE, System.nanoTime());
     MDC.put(RequestIds.MDC_KEY, requestId);
     MDC.put(RequestIds.ROUTE_MDC_KEY, request.getMethod() + " " + request.getRequestURI());
-    if (request.getAttribute(JwtAuthenticationFilter.USER_ATTRIBUTE) instanceof AuthenticatedUser user) {
+    if (request.getAttribute(JwtAuthenticationFilter.USER_ATTRIBUTE)
+        instanceof AuthenticatedUser user) {
       MDC.put(RequestIds.USER_MDC_KEY, user.id());
     }
     response.setHeader(RequestIds.HEADER, requestId);
@@ -42,7 +46,11 @@ public class RequestIdFilter extends OncePerRequestFilter {
     } finally {
       if (!isAsyncStarted(request) && !request.getRequestURI().startsWith("/actuator")) {
         long micros = (System.nanoTime() - (long) request.getAttribute(STARTED_ATTRIBUTE)) / 1000;
-        access.info("{} {} {} {} ms", request.getMethod(), request.getRequestURI(), response.getStatus(),
+        access.info(
+            "{} {} {} {} ms",
+            request.getMethod(),
+            request.getRequestURI(),
+            response.getStatus(),
             micros / 1000.0);
       }
       MDC.remove(RequestIds.MDC_KEY);

@@ -61,19 +61,25 @@ public class ServletSupportAutoConfiguration {
   }
 
   /**
-   * Property through which a service declares extra Ant-style paths under /api that carry no
-   * bearer token because they authorize otherwise (a WebSocket handshake, which browsers cannot
-   * send an Authorization header with, proves itself with a one-time ticket).
+   * Property through which a service declares extra Ant-style paths under /api that carry no bearer
+   * token because they authorize otherwise (a WebSocket handshake, which browsers cannot send an
+   * Authorization header with, proves itself with a one-time ticket).
    */
   public static final String PUBLIC_PATHS_PROPERTY = "constellation.auth.public-paths";
 
   @Bean
   FilterRegistrationBean<JwtAuthenticationFilter> jwtAuthenticationFilter(
-      JwtCodec codec, ObjectProvider<StringRedisTemplate> redis, JsonMapper json, Environment environment) {
+      JwtCodec codec,
+      ObjectProvider<StringRedisTemplate> redis,
+      JsonMapper json,
+      Environment environment) {
     List<String> publicPaths = new ArrayList<>(PUBLIC_PATHS);
     publicPaths.addAll(
-        Binder.get(environment).bind(PUBLIC_PATHS_PROPERTY, Bindable.listOf(String.class)).orElse(List.of()));
-    var filter = new JwtAuthenticationFilter(codec, redis.getIfAvailable(), List.copyOf(publicPaths), json);
+        Binder.get(environment)
+            .bind(PUBLIC_PATHS_PROPERTY, Bindable.listOf(String.class))
+            .orElse(List.of()));
+    var filter =
+        new JwtAuthenticationFilter(codec, redis.getIfAvailable(), List.copyOf(publicPaths), json);
     var registration = new FilterRegistrationBean<>(filter);
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
     return registration;

@@ -6,8 +6,8 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The gateway's view of {@link TerminalTickets}: it checks and claims a ticket without spending
- * it, so that a handshake with a bad or already presented one is refused before the connection is
+ * The gateway's view of {@link TerminalTickets}: it checks and claims a ticket without spending it,
+ * so that a handshake with a bad or already presented one is refused before the connection is
  * upgraded; workspace-service redeems it (once, GETDEL) behind.
  */
 public final class ReactiveTerminalTickets {
@@ -30,9 +30,15 @@ public final class ReactiveTerminalTickets {
   public Mono<TerminalTicket> claim(String ticket, String projectId) {
     String key = TicketKeys.of(ticket);
     if (key == null) return Mono.empty();
-    return redis.opsForValue().get(key)
+    return redis
+        .opsForValue()
+        .get(key)
         .flatMap(value -> Mono.justOrEmpty(TerminalTickets.parse(json, value)))
         .filter(t -> t.validFor(projectId, clock.millis()))
-        .filterWhen(t -> redis.opsForValue().setIfAbsent(TicketKeys.claimOf(ticket), "1", TerminalTickets.MAX_TTL));
+        .filterWhen(
+            t ->
+                redis
+                    .opsForValue()
+                    .setIfAbsent(TicketKeys.claimOf(ticket), "1", TerminalTickets.MAX_TTL));
   }
 }

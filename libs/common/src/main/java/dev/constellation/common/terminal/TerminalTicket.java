@@ -9,13 +9,20 @@ import java.util.Set;
  * until when it may be redeemed.
  */
 public record TerminalTicket(
-    String userId, String email, List<String> roles, String projectId, long issuedAtMillis, long expiresAtMillis) {
+    String userId,
+    String email,
+    List<String> roles,
+    String projectId,
+    long issuedAtMillis,
+    long expiresAtMillis) {
 
   public AuthenticatedUser user() {
     return new AuthenticatedUser(userId, email, Set.copyOf(roles));
   }
 
   boolean validFor(String projectId, long nowMillis) {
-    return this.projectId != null && this.projectId.equals(projectId) && nowMillis < expiresAtMillis;
+    return this.projectId != null
+        && this.projectId.equals(projectId)
+        && nowMillis < expiresAtMillis;
   }
 }

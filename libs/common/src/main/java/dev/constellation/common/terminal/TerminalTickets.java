@@ -12,10 +12,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One-time tickets that open a terminal WebSocket (a browser cannot put a bearer token on a
- * WebSocket handshake). workspace-service issues and redeems them; the gateway only peeks
- * ({@link ReactiveTerminalTickets}). They live in Redis so that any replica can redeem them, and
- * GETDEL makes redeeming atomic: a ticket works once, for its project, within its lifetime (at
- * most {@link #MAX_TTL}). The ticket string itself is a credential: never log it.
+ * WebSocket handshake). workspace-service issues and redeems them; the gateway only peeks ({@link
+ * ReactiveTerminalTickets}). They live in Redis so that any replica can redeem them, and GETDEL
+ * makes redeeming atomic: a ticket works once, for its project, within its lifetime (at most {@link
+ * #MAX_TTL}). The ticket string itself is a credential: never log it.
  */
 public final class TerminalTickets {
   public static final Duration MAX_TTL = Duration.ofSeconds(60);
@@ -41,7 +41,14 @@ public final class TerminalTickets {
     random.nextBytes(bytes);
     String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     long now = clock.millis();
-    var record = new TerminalTicket(user.id(), user.email(), List.copyOf(user.roles()), projectId, now, now + ttl.toMillis());
+    var record =
+        new TerminalTicket(
+            user.id(),
+            user.email(),
+            List.copyOf(user.roles()),
+            projectId,
+            now,
+            now + ttl.toMillis());
     redis.opsForValue().set(TicketKeys.of(ticket), json.writeValueAsString(record), ttl);
     return new Issued(ticket, ttl.toSeconds());
   }

@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 /** The Redis key of a ticket: known to this package only (an ArchUnit rule keeps it so). */
 final class TicketKeys {
   private static final String PREFIX = "constellation:terminal-ticket:";
+
   /** 32 random bytes, base64url without padding. */
   private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9_-]{43}");
 
@@ -15,7 +16,9 @@ final class TicketKeys {
     return ticket != null && FORMAT.matcher(ticket).matches() ? PREFIX + ticket : null;
   }
 
-  /** The key that marks a ticket as presented at the gateway (see ReactiveTerminalTickets#claim). */
+  /**
+   * The key that marks a ticket as presented at the gateway (see ReactiveTerminalTickets#claim).
+   */
   static String claimOf(String ticket) {
     String key = of(ticket);
     return key == null ? null : key + ":claimed";

@@ -17,9 +17,9 @@ public final class RequestPaths {
   private RequestPaths() {}
 
   /**
-   * Why {@code rawPath} (as sent, still encoded, without the query) could be read two ways, or
-   * null when it cannot: a {@code ;}, a backslash, an empty segment ({@code //}), a dot segment,
-   * a control character, or a percent-encoded character that needs no encoding (letters, digits,
+   * Why {@code rawPath} (as sent, still encoded, without the query) could be read two ways, or null
+   * when it cannot: a {@code ;}, a backslash, an empty segment ({@code //}), a dot segment, a
+   * control character, or a percent-encoded character that needs no encoding (letters, digits,
    * {@code -._~}), a slash, a backslash, a percent sign or a control character.
    */
   public static String ambiguity(String rawPath) {
@@ -29,13 +29,22 @@ public final class RequestPaths {
       if (c == ';') return "a path parameter (;)";
       if (c == '\\') return "a backslash";
       if (c < 0x20 || c == 0x7f) return "a control character";
-      if (c == '/' && i + 1 < rawPath.length() && rawPath.charAt(i + 1) == '/') return "an empty segment (//)";
+      if (c == '/' && i + 1 < rawPath.length() && rawPath.charAt(i + 1) == '/')
+        return "an empty segment (//)";
       if (c == '%') {
-        int value = i + 2 < rawPath.length() ? hexByte(rawPath.charAt(i + 1), rawPath.charAt(i + 2)) : -1;
+        int value =
+            i + 2 < rawPath.length() ? hexByte(rawPath.charAt(i + 1), rawPath.charAt(i + 2)) : -1;
         if (value < 0) return "a malformed percent-encoding";
-        if (value < 0x20 || value == 0x7f || value == '/' || value == '\\' || value == '%' || value == ';'
+        if (value < 0x20
+            || value == 0x7f
+            || value == '/'
+            || value == '\\'
+            || value == '%'
+            || value == ';'
             || isUnreserved(value)) {
-          return "a percent-encoded '" + (value < 0x20 || value == 0x7f ? "control character" : (char) value) + "'";
+          return "a percent-encoded '"
+              + (value < 0x20 || value == 0x7f ? "control character" : (char) value)
+              + "'";
         }
         i += 2;
       }
@@ -64,8 +73,13 @@ public final class RequestPaths {
   }
 
   private static boolean isUnreserved(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '.'
+        || c == '_'
+        || c == '~';
   }
 
   private static int hexByte(char high, char low) {

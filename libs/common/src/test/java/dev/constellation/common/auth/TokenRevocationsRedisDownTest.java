@@ -29,8 +29,11 @@ class TokenRevocationsRedisDownTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    var client = LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(500)).build();
-    connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", closedPort), client);
+    var client =
+        LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(500)).build();
+    connections =
+        new LettuceConnectionFactory(
+            new RedisStandaloneConfiguration("127.0.0.1", closedPort), client);
     connections.afterPropertiesSet();
     connections.start();
   }
@@ -47,17 +50,25 @@ class TokenRevocationsRedisDownTest {
         .isInstanceOf(ApiException.class);
     long started = System.nanoTime();
     assertThatThrownBy(() -> TokenRevocations.check(ALICE, new StringRedisTemplate(connections)))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE));
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE));
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
   }
 
   @Test
   void theReactiveCheckFailsClosed() {
-    assertThatThrownBy(() -> TokenRevocations.check(ALICE, new ReactiveStringRedisTemplate(connections)).block())
+    assertThatThrownBy(
+            () ->
+                TokenRevocations.check(ALICE, new ReactiveStringRedisTemplate(connections)).block())
         .isInstanceOf(ApiException.class);
     long started = System.nanoTime();
-    assertThatThrownBy(() -> TokenRevocations.check(ALICE, new ReactiveStringRedisTemplate(connections)).block())
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE));
+    assertThatThrownBy(
+            () ->
+                TokenRevocations.check(ALICE, new ReactiveStringRedisTemplate(connections)).block())
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE));
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
   }
 }

@@ -13,12 +13,15 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 
 class TokenRevocationsTest {
-  private static final AuthenticatedUser ALICE = new AuthenticatedUser("alice", "a@example.test", Set.of("USER"));
-  private final JwtCodec codec = new JwtCodec("x".repeat(32), "constellation", "constellation-api", Clock.systemUTC());
+  private static final AuthenticatedUser ALICE =
+      new AuthenticatedUser("alice", "a@example.test", Set.of("USER"));
+  private final JwtCodec codec =
+      new JwtCodec("x".repeat(32), "constellation", "constellation-api", Clock.systemUTC());
 
   @Test
   void theCodecCarriesVersionAndSessionThroughSigning() {
-    AccessToken token = codec.verifyAccess(codec.sign(ALICE, Duration.ofMinutes(1), 42, "family-1"));
+    AccessToken token =
+        codec.verifyAccess(codec.sign(ALICE, Duration.ofMinutes(1), 42, "family-1"));
     assertThat(token.version()).isEqualTo(42);
     assertThat(token.sessionId()).isEqualTo("family-1");
     assertThat(token.user().id()).isEqualTo("alice");
@@ -31,8 +34,11 @@ class TokenRevocationsTest {
   @Test
   void aTokenStandsWhileItsSessionLivesAndItsVersionIsCurrent() {
     AccessToken token = new AccessToken(ALICE, 100, "s1");
-    assertThat(TokenRevocations.keys(token)).containsExactly(
-        "constellation:user:token-version:alice", "constellation:user:disabled:alice", "constellation:refresh:family:s1");
+    assertThat(TokenRevocations.keys(token))
+        .containsExactly(
+            "constellation:user:token-version:alice",
+            "constellation:user:disabled:alice",
+            "constellation:refresh:family:s1");
     assertThat(TokenRevocations.refusal(token, values("100", null, "alice"))).isEmpty();
     assertThat(TokenRevocations.refusal(token, values(null, null, "alice"))).isEmpty();
   }
@@ -57,12 +63,19 @@ class TokenRevocationsTest {
 
   @Test
   void serviceTokensNeedNoLookUpAndNoRedisFailsClosed() {
-    AccessToken service = new AccessToken(new AuthenticatedUser("service:x", null, Set.of(AuthenticatedUser.SERVICE)), 0, null);
+    AccessToken service =
+        new AccessToken(
+            new AuthenticatedUser("service:x", null, Set.of(AuthenticatedUser.SERVICE)), 0, null);
     assertThat(TokenRevocations.keys(service)).isEmpty();
     TokenRevocations.check(service, (org.springframework.data.redis.core.StringRedisTemplate) null);
-    assertThatThrownBy(() -> TokenRevocations.check(new AccessToken(ALICE, 0, null),
-        (org.springframework.data.redis.core.StringRedisTemplate) null))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE));
+    assertThatThrownBy(
+            () ->
+                TokenRevocations.check(
+                    new AccessToken(ALICE, 0, null),
+                    (org.springframework.data.redis.core.StringRedisTemplate) null))
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE));
   }
 
   private static List<String> values(String... values) {

@@ -14,22 +14,32 @@ class MetricsDefaultsTest {
   void tagsEveryMeterWithTheApplicationNameAndAsksForLatencyBuckets() {
     var environment = environmentWith(Map.of("spring.application.name", "project-service"));
     new MetricsDefaults().postProcessEnvironment(environment, new SpringApplication());
-    assertThat(environment.getProperty("management.metrics.tags.application")).isEqualTo("project-service");
-    assertThat(environment.getProperty("management.metrics.distribution.percentiles-histogram.http.server.requests"))
+    assertThat(environment.getProperty("management.metrics.tags.application"))
+        .isEqualTo("project-service");
+    assertThat(
+            environment.getProperty(
+                "management.metrics.distribution.percentiles-histogram.http.server.requests"))
         .isEqualTo("true");
-    assertThat(environment.getProperty("management.metrics.distribution.percentiles-histogram.http.server.requests.active"))
+    assertThat(
+            environment.getProperty(
+                "management.metrics.distribution.percentiles-histogram.http.server.requests.active"))
         .isEqualTo("false");
   }
 
   @Test
   void aServicesOwnSettingWins() {
-    var environment = environmentWith(Map.of(
-        "spring.application.name", "claude-service",
-        "management.metrics.tags.application", "claude",
-        "management.metrics.distribution.percentiles-histogram.http.server.requests", "false"));
+    var environment =
+        environmentWith(
+            Map.of(
+                "spring.application.name", "claude-service",
+                "management.metrics.tags.application", "claude",
+                "management.metrics.distribution.percentiles-histogram.http.server.requests",
+                    "false"));
     new MetricsDefaults().postProcessEnvironment(environment, new SpringApplication());
     assertThat(environment.getProperty("management.metrics.tags.application")).isEqualTo("claude");
-    assertThat(environment.getProperty("management.metrics.distribution.percentiles-histogram.http.server.requests"))
+    assertThat(
+            environment.getProperty(
+                "management.metrics.distribution.percentiles-histogram.http.server.requests"))
         .isEqualTo("false");
   }
 

@@ -16,7 +16,8 @@ class RecordComponentsRequiredTest {
       String plain,
       @Nullable String nullable,
       Optional<String> optional,
-      @io.swagger.v3.oas.annotations.media.Schema(requiredMode = io.swagger.v3.oas.annotations.media.Schema.RequiredMode.NOT_REQUIRED)
+      @io.swagger.v3.oas.annotations.media.Schema(
+              requiredMode = io.swagger.v3.oas.annotations.media.Schema.RequiredMode.NOT_REQUIRED)
           String declined,
       @JsonProperty("renamed") String original) {}
 
@@ -30,7 +31,8 @@ class RecordComponentsRequiredTest {
   @Test
   void plainComponentsAreRequiredUnderTheirJsonNames() {
     Schema<?> body = resolve(Body.class);
-    assertThat(body.getProperties()).containsOnlyKeys("plain", "nullable", "optional", "declined", "renamed");
+    assertThat(body.getProperties())
+        .containsOnlyKeys("plain", "nullable", "optional", "declined", "renamed");
     assertThat(body.getRequired()).containsExactlyInAnyOrder("plain", "renamed");
   }
 

@@ -15,7 +15,8 @@ class StorageOutagesTest {
   void recognisesRedisAndDatabaseOutagesAnywhereInTheCauseChain() {
     assertThat(StorageOutages.isOutage(new RedisConnectionFailureException("refused"))).isTrue();
     assertThat(StorageOutages.isOutage(new QueryTimeoutException("timed out"))).isTrue();
-    assertThat(StorageOutages.isOutage(new DataAccessResourceFailureException("server selection"))).isTrue();
+    assertThat(StorageOutages.isOutage(new DataAccessResourceFailureException("server selection")))
+        .isTrue();
     var rejected = new RedisException("Currently not connected. Commands are rejected.");
     assertThat(StorageOutages.isOutage(new RedisSystemException("unknown", rejected))).isTrue();
     assertThat(StorageOutages.isOutage(new IllegalStateException("wrapped", rejected))).isTrue();
@@ -24,7 +25,8 @@ class StorageOutagesTest {
   @Test
   void leavesOtherFailuresAlone() {
     assertThat(StorageOutages.isOutage(new IllegalStateException("bug"))).isFalse();
-    assertThat(StorageOutages.isOutage(new RedisException("WRONGTYPE Operation against a key"))).isFalse();
+    assertThat(StorageOutages.isOutage(new RedisException("WRONGTYPE Operation against a key")))
+        .isFalse();
   }
 
   @Test

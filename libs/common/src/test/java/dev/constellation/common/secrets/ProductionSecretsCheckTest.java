@@ -17,7 +17,8 @@ class ProductionSecretsCheckTest {
 
   private static final String STRONG = "k3v9Qm2xT8pZ4rW7yB1nC6dF0gH5jL8sA2eU4iO9";
 
-  private static StandardEnvironment environment(Map<String, Object> properties, String... profiles) {
+  private static StandardEnvironment environment(
+      Map<String, Object> properties, String... profiles) {
     StandardEnvironment environment = new StandardEnvironment();
     environment.getPropertySources().addFirst(new MapPropertySource("test", properties));
     environment.setActiveProfiles(profiles);
@@ -26,10 +27,14 @@ class ProductionSecretsCheckTest {
 
   @Test
   void acceptsStrongSecretsInProd() {
-    var env = environment(Map.of(
-        "constellation.auth.jwt-secret", STRONG,
-        "spring.mongodb.uri", "mongodb://project_service:Zx81kPq@mongodb-primary:27017/constellation_projects?authSource=constellation_projects",
-        "spring.data.redis.url", "redis://:R3dis-strong@redis:6379"), "prod");
+    var env =
+        environment(
+            Map.of(
+                "constellation.auth.jwt-secret", STRONG,
+                "spring.mongodb.uri",
+                    "mongodb://project_service:Zx81kPq@mongodb-primary:27017/constellation_projects?authSource=constellation_projects",
+                "spring.data.redis.url", "redis://:R3dis-strong@redis:6379"),
+            "prod");
     assertThatCode(() -> ProductionSecretsCheck.check(env)).doesNotThrowAnyException();
   }
 
@@ -52,20 +57,28 @@ class ProductionSecretsCheckTest {
   @Test
   void refusesMissingJwtSecret() {
     var env = environment(Map.of(), "prod");
-    assertThatThrownBy(() -> ProductionSecretsCheck.check(env)).hasMessageContaining("JWT_SECRET").hasMessageContaining("not set");
+    assertThatThrownBy(() -> ProductionSecretsCheck.check(env))
+        .hasMessageContaining("JWT_SECRET")
+        .hasMessageContaining("not set");
   }
 
   @Test
   void refusesExamplePlaceholderJwtSecretEvenWhenLong() {
-    var env = environment(Map.of("JWT_SECRET", "your_jwt_secret_32_chars_minimum_xxxxxxxx"), "prod");
+    var env =
+        environment(Map.of("JWT_SECRET", "your_jwt_secret_32_chars_minimum_xxxxxxxx"), "prod");
     assertThatThrownBy(() -> ProductionSecretsCheck.check(env)).hasMessageContaining("placeholder");
   }
 
   @Test
   void refusesPlaceholderMongoPasswordInReplicaSetUri() {
-    var env = environment(Map.of(
-        "constellation.auth.jwt-secret", STRONG,
-        "spring.mongodb.uri", "mongodb://claude_service:change_me_claude_service@m1:27017,m2:27017/constellation_chat?replicaSet=rs0"), "prod");
+    var env =
+        environment(
+            Map.of(
+                "constellation.auth.jwt-secret",
+                STRONG,
+                "spring.mongodb.uri",
+                "mongodb://claude_service:change_me_claude_service@m1:27017,m2:27017/constellation_chat?replicaSet=rs0"),
+            "prod");
     assertThatThrownBy(() -> ProductionSecretsCheck.check(env))
         .hasMessageContaining("MONGODB_URI")
         .hasMessageNotContaining("change_me_claude_service");
@@ -73,17 +86,27 @@ class ProductionSecretsCheckTest {
 
   @Test
   void refusesPlaceholderRedisPasswordInUrlOrProperty() {
-    var inUrl = environment(Map.of("constellation.auth.jwt-secret", STRONG,
-        "spring.data.redis.url", "redis://:change_me_redis_password@redis:6379"), "prod");
+    var inUrl =
+        environment(
+            Map.of(
+                "constellation.auth.jwt-secret",
+                STRONG,
+                "spring.data.redis.url",
+                "redis://:change_me_redis_password@redis:6379"),
+            "prod");
     assertThatThrownBy(() -> ProductionSecretsCheck.check(inUrl)).hasMessageContaining("REDIS_URL");
-    var asProperty = environment(Map.of("constellation.auth.jwt-secret", STRONG, "REDIS_PASSWORD", "CHANGE_ME"), "prod");
-    assertThatThrownBy(() -> ProductionSecretsCheck.check(asProperty)).hasMessageContaining("REDIS_PASSWORD");
+    var asProperty =
+        environment(
+            Map.of("constellation.auth.jwt-secret", STRONG, "REDIS_PASSWORD", "CHANGE_ME"), "prod");
+    assertThatThrownBy(() -> ProductionSecretsCheck.check(asProperty))
+        .hasMessageContaining("REDIS_PASSWORD");
   }
 
   @Test
   void readsPasswordOutOfUris() {
     assertThat(ProductionSecretsCheck.passwordOf("redis://:p%40ss@redis:6379")).isEqualTo("p@ss");
-    assertThat(ProductionSecretsCheck.passwordOf("mongodb://u:pw@a:1,b:2/db?replicaSet=rs0")).isEqualTo("pw");
+    assertThat(ProductionSecretsCheck.passwordOf("mongodb://u:pw@a:1,b:2/db?replicaSet=rs0"))
+        .isEqualTo("pw");
     assertThat(ProductionSecretsCheck.passwordOf("mongodb://127.0.0.1:27018/")).isNull();
   }
 
@@ -92,15 +115,27 @@ class ProductionSecretsCheckTest {
     SpringApplication app = new SpringApplication(Empty.class);
     app.setWebApplicationType(WebApplicationType.NONE);
     app.setBannerMode(Banner.Mode.OFF);
-    app.setDefaultProperties(Map.of("constellation.auth.jwt-secret", "change_me", "spring.main.lazy-initialization", "true"));
+    app.setDefaultProperties(
+        Map.of(
+            "constellation.auth.jwt-secret",
+            "change_me",
+            "spring.main.lazy-initialization",
+            "true"));
     app.setAdditionalProfiles("prod");
-    assertThatThrownBy(app::run).isInstanceOf(WeakSecretException.class).hasMessageContaining("JWT_SECRET");
+    assertThatThrownBy(app::run)
+        .isInstanceOf(WeakSecretException.class)
+        .hasMessageContaining("JWT_SECRET");
   }
 
   @Test
   void failureReportNamesTheSettingAndWhatToDo() {
-    var analysis = new WeakSecretFailureAnalyzer().analyze(new IllegalStateException("wrapped",
-        new WeakSecretException("Refusing to start with the 'prod' profile: JWT_SECRET (constellation.auth.jwt-secret) is 5 bytes")));
+    var analysis =
+        new WeakSecretFailureAnalyzer()
+            .analyze(
+                new IllegalStateException(
+                    "wrapped",
+                    new WeakSecretException(
+                        "Refusing to start with the 'prod' profile: JWT_SECRET (constellation.auth.jwt-secret) is 5 bytes")));
     assertThat(analysis.getDescription()).contains("JWT_SECRET").contains("5 bytes");
     assertThat(analysis.getAction()).contains(".env");
   }

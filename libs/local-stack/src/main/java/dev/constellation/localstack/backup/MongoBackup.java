@@ -34,10 +34,10 @@ import org.bson.json.JsonWriterSettings;
 
 /**
  * Backs up and restores MongoDB databases in mongodump's directory layout — per database a folder,
- * per collection {@code <coll>.bson} (the documents as concatenated BSON) and
- * {@code <coll>.metadata.json} (indexes and options) — so that a backup of the local stack's
- * MongoDB-wire server restores with {@code mongorestore} into the Docker replica set, and a
- * {@code mongodump} of the replica set restores here.
+ * per collection {@code <coll>.bson} (the documents as concatenated BSON) and {@code
+ * <coll>.metadata.json} (indexes and options) — so that a backup of the local stack's MongoDB-wire
+ * server restores with {@code mongorestore} into the Docker replica set, and a {@code mongodump} of
+ * the replica set restores here.
  *
  * <pre>
  * MongoBackup backup  --uri mongodb://127.0.0.1:27018/ --out DIR [--data-file data/mongo/constellation.mv]
@@ -52,7 +52,8 @@ public final class MongoBackup {
   /** Server-owned databases: users and replication state belong to the target, not the backup. */
   static final Set<String> SKIPPED_DATABASES = Set.of("admin", "config", "local");
 
-  private static final JsonWriterSettings JSON = JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
+  private static final JsonWriterSettings JSON =
+      JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
   private static final int BATCH = 500;
 
   private MongoBackup() {}
@@ -77,8 +78,11 @@ public final class MongoBackup {
     EmbeddedMongo opened = null;
     boolean answers = answers(uri);
     if (!answers && (dataFile == null || !Files.exists(dataFile))) {
-      System.err.println("nothing answers at " + uri + (dataFile == null ? "" : " and there is no " + dataFile)
-          + ": start the stack (make run) or pass the right --uri");
+      System.err.println(
+          "nothing answers at "
+              + uri
+              + (dataFile == null ? "" : " and there is no " + dataFile)
+              + ": start the stack (make run) or pass the right --uri");
       System.exit(1);
     }
     if (!answers) {
@@ -102,7 +106,9 @@ public final class MongoBackup {
     }
   }
 
-  /** What {@code make db-init} shows in local mode: every collection with its count and index names. */
+  /**
+   * What {@code make db-init} shows in local mode: every collection with its count and index names.
+   */
   public static List<String> check(MongoClient client) {
     client.getDatabase("admin").runCommand(new Document("ping", 1));
     List<String> lines = new ArrayList<>();
@@ -110,14 +116,27 @@ public final class MongoBackup {
       if (SKIPPED_DATABASES.contains(dbName)) continue;
       MongoDatabase db = client.getDatabase(dbName);
       for (String name : new TreeSet<>(db.listCollectionNames().into(new ArrayList<>()))) {
-        List<String> indexes = db.getCollection(name).listIndexes().map(i -> i.getString("name")).into(new ArrayList<>());
-        lines.add(dbName + "." + name + ": " + db.getCollection(name).countDocuments() + " documents, indexes " + indexes);
+        List<String> indexes =
+            db.getCollection(name)
+                .listIndexes()
+                .map(i -> i.getString("name"))
+                .into(new ArrayList<>());
+        lines.add(
+            dbName
+                + "."
+                + name
+                + ": "
+                + db.getCollection(name).countDocuments()
+                + " documents, indexes "
+                + indexes);
       }
     }
     return lines;
   }
 
-  /** Writes every database but admin/config/local into {@code out}; returns one line per collection. */
+  /**
+   * Writes every database but admin/config/local into {@code out}; returns one line per collection.
+   */
   public static List<String> backup(MongoClient client, Path out) throws IOException {
     List<String> lines = new ArrayList<>();
     for (String dbName : new TreeSet<>(client.listDatabaseNames().into(new ArrayList<>()))) {
@@ -129,7 +148,8 @@ public final class MongoBackup {
         if (name.startsWith("system.") || "view".equals(info.getString("type"))) continue;
         MongoCollection<RawBsonDocument> collection = db.getCollection(name, RawBsonDocument.class);
         long count = 0;
-        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(dbDir.resolve(name + ".bson")));
+        try (OutputStream file =
+                new BufferedOutputStream(Files.newOutputStream(dbDir.resolve(name + ".bson")));
             MongoCursor<RawBsonDocument> cursor = collection.find().iterator()) {
           while (cursor.hasNext()) {
             ByteBuffer bytes = cursor.next().getByteBuffer().asNIO();
@@ -141,12 +161,14 @@ public final class MongoBackup {
         }
         List<Document> indexes = db.getCollection(name).listIndexes().into(new ArrayList<>());
         Document options = info.get("options", Document.class);
-        Document metadata = new Document("indexes", indexes)
-            .append("collectionName", name)
-            .append("type", "collection")
-            .append("options", options == null ? new Document() : options);
+        Document metadata =
+            new Document("indexes", indexes)
+                .append("collectionName", name)
+                .append("type", "collection")
+                .append("options", options == null ? new Document() : options);
         Files.writeString(dbDir.resolve(name + ".metadata.json"), metadata.toJson(JSON));
-        lines.add(dbName + "." + name + ": " + count + " documents, " + indexes.size() + " indexes");
+        lines.add(
+            dbName + "." + name + ": " + count + " documents, " + indexes.size() + " indexes");
       }
     }
     return lines;
@@ -177,8 +199,17 @@ public final class MongoBackup {
         if (options != null) create.putAll(options);
         db.runCommand(create);
         long count = insertAll(db.getCollection(name, RawBsonDocument.class), dbDir, name);
-        int indexes = createIndexes(db, name, metadata.getList("indexes", Document.class, List.of()));
-        lines.add(dbName + "." + name + ": " + count + " documents, " + indexes + " indexes created besides _id_");
+        int indexes =
+            createIndexes(db, name, metadata.getList("indexes", Document.class, List.of()));
+        lines.add(
+            dbName
+                + "."
+                + name
+                + ": "
+                + count
+                + " documents, "
+                + indexes
+                + " indexes created besides _id_");
       }
     }
     return lines;
@@ -187,14 +218,18 @@ public final class MongoBackup {
   private static Set<String> collectionsIn(Path dbDir) throws IOException {
     Set<String> names = new TreeSet<>();
     try (Stream<Path> files = Files.list(dbDir)) {
-      files.map(f -> f.getFileName().toString()).forEach(f -> {
-        for (String suffix : List.of(".metadata.json.gz", ".metadata.json", ".bson.gz", ".bson")) {
-          if (f.endsWith(suffix)) {
-            names.add(f.substring(0, f.length() - suffix.length()));
-            return;
-          }
-        }
-      });
+      files
+          .map(f -> f.getFileName().toString())
+          .forEach(
+              f -> {
+                for (String suffix :
+                    List.of(".metadata.json.gz", ".metadata.json", ".bson.gz", ".bson")) {
+                  if (f.endsWith(suffix)) {
+                    names.add(f.substring(0, f.length() - suffix.length()));
+                    return;
+                  }
+                }
+              });
     }
     return names;
   }
@@ -211,12 +246,16 @@ public final class MongoBackup {
     return new Document();
   }
 
-  private static long insertAll(MongoCollection<RawBsonDocument> collection, Path dbDir, String name) throws IOException {
+  private static long insertAll(
+      MongoCollection<RawBsonDocument> collection, Path dbDir, String name) throws IOException {
     Path plain = dbDir.resolve(name + ".bson");
     Path gzipped = dbDir.resolve(name + ".bson.gz");
     if (!Files.exists(plain) && !Files.exists(gzipped)) return 0;
     long count = 0;
-    try (InputStream raw = Files.exists(plain) ? Files.newInputStream(plain) : new GZIPInputStream(Files.newInputStream(gzipped));
+    try (InputStream raw =
+            Files.exists(plain)
+                ? Files.newInputStream(plain)
+                : new GZIPInputStream(Files.newInputStream(gzipped));
         InputStream stream = new BufferedInputStream(raw)) {
       List<RawBsonDocument> batch = new ArrayList<>(BATCH);
       RawBsonDocument document;
@@ -260,7 +299,8 @@ public final class MongoBackup {
       spec.remove("ns");
       specs.add(spec);
     }
-    if (!specs.isEmpty()) db.runCommand(new Document("createIndexes", collection).append("indexes", specs));
+    if (!specs.isEmpty())
+      db.runCommand(new Document("createIndexes", collection).append("indexes", specs));
     return specs.size();
   }
 
@@ -278,10 +318,12 @@ public final class MongoBackup {
   }
 
   private static MongoClient client(String uri, int timeoutMillis) {
-    return MongoClients.create(MongoClientSettings.builder()
-        .applyConnectionString(new ConnectionString(uri))
-        .applyToClusterSettings(c -> c.serverSelectionTimeout(timeoutMillis, TimeUnit.MILLISECONDS))
-        .build());
+    return MongoClients.create(
+        MongoClientSettings.builder()
+            .applyConnectionString(new ConnectionString(uri))
+            .applyToClusterSettings(
+                c -> c.serverSelectionTimeout(timeoutMillis, TimeUnit.MILLISECONDS))
+            .build());
   }
 
   private static void report(List<String> lines, String summary) {

@@ -56,7 +56,8 @@ class MongoBackupRoundTripTest {
 
     Path dir = tmp.resolve("mongodb-20260101_000000");
     MongoBackup.backup(client, dir);
-    for (String db : List.of("constellation_projects", "constellation_chat")) client.getDatabase(db).drop();
+    for (String db : List.of("constellation_projects", "constellation_chat"))
+      client.getDatabase(db).drop();
     assertTrue(allDocuments().isEmpty(), "wipe left documents behind");
 
     MongoBackup.restore(client, dir);
@@ -85,9 +86,14 @@ class MongoBackupRoundTripTest {
 
     Document meta = Document.parse(Files.readString(metadata));
     assertEquals("projects", meta.getString("collectionName"));
-    List<String> indexNames = meta.getList("indexes", Document.class).stream().map(i -> i.getString("name")).sorted().toList();
+    List<String> indexNames =
+        meta.getList("indexes", Document.class).stream()
+            .map(i -> i.getString("name"))
+            .sorted()
+            .toList();
     assertEquals(indexNames, serverIndexNames("constellation_projects", "projects"));
-    assertTrue(indexNames.contains("slug_1"), "the unique index must be in the metadata: " + indexNames);
+    assertTrue(
+        indexNames.contains("slug_1"), "the unique index must be in the metadata: " + indexNames);
   }
 
   @Test
@@ -97,13 +103,20 @@ class MongoBackupRoundTripTest {
     Path dump = tmp.resolve("mongodump");
     Path db = Files.createDirectories(dump.resolve("constellation_workspaces"));
     Files.createDirectories(dump.resolve("admin"));
-    Files.writeString(dump.resolve("admin/system.users.metadata.json"), "{\"indexes\":[],\"collectionName\":\"system.users\"}");
+    Files.writeString(
+        dump.resolve("admin/system.users.metadata.json"),
+        "{\"indexes\":[],\"collectionName\":\"system.users\"}");
     Files.write(dump.resolve("admin/system.users.bson"), new byte[0]);
     ObjectId id = new ObjectId();
-    Document workspace = new Document("_id", id).append("projectId", "p1").append("state", "RUNNING")
-        .append("updatedAt", new Date(1_700_000_000_000L));
+    Document workspace =
+        new Document("_id", id)
+            .append("projectId", "p1")
+            .append("state", "RUNNING")
+            .append("updatedAt", new Date(1_700_000_000_000L));
     Files.write(db.resolve("workspaces.bson"), bytes(RawBsonDocument.parse(workspace.toJson())));
-    Files.writeString(db.resolve("workspaces.metadata.json"), """
+    Files.writeString(
+        db.resolve("workspaces.metadata.json"),
+        """
         {"indexes":[{"v":{"$numberInt":"2"},"key":{"_id":{"$numberInt":"1"}},"name":"_id_"},
                     {"v":{"$numberInt":"2"},"key":{"projectId":{"$numberInt":"1"}},"name":"projectId_1","unique":true},
                     {"v":{"$numberInt":"2"},"key":{"state":{"$numberInt":"1"}},"name":"state_1"}],
@@ -112,41 +125,74 @@ class MongoBackupRoundTripTest {
 
     MongoBackup.restore(client, dump);
 
-    MongoCollection<Document> restored = client.getDatabase("constellation_workspaces").getCollection("workspaces");
+    MongoCollection<Document> restored =
+        client.getDatabase("constellation_workspaces").getCollection("workspaces");
     assertEquals(List.of(workspace), restored.find().into(new ArrayList<>()));
     List<String> indexes = serverIndexNames("constellation_workspaces", "workspaces");
     assertTrue(indexes.contains("projectId_1"), "unique index restored: " + indexes);
-    assertFalse(client.listDatabaseNames().into(new ArrayList<>()).contains("admin")
-        && client.getDatabase("admin").listCollectionNames().into(new ArrayList<>()).contains("system.users"));
+    assertFalse(
+        client.listDatabaseNames().into(new ArrayList<>()).contains("admin")
+            && client
+                .getDatabase("admin")
+                .listCollectionNames()
+                .into(new ArrayList<>())
+                .contains("system.users"));
   }
 
   private void seed() {
-    MongoCollection<Document> projects = client.getDatabase("constellation_projects").getCollection("projects");
+    MongoCollection<Document> projects =
+        client.getDatabase("constellation_projects").getCollection("projects");
     projects.createIndex(Indexes.ascending("slug"), new IndexOptions().unique(true));
-    projects.createIndex(Indexes.compoundIndex(Indexes.ascending("ownerId"), Indexes.descending("createdAt")),
+    projects.createIndex(
+        Indexes.compoundIndex(Indexes.ascending("ownerId"), Indexes.descending("createdAt")),
         new IndexOptions().unique(true).name("owner_created"));
-    // Non-unique: mongo-java-server ignores it with a warning; the backup records what the server reports.
+    // Non-unique: mongo-java-server ignores it with a warning; the backup records what the server
+    // reports.
     projects.createIndex(Indexes.ascending("name"));
-    projects.insertMany(List.of(
-        new Document("_id", new ObjectId()).append("slug", "alpha").append("ownerId", "u1").append("name", "Alpha")
-            .append("createdAt", Date.from(Instant.parse("2026-01-01T10:00:00Z")))
-            .append("members", List.of(new Document("userId", "u1").append("role", "OWNER"))),
-        new Document("_id", new ObjectId()).append("slug", "beta").append("ownerId", "u1").append("name", "Beta")
-            .append("createdAt", Date.from(Instant.parse("2026-01-02T10:00:00Z")))
-            .append("sizeBytes", 12_345_678_901L).append("price", Decimal128.parse("19.99")),
-        new Document("_id", new ObjectId()).append("slug", "gamma").append("ownerId", "u2").append("name", "Gamma")
-            .append("createdAt", Date.from(Instant.parse("2026-01-03T10:00:00Z")))
-            .append("icon", new Binary(new byte[] {0, 1, 2, (byte) 255})).append("archived", null)));
-    MongoCollection<Document> messages = client.getDatabase("constellation_chat").getCollection("messages");
-    messages.createIndex(Indexes.ascending("conversationId", "seq"), new IndexOptions().unique(true));
+    projects.insertMany(
+        List.of(
+            new Document("_id", new ObjectId())
+                .append("slug", "alpha")
+                .append("ownerId", "u1")
+                .append("name", "Alpha")
+                .append("createdAt", Date.from(Instant.parse("2026-01-01T10:00:00Z")))
+                .append("members", List.of(new Document("userId", "u1").append("role", "OWNER"))),
+            new Document("_id", new ObjectId())
+                .append("slug", "beta")
+                .append("ownerId", "u1")
+                .append("name", "Beta")
+                .append("createdAt", Date.from(Instant.parse("2026-01-02T10:00:00Z")))
+                .append("sizeBytes", 12_345_678_901L)
+                .append("price", Decimal128.parse("19.99")),
+            new Document("_id", new ObjectId())
+                .append("slug", "gamma")
+                .append("ownerId", "u2")
+                .append("name", "Gamma")
+                .append("createdAt", Date.from(Instant.parse("2026-01-03T10:00:00Z")))
+                .append("icon", new Binary(new byte[] {0, 1, 2, (byte) 255}))
+                .append("archived", null)));
+    MongoCollection<Document> messages =
+        client.getDatabase("constellation_chat").getCollection("messages");
+    messages.createIndex(
+        Indexes.ascending("conversationId", "seq"), new IndexOptions().unique(true));
     List<Document> many = new ArrayList<>();
     for (int i = 0; i < 1_200; i++) {
-      many.add(new Document("_id", "m" + i).append("conversationId", "c" + (i % 7)).append("seq", i)
-          .append("text", "message " + i + " é ✓").append("tokens", new Document("in", i).append("out", i * 2.5)));
+      many.add(
+          new Document("_id", "m" + i)
+              .append("conversationId", "c" + (i % 7))
+              .append("seq", i)
+              .append("text", "message " + i + " é ✓")
+              .append("tokens", new Document("in", i).append("out", i * 2.5)));
     }
     messages.insertMany(many);
-    client.getDatabase("constellation_chat").getCollection("empty").insertOne(new Document("_id", 1));
-    client.getDatabase("constellation_chat").getCollection("empty").deleteOne(new Document("_id", 1));
+    client
+        .getDatabase("constellation_chat")
+        .getCollection("empty")
+        .insertOne(new Document("_id", 1));
+    client
+        .getDatabase("constellation_chat")
+        .getCollection("empty")
+        .deleteOne(new Document("_id", 1));
   }
 
   private Map<String, List<Document>> allDocuments() {
@@ -154,7 +200,13 @@ class MongoBackupRoundTripTest {
     for (String db : client.listDatabaseNames()) {
       if (MongoBackup.SKIPPED_DATABASES.contains(db)) continue;
       for (String name : client.getDatabase(db).listCollectionNames()) {
-        List<Document> docs = client.getDatabase(db).getCollection(name).find().sort(Sorts.ascending("_id")).into(new ArrayList<>());
+        List<Document> docs =
+            client
+                .getDatabase(db)
+                .getCollection(name)
+                .find()
+                .sort(Sorts.ascending("_id"))
+                .into(new ArrayList<>());
         if (!docs.isEmpty()) all.put(db + "." + name, docs);
       }
     }
@@ -180,8 +232,15 @@ class MongoBackupRoundTripTest {
   }
 
   private List<String> serverIndexNames(String db, String collection) {
-    return client.getDatabase(db).getCollection(collection).listIndexes().map(i -> i.getString("name"))
-        .into(new ArrayList<>()).stream().sorted().toList();
+    return client
+        .getDatabase(db)
+        .getCollection(collection)
+        .listIndexes()
+        .map(i -> i.getString("name"))
+        .into(new ArrayList<>())
+        .stream()
+        .sorted()
+        .toList();
   }
 
   private static byte[] bytes(RawBsonDocument document) {

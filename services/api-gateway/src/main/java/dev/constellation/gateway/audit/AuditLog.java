@@ -26,24 +26,34 @@ public class AuditLog {
   private final Clock clock;
   private final XAddOptions bound;
 
-  AuditLog(ReactiveStringRedisTemplate redis, Clock clock,
-      @Value("${constellation.audit.stream-max-length:" + AuditEvent.DEFAULT_STREAM_MAX_LENGTH + "}") long maxLength) {
+  AuditLog(
+      ReactiveStringRedisTemplate redis,
+      Clock clock,
+      @Value(
+              "${constellation.audit.stream-max-length:"
+                  + AuditEvent.DEFAULT_STREAM_MAX_LENGTH
+                  + "}")
+          long maxLength) {
     this.redis = redis;
     this.clock = clock;
     this.bound = AuditPublisher.bound(maxLength);
   }
 
   /** Completes when the event is written; a failure to write is logged, never raised. */
-  public Mono<Void> publish(String action, String actorId, String requestId, Map<String, String> details) {
-    Map<String, String> fields = AuditPublisher.toFields(
-        new AuditEvent(clock.instant(), SERVICE, action, actorId, null, requestId, details));
-    return redis.opsForStream()
+  public Mono<Void> publish(
+      String action, String actorId, String requestId, Map<String, String> details) {
+    Map<String, String> fields =
+        AuditPublisher.toFields(
+            new AuditEvent(clock.instant(), SERVICE, action, actorId, null, requestId, details));
+    return redis
+        .opsForStream()
         .add(StreamRecords.string(fields).withStreamKey(AuditEvent.STREAM), bound)
         .then()
         // The action itself already happened; losing its audit line must not turn it into an error.
-        .onErrorResume(e -> {
-          log.warn("could not publish audit event {}: {}", action, e.toString());
-          return Mono.empty();
-        });
+        .onErrorResume(
+            e -> {
+              log.warn("could not publish audit event {}: {}", action, e.toString());
+              return Mono.empty();
+            });
   }
 }

@@ -13,7 +13,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties(prefix = "constellation.accounts")
 public record AccountProperties(
-    Duration accessTokenTtl, Duration refreshTokenTtl, Integer bcryptStrength, Duration sessionMaxLifetime) {
+    Duration accessTokenTtl,
+    Duration refreshTokenTtl,
+    Integer bcryptStrength,
+    Duration sessionMaxLifetime) {
   public AccountProperties {
     if (accessTokenTtl == null) accessTokenTtl = Duration.ofMinutes(15);
     if (refreshTokenTtl == null) refreshTokenTtl = Duration.ofDays(14);

@@ -16,19 +16,23 @@ final class AccountRules {
   private AccountRules() {}
 
   static void checkEmail(String email) {
-    if (email == null || email.isBlank()) throw ApiException.validation("email", "Enter an email address.");
+    if (email == null || email.isBlank())
+      throw ApiException.validation("email", "Enter an email address.");
     String trimmed = email.trim();
     if (trimmed.length() > MAX_EMAIL || !EMAIL.matcher(trimmed).matches()) {
-      throw ApiException.validation("email", "'" + abbreviate(trimmed) + "' is not a valid email address.");
+      throw ApiException.validation(
+          "email", "'" + abbreviate(trimmed) + "' is not a valid email address.");
     }
   }
 
   static void checkPassword(String password) {
     if (password == null || password.codePointCount(0, password.length()) < MIN_PASSWORD_CHARS) {
-      throw ApiException.validation("password", "The password must have at least " + MIN_PASSWORD_CHARS + " characters.");
+      throw ApiException.validation(
+          "password", "The password must have at least " + MIN_PASSWORD_CHARS + " characters.");
     }
     if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
-      throw ApiException.validation("password", "The password must not be longer than " + MAX_PASSWORD_BYTES + " bytes.");
+      throw ApiException.validation(
+          "password", "The password must not be longer than " + MAX_PASSWORD_BYTES + " bytes.");
     }
   }
 
@@ -38,10 +42,13 @@ final class AccountRules {
     }
     String trimmed = displayName.strip();
     if (trimmed.codePointCount(0, trimmed.length()) > MAX_DISPLAY_NAME) {
-      throw ApiException.validation("displayName", "The display name must not be longer than " + MAX_DISPLAY_NAME + " characters.");
+      throw ApiException.validation(
+          "displayName",
+          "The display name must not be longer than " + MAX_DISPLAY_NAME + " characters.");
     }
     if (trimmed.codePoints().anyMatch(Character::isISOControl)) {
-      throw ApiException.validation("displayName", "The display name must not contain control characters.");
+      throw ApiException.validation(
+          "displayName", "The display name must not contain control characters.");
     }
     return trimmed;
   }

@@ -12,13 +12,21 @@ final class AuthApi {
    * (production); {@code inviteCode}: needed when sign-up is invite-only. Anything else in the body
    * (roles, admin, id, …) is not read.
    */
-  record RegisterRequest(String email, String password, String displayName,
-      @org.jspecify.annotations.Nullable String setupToken, @org.jspecify.annotations.Nullable String inviteCode) {}
+  record RegisterRequest(
+      String email,
+      String password,
+      String displayName,
+      @org.jspecify.annotations.Nullable String setupToken,
+      @org.jspecify.annotations.Nullable String inviteCode) {}
 
-  /** The same answer whether the email was free or taken, so that sign-up tells nobody who has an account. */
+  /**
+   * The same answer whether the email was free or taken, so that sign-up tells nobody who has an
+   * account.
+   */
   record RegisterResponse(String message) {
     static final RegisterResponse ACCEPTED =
-        new RegisterResponse("Registration received. Sign in with your email address and password.");
+        new RegisterResponse(
+            "Registration received. Sign in with your email address and password.");
   }
 
   record LoginRequest(String email, String password) {}
@@ -27,7 +35,8 @@ final class AuthApi {
 
   record ChangePasswordRequest(String currentPassword, String newPassword) {}
 
-  record TokenResponse(UserResponse user, String accessToken, String refreshToken, long expiresIn) {}
+  record TokenResponse(
+      UserResponse user, String accessToken, String refreshToken, long expiresIn) {}
 
   record MeResponse(String id, String email, String displayName, List<String> roles) {}
 }

@@ -22,20 +22,25 @@ class AuthController {
     this.auth = auth;
   }
 
-  /** 202 for a new and for a taken email alike: the client signs in next (see docs/api-contract.md). */
+  /**
+   * 202 for a new and for a taken email alike: the client signs in next (see docs/api-contract.md).
+   */
   @PostMapping("/register")
   @ResponseStatus(HttpStatus.ACCEPTED)
-  Mono<AuthApi.RegisterResponse> register(@RequestBody AuthApi.RegisterRequest request, ServerWebExchange exchange) {
+  Mono<AuthApi.RegisterResponse> register(
+      @RequestBody AuthApi.RegisterRequest request, ServerWebExchange exchange) {
     return auth.register(request, RequestContext.requestId(exchange), ClientAddress.of(exchange));
   }
 
   @PostMapping("/login")
-  Mono<AuthApi.TokenResponse> login(@RequestBody AuthApi.LoginRequest request, ServerWebExchange exchange) {
+  Mono<AuthApi.TokenResponse> login(
+      @RequestBody AuthApi.LoginRequest request, ServerWebExchange exchange) {
     return auth.login(request, RequestContext.requestId(exchange), ClientAddress.of(exchange));
   }
 
   @PostMapping("/refresh")
-  Mono<AuthApi.TokenResponse> refresh(@RequestBody AuthApi.RefreshRequest request, ServerWebExchange exchange) {
+  Mono<AuthApi.TokenResponse> refresh(
+      @RequestBody AuthApi.RefreshRequest request, ServerWebExchange exchange) {
     return auth.refresh(request, RequestContext.requestId(exchange), ClientAddress.of(exchange));
   }
 
@@ -48,13 +53,19 @@ class AuthController {
   @PostMapping("/logout-all")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   Mono<Void> logoutEverywhere(ServerWebExchange exchange) {
-    return auth.logoutEverywhere(CurrentUser.require(exchange), RequestContext.requestId(exchange), ClientAddress.of(exchange));
+    return auth.logoutEverywhere(
+        CurrentUser.require(exchange),
+        RequestContext.requestId(exchange),
+        ClientAddress.of(exchange));
   }
 
   @PostMapping("/password")
   Mono<AuthApi.TokenResponse> changePassword(
       @RequestBody AuthApi.ChangePasswordRequest request, ServerWebExchange exchange) {
-    return auth.changePassword(CurrentUser.require(exchange), request, RequestContext.requestId(exchange),
+    return auth.changePassword(
+        CurrentUser.require(exchange),
+        request,
+        RequestContext.requestId(exchange),
         ClientAddress.of(exchange));
   }
 

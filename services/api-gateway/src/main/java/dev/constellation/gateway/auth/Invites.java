@@ -32,7 +32,10 @@ class Invites {
     random.nextBytes(bytes);
     String code = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     Instant expiresAt = clock.instant().plus(properties.inviteTtl());
-    return redis.opsForValue().set(key(code), adminId, properties.inviteTtl()).thenReturn(new Invite(code, expiresAt));
+    return redis
+        .opsForValue()
+        .set(key(code), adminId, properties.inviteTtl())
+        .thenReturn(new Invite(code, expiresAt));
   }
 
   /** Takes the code if it exists: GETDEL, so two sign-ups racing on one code cannot both win. */

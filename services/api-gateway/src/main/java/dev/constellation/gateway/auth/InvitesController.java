@@ -29,9 +29,16 @@ class InvitesController {
   @ResponseStatus(HttpStatus.CREATED)
   Mono<Invites.Invite> create(ServerWebExchange exchange) {
     AuthenticatedUser admin = CurrentUser.requireAdmin(exchange);
-    return invites.create(admin.id())
-        .flatMap(invite -> audit.publish("admin.invite.create", admin.id(), RequestContext.requestId(exchange),
-                Map.of("expiresAt", invite.expiresAt().toString()))
-            .thenReturn(invite));
+    return invites
+        .create(admin.id())
+        .flatMap(
+            invite ->
+                audit
+                    .publish(
+                        "admin.invite.create",
+                        admin.id(),
+                        RequestContext.requestId(exchange),
+                        Map.of("expiresAt", invite.expiresAt().toString()))
+                    .thenReturn(invite));
   }
 }

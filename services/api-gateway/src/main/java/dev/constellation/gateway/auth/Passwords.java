@@ -18,7 +18,8 @@ class Passwords {
   }
 
   Mono<String> hash(String password) {
-    return Mono.fromCallable(() -> encoder.encode(password)).subscribeOn(Schedulers.boundedElastic());
+    return Mono.fromCallable(() -> encoder.encode(password))
+        .subscribeOn(Schedulers.boundedElastic());
   }
 
   Mono<Boolean> matches(String password, String hash) {

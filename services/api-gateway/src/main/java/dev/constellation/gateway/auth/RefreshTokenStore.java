@@ -17,12 +17,13 @@ import reactor.core.publisher.Mono;
 
 /**
  * Opaque refresh tokens in Redis, stored only as SHA-256 hashes. Each sign-in starts a family;
- * every refresh marks the presented token used and issues its successor in the same family. A
- * used token presented again means it was stolen or replayed, so the whole family is revoked.
+ * every refresh marks the presented token used and issues its successor in the same family. A used
+ * token presented again means it was stolen or replayed, so the whole family is revoked.
  *
- * <p>The family key is also the sign-in every access token names ({@link TokenRevocations#sessionKey}):
- * deleting it refuses that sign-in's access tokens at once, at every service. A family lives at
- * most {@code sessionMaxLifetime} from the sign-in, however often it is refreshed.
+ * <p>The family key is also the sign-in every access token names ({@link
+ * TokenRevocations#sessionKey}): deleting it refuses that sign-in's access tokens at once, at every
+ * service. A family lives at most {@code sessionMaxLifetime} from the sign-in, however often it is
+ * refreshed.
  */
 @Component
 class RefreshTokenStore {
@@ -42,7 +43,11 @@ class RefreshTokenStore {
     this.clock = clock;
   }
 
-  enum Outcome { ROTATED, REUSED, INVALID }
+  enum Outcome {
+    ROTATED,
+    REUSED,
+    INVALID
+  }
 
   record Rotation(Outcome outcome, String userId, String familyId, String token) {}
 
@@ -54,60 +59,96 @@ class RefreshTokenStore {
     String family = UUID.randomUUID().toString();
     long deadline = clock.millis() + maxLifetime.toMillis();
     Duration life = lifeLeft(deadline);
-    return redis.opsForValue().set(TokenRevocations.sessionKey(family), userId, life)
+    return redis
+        .opsForValue()
+        .set(TokenRevocations.sessionKey(family), userId, life)
         .then(redis.opsForSet().add(USER_FAMILIES + userId, family))
-        .then(redis.expire(USER_FAMILIES + userId, ttl.compareTo(maxLifetime) > 0 ? ttl : maxLifetime))
+        .then(
+            redis.expire(
+                USER_FAMILIES + userId, ttl.compareTo(maxLifetime) > 0 ? ttl : maxLifetime))
         .then(issue(userId, family, deadline))
         .map(token -> new Started(family, token));
   }
 
   Mono<Rotation> rotate(String token) {
     String key = TOKEN + hash(token);
-    return redis.<String, String>opsForHash().entries(key).collectMap(Map.Entry::getKey, Map.Entry::getValue)
-        .flatMap(record -> {
-          if (record.isEmpty()) return Mono.just(new Rotation(Outcome.INVALID, null, null, null));
-          String userId = record.get("user");
-          String family = record.get("family");
-          // Tokens issued before the absolute lifetime existed start counting it now.
-          long deadline = record.containsKey("deadline")
-              ? Long.parseLong(record.get("deadline")) : clock.millis() + maxLifetime.toMillis();
-          // HINCRBY is atomic: of two requests racing with one token, exactly one sees 1.
-          return redis.<String, String>opsForHash().increment(key, "used", 1).flatMap(used -> {
-            if (used > 1) {
-              return revokeFamily(userId, family).thenReturn(new Rotation(Outcome.REUSED, userId, family, null));
-            }
-            if (clock.millis() >= deadline) {
-              return revokeFamily(userId, family).thenReturn(new Rotation(Outcome.INVALID, userId, family, null));
-            }
-            String familyKey = TokenRevocations.sessionKey(family);
-            return redis.hasKey(familyKey).flatMap(alive -> alive
-                ? redis.expire(familyKey, lifeLeft(deadline))
-                    .then(issue(userId, family, deadline))
-                    .map(next -> new Rotation(Outcome.ROTATED, userId, family, next))
-                : Mono.just(new Rotation(Outcome.INVALID, userId, family, null)));
-          });
-        });
+    return redis
+        .<String, String>opsForHash()
+        .entries(key)
+        .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+        .flatMap(
+            record -> {
+              if (record.isEmpty())
+                return Mono.just(new Rotation(Outcome.INVALID, null, null, null));
+              String userId = record.get("user");
+              String family = record.get("family");
+              // Tokens issued before the absolute lifetime existed start counting it now.
+              long deadline =
+                  record.containsKey("deadline")
+                      ? Long.parseLong(record.get("deadline"))
+                      : clock.millis() + maxLifetime.toMillis();
+              // HINCRBY is atomic: of two requests racing with one token, exactly one sees 1.
+              return redis
+                  .<String, String>opsForHash()
+                  .increment(key, "used", 1)
+                  .flatMap(
+                      used -> {
+                        if (used > 1) {
+                          return revokeFamily(userId, family)
+                              .thenReturn(new Rotation(Outcome.REUSED, userId, family, null));
+                        }
+                        if (clock.millis() >= deadline) {
+                          return revokeFamily(userId, family)
+                              .thenReturn(new Rotation(Outcome.INVALID, userId, family, null));
+                        }
+                        String familyKey = TokenRevocations.sessionKey(family);
+                        return redis
+                            .hasKey(familyKey)
+                            .flatMap(
+                                alive ->
+                                    alive
+                                        ? redis
+                                            .expire(familyKey, lifeLeft(deadline))
+                                            .then(issue(userId, family, deadline))
+                                            .map(
+                                                next ->
+                                                    new Rotation(
+                                                        Outcome.ROTATED, userId, family, next))
+                                        : Mono.just(
+                                            new Rotation(Outcome.INVALID, userId, family, null)));
+                      });
+            });
   }
 
   /** Ends the sign-in the token belongs to; returns its user, or empty for an unknown token. */
   Mono<String> revokeByToken(String token) {
     String key = TOKEN + hash(token);
-    return redis.<String, String>opsForHash().entries(key).collectMap(Map.Entry::getKey, Map.Entry::getValue)
+    return redis
+        .<String, String>opsForHash()
+        .entries(key)
+        .collectMap(Map.Entry::getKey, Map.Entry::getValue)
         .filter(record -> !record.isEmpty())
-        .flatMap(record -> revokeFamily(record.get("user"), record.get("family")).thenReturn(record.get("user")));
+        .flatMap(
+            record ->
+                revokeFamily(record.get("user"), record.get("family"))
+                    .thenReturn(record.get("user")));
   }
 
   /** Ends every sign-in of the user. */
   Mono<Void> revokeAll(String userId) {
-    return redis.opsForSet().members(USER_FAMILIES + userId)
+    return redis
+        .opsForSet()
+        .members(USER_FAMILIES + userId)
         .flatMap(family -> redis.delete(TokenRevocations.sessionKey(family)))
         .then(redis.delete(USER_FAMILIES + userId))
         .then();
   }
 
   private Mono<Void> revokeFamily(String userId, String family) {
-    return redis.delete(TokenRevocations.sessionKey(family))
-        .then(redis.opsForSet().remove(USER_FAMILIES + userId, family)).then();
+    return redis
+        .delete(TokenRevocations.sessionKey(family))
+        .then(redis.opsForSet().remove(USER_FAMILIES + userId, family))
+        .then();
   }
 
   private Mono<String> issue(String userId, String family, long deadline) {
@@ -115,8 +156,12 @@ class RefreshTokenStore {
     random.nextBytes(bytes);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     String key = TOKEN + hash(token);
-    return redis.<String, String>opsForHash()
-        .putAll(key, Map.of("user", userId, "family", family, "used", "0", "deadline", Long.toString(deadline)))
+    return redis
+        .<String, String>opsForHash()
+        .putAll(
+            key,
+            Map.of(
+                "user", userId, "family", family, "used", "0", "deadline", Long.toString(deadline)))
         .then(redis.expire(key, lifeLeft(deadline)))
         .thenReturn(token);
   }
@@ -129,7 +174,8 @@ class RefreshTokenStore {
 
   static String hash(String token) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -22,7 +22,10 @@ class SessionRevocation implements Sessions {
   private final Duration retention;
   private final Clock clock;
 
-  SessionRevocation(ReactiveStringRedisTemplate redis, RefreshTokenStore refreshTokens, AccountProperties properties,
+  SessionRevocation(
+      ReactiveStringRedisTemplate redis,
+      RefreshTokenStore refreshTokens,
+      AccountProperties properties,
       Clock clock) {
     this.redis = redis;
     this.refreshTokens = refreshTokens;
@@ -33,7 +36,10 @@ class SessionRevocation implements Sessions {
   /** Every sign-in of the user ends and every access token of theirs stops working. */
   @Override
   public Mono<Void> revokeAll(String userId) {
-    return redis.execute(TokenRevocations.bumpScript(), List.of(TokenRevocations.versionKey(userId)),
+    return redis
+        .execute(
+            TokenRevocations.bumpScript(),
+            List.of(TokenRevocations.versionKey(userId)),
             List.of(Long.toString(clock.millis()), Long.toString(retention.toMillis())))
         .then(refreshTokens.revokeAll(userId))
         .then(announce(userId));
@@ -46,7 +52,9 @@ class SessionRevocation implements Sessions {
 
   /** The version a token signed now must carry; read before the account is read. */
   Mono<Long> currentVersion(String userId) {
-    return redis.opsForValue().get(TokenRevocations.versionKey(userId))
+    return redis
+        .opsForValue()
+        .get(TokenRevocations.versionKey(userId))
         .map(TokenRevocations::version)
         .defaultIfEmpty(0L);
   }

@@ -1,11 +1,11 @@
 package dev.constellation.gateway.auth;
 
+import dev.constellation.gateway.users.UserService;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import dev.constellation.gateway.users.UserService;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,35 +44,51 @@ class SetupToken {
   void announce() {
     if (properties.firstAdmin() != SignUpProperties.FirstAdmin.SETUP_TOKEN) return;
     try {
-      Boolean adminExists = mongo.exists(byId(FIRST_ADMIN), COLLECTION).block(java.time.Duration.ofSeconds(10));
+      Boolean adminExists =
+          mongo.exists(byId(FIRST_ADMIN), COLLECTION).block(java.time.Duration.ofSeconds(10));
       if (Boolean.TRUE.equals(adminExists)) return;
       if (properties.setupToken() != null) {
-        log.warn("No administrator yet: register the first account with the setup token from SETUP_TOKEN.");
+        log.warn(
+            "No administrator yet: register the first account with the setup token from SETUP_TOKEN.");
         return;
       }
       byte[] bytes = new byte[24];
       random.nextBytes(bytes);
       String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-      mongo.upsert(byId(GENERATED), Update.update("hash", hex(sha256(token))), COLLECTION).block(java.time.Duration.ofSeconds(10));
+      mongo
+          .upsert(byId(GENERATED), Update.update("hash", hex(sha256(token))), COLLECTION)
+          .block(java.time.Duration.ofSeconds(10));
       // Printed once per start on purpose: it is the operator's only way to claim the installation.
-      log.warn("No administrator yet. Register the first account with this one-time setup token "
-          + "(valid until an admin exists; a restart makes a new one): {}", token);
+      log.warn(
+          "No administrator yet. Register the first account with this one-time setup token "
+              + "(valid until an admin exists; a restart makes a new one): {}",
+          token);
     } catch (RuntimeException e) {
       log.warn("could not prepare a setup token: {}", e.toString());
     }
   }
 
-  /** Whether {@code candidate} is the setup token and no admin exists yet. Compared in constant time. */
+  /**
+   * Whether {@code candidate} is the setup token and no admin exists yet. Compared in constant
+   * time.
+   */
   Mono<Boolean> accepts(String candidate) {
     if (candidate == null || candidate.isEmpty()) return Mono.just(false);
     byte[] given = sha256(candidate);
-    Mono<byte[]> expected = properties.setupToken() != null
-        ? Mono.just(sha256(properties.setupToken()))
-        : mongo.findOne(byId(GENERATED), Document.class, COLLECTION)
-            .map(doc -> fromHex(doc.getString("hash")))
-            .defaultIfEmpty(new byte[0]);
-    return mongo.exists(byId(FIRST_ADMIN), COLLECTION)
-        .flatMap(adminExists -> adminExists ? Mono.just(false) : expected.map(hash -> MessageDigest.isEqual(hash, given)));
+    Mono<byte[]> expected =
+        properties.setupToken() != null
+            ? Mono.just(sha256(properties.setupToken()))
+            : mongo
+                .findOne(byId(GENERATED), Document.class, COLLECTION)
+                .map(doc -> fromHex(doc.getString("hash")))
+                .defaultIfEmpty(new byte[0]);
+    return mongo
+        .exists(byId(FIRST_ADMIN), COLLECTION)
+        .flatMap(
+            adminExists ->
+                adminExists
+                    ? Mono.just(false)
+                    : expected.map(hash -> MessageDigest.isEqual(hash, given)));
   }
 
   /** Called once the token made an admin: a generated token is gone for good. */

@@ -16,7 +16,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param inviteTtl how long an invite code stays usable
  */
 @ConfigurationProperties(prefix = "constellation.sign-up")
-public record SignUpProperties(Mode mode, FirstAdmin firstAdmin, String setupToken, Duration inviteTtl) {
+public record SignUpProperties(
+    Mode mode, FirstAdmin firstAdmin, String setupToken, Duration inviteTtl) {
   public SignUpProperties {
     if (mode == null) mode = Mode.OPEN;
     if (firstAdmin == null) firstAdmin = FirstAdmin.SETUP_TOKEN;
@@ -27,7 +28,14 @@ public record SignUpProperties(Mode mode, FirstAdmin firstAdmin, String setupTok
     if (inviteTtl == null) inviteTtl = Duration.ofDays(7);
   }
 
-  public enum Mode { OPEN, INVITE_ONLY, CLOSED }
+  public enum Mode {
+    OPEN,
+    INVITE_ONLY,
+    CLOSED
+  }
 
-  public enum FirstAdmin { SETUP_TOKEN, FIRST_ACCOUNT }
+  public enum FirstAdmin {
+    SETUP_TOKEN,
+    FIRST_ACCOUNT
+  }
 }

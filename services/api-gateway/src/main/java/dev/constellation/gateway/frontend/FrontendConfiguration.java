@@ -20,8 +20,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * Serves the single-page app: real files as they are, any other non-API path as index.html so
- * that client-side routes survive a reload. Hashed files under /assets are cached for a year.
+ * Serves the single-page app: real files as they are, any other non-API path as index.html so that
+ * client-side routes survive a reload. Hashed files under /assets are cached for a year.
  */
 @Configuration(proxyBeanMethods = false)
 class FrontendConfiguration {
@@ -29,7 +29,9 @@ class FrontendConfiguration {
 
   @Bean
   RouterFunction<ServerResponse> frontend(FrontendProperties properties) {
-    if (properties.dir() == null || properties.dir().isBlank() || !Files.isDirectory(Path.of(properties.dir()))) {
+    if (properties.dir() == null
+        || properties.dir().isBlank()
+        || !Files.isDirectory(Path.of(properties.dir()))) {
       log.info("no built UI at FRONTEND_DIR={}; serving the API only", properties.dir());
       return RouterFunctions.route(request -> false, request -> ServerResponse.notFound().build());
     }
@@ -37,30 +39,48 @@ class FrontendConfiguration {
     log.info("serving the UI from {}", root);
     RequestPredicate uiPath = request -> isUiPath(request.path());
     return RouterFunctions.route(
-        request -> ("GET".equals(request.method().name()) || "HEAD".equals(request.method().name())) && uiPath.test(request),
+        request ->
+            ("GET".equals(request.method().name()) || "HEAD".equals(request.method().name()))
+                && uiPath.test(request),
         request -> serve(root, request));
   }
 
   static boolean isUiPath(String path) {
-    return !(path.equals("/api") || path.startsWith("/api/") || path.equals("/actuator") || path.startsWith("/actuator/")
-        || path.startsWith("/v3/api-docs") || path.equals("/internal") || path.startsWith("/internal/"));
+    return !(path.equals("/api")
+        || path.startsWith("/api/")
+        || path.equals("/actuator")
+        || path.startsWith("/actuator/")
+        || path.startsWith("/v3/api-docs")
+        || path.equals("/internal")
+        || path.startsWith("/internal/"));
   }
 
   private static Mono<ServerResponse> serve(Path root, ServerRequest request) {
     Path file = resolve(root, request.path());
     if (file != null) {
       boolean hashed = request.path().startsWith("/assets/");
-      CacheControl cache = hashed ? CacheControl.maxAge(Duration.ofDays(365)).cachePublic().immutable() : CacheControl.noCache();
-      MediaType type = MediaTypeFactory.getMediaType(file.getFileName().toString()).orElse(MediaType.APPLICATION_OCTET_STREAM);
-      return ServerResponse.ok().contentType(type).cacheControl(cache).bodyValue(new FileSystemResource(file));
+      CacheControl cache =
+          hashed
+              ? CacheControl.maxAge(Duration.ofDays(365)).cachePublic().immutable()
+              : CacheControl.noCache();
+      MediaType type =
+          MediaTypeFactory.getMediaType(file.getFileName().toString())
+              .orElse(MediaType.APPLICATION_OCTET_STREAM);
+      return ServerResponse.ok()
+          .contentType(type)
+          .cacheControl(cache)
+          .bodyValue(new FileSystemResource(file));
     }
     if (request.path().startsWith("/assets/")) {
       // A missing hashed asset is a stale page asking for an old build, not a client-side route.
       return Mono.error(ApiException.notFound("There is no such file in this build of the UI."));
     }
     Path index = root.resolve("index.html");
-    if (!Files.isRegularFile(index)) return Mono.error(ApiException.notFound("The UI build has no index.html."));
-    return ServerResponse.ok().contentType(MediaType.TEXT_HTML).cacheControl(CacheControl.noCache())
+    if (!Files.isRegularFile(index))
+      return Mono.error(ApiException.notFound("The UI build has no index.html."));
+    return ServerResponse.ok()
+        .contentType(MediaType.TEXT_HTML)
+        .cacheControl(CacheControl.noCache())
         .bodyValue(new FileSystemResource(index));
   }
 

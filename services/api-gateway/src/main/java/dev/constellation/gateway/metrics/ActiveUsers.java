@@ -20,16 +20,21 @@ import reactor.core.publisher.Mono;
 /**
  * Distinct users who made an authenticated request in the last 15 minutes (the access token's
  * lifetime), as the gauge {@code constellation.users.active}. The set lives in Redis (a sorted set
- * scored by last-seen time) so that every gateway replica reports the same number: dashboards
- * take the max across replicas, never the sum.
+ * scored by last-seen time) so that every gateway replica reports the same number: dashboards take
+ * the max across replicas, never the sum.
  */
 @Component
 public class ActiveUsers implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(ActiveUsers.class);
   static final String KEY = "constellation:active-users";
   static final Duration WINDOW = Duration.ofMinutes(15);
-  /** A user seen again within this is not written again: one Redis write per user per minute per replica. */
+
+  /**
+   * A user seen again within this is not written again: one Redis write per user per minute per
+   * replica.
+   */
   private static final Duration WRITE_EVERY = Duration.ofMinutes(1);
+
   private static final Duration REFRESH_EVERY = Duration.ofSeconds(10);
 
   private final ReactiveStringRedisTemplate redis;
@@ -42,7 +47,8 @@ public class ActiveUsers implements SmartLifecycle {
     this.redis = redis;
     this.clock = clock;
     Gauge.builder("constellation.users.active", active, AtomicLong::get)
-        .description("Distinct users with an authenticated request in the last 15 minutes (all replicas)")
+        .description(
+            "Distinct users with an authenticated request in the last 15 minutes (all replicas)")
         .register(meters);
   }
 
@@ -52,31 +58,41 @@ public class ActiveUsers implements SmartLifecycle {
     Long previous = lastWritten.get(userId);
     if (previous != null && now - previous < WRITE_EVERY.toMillis()) return Mono.empty();
     lastWritten.put(userId, now);
-    return redis.opsForZSet().add(KEY, userId, now)
+    return redis
+        .opsForZSet()
+        .add(KEY, userId, now)
         .then()
-        .onErrorResume(e -> {
-          lastWritten.remove(userId);
-          log.debug("could not record user activity: {}", e.toString());
-          return Mono.empty();
-        });
+        .onErrorResume(
+            e -> {
+              lastWritten.remove(userId);
+              log.debug("could not record user activity: {}", e.toString());
+              return Mono.empty();
+            });
   }
 
   Mono<Long> refresh() {
     long cutoff = clock.millis() - WINDOW.toMillis();
     lastWritten.values().removeIf(t -> t < cutoff);
-    return redis.opsForZSet().removeRangeByScore(KEY, Range.closed(Double.NEGATIVE_INFINITY, (double) cutoff))
+    return redis
+        .opsForZSet()
+        .removeRangeByScore(KEY, Range.closed(Double.NEGATIVE_INFINITY, (double) cutoff))
         .then(redis.opsForZSet().size(KEY))
         .doOnNext(active::set);
   }
 
   @Override
   public void start() {
-    refresher = Flux.interval(Duration.ZERO, REFRESH_EVERY)
-        .concatMap(tick -> refresh().onErrorResume(e -> {
-          log.debug("could not count active users: {}", e.toString());
-          return Mono.empty();
-        }))
-        .subscribe();
+    refresher =
+        Flux.interval(Duration.ZERO, REFRESH_EVERY)
+            .concatMap(
+                tick ->
+                    refresh()
+                        .onErrorResume(
+                            e -> {
+                              log.debug("could not count active users: {}", e.toString());
+                              return Mono.empty();
+                            }))
+            .subscribe();
   }
 
   @Override

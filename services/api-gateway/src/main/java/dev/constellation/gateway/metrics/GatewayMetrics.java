@@ -8,14 +8,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * The gateway's business counters. Every tag value is registered at start-up so that a rate over
- * a quiet hour reads 0 rather than "no data", and alerts and dashboards see the series exist.
+ * The gateway's business counters. Every tag value is registered at start-up so that a rate over a
+ * quiet hour reads 0 rather than "no data", and alerts and dashboards see the series exist.
  */
 @Component
 public class GatewayMetrics {
   /** Why a request or sign-in was refused as unauthenticated. */
   public enum AuthFailure {
-    INVALID_TOKEN, REVOKED_TOKEN, DISABLED_ACCOUNT, BAD_CREDENTIALS, INVALID_REFRESH, REFRESH_REUSE;
+    INVALID_TOKEN,
+    REVOKED_TOKEN,
+    DISABLED_ACCOUNT,
+    BAD_CREDENTIALS,
+    INVALID_REFRESH,
+    REFRESH_REUSE;
 
     String tag() {
       return name().toLowerCase();
@@ -33,13 +38,23 @@ public class GatewayMetrics {
 
   public GatewayMetrics(MeterRegistry meters) {
     for (AuthFailure reason : AuthFailure.values()) {
-      authFailures.put(reason, Counter.builder("constellation.auth.failures")
-          .description("Refused credentials or tokens").tag("reason", reason.tag()).register(meters));
+      authFailures.put(
+          reason,
+          Counter.builder("constellation.auth.failures")
+              .description("Refused credentials or tokens")
+              .tag("reason", reason.tag())
+              .register(meters));
     }
     this.meters = meters;
     LIMITS.forEach(this::rejectionCounter);
-    logins = Counter.builder("constellation.auth.logins").description("Successful password sign-ins").register(meters);
-    registrations = Counter.builder("constellation.auth.registrations").description("Accounts created").register(meters);
+    logins =
+        Counter.builder("constellation.auth.logins")
+            .description("Successful password sign-ins")
+            .register(meters);
+    registrations =
+        Counter.builder("constellation.auth.registrations")
+            .description("Accounts created")
+            .register(meters);
   }
 
   public void authFailure(AuthFailure reason) {
@@ -52,8 +67,13 @@ public class GatewayMetrics {
   }
 
   private Counter rejectionCounter(String limit) {
-    return rejections.computeIfAbsent(limit, l -> Counter.builder("constellation.ratelimit.rejections")
-        .description("Requests answered 429 by a rate limit").tag("limit", l).register(meters));
+    return rejections.computeIfAbsent(
+        limit,
+        l ->
+            Counter.builder("constellation.ratelimit.rejections")
+                .description("Requests answered 429 by a rate limit")
+                .tag("limit", l)
+                .register(meters));
   }
 
   public void login() {

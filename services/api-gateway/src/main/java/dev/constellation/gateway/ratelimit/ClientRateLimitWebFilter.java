@@ -1,7 +1,7 @@
 package dev.constellation.gateway.ratelimit;
 
-import dev.constellation.gateway.web.FilterOrder;
 import dev.constellation.gateway.web.ClientAddress;
+import dev.constellation.gateway.web.FilterOrder;
 import dev.constellation.gateway.web.RoutedPath;
 import java.util.Set;
 import org.springframework.core.Ordered;
@@ -30,11 +30,18 @@ final class ClientRateLimitWebFilter implements WebFilter, Ordered {
     String path = RoutedPath.of(exchange);
     if (!path.startsWith("/api/")) return chain.filter(exchange);
     String client = ClientAddress.of(exchange);
-    Mono<Void> checks = limiter.consume("ip:" + client, properties.client(),
-        "Too many requests from your address; wait a moment.");
+    Mono<Void> checks =
+        limiter.consume(
+            "ip:" + client,
+            properties.client(),
+            "Too many requests from your address; wait a moment.");
     if (HttpMethod.POST.equals(exchange.getRequest().getMethod()) && AUTH_PATHS.contains(path)) {
-      checks = checks.then(limiter.consume("auth-ip:" + client, properties.authClient(),
-          "Too many sign-in attempts from your address; wait before trying again."));
+      checks =
+          checks.then(
+              limiter.consume(
+                  "auth-ip:" + client,
+                  properties.authClient(),
+                  "Too many sign-in attempts from your address; wait before trying again."));
     }
     return checks.then(chain.filter(exchange));
   }

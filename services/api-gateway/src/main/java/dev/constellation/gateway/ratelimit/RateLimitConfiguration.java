@@ -9,18 +9,24 @@ import org.springframework.context.annotation.Configuration;
 class RateLimitConfiguration {
 
   @Bean(destroyMethod = "close")
-  RateLimiter rateLimiter(DataRedisProperties redis, RateLimitProperties properties, GatewayMetrics metrics) {
-    String url = redis.getUrl() != null ? redis.getUrl() : "redis://" + redis.getHost() + ":" + redis.getPort();
+  RateLimiter rateLimiter(
+      DataRedisProperties redis, RateLimitProperties properties, GatewayMetrics metrics) {
+    String url =
+        redis.getUrl() != null
+            ? redis.getUrl()
+            : "redis://" + redis.getHost() + ":" + redis.getPort();
     return new RateLimiter(url, properties.enabled(), metrics);
   }
 
   @Bean
-  ClientRateLimitWebFilter clientRateLimitWebFilter(RateLimiter limiter, RateLimitProperties properties) {
+  ClientRateLimitWebFilter clientRateLimitWebFilter(
+      RateLimiter limiter, RateLimitProperties properties) {
     return new ClientRateLimitWebFilter(limiter, properties);
   }
 
   @Bean
-  UserRateLimitWebFilter userRateLimitWebFilter(RateLimiter limiter, RateLimitProperties properties) {
+  UserRateLimitWebFilter userRateLimitWebFilter(
+      RateLimiter limiter, RateLimitProperties properties) {
     return new UserRateLimitWebFilter(limiter, properties);
   }
 }

@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param authEmail login and register, per email address
  */
 @ConfigurationProperties(prefix = "constellation.rate-limit")
-public record RateLimitProperties(Boolean enabled, Limit client, Limit user, Limit authClient, Limit authEmail) {
+public record RateLimitProperties(
+    Boolean enabled, Limit client, Limit user, Limit authClient, Limit authEmail) {
 
   public RateLimitProperties {
     if (enabled == null) enabled = true;
@@ -29,7 +30,8 @@ public record RateLimitProperties(Boolean enabled, Limit client, Limit user, Lim
    */
   public record Limit(long capacity, Duration period) {
     public Limit {
-      if (capacity < 1) throw new IllegalArgumentException("a rate limit's capacity must be at least 1");
+      if (capacity < 1)
+        throw new IllegalArgumentException("a rate limit's capacity must be at least 1");
       if (period == null) period = Duration.ofMinutes(1);
     }
   }

@@ -23,7 +23,9 @@ final class UserRateLimitWebFilter implements WebFilter, Ordered {
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     AuthenticatedUser user = CurrentUser.orNull(exchange);
     if (user == null) return chain.filter(exchange);
-    return limiter.consume("user:" + user.id(), properties.user(), "You are sending too many requests; slow down.")
+    return limiter
+        .consume(
+            "user:" + user.id(), properties.user(), "You are sending too many requests; slow down.")
         .then(chain.filter(exchange));
   }
 

@@ -15,6 +15,7 @@ class RouteObservationConvention extends DefaultServerRequestObservationConventi
   @Override
   public KeyValues getLowCardinalityKeyValues(ServerRequestObservationContext context) {
     Route route = (Route) context.getAttributes().get(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-    return super.getLowCardinalityKeyValues(context).and(KeyValue.of("route", route == null ? "none" : route.getId()));
+    return super.getLowCardinalityKeyValues(context)
+        .and(KeyValue.of("route", route == null ? "none" : route.getId()));
   }
 }

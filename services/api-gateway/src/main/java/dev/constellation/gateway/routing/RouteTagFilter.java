@@ -12,8 +12,8 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Names the route of a proxied request in the logs and in http.server.requests, whose uri tag
- * would otherwise read UNKNOWN for everything the gateway forwards.
+ * Names the route of a proxied request in the logs and in http.server.requests, whose uri tag would
+ * otherwise read UNKNOWN for everything the gateway forwards.
  */
 @Component
 class RouteTagFilter implements GlobalFilter, Ordered {
@@ -22,10 +22,14 @@ class RouteTagFilter implements GlobalFilter, Ordered {
   public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
     Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
     if (route == null) return chain.filter(exchange);
-    String pattern = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_PREDICATE_MATCHED_PATH_ATTR);
+    String pattern =
+        exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_PREDICATE_MATCHED_PATH_ATTR);
     ServerRequestObservationContext.findCurrent(exchange.getAttributes())
-        .ifPresent(context -> context.setPathPattern(pattern != null ? pattern : "/" + route.getId()));
-    return chain.filter(exchange).contextWrite(ctx -> ctx.put(RequestIds.ROUTE_MDC_KEY, route.getId()));
+        .ifPresent(
+            context -> context.setPathPattern(pattern != null ? pattern : "/" + route.getId()));
+    return chain
+        .filter(exchange)
+        .contextWrite(ctx -> ctx.put(RequestIds.ROUTE_MDC_KEY, route.getId()));
   }
 
   @Override

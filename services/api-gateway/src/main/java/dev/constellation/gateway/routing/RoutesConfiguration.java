@@ -29,36 +29,80 @@ class RoutesConfiguration {
   static final String PROJECT = "project-service";
   static final String WORKSPACE = "workspace-service";
   static final String CLAUDE = "claude-service";
-  /** Breakers (and bulkheads) of long-lived calls end with this; see {@link ServicesProperties.Capacity}. */
+
+  /**
+   * Breakers (and bulkheads) of long-lived calls end with this; see {@link
+   * ServicesProperties.Capacity}.
+   */
   static final String STREAMS = "-streams";
 
   @Bean
   RouteLocator routes(RouteLocatorBuilder builder, ServicesProperties services) {
     long ordinary = services.responseTimeout().toMillis();
-    return builder.routes()
+    return builder
+        .routes()
         // Streams stay open as long as the answer is being written: no response timeout.
-        .route(CLAUDE + "-stream", r -> r.method(HttpMethod.POST).and().path("/api/conversations/{cid}/messages")
-            .filters(f -> breaker(f, CLAUDE + STREAMS)).metadata(RESPONSE_TIMEOUT_ATTR, -1).uri(services.claudeUrl()))
+        .route(
+            CLAUDE + "-stream",
+            r ->
+                r.method(HttpMethod.POST)
+                    .and()
+                    .path("/api/conversations/{cid}/messages")
+                    .filters(f -> breaker(f, CLAUDE + STREAMS))
+                    .metadata(RESPONSE_TIMEOUT_ATTR, -1)
+                    .uri(services.claudeUrl()))
         // workspace-service compares the browser's Origin with the Host it was asked for, so the
         // terminal socket keeps the Host the browser used.
-        .route(WORKSPACE + "-terminal", r -> r.path("/api/projects/{id}/terminal", "/api/projects/{id}/terminal/**")
-            .filters(f -> breaker(f.preserveHostHeader(), WORKSPACE + STREAMS)).metadata(RESPONSE_TIMEOUT_ATTR, -1).uri(services.workspaceUrl()))
-        .route(WORKSPACE + "-exec", r -> r.path("/api/projects/{id}/exec")
-            .filters(f -> breaker(f, WORKSPACE + STREAMS))
-            .metadata(RESPONSE_TIMEOUT_ATTR, services.execResponseTimeout().toMillis()).uri(services.workspaceUrl()))
-        .route(WORKSPACE, r -> r.path(
-                "/api/projects/{id}/workspace", "/api/projects/{id}/workspace/**",
-                "/api/projects/{id}/files", "/api/projects/{id}/files/**")
-            .filters(f -> breaker(f, WORKSPACE)).metadata(RESPONSE_TIMEOUT_ATTR, ordinary).uri(services.workspaceUrl()))
-        .route(CLAUDE, r -> r.path(
-                "/api/projects/{id}/conversations", "/api/projects/{id}/conversations/**",
-                "/api/conversations/**", "/api/projects/{id}/ai/**", "/api/admin/usage/**")
-            .filters(f -> breaker(f, CLAUDE)).metadata(RESPONSE_TIMEOUT_ATTR, ordinary).uri(services.claudeUrl()))
-        .route(PROJECT, r -> r.path(
-                "/api/templates/**", "/api/projects", "/api/projects/import", "/api/projects/{id}",
-                "/api/projects/{id}/members/**", "/api/projects/{id}/export", "/api/projects/{id}/access",
-                "/api/admin/audit/**")
-            .filters(f -> breaker(f, PROJECT)).metadata(RESPONSE_TIMEOUT_ATTR, ordinary).uri(services.projectUrl()))
+        .route(
+            WORKSPACE + "-terminal",
+            r ->
+                r.path("/api/projects/{id}/terminal", "/api/projects/{id}/terminal/**")
+                    .filters(f -> breaker(f.preserveHostHeader(), WORKSPACE + STREAMS))
+                    .metadata(RESPONSE_TIMEOUT_ATTR, -1)
+                    .uri(services.workspaceUrl()))
+        .route(
+            WORKSPACE + "-exec",
+            r ->
+                r.path("/api/projects/{id}/exec")
+                    .filters(f -> breaker(f, WORKSPACE + STREAMS))
+                    .metadata(RESPONSE_TIMEOUT_ATTR, services.execResponseTimeout().toMillis())
+                    .uri(services.workspaceUrl()))
+        .route(
+            WORKSPACE,
+            r ->
+                r.path(
+                        "/api/projects/{id}/workspace", "/api/projects/{id}/workspace/**",
+                        "/api/projects/{id}/files", "/api/projects/{id}/files/**")
+                    .filters(f -> breaker(f, WORKSPACE))
+                    .metadata(RESPONSE_TIMEOUT_ATTR, ordinary)
+                    .uri(services.workspaceUrl()))
+        .route(
+            CLAUDE,
+            r ->
+                r.path(
+                        "/api/projects/{id}/conversations",
+                        "/api/projects/{id}/conversations/**",
+                        "/api/conversations/**",
+                        "/api/projects/{id}/ai/**",
+                        "/api/admin/usage/**")
+                    .filters(f -> breaker(f, CLAUDE))
+                    .metadata(RESPONSE_TIMEOUT_ATTR, ordinary)
+                    .uri(services.claudeUrl()))
+        .route(
+            PROJECT,
+            r ->
+                r.path(
+                        "/api/templates/**",
+                        "/api/projects",
+                        "/api/projects/import",
+                        "/api/projects/{id}",
+                        "/api/projects/{id}/members/**",
+                        "/api/projects/{id}/export",
+                        "/api/projects/{id}/access",
+                        "/api/admin/audit/**")
+                    .filters(f -> breaker(f, PROJECT))
+                    .metadata(RESPONSE_TIMEOUT_ATTR, ordinary)
+                    .uri(services.projectUrl()))
         .build();
   }
 
@@ -72,33 +116,48 @@ class RoutesConfiguration {
    * response timeout instead of the breaker, which would otherwise cut streams after one second.
    */
   @Bean
-  Customizer<ReactiveResilience4JCircuitBreakerFactory> breakerDefaults(ServicesProperties services) {
-    return factory -> factory.configureDefault(id -> new Resilience4JConfigBuilder(id)
-        .circuitBreakerConfig(CircuitBreakerConfig.custom()
-            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-            .slidingWindowSize(20)
-            .minimumNumberOfCalls(10)
-            .failureRateThreshold(50)
-            .waitDurationInOpenState(services.breakerOpenFor())
-            .permittedNumberOfCallsInHalfOpenState(2)
-            .automaticTransitionFromOpenToHalfOpenEnabled(true)
-            // A full bulkhead says the gateway is busy, not that the service is failing.
-            .ignoreExceptions(BulkheadFullException.class)
-            .build())
-        .timeLimiterConfig(TimeLimiterConfig.custom().timeoutDuration(Duration.ofDays(1)).build())
-        .build());
+  Customizer<ReactiveResilience4JCircuitBreakerFactory> breakerDefaults(
+      ServicesProperties services) {
+    return factory ->
+        factory.configureDefault(
+            id ->
+                new Resilience4JConfigBuilder(id)
+                    .circuitBreakerConfig(
+                        CircuitBreakerConfig.custom()
+                            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                            .slidingWindowSize(20)
+                            .minimumNumberOfCalls(10)
+                            .failureRateThreshold(50)
+                            .waitDurationInOpenState(services.breakerOpenFor())
+                            .permittedNumberOfCallsInHalfOpenState(2)
+                            .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                            // A full bulkhead says the gateway is busy, not that the service is
+                            // failing.
+                            .ignoreExceptions(BulkheadFullException.class)
+                            .build())
+                    .timeLimiterConfig(
+                        TimeLimiterConfig.custom().timeoutDuration(Duration.ofDays(1)).build())
+                    .build());
   }
 
   /** Explicit bulkheads: no library default decides how many calls a service gets. */
   @Bean
   Customizer<ReactiveResilience4jBulkheadProvider> bulkheadLimits(ServicesProperties services) {
     ServicesProperties.Capacity capacity = services.capacity();
-    return provider -> provider.configureDefault(id -> new Resilience4jBulkheadConfigurationBuilder()
-        .bulkheadConfig(BulkheadConfig.custom()
-            .maxConcurrentCalls(id.endsWith(STREAMS) ? capacity.maxConcurrentStreams() : capacity.maxConcurrentCalls())
-            // Waiting for a permit would block a Netty event loop: refuse at once instead.
-            .maxWaitDuration(Duration.ZERO)
-            .build())
-        .build());
+    return provider ->
+        provider.configureDefault(
+            id ->
+                new Resilience4jBulkheadConfigurationBuilder()
+                    .bulkheadConfig(
+                        BulkheadConfig.custom()
+                            .maxConcurrentCalls(
+                                id.endsWith(STREAMS)
+                                    ? capacity.maxConcurrentStreams()
+                                    : capacity.maxConcurrentCalls())
+                            // Waiting for a permit would block a Netty event loop: refuse at once
+                            // instead.
+                            .maxWaitDuration(Duration.ZERO)
+                            .build())
+                    .build());
   }
 }

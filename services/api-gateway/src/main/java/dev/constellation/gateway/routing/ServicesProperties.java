@@ -41,7 +41,8 @@ public record ServicesProperties(
    * own bulkhead so that open terminals never crowd out file saves.
    *
    * @param maxConcurrentCalls ordinary calls in flight per service (GATEWAY_MAX_CONCURRENT_CALLS)
-   * @param maxConcurrentStreams terminals, AI streams and execs open per service (GATEWAY_MAX_CONCURRENT_STREAMS)
+   * @param maxConcurrentStreams terminals, AI streams and execs open per service
+   *     (GATEWAY_MAX_CONCURRENT_STREAMS)
    */
   public record Capacity(Integer maxConcurrentCalls, Integer maxConcurrentStreams) {
     public Capacity {

@@ -15,7 +15,8 @@ class JwtSecretFailureAnalyzer extends AbstractFailureAnalyzer<IllegalArgumentEx
       return null;
     }
     return new FailureAnalysis(
-        "The api-gateway refuses to start: " + cause.getMessage()
+        "The api-gateway refuses to start: "
+            + cause.getMessage()
             + ". Access tokens are signed with HS256, whose key must have at least 256 bits.",
         "Set JWT_SECRET to a random value of 32 bytes or more (e.g. `openssl rand -base64 48`), the same for every service.",
         cause);

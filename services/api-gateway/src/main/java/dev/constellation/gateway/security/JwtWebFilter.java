@@ -21,7 +21,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Verifies the access token of every /api request except the public ones, and refuses revoked
- * tokens (signed out, disabled, demoted, password changed) at once; see {@link TokenRevocations}. The Authorization header is forwarded unchanged: each service verifies again.
+ * tokens (signed out, disabled, demoted, password changed) at once; see {@link TokenRevocations}.
+ * The Authorization header is forwarded unchanged: each service verifies again.
  */
 final class JwtWebFilter implements WebFilter, Ordered {
   private final JwtCodec codec;
@@ -29,7 +30,11 @@ final class JwtWebFilter implements WebFilter, Ordered {
   private final GatewayMetrics metrics;
   private final ActiveUsers activeUsers;
 
-  JwtWebFilter(JwtCodec codec, ReactiveStringRedisTemplate redis, GatewayMetrics metrics, ActiveUsers activeUsers) {
+  JwtWebFilter(
+      JwtCodec codec,
+      ReactiveStringRedisTemplate redis,
+      GatewayMetrics metrics,
+      ActiveUsers activeUsers) {
     this.codec = codec;
     this.redis = redis;
     this.metrics = metrics;
@@ -49,18 +54,22 @@ final class JwtWebFilter implements WebFilter, Ordered {
     } catch (InvalidTokenException e) {
       if (!required) return chain.filter(exchange);
       metrics.authFailure(AuthFailure.INVALID_TOKEN);
-      return Mono.error(ApiException.unauthorized(
-          "The access token is missing or invalid (" + e.getMessage() + "); sign in again."));
+      return Mono.error(
+          ApiException.unauthorized(
+              "The access token is missing or invalid (" + e.getMessage() + "); sign in again."));
     }
     AuthenticatedUser user = verified.user();
     return TokenRevocations.check(verified, redis)
-        .doOnError(ApiException.class, e -> {
-          if (e.status().value() == 401) metrics.authFailure(AuthFailure.REVOKED_TOKEN);
-        })
-        .flatMap(ok -> {
-          exchange.getAttributes().put(CurrentUser.ATTRIBUTE, user);
-          return activeUsers.seen(user.id()).then(chain.filter(exchange));
-        })
+        .doOnError(
+            ApiException.class,
+            e -> {
+              if (e.status().value() == 401) metrics.authFailure(AuthFailure.REVOKED_TOKEN);
+            })
+        .flatMap(
+            ok -> {
+              exchange.getAttributes().put(CurrentUser.ATTRIBUTE, user);
+              return activeUsers.seen(user.id()).then(chain.filter(exchange));
+            })
         .contextWrite(ctx -> ctx.put(RequestIds.USER_MDC_KEY, user.id()));
   }
 

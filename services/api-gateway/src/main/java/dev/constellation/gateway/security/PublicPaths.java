@@ -9,11 +9,17 @@ import org.springframework.web.util.pattern.PathPatternParser;
 /** The /api requests that need no access token. */
 final class PublicPaths {
   private static final Set<String> ANONYMOUS =
-      Set.of("/api/auth/register", "/api/auth/login", "/api/auth/refresh", "/api/auth/logout", "/api/health");
+      Set.of(
+          "/api/auth/register",
+          "/api/auth/login",
+          "/api/auth/refresh",
+          "/api/auth/logout",
+          "/api/health");
 
   // Browsers cannot put an Authorization header on a WebSocket; the one-time ticket that
   // workspace-service issues (to an authenticated caller) and checks is the credential instead.
-  private static final PathPattern TERMINAL = PathPatternParser.defaultInstance.parse("/api/projects/{id}/terminal");
+  private static final PathPattern TERMINAL =
+      PathPatternParser.defaultInstance.parse("/api/projects/{id}/terminal");
 
   private PublicPaths() {}
 

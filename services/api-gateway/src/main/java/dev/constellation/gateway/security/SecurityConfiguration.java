@@ -30,14 +30,20 @@ class SecurityConfiguration {
 
   @Bean
   JwtWebFilter jwtWebFilter(
-      JwtCodec codec, ReactiveStringRedisTemplate redis, GatewayMetrics metrics, ActiveUsers activeUsers) {
+      JwtCodec codec,
+      ReactiveStringRedisTemplate redis,
+      GatewayMetrics metrics,
+      ActiveUsers activeUsers) {
     return new JwtWebFilter(codec, redis, metrics, activeUsers);
   }
 
   @Bean
   TerminalHandshakeWebFilter terminalHandshakeWebFilter(
-      ReactiveStringRedisTemplate redis, tools.jackson.databind.json.JsonMapper json, Clock clock,
+      ReactiveStringRedisTemplate redis,
+      tools.jackson.databind.json.JsonMapper json,
+      Clock clock,
       dev.constellation.gateway.web.WebProperties web) {
-    return new TerminalHandshakeWebFilter(new ReactiveTerminalTickets(redis, json, clock), web.corsAllowedOrigins());
+    return new TerminalHandshakeWebFilter(
+        new ReactiveTerminalTickets(redis, json, clock), web.corsAllowedOrigins());
   }
 }

@@ -16,14 +16,15 @@ import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.publisher.Mono;
 
 /**
- * Refuses a terminal socket at the handshake. The proxy upgrades the browser's connection before
- * it dials workspace-service, so a refusal there would reach the browser only as a close after
- * 101; here a foreign or missing Origin gets 403 and an unknown ticket 401 before anything is
- * upgraded. The rules are libs/common's ({@link TerminalOrigins}, {@link ReactiveTerminalTickets});
+ * Refuses a terminal socket at the handshake. The proxy upgrades the browser's connection before it
+ * dials workspace-service, so a refusal there would reach the browser only as a close after 101;
+ * here a foreign or missing Origin gets 403 and an unknown ticket 401 before anything is upgraded.
+ * The rules are libs/common's ({@link TerminalOrigins}, {@link ReactiveTerminalTickets});
  * workspace-service still redeems the ticket (once) and checks everything again.
  */
 final class TerminalHandshakeWebFilter implements WebFilter, Ordered {
-  private static final PathPattern TERMINAL = PathPatternParser.defaultInstance.parse("/api/projects/{id}/terminal");
+  private static final PathPattern TERMINAL =
+      PathPatternParser.defaultInstance.parse("/api/projects/{id}/terminal");
 
   private final ReactiveTerminalTickets tickets;
   private final List<String> allowedOrigins;
@@ -37,15 +38,22 @@ final class TerminalHandshakeWebFilter implements WebFilter, Ordered {
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     ServerHttpRequest request = exchange.getRequest();
     if (!PublicPaths.isTerminalUpgrade(request)) return chain.filter(exchange);
-    if (!TerminalOrigins.allowed(request.getHeaders().getOrigin(), request.getHeaders().getFirst("Host"), allowedOrigins)) {
-      return Mono.error(new ApiException(ProblemType.FOREIGN_ORIGIN, "Terminals open only from the IDE's own origin."));
+    if (!TerminalOrigins.allowed(
+        request.getHeaders().getOrigin(), request.getHeaders().getFirst("Host"), allowedOrigins)) {
+      return Mono.error(
+          new ApiException(
+              ProblemType.FOREIGN_ORIGIN, "Terminals open only from the IDE's own origin."));
     }
     var match = TERMINAL.matchAndExtract(request.getPath().pathWithinApplication());
     String projectId = match == null ? null : match.getUriVariables().get("id");
     String ticket = request.getQueryParams().getFirst("ticket");
-    return tickets.claim(ticket, projectId)
-        .switchIfEmpty(Mono.error(() -> ApiException.unauthorized(
-            "The terminal ticket is unknown, used or expired; ask for a new one.")))
+    return tickets
+        .claim(ticket, projectId)
+        .switchIfEmpty(
+            Mono.error(
+                () ->
+                    ApiException.unauthorized(
+                        "The terminal ticket is unknown, used or expired; ask for a new one.")))
         .flatMap(holder -> chain.filter(exchange));
   }
 

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.HttpStatus;
@@ -26,7 +27,6 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import org.jspecify.annotations.Nullable;
 
 @RestController
 @RequestMapping("/api/admin/users")
@@ -40,7 +40,11 @@ class AdminUsersController {
 
   private final Duration deletedMarkerTtl;
 
-  AdminUsersController(UserService users, Sessions sessions, ReactiveStringRedisTemplate redis, AuditLog audit,
+  AdminUsersController(
+      UserService users,
+      Sessions sessions,
+      ReactiveStringRedisTemplate redis,
+      AuditLog audit,
       @Value("${constellation.accounts.access-token-ttl:15m}") Duration accessTokenTtl) {
     this.deletedMarkerTtl = TokenRevocations.versionRetention(accessTokenTtl);
     this.users = users;
@@ -51,64 +55,101 @@ class AdminUsersController {
 
   @GetMapping
   Mono<UserService.Page> list(
-      @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size, ServerWebExchange exchange) {
+      @RequestParam(defaultValue = "0") int page,
+      @RequestParam(defaultValue = "20") int size,
+      ServerWebExchange exchange) {
     CurrentUser.requireAdmin(exchange);
     if (page < 0) throw ApiException.validation("page", "page must be 0 or more.");
-    if (size < 1 || size > 100) throw ApiException.validation("size", "size must be between 1 and 100.");
+    if (size < 1 || size > 100)
+      throw ApiException.validation("size", "size must be between 1 and 100.");
     return users.page(page, size);
   }
 
   record UpdateUserRequest(@Nullable List<String> roles, @Nullable Boolean disabled) {}
 
   @PatchMapping("/{id}")
-  Mono<UserResponse> update(@PathVariable String id, @RequestBody UpdateUserRequest request, ServerWebExchange exchange) {
+  Mono<UserResponse> update(
+      @PathVariable String id, @RequestBody UpdateUserRequest request, ServerWebExchange exchange) {
     AuthenticatedUser admin = CurrentUser.requireAdmin(exchange);
     Set<String> roles = request.roles() == null ? null : validRoles(request.roles());
-    if (admin.id().equals(id) && (Boolean.TRUE.equals(request.disabled()) || (roles != null && !roles.contains(User.ADMIN)))) {
+    if (admin.id().equals(id)
+        && (Boolean.TRUE.equals(request.disabled())
+            || (roles != null && !roles.contains(User.ADMIN)))) {
       throw ApiException.conflict("You cannot disable yourself or take away your own ADMIN role.");
     }
-    return users.findById(id)
+    return users
+        .findById(id)
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("There is no user " + id + ".")))
-        .flatMap(user -> {
-          User changed = user;
-          if (roles != null) changed = changed.withRoles(roles);
-          if (request.disabled() != null) changed = changed.withDisabled(request.disabled());
-          boolean rolesChanged = !changed.roles().equals(user.roles());
-          return users.save(changed).flatMap(saved -> applyDisabled(saved, request.disabled())
-              // Tokens and sign-ins carry the roles they were issued with: a changed role ends them.
-              .then(rolesChanged ? sessions.revokeAll(saved.id()) : Mono.empty())
-              .thenReturn(saved));
-        })
-        .flatMap(saved -> audit.publish("admin.user.update", admin.id(), RequestContext.requestId(exchange), details(saved, request))
-            .thenReturn(UserResponse.of(saved)));
+        .flatMap(
+            user -> {
+              User changed = user;
+              if (roles != null) changed = changed.withRoles(roles);
+              if (request.disabled() != null) changed = changed.withDisabled(request.disabled());
+              boolean rolesChanged = !changed.roles().equals(user.roles());
+              return users
+                  .save(changed)
+                  .flatMap(
+                      saved ->
+                          applyDisabled(saved, request.disabled())
+                              // Tokens and sign-ins carry the roles they were issued with: a
+                              // changed role ends them.
+                              .then(rolesChanged ? sessions.revokeAll(saved.id()) : Mono.empty())
+                              .thenReturn(saved));
+            })
+        .flatMap(
+            saved ->
+                audit
+                    .publish(
+                        "admin.user.update",
+                        admin.id(),
+                        RequestContext.requestId(exchange),
+                        details(saved, request))
+                    .thenReturn(UserResponse.of(saved)));
   }
 
   /**
-   * Deletes an account. Its tokens, sign-ins, terminals and AI streams end at once; the projects
-   * it owns stay (an administrator decides what becomes of them).
+   * Deletes an account. Its tokens, sign-ins, terminals and AI streams end at once; the projects it
+   * owns stay (an administrator decides what becomes of them).
    */
   @DeleteMapping("/{id}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   Mono<Void> delete(@PathVariable String id, ServerWebExchange exchange) {
     AuthenticatedUser admin = CurrentUser.requireAdmin(exchange);
     if (admin.id().equals(id)) throw ApiException.conflict("You cannot delete your own account.");
-    return users.findById(id)
+    return users
+        .findById(id)
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("There is no user " + id + ".")))
-        .flatMap(user -> users.delete(user.id())
-            // Marked like a disabled account until every token it could hold has expired, so a
-            // sign-in that raced the delete cannot outlive it.
-            .then(redis.opsForValue().set(DisabledUsers.key(user.id()), "deleted", deletedMarkerTtl))
-            .then(sessions.revokeAll(user.id()))
-            .then(audit.publish("admin.user.delete", admin.id(), RequestContext.requestId(exchange),
-                Map.of("userId", user.id()))))
+        .flatMap(
+            user ->
+                users
+                    .delete(user.id())
+                    // Marked like a disabled account until every token it could hold has expired,
+                    // so a
+                    // sign-in that raced the delete cannot outlive it.
+                    .then(
+                        redis
+                            .opsForValue()
+                            .set(DisabledUsers.key(user.id()), "deleted", deletedMarkerTtl))
+                    .then(sessions.revokeAll(user.id()))
+                    .then(
+                        audit.publish(
+                            "admin.user.delete",
+                            admin.id(),
+                            RequestContext.requestId(exchange),
+                            Map.of("userId", user.id()))))
         .then();
   }
 
-  /** Every service checks the Redis key on each request, so this takes effect at once everywhere. */
+  /**
+   * Every service checks the Redis key on each request, so this takes effect at once everywhere.
+   */
   private Mono<Void> applyDisabled(User user, Boolean disabled) {
     if (disabled == null) return Mono.empty();
     if (disabled) {
-      return redis.opsForValue().set(DisabledUsers.key(user.id()), "1").then(sessions.revokeAll(user.id()));
+      return redis
+          .opsForValue()
+          .set(DisabledUsers.key(user.id()), "1")
+          .then(sessions.revokeAll(user.id()));
     }
     return redis.delete(DisabledUsers.key(user.id())).then();
   }
@@ -127,7 +168,8 @@ class AdminUsersController {
   private static Map<String, String> details(User user, UpdateUserRequest request) {
     Map<String, String> details = new LinkedHashMap<>();
     details.put("userId", user.id());
-    if (request.roles() != null) details.put("roles", String.join(",", user.roles().stream().sorted().toList()));
+    if (request.roles() != null)
+      details.put("roles", String.join(",", user.roles().stream().sorted().toList()));
     if (request.disabled() != null) details.put("disabled", request.disabled().toString());
     return details;
   }

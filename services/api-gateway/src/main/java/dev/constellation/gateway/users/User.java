@@ -21,7 +21,8 @@ public record User(
   public static final String ADMIN = "ADMIN";
 
   User withRoles(Set<String> newRoles) {
-    return new User(id, email, displayName, passwordHash, Set.copyOf(newRoles), disabled, createdAt);
+    return new User(
+        id, email, displayName, passwordHash, Set.copyOf(newRoles), disabled, createdAt);
   }
 
   User withPasswordHash(String newHash) {

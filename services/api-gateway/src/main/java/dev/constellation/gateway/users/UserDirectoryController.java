@@ -13,8 +13,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Lets members find each other: project membership is kept by user id, while people know each
- * other by email. Only what a teammate needs is shown, never roles or account state.
+ * Lets members find each other: project membership is kept by user id, while people know each other
+ * by email. Only what a teammate needs is shown, never roles or account state.
  */
 @RestController
 @RequestMapping("/api/users")
@@ -36,17 +36,25 @@ class UserDirectoryController {
   @GetMapping("/lookup")
   Mono<UserSummary> lookup(@RequestParam String email, ServerWebExchange exchange) {
     CurrentUser.require(exchange);
-    return users.findByEmail(email)
+    return users
+        .findByEmail(email)
         .filter(user -> !user.disabled())
         .map(UserSummary::of)
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound("No active account uses " + email + ".")));
+        .switchIfEmpty(
+            Mono.error(() -> ApiException.notFound("No active account uses " + email + ".")));
   }
 
   @GetMapping
   Flux<UserSummary> byIds(@RequestParam String ids, ServerWebExchange exchange) {
     CurrentUser.require(exchange);
-    List<String> wanted = Arrays.stream(ids.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
-    if (wanted.size() > MAX_IDS) throw ApiException.validation("ids", "Ask for at most " + MAX_IDS + " users at once.");
+    List<String> wanted =
+        Arrays.stream(ids.split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .distinct()
+            .toList();
+    if (wanted.size() > MAX_IDS)
+      throw ApiException.validation("ids", "Ask for at most " + MAX_IDS + " users at once.");
     return Flux.fromIterable(wanted).concatMap(users::findById).map(UserSummary::of);
   }
 }

@@ -18,8 +18,12 @@ import reactor.core.publisher.Mono;
 /** Accounts in {@code constellation_auth}. */
 @Service
 public class UserService {
-  /** Installation-wide facts; {@link #FIRST_ADMIN} is the one document whose insert makes the first admin. */
+  /**
+   * Installation-wide facts; {@link #FIRST_ADMIN} is the one document whose insert makes the first
+   * admin.
+   */
   public static final String INSTALLATION = "installation";
+
   public static final String FIRST_ADMIN = "first-admin";
 
   private final UserRepository users;
@@ -34,7 +38,10 @@ public class UserService {
 
   /** Also made at start-up by {@link UserIndexes}; kept here so tests and tools can call it. */
   public Mono<Void> ensureIndexes() {
-    return mongo.indexOps(User.class).createIndex(new Index("email", Sort.Direction.ASC).unique().named("email_unique")).then();
+    return mongo
+        .indexOps(User.class)
+        .createIndex(new Index("email", Sort.Direction.ASC).unique().named("email_unique"))
+        .then();
   }
 
   public static String normalizeEmail(String email) {
@@ -44,16 +51,27 @@ public class UserService {
   /**
    * Creates an account, ADMIN when {@code firstAccountIsAdmin} and the installation is empty. Two
    * sign-ups racing on an empty database both see zero users, so the title is decided by inserting
-   * one fixed document, which only one insert can win. A taken email fails with
-   * {@link DuplicateKeyException}: the caller decides what the client may learn from that.
+   * one fixed document, which only one insert can win. A taken email fails with {@link
+   * DuplicateKeyException}: the caller decides what the client may learn from that.
    */
-  public Mono<User> create(String email, String displayName, String passwordHash, boolean firstAccountIsAdmin) {
+  public Mono<User> create(
+      String email, String displayName, String passwordHash, boolean firstAccountIsAdmin) {
     String id = UUID.randomUUID().toString();
-    Mono<Boolean> firstAdmin = !firstAccountIsAdmin ? Mono.just(false)
-        : users.count().flatMap(count -> count > 0 ? Mono.just(false) : claimFirstAdmin(id));
+    Mono<Boolean> firstAdmin =
+        !firstAccountIsAdmin
+            ? Mono.just(false)
+            : users.count().flatMap(count -> count > 0 ? Mono.just(false) : claimFirstAdmin(id));
     return firstAdmin
-        .map(admin -> new User(id, normalizeEmail(email), displayName, passwordHash,
-            admin ? Set.of(User.USER, User.ADMIN) : Set.of(User.USER), false, clock.instant()))
+        .map(
+            admin ->
+                new User(
+                    id,
+                    normalizeEmail(email),
+                    displayName,
+                    passwordHash,
+                    admin ? Set.of(User.USER, User.ADMIN) : Set.of(User.USER),
+                    false,
+                    clock.instant()))
         .flatMap(mongo::insert);
   }
 
@@ -68,8 +86,13 @@ public class UserService {
   }
 
   private Mono<Boolean> claimFirstAdmin(String userId) {
-    Document claim = new Document("_id", FIRST_ADMIN).append("userId", userId).append("at", Instant.now(clock).toString());
-    return mongo.insert(claim, INSTALLATION).thenReturn(true)
+    Document claim =
+        new Document("_id", FIRST_ADMIN)
+            .append("userId", userId)
+            .append("at", Instant.now(clock).toString());
+    return mongo
+        .insert(claim, INSTALLATION)
+        .thenReturn(true)
         .onErrorResume(DuplicateKeyException.class, e -> Mono.just(false));
   }
 
@@ -83,7 +106,10 @@ public class UserService {
 
   public Mono<Page> page(int page, int size) {
     var request = PageRequest.of(page, size, Sort.by("createdAt").ascending().and(Sort.by("_id")));
-    return users.findAllBy(request).map(UserResponse::of).collectList()
+    return users
+        .findAllBy(request)
+        .map(UserResponse::of)
+        .collectList()
         .zipWith(users.count(), (items, total) -> new Page(items, page, size, total));
   }
 
@@ -92,7 +118,8 @@ public class UserService {
   }
 
   public Mono<User> changePassword(String id, String passwordHash) {
-    return users.findById(id)
+    return users
+        .findById(id)
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("There is no user " + id + ".")))
         .flatMap(user -> users.save(user.withPasswordHash(passwordHash)));
   }

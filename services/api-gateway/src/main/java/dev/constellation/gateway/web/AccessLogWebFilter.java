@@ -17,8 +17,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * One log line per finished request: method, path (never the query, which may carry a terminal
- * ticket), status and duration. User and route are set further down the chain, in a Reactor
- * context this filter cannot see, so they are read from the exchange and put in the MDC here.
+ * ticket), status and duration. User and route are set further down the chain, in a Reactor context
+ * this filter cannot see, so they are read from the exchange and put in the MDC here.
  */
 final class AccessLogWebFilter implements WebFilter, Ordered {
   private static final Logger access = LoggerFactory.getLogger("dev.constellation.access");
@@ -40,7 +40,11 @@ final class AccessLogWebFilter implements WebFilter, Ordered {
     put(RequestIds.USER_MDC_KEY, user == null ? null : user.id());
     put(RequestIds.ROUTE_MDC_KEY, route == null ? null : route.getId());
     try {
-      access.info("{} {} {} {} ms", exchange.getRequest().getMethod(), path, status == null ? 200 : status.value(),
+      access.info(
+          "{} {} {} {} ms",
+          exchange.getRequest().getMethod(),
+          path,
+          status == null ? 200 : status.value(),
           (System.nanoTime() - started) / 1000 / 1000.0);
     } finally {
       MDC.remove(RequestIds.MDC_KEY);

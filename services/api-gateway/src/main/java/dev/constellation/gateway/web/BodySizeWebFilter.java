@@ -7,7 +7,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
@@ -19,14 +18,16 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Refuses bodies over the limit: at once when Content-Length says so, and while streaming when
- * the body is chunked, so a large upload is never buffered or forwarded whole.
+ * Refuses bodies over the limit: at once when Content-Length says so, and while streaming when the
+ * body is chunked, so a large upload is never buffered or forwarded whole.
  */
 final class BodySizeWebFilter implements WebFilter, Ordered {
   static final int ORDER = FilterOrder.BODY_SIZE;
 
-  private static final PathPattern FILE_CONTENT = PathPatternParser.defaultInstance.parse("/api/projects/{id}/files/content");
-  private static final PathPattern IMPORT = PathPatternParser.defaultInstance.parse("/api/projects/import");
+  private static final PathPattern FILE_CONTENT =
+      PathPatternParser.defaultInstance.parse("/api/projects/{id}/files/content");
+  private static final PathPattern IMPORT =
+      PathPatternParser.defaultInstance.parse("/api/projects/import");
 
   private final WebProperties.BodyLimits limits;
 
@@ -45,20 +46,23 @@ final class BodySizeWebFilter implements WebFilter, Ordered {
     if (declared >= 0 || !hasBody(request)) {
       return chain.filter(exchange);
     }
-    ServerHttpRequest counted = new ServerHttpRequestDecorator(request) {
-      @Override
-      public Flux<DataBuffer> getBody() {
-        AtomicLong seen = new AtomicLong();
-        return super.getBody().handle((buffer, sink) -> {
-          if (seen.addAndGet(buffer.readableByteCount()) > max) {
-            DataBufferUtils.release(buffer);
-            sink.error(tooLarge(max));
-          } else {
-            sink.next(buffer);
+    ServerHttpRequest counted =
+        new ServerHttpRequestDecorator(request) {
+          @Override
+          public Flux<DataBuffer> getBody() {
+            AtomicLong seen = new AtomicLong();
+            return super.getBody()
+                .handle(
+                    (buffer, sink) -> {
+                      if (seen.addAndGet(buffer.readableByteCount()) > max) {
+                        DataBufferUtils.release(buffer);
+                        sink.error(tooLarge(max));
+                      } else {
+                        sink.next(buffer);
+                      }
+                    });
           }
-        });
-      }
-    };
+        };
     return chain.filter(exchange.mutate().request(counted).build());
   }
 
@@ -78,7 +82,8 @@ final class BodySizeWebFilter implements WebFilter, Ordered {
   }
 
   private static ApiException tooLarge(long max) {
-    return new ApiException(ProblemType.TOO_LARGE,
+    return new ApiException(
+        ProblemType.TOO_LARGE,
         "The request body is larger than the " + (max / 1024) + " KiB this endpoint accepts.");
   }
 

@@ -38,7 +38,8 @@ public final class ClientAddress {
       if (!trusted.contains(hop)) return hop.getHostAddress();
     }
     if (!hops.isEmpty()) return TrustedProxies.Addresses.parseLiteral(hops.get(0)).getHostAddress();
-    InetAddress real = TrustedProxies.Addresses.parseLiteral(request.getHeaders().getFirst("X-Real-IP"));
+    InetAddress real =
+        TrustedProxies.Addresses.parseLiteral(request.getHeaders().getFirst("X-Real-IP"));
     return real == null ? direct : real.getHostAddress();
   }
 

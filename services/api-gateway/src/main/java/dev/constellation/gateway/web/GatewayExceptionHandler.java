@@ -4,9 +4,9 @@ import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.problem.ProblemType;
 import dev.constellation.common.problem.Problems;
 import dev.constellation.common.resilience.StorageOutages;
-import java.time.Duration;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.net.ConnectException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.route.Route;
@@ -46,7 +46,8 @@ final class GatewayExceptionHandler implements WebExceptionHandler {
     }
     ApiException api = toApiException(exchange, error);
     ProblemDetail problem = Problems.of(api);
-    // Retry-After, WWW-Authenticate and the like travel with the exception (ApiException#retryAfter).
+    // Retry-After, WWW-Authenticate and the like travel with the exception
+    // (ApiException#retryAfter).
     HttpHeaders headers = exchange.getResponse().getHeaders();
     api.headers().forEach((name, values) -> headers.put(name, values));
     return writer.write(exchange, problem);
@@ -62,13 +63,19 @@ final class GatewayExceptionHandler implements WebExceptionHandler {
     }
     if (isGatewayBusy(error)) {
       log.warn("gateway at capacity for {}: {}", serviceName(exchange), error.toString());
-      return new ApiException(ProblemType.GATEWAY_BUSY,
-          "The " + serviceName(exchange) + " has too many requests in flight right now; try again in a few seconds.");
+      return new ApiException(
+          ProblemType.GATEWAY_BUSY,
+          "The "
+              + serviceName(exchange)
+              + " has too many requests in flight right now; try again in a few seconds.");
     }
     if (isDownstreamUnavailable(error)) {
       log.warn("downstream {} unavailable: {}", serviceName(exchange), error.toString());
       return ApiException.unavailable(
-          "The " + serviceName(exchange) + " is not answering right now; try again in a few seconds.", Duration.ofSeconds(2));
+          "The "
+              + serviceName(exchange)
+              + " is not answering right now; try again in a few seconds.",
+          Duration.ofSeconds(2));
     }
     if (error instanceof ServerWebInputException input) {
       return badInput(input);
@@ -77,17 +84,20 @@ final class GatewayExceptionHandler implements WebExceptionHandler {
       return tooLarge();
     }
     if (error instanceof MethodNotAllowedException) {
-      return new ApiException(ProblemType.METHOD_NOT_ALLOWED,
+      return new ApiException(
+          ProblemType.METHOD_NOT_ALLOWED,
           "This endpoint does not support " + exchange.getRequest().getMethod() + ".");
     }
     if (error instanceof ResponseStatusException status) {
       int code = status.getStatusCode().value();
       if (code == 404) {
-        return ApiException.notFound("There is nothing at " + exchange.getRequest().getPath().value() + ".");
+        return ApiException.notFound(
+            "There is nothing at " + exchange.getRequest().getPath().value() + ".");
       }
       if (code == 504) {
         log.warn("downstream {} timed out", serviceName(exchange));
-        return new ApiException(ProblemType.UPSTREAM_TIMEOUT,
+        return new ApiException(
+            ProblemType.UPSTREAM_TIMEOUT,
             "The " + serviceName(exchange) + " did not answer in time; try again.");
       }
       if (code >= 500) {
@@ -95,7 +105,8 @@ final class GatewayExceptionHandler implements WebExceptionHandler {
         return internal();
       }
       ProblemType type = ProblemType.forStatus(code);
-      return new ApiException(type, status.getReason() == null ? type.title() + "." : status.getReason());
+      return new ApiException(
+          type, status.getReason() == null ? type.title() + "." : status.getReason());
     }
     log.error("unexpected failure", error);
     return internal();
@@ -105,36 +116,50 @@ final class GatewayExceptionHandler implements WebExceptionHandler {
     if (hasCause(input, DataBufferLimitException.class)) {
       return tooLarge();
     }
-    if (hasCause(input, DecodingException.class) || hasCause(input, tools.jackson.core.JacksonException.class)) {
-      return new ApiException(ProblemType.MALFORMED_BODY, "The request body is not valid JSON for this endpoint.");
+    if (hasCause(input, DecodingException.class)
+        || hasCause(input, tools.jackson.core.JacksonException.class)) {
+      return new ApiException(
+          ProblemType.MALFORMED_BODY, "The request body is not valid JSON for this endpoint.");
     }
-    if (input.getMethodParameter() != null && input.getMethodParameter().getParameterName() != null
+    if (input.getMethodParameter() != null
+        && input.getMethodParameter().getParameterName() != null
         && !input.getMessage().contains("body")) {
       String name = input.getMethodParameter().getParameterName();
-      return ApiException.validation(name, "The parameter '" + name + "' is missing or has the wrong type.");
+      return ApiException.validation(
+          name, "The parameter '" + name + "' is missing or has the wrong type.");
     }
     return ApiException.badRequest("The request body is missing or cannot be read.");
   }
 
   private static ApiException tooLarge() {
-    return new ApiException(ProblemType.TOO_LARGE, "The request body is larger than this endpoint accepts.");
+    return new ApiException(
+        ProblemType.TOO_LARGE, "The request body is larger than this endpoint accepts.");
   }
 
   private static ApiException internal() {
-    return new ApiException(ProblemType.INTERNAL, "Something went wrong on our side; the request id helps us find out what.");
+    return new ApiException(
+        ProblemType.INTERNAL,
+        "Something went wrong on our side; the request id helps us find out what.");
   }
 
-  /** The gateway's own capacity limits (bulkhead, connection pool) refused the call: 503, never 500. */
+  /**
+   * The gateway's own capacity limits (bulkhead, connection pool) refused the call: 503, never 500.
+   */
   static boolean isGatewayBusy(Throwable error) {
     return hasCause(error, io.github.resilience4j.bulkhead.BulkheadFullException.class)
-        || hasCause(error, reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException.class)
-        || hasCause(error, reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException.class);
+        || hasCause(
+            error, reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException.class)
+        || hasCause(
+            error,
+            reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException.class);
   }
 
   static boolean isDownstreamUnavailable(Throwable error) {
-    if (error instanceof ResponseStatusException status && status.getStatusCode().value() == 503) return true;
+    if (error instanceof ResponseStatusException status && status.getStatusCode().value() == 503)
+      return true;
     return hasCause(error, ConnectException.class)
-        || hasCause(error, org.springframework.cloud.gateway.support.ServiceUnavailableException.class)
+        || hasCause(
+            error, org.springframework.cloud.gateway.support.ServiceUnavailableException.class)
         || hasCause(error, CallNotPermittedException.class)
         || hasCause(error, io.netty.channel.ConnectTimeoutException.class)
         || hasCause(error, reactor.netty.http.client.PrematureCloseException.class)
@@ -145,8 +170,10 @@ final class GatewayExceptionHandler implements WebExceptionHandler {
   /** A service that dies mid-request resets the connection: that is an outage, not our bug. */
   private static boolean isConnectionReset(Throwable error) {
     for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
-      if (t instanceof java.io.IOException && t.getMessage() != null
-          && (t.getMessage().contains("Connection reset") || t.getMessage().contains("Broken pipe"))) {
+      if (t instanceof java.io.IOException
+          && t.getMessage() != null
+          && (t.getMessage().contains("Connection reset")
+              || t.getMessage().contains("Broken pipe"))) {
         return true;
       }
     }

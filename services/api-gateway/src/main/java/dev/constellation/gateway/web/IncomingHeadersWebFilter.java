@@ -17,7 +17,8 @@ final class IncomingHeadersWebFilter implements WebFilter, Ordered {
   static final int ORDER = FilterOrder.INCOMING_HEADERS;
   static final String SECURE_ATTR = IncomingHeadersWebFilter.class.getName() + ".secure";
 
-  private static final List<String> STRIPPED = List.of("x-user-id", "x-user-roles", "x-user-email", "forwarded", "x-real-ip");
+  private static final List<String> STRIPPED =
+      List.of("x-user-id", "x-user-roles", "x-user-email", "forwarded", "x-real-ip");
 
   private final TrustedProxies trustedProxies;
 
@@ -30,11 +31,13 @@ final class IncomingHeadersWebFilter implements WebFilter, Ordered {
     var request = exchange.getRequest();
     exchange.getAttributes().put(SECURE_ATTR, ClientAddress.isSecure(request, trustedProxies));
     exchange.getAttributes().put(ClientAddress.ATTR, ClientAddress.of(request, trustedProxies));
-    List<String> doomed = request.getHeaders().headerNames().stream()
-        .filter(IncomingHeadersWebFilter::isStripped)
-        .toList();
+    List<String> doomed =
+        request.getHeaders().headerNames().stream()
+            .filter(IncomingHeadersWebFilter::isStripped)
+            .toList();
     if (doomed.isEmpty()) return chain.filter(exchange);
-    return chain.filter(exchange.mutate().request(r -> r.headers(h -> doomed.forEach(h::remove))).build());
+    return chain.filter(
+        exchange.mutate().request(r -> r.headers(h -> doomed.forEach(h::remove))).build());
   }
 
   static boolean isStripped(String name) {

@@ -10,10 +10,10 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Routes match the raw path, but the services normalise it: {@code /api/projects/x/files/../../../internal/y}
- * would match a public route here and reach {@code /internal/y} there. Such paths never leave the
- * gateway ({@link RequestPaths}, the same rule every service applies itself), and neither does
- * anything under /internal.
+ * Routes match the raw path, but the services normalise it: {@code
+ * /api/projects/x/files/../../../internal/y} would match a public route here and reach {@code
+ * /internal/y} there. Such paths never leave the gateway ({@link RequestPaths}, the same rule every
+ * service applies itself), and neither does anything under /internal.
  */
 final class PathGuardWebFilter implements WebFilter, Ordered {
   static final int ORDER = FilterOrder.PATH_GUARD;
@@ -23,8 +23,10 @@ final class PathGuardWebFilter implements WebFilter, Ordered {
     String raw = exchange.getRequest().getURI().getRawPath();
     String ambiguity = RequestPaths.ambiguity(raw);
     if (ambiguity != null) {
-      return Mono.error(new ApiException(ProblemType.AMBIGUOUS_PATH,
-          "The path contains " + ambiguity + "; send it in plain form."));
+      return Mono.error(
+          new ApiException(
+              ProblemType.AMBIGUOUS_PATH,
+              "The path contains " + ambiguity + "; send it in plain form."));
     }
     if (RequestPaths.isInternal(RequestPaths.normalized(raw))) {
       return Mono.error(ApiException.notFound("There is nothing at this path."));

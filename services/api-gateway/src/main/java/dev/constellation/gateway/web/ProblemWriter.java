@@ -26,7 +26,9 @@ public final class ProblemWriter {
     // Whatever a downstream or a handler had set describes a body we are not sending.
     response.getHeaders().remove("Content-Length");
     response.getHeaders().remove("Content-Encoding");
-    byte[] body = json.writeValueAsString(toMap(problem, RequestContext.requestId(exchange))).getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        json.writeValueAsString(toMap(problem, RequestContext.requestId(exchange)))
+            .getBytes(StandardCharsets.UTF_8);
     DataBuffer buffer = response.bufferFactory().wrap(body);
     return response.writeWith(Mono.just(buffer));
   }

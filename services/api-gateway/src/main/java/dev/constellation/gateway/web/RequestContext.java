@@ -23,7 +23,8 @@ public final class RequestContext {
   public static void registerMdcAccessors() {
     ContextRegistry registry = ContextRegistry.getInstance();
     for (String key : MDC_KEYS) {
-      registry.registerThreadLocalAccessor(key, () -> MDC.get(key), value -> MDC.put(key, value), () -> MDC.remove(key));
+      registry.registerThreadLocalAccessor(
+          key, () -> MDC.get(key), value -> MDC.put(key, value), () -> MDC.remove(key));
     }
   }
 

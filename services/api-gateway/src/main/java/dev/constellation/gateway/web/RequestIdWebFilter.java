@@ -16,7 +16,8 @@ final class RequestIdWebFilter implements WebFilter, Ordered {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    String id = RequestIds.acceptOrCreate(exchange.getRequest().getHeaders().getFirst(RequestIds.HEADER));
+    String id =
+        RequestIds.acceptOrCreate(exchange.getRequest().getHeaders().getFirst(RequestIds.HEADER));
     exchange.getAttributes().put(RequestContext.REQUEST_ID_ATTR, id);
     exchange.getResponse().getHeaders().set(RequestIds.HEADER, id);
     ServerWebExchange withId =

@@ -5,9 +5,9 @@ import java.net.UnknownHostException;
 import java.util.List;
 
 /**
- * The proxies we run in front of the gateway (Traefik), as CIDR blocks. Only a request whose
- * direct peer is in one of them may tell us, through forwarding headers, who the client is.
- * Parsed once at start-up; a malformed entry stops the gateway rather than trusting too much.
+ * The proxies we run in front of the gateway (Traefik), as CIDR blocks. Only a request whose direct
+ * peer is in one of them may tell us, through forwarding headers, who the client is. Parsed once at
+ * start-up; a malformed entry stops the gateway rather than trusting too much.
  */
 public final class TrustedProxies {
   private static final TrustedProxies NONE = new TrustedProxies(List.of());
@@ -24,7 +24,8 @@ public final class TrustedProxies {
 
   /** Entries like {@code 172.30.0.0/24}, {@code 10.0.0.7} (one host) or {@code fd00::/8}. */
   public static TrustedProxies of(List<String> cidrs) {
-    return new TrustedProxies(cidrs.stream().map(String::trim).filter(s -> !s.isEmpty()).map(Block::parse).toList());
+    return new TrustedProxies(
+        cidrs.stream().map(String::trim).filter(s -> !s.isEmpty()).map(Block::parse).toList());
   }
 
   public boolean isEmpty() {
@@ -40,7 +41,10 @@ public final class TrustedProxies {
     return false;
   }
 
-  /** Whether a literal address (as found in X-Forwarded-For) is one of ours; names are never looked up. */
+  /**
+   * Whether a literal address (as found in X-Forwarded-For) is one of ours; names are never looked
+   * up.
+   */
   boolean containsLiteral(String literal) {
     InetAddress address = Addresses.parseLiteral(literal);
     return address != null && contains(address);
@@ -51,7 +55,8 @@ public final class TrustedProxies {
       int slash = cidr.indexOf('/');
       String host = slash < 0 ? cidr : cidr.substring(0, slash);
       InetAddress address = Addresses.parseLiteral(host);
-      if (address == null) throw new IllegalArgumentException("'" + cidr + "' is not an IP address or CIDR block");
+      if (address == null)
+        throw new IllegalArgumentException("'" + cidr + "' is not an IP address or CIDR block");
       byte[] bytes = address.getAddress();
       int max = bytes.length * 8;
       int prefix;
@@ -60,7 +65,8 @@ public final class TrustedProxies {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("'" + cidr + "' has no valid prefix length");
       }
-      if (prefix < 0 || prefix > max) throw new IllegalArgumentException("'" + cidr + "' has a prefix outside 0.." + max);
+      if (prefix < 0 || prefix > max)
+        throw new IllegalArgumentException("'" + cidr + "' has a prefix outside 0.." + max);
       return new Block(bytes, prefix);
     }
 
@@ -77,7 +83,10 @@ public final class TrustedProxies {
     }
   }
 
-  /** IP literals only: InetAddress.getByName would resolve a host name, which a header must never cause. */
+  /**
+   * IP literals only: InetAddress.getByName would resolve a host name, which a header must never
+   * cause.
+   */
   static final class Addresses {
     private Addresses() {}
 
@@ -87,7 +96,9 @@ public final class TrustedProxies {
       if (s.startsWith("[") && s.endsWith("]")) s = s.substring(1, s.length() - 1);
       if (s.isEmpty()) return null;
       boolean ipv4 = s.chars().allMatch(c -> Character.isDigit(c) || c == '.');
-      boolean ipv6 = s.indexOf(':') >= 0 && s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+      boolean ipv6 =
+          s.indexOf(':') >= 0
+              && s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
       if (ipv4) {
         String[] parts = s.split("\\.", -1);
         if (parts.length != 4) return null;

@@ -6,9 +6,9 @@ import org.springframework.core.Ordered;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsWebFilter;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
+import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
-import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -59,7 +59,10 @@ class WebConfiguration {
     return new BodySizeWebFilter(properties.bodyLimits());
   }
 
-  /** Cross-origin calls only from the configured origins; with none configured, browsers get no CORS grant. */
+  /**
+   * Cross-origin calls only from the configured origins; with none configured, browsers get no CORS
+   * grant.
+   */
   @Bean
   WebFilter corsWebFilter(WebProperties properties) {
     var source = new UrlBasedCorsConfigurationSource();

@@ -7,10 +7,12 @@ import org.springframework.util.unit.DataSize;
 /**
  * How the gateway faces browsers.
  *
- * @param corsAllowedOrigins origins allowed to call the API from another site (CORS_ALLOWED_ORIGINS); empty = none
- * @param trustedProxies CIDR blocks of the proxies we run in front of the gateway (GATEWAY_TRUSTED_PROXIES,
- *     comma-separated; compose: Traefik's network). Forwarding headers (X-Forwarded-For/-Proto,
- *     Forwarded, X-Real-IP) are believed only from a direct peer in one of them; empty = from nobody
+ * @param corsAllowedOrigins origins allowed to call the API from another site
+ *     (CORS_ALLOWED_ORIGINS); empty = none
+ * @param trustedProxies CIDR blocks of the proxies we run in front of the gateway
+ *     (GATEWAY_TRUSTED_PROXIES, comma-separated; compose: Traefik's network). Forwarding headers
+ *     (X-Forwarded-For/-Proto, Forwarded, X-Real-IP) are believed only from a direct peer in one of
+ *     them; empty = from nobody
  * @param contentSecurityPolicy the CSP sent with every response
  * @param bodyLimits largest request bodies accepted
  */
@@ -22,14 +24,16 @@ public record WebProperties(
     BodyLimits bodyLimits) {
 
   public WebProperties {
-    corsAllowedOrigins = corsAllowedOrigins == null
-        ? List.of()
-        : corsAllowedOrigins.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+    corsAllowedOrigins =
+        corsAllowedOrigins == null
+            ? List.of()
+            : corsAllowedOrigins.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
     trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
     if (contentSecurityPolicy == null || contentSecurityPolicy.isBlank()) {
-      contentSecurityPolicy = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; "
-          + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
-          + "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+      contentSecurityPolicy =
+          "default-src 'self'; script-src 'self'; worker-src 'self' blob:; "
+              + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+              + "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
     }
     if (bodyLimits == null) bodyLimits = new BodyLimits(null, null, null);
   }

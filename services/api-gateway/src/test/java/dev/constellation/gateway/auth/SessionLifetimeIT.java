@@ -45,8 +45,9 @@ class SessionLifetimeIT {
 
   @BeforeAll
   static void connect() {
-    connections = new LettuceConnectionFactory(
-        LettuceConnectionFactory.createRedisConfiguration(TestInfrastructure.redis().url()));
+    connections =
+        new LettuceConnectionFactory(
+            LettuceConnectionFactory.createRedisConfiguration(TestInfrastructure.redis().url()));
     connections.afterPropertiesSet();
     connections.start();
     redis = new ReactiveStringRedisTemplate(connections);
@@ -60,7 +61,8 @@ class SessionLifetimeIT {
   @Test
   void refreshingCannotStretchASignInPastItsMaximumLifetime() {
     MovableClock clock = new MovableClock();
-    var properties = new AccountProperties(Duration.ofMinutes(15), Duration.ofDays(14), 4, Duration.ofHours(1));
+    var properties =
+        new AccountProperties(Duration.ofMinutes(15), Duration.ofDays(14), 4, Duration.ofHours(1));
     RefreshTokenStore store = new RefreshTokenStore(redis, properties, clock);
 
     RefreshTokenStore.Started started = store.startFamily("lifetime-user").block();
@@ -73,7 +75,9 @@ class SessionLifetimeIT {
     }
     assertThat(redis.hasKey(TokenRevocations.sessionKey(started.familyId())).block()).isTrue();
 
-    clock.advance(Duration.ofMinutes(11)); // 61 minutes after the sign-in; the last refresh was 11 minutes ago
+    clock.advance(
+        Duration.ofMinutes(
+            11)); // 61 minutes after the sign-in; the last refresh was 11 minutes ago
     assertThat(store.rotate(token).block().outcome()).isEqualTo(RefreshTokenStore.Outcome.INVALID);
     // The sign-in itself is over: its access tokens are refused by TokenRevocations too.
     assertThat(redis.hasKey(TokenRevocations.sessionKey(started.familyId())).block()).isFalse();
@@ -82,7 +86,9 @@ class SessionLifetimeIT {
   @Test
   void aSignInsKeysNeverOutliveItsDeadline() {
     MovableClock clock = new MovableClock();
-    var properties = new AccountProperties(Duration.ofMinutes(15), Duration.ofDays(14), 4, Duration.ofMinutes(5));
+    var properties =
+        new AccountProperties(
+            Duration.ofMinutes(15), Duration.ofDays(14), 4, Duration.ofMinutes(5));
     RefreshTokenStore store = new RefreshTokenStore(redis, properties, clock);
 
     RefreshTokenStore.Started started = store.startFamily("short-user").block();

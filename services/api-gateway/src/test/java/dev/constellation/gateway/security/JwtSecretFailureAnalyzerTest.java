@@ -13,8 +13,13 @@ class JwtSecretFailureAnalyzerTest {
 
   @Test
   void explainsAShortSecret() {
-    Throwable cause = catchThrowable(() -> new JwtCodec("too-short", "constellation", "constellation-api", Clock.systemUTC()));
-    FailureAnalysis analysis = new JwtSecretFailureAnalyzer().analyze(new BeanCreationException("jwtCodec", "failed", cause));
+    Throwable cause =
+        catchThrowable(
+            () ->
+                new JwtCodec("too-short", "constellation", "constellation-api", Clock.systemUTC()));
+    FailureAnalysis analysis =
+        new JwtSecretFailureAnalyzer()
+            .analyze(new BeanCreationException("jwtCodec", "failed", cause));
     assertThat(analysis).isNotNull();
     assertThat(analysis.getDescription()).contains("JWT_SECRET", "32 bytes");
     assertThat(analysis.getAction()).contains("JWT_SECRET");
@@ -22,6 +27,8 @@ class JwtSecretFailureAnalyzerTest {
 
   @Test
   void leavesOtherFailuresAlone() {
-    assertThat(new JwtSecretFailureAnalyzer().analyze(new IllegalArgumentException("something else"))).isNull();
+    assertThat(
+            new JwtSecretFailureAnalyzer().analyze(new IllegalArgumentException("something else")))
+        .isNull();
   }
 }

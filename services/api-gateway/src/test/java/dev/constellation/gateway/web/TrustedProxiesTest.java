@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 
 class TrustedProxiesTest {
-  private static final TrustedProxies TRAEFIK = TrustedProxies.of(List.of("172.30.0.0/24", "fd00:30::/64", "10.9.9.9"));
+  private static final TrustedProxies TRAEFIK =
+      TrustedProxies.of(List.of("172.30.0.0/24", "fd00:30::/64", "10.9.9.9"));
 
   @Test
   void matchesAddressesInsideEachBlockOnly() throws Exception {
@@ -30,7 +31,8 @@ class TrustedProxiesTest {
     assertThat(block.contains(InetAddress.getByName("192.168.7.200"))).isTrue();
     assertThat(block.contains(InetAddress.getByName("192.168.8.1"))).isFalse();
     assertThat(block.contains(InetAddress.getByName("192.168.3.255"))).isFalse();
-    assertThat(TrustedProxies.of(List.of("0.0.0.0/0")).contains(InetAddress.getByName("8.8.8.8"))).isTrue();
+    assertThat(TrustedProxies.of(List.of("0.0.0.0/0")).contains(InetAddress.getByName("8.8.8.8")))
+        .isTrue();
   }
 
   @Test
@@ -41,16 +43,25 @@ class TrustedProxiesTest {
 
   @Test
   void refusesMalformedEntriesAndHostNames() {
-    assertThatThrownBy(() -> TrustedProxies.of(List.of("traefik"))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> TrustedProxies.of(List.of("10.0.0.0/33"))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> TrustedProxies.of(List.of("10.0.0/8"))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> TrustedProxies.of(List.of("10.0.0.0/x"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TrustedProxies.of(List.of("traefik")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TrustedProxies.of(List.of("10.0.0.0/33")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TrustedProxies.of(List.of("10.0.0/8")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TrustedProxies.of(List.of("10.0.0.0/x")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void forwardedForIsIgnoredFromAnUntrustedPeer() {
-    var request = from("203.0.113.7").header("X-Forwarded-For", "1.2.3.4").header("X-Real-IP", "5.6.7.8")
-        .header("Forwarded", "for=9.9.9.9").header("X-Forwarded-Proto", "https").build();
+    var request =
+        from("203.0.113.7")
+            .header("X-Forwarded-For", "1.2.3.4")
+            .header("X-Real-IP", "5.6.7.8")
+            .header("Forwarded", "for=9.9.9.9")
+            .header("X-Forwarded-Proto", "https")
+            .build();
     assertThat(ClientAddress.of(request, TRAEFIK)).isEqualTo("203.0.113.7");
     assertThat(ClientAddress.isSecure(request, TRAEFIK)).isFalse();
     assertThat(ClientAddress.of(request, TrustedProxies.none())).isEqualTo("203.0.113.7");
@@ -59,7 +70,11 @@ class TrustedProxiesTest {
   @Test
   void fromTrustedProxyTheRightmostUntrustedHopIsTheClient() {
     // The client forged "6.6.6.6"; Traefik appended the address it really saw.
-    var request = from("172.30.0.2").header("X-Forwarded-For", "6.6.6.6, 198.51.100.20").header("X-Forwarded-Proto", "https").build();
+    var request =
+        from("172.30.0.2")
+            .header("X-Forwarded-For", "6.6.6.6, 198.51.100.20")
+            .header("X-Forwarded-Proto", "https")
+            .build();
     assertThat(ClientAddress.of(request, TRAEFIK)).isEqualTo("198.51.100.20");
     assertThat(ClientAddress.isSecure(request, TRAEFIK)).isTrue();
     // Our own proxies in the chain are skipped.
@@ -69,7 +84,8 @@ class TrustedProxiesTest {
 
   @Test
   void fromTrustedProxyFallsBackToForwardedThenRealIp() {
-    var forwarded = from("172.30.0.2").header("Forwarded", "for=\"[2001:db8::1]:4711\";proto=https").build();
+    var forwarded =
+        from("172.30.0.2").header("Forwarded", "for=\"[2001:db8::1]:4711\";proto=https").build();
     assertThat(ClientAddress.of(forwarded, TRAEFIK)).isEqualTo("2001:db8:0:0:0:0:0:1");
     var real = from("172.30.0.2").header("X-Real-IP", "198.51.100.9").build();
     assertThat(ClientAddress.of(real, TRAEFIK)).isEqualTo("198.51.100.9");
@@ -84,6 +100,7 @@ class TrustedProxiesTest {
   }
 
   private static MockServerHttpRequest.BaseBuilder<?> from(String peer) {
-    return MockServerHttpRequest.get("/api/projects").remoteAddress(new InetSocketAddress(peer, 40000));
+    return MockServerHttpRequest.get("/api/projects")
+        .remoteAddress(new InetSocketAddress(peer, 40000));
   }
 }

@@ -1,15 +1,14 @@
 package dev.constellation.claude.chat;
 
-import dev.constellation.claude.config.InvalidFieldException;
 import dev.constellation.claude.config.AccessGuard;
 import dev.constellation.claude.config.ClaudeProperties;
+import dev.constellation.claude.config.InvalidFieldException;
 import dev.constellation.claude.context.ProjectContext;
 import dev.constellation.claude.conversation.Conversation;
 import dev.constellation.claude.conversation.ConversationService;
 import dev.constellation.claude.upstream.ClaudeClient;
 import dev.constellation.common.access.ProjectAction;
 import dev.constellation.common.auth.AuthenticatedUser;
-import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.servlet.Caller;
 import dev.constellation.common.servlet.CurrentUser;
 import jakarta.servlet.http.HttpServletResponse;
@@ -34,8 +33,13 @@ class ChatController {
   private final ChatStreamer streamer;
   private final ClaudeProperties.Limits limits;
 
-  ChatController(ConversationService conversations, AccessGuard access, ClaudeClient claude,
-      ProjectContext context, ChatStreamer streamer, ClaudeProperties properties) {
+  ChatController(
+      ConversationService conversations,
+      AccessGuard access,
+      ClaudeClient claude,
+      ProjectContext context,
+      ChatStreamer streamer,
+      ClaudeProperties properties) {
     this.conversations = conversations;
     this.access = access;
     this.claude = claude;
@@ -45,8 +49,11 @@ class ChatController {
   }
 
   @PostMapping("/api/conversations/{conversationId}/messages")
-  SseEmitter send(@PathVariable String conversationId, @RequestBody SendMessageRequest body,
-      @CurrentUser Caller caller, HttpServletResponse response) {
+  SseEmitter send(
+      @PathVariable String conversationId,
+      @RequestBody SendMessageRequest body,
+      @CurrentUser Caller caller,
+      HttpServletResponse response) {
     AuthenticatedUser user = caller.user();
     Conversation conversation = conversations.require(conversationId);
     access.require(user, conversation.projectId(), ProjectAction.WRITE);
@@ -55,12 +62,14 @@ class ChatController {
     String authorization = caller.authorization();
     List<String> files = body.context() == null ? null : body.context().files();
     ProjectContext.Selection selection = selection(body);
-    String attachments = context.attachments(conversation.projectId(), authorization, files, selection);
+    String attachments =
+        context.attachments(conversation.projectId(), authorization, files, selection);
     response.setHeader("Cache-Control", "no-cache, no-transform");
     // Tells nginx-style proxies in front of the gateway not to buffer the stream.
     response.setHeader("X-Accel-Buffering", "no");
     // The tokens are reserved (or the request refused with 429) in start, before the stream opens.
-    return streamer.start(new ChatStreamer.Turn(conversation, user, body.content(), attachments, authorization));
+    return streamer.start(
+        new ChatStreamer.Turn(conversation, user, body.content(), attachments, authorization));
   }
 
   private void validate(SendMessageRequest body) {
@@ -68,8 +77,13 @@ class ChatController {
       throw new InvalidFieldException("content", "content is required: the message to send.");
     }
     if (body.content().length() > limits.maxMessageChars()) {
-      throw new InvalidFieldException("content", "content is " + body.content().length() + " characters long; at most "
-          + limits.maxMessageChars() + " are allowed. Attach files through context.files instead of pasting them.");
+      throw new InvalidFieldException(
+          "content",
+          "content is "
+              + body.content().length()
+              + " characters long; at most "
+              + limits.maxMessageChars()
+              + " are allowed. Attach files through context.files instead of pasting them.");
     }
   }
 
@@ -77,7 +91,8 @@ class ChatController {
     if (body.context() == null || body.context().selection() == null) return null;
     var s = body.context().selection();
     if (s.startLine() == null || s.endLine() == null) {
-      throw new InvalidFieldException("context.selection", "context.selection needs path, startLine and endLine.");
+      throw new InvalidFieldException(
+          "context.selection", "context.selection needs path, startLine and endLine.");
     }
     return new ProjectContext.Selection(s.path(), s.startLine(), s.endLine());
   }

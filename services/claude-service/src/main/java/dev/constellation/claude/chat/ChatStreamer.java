@@ -12,7 +12,6 @@ import dev.constellation.claude.upstream.ClaudeClient;
 import dev.constellation.claude.upstream.Completion;
 import dev.constellation.claude.upstream.Prompt;
 import dev.constellation.claude.upstream.StreamControl;
-import dev.constellation.claude.upstream.TokenUsage;
 import dev.constellation.claude.usage.AiCall;
 import dev.constellation.claude.usage.UsageService;
 import dev.constellation.common.auth.AuthenticatedUser;
@@ -46,12 +45,17 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class ChatStreamer {
   private static final Logger log = LoggerFactory.getLogger(ChatStreamer.class);
+
   /** Reserved per listed file-tree entry: a path of about 30 characters. */
   private static final int TREE_ENTRY_TOKENS = 8;
 
-
   /** What the controller has checked and read before the stream starts. */
-  record Turn(Conversation conversation, AuthenticatedUser user, String content, String attachments, String authorization) {}
+  record Turn(
+      Conversation conversation,
+      AuthenticatedUser user,
+      String content,
+      String attachments,
+      String authorization) {}
 
   private final ConversationService conversations;
   private final ClaudeClient claude;
@@ -63,8 +67,14 @@ class ChatStreamer {
   private final ScheduledExecutorService heartbeats;
   private final OpenStreams streams;
 
-  ChatStreamer(ConversationService conversations, ClaudeClient claude, UsageService usage, ProjectContext context,
-      JsonMapper json, ClaudeProperties properties, OpenStreams streams) {
+  ChatStreamer(
+      ConversationService conversations,
+      ClaudeClient claude,
+      UsageService usage,
+      ProjectContext context,
+      JsonMapper json,
+      ClaudeProperties properties,
+      OpenStreams streams) {
     this.streams = streams;
     this.conversations = conversations;
     this.claude = claude;
@@ -74,17 +84,25 @@ class ChatStreamer {
     this.properties = properties;
     AtomicInteger n = new AtomicInteger();
     // No queue: an answer that cannot start now is refused, not left waiting behind others.
-    this.workers = new ThreadPoolExecutor(0, properties.limits().streamConcurrency(), 60, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), r -> {
-          Thread t = new Thread(r, "chat-stream-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
-    this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "chat-heartbeat");
-      t.setDaemon(true);
-      return t;
-    });
+    this.workers =
+        new ThreadPoolExecutor(
+            0,
+            properties.limits().streamConcurrency(),
+            60,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "chat-stream-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.heartbeats =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "chat-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   SseEmitter start(Turn turn) {
@@ -93,24 +111,29 @@ class ChatStreamer {
     emitter.onTimeout(control::cancel);
     emitter.onError(e -> control.cancel());
     List<ChatMessage> history = conversations.messages(turn.conversation().id());
-    AiCall call = usage.begin(turn.user(), turn.conversation().projectId(), maxTokens(turn, history));
+    AiCall call =
+        usage.begin(turn.user(), turn.conversation().projectId(), maxTokens(turn, history));
     Map<String, String> mdc = MDC.getCopyOfContextMap();
     // Known by user, so that revoking the user's tokens ends the stream too.
     OpenStreams.Open open = streams.open(turn.user().id(), emitter, control);
     try {
-      workers.execute(() -> {
-        if (mdc != null) MDC.setContextMap(mdc);
-        try (call) {
-          run(turn, call, history, emitter, control);
-        } finally {
-          open.close();
-          MDC.clear();
-        }
-      });
+      workers.execute(
+          () -> {
+            if (mdc != null) MDC.setContextMap(mdc);
+            try (call) {
+              run(turn, call, history, emitter, control);
+            } finally {
+              open.close();
+              MDC.clear();
+            }
+          });
     } catch (RejectedExecutionException e) {
       open.close();
       call.close();
-      throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Too many answers in progress",
+      throw new ApiException(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "busy",
+          "Too many answers in progress",
           "Too many AI answers are being streamed right now; try again in a moment.");
     }
     return emitter;
@@ -125,58 +148,92 @@ class ChatStreamer {
     long historyTokens = 0;
     for (ChatMessage m : history) historyTokens += TokenEstimate.of(m.content());
     return properties.anthropic().maxOutputTokens()
-        + TokenEstimate.of(turn.content()) + TokenEstimate.of(turn.attachments())
+        + TokenEstimate.of(turn.content())
+        + TokenEstimate.of(turn.attachments())
         + Math.min(historyTokens, properties.context().historyTokenBudget())
         + TokenEstimate.of(PromptTexts.CHAT)
         + (long) properties.context().maxTreeEntries() * TREE_ENTRY_TOKENS;
   }
 
-  private void run(Turn turn, AiCall call, List<ChatMessage> history, SseEmitter emitter, StreamControl control) {
+  private void run(
+      Turn turn,
+      AiCall call,
+      List<ChatMessage> history,
+      SseEmitter emitter,
+      StreamControl control) {
     EventSender sender = new EventSender(emitter, json, control);
     // A write is the only way to notice a client that left while the model is still thinking (no
-    // deltas yet): the heartbeat's interval bounds how long a paid upstream call outlives its client.
+    // deltas yet): the heartbeat's interval bounds how long a paid upstream call outlives its
+    // client.
     long every = properties.limits().heartbeatInterval().toMillis();
-    ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(sender::heartbeat, every, every, TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> heartbeat =
+        heartbeats.scheduleAtFixedRate(sender::heartbeat, every, every, TimeUnit.MILLISECONDS);
     Conversation conversation = turn.conversation();
     String projectId = conversation.projectId();
     StringBuilder received = new StringBuilder();
     try {
       conversations.addUserMessage(conversation, turn.content(), turn.user().id());
       Prompt prompt = prompt(turn, call, history);
-      Completion answer = claude.stream(prompt, text -> {
-        received.append(text);
-        sender.delta(text);
-      }, control);
-      ChatMessage saved = conversations.addAssistantMessage(conversation, answer.text(), claude.model(), answer.usage(), false);
+      Completion answer =
+          claude.stream(
+              prompt,
+              text -> {
+                received.append(text);
+                sender.delta(text);
+              },
+              control);
+      ChatMessage saved =
+          conversations.addAssistantMessage(
+              conversation, answer.text(), claude.model(), answer.usage(), false);
       usage.finish(call, claude.model(), "chat", answer.usage(), "ok");
       sender.done(saved.id(), answer.usage());
       emitter.complete();
     } catch (EventSender.ClientGoneException | CancellationException e) {
       log.info("client left conversation {} mid-answer; upstream cancelled", conversation.id());
-      conversations.addAssistantMessage(conversation, received.toString(), claude.model(), control.usage(), true);
+      conversations.addAssistantMessage(
+          conversation, received.toString(), claude.model(), control.usage(), true);
       usage.finish(call, claude.model(), "chat", control.usage(), "cancelled");
       emitter.complete();
     } catch (ApiException e) {
       fail(turn, call, emitter, sender, control, received, e);
     } catch (RuntimeException e) {
       log.error("answer in conversation {} failed", conversation.id(), e);
-      fail(turn, call, emitter, sender, control, received, new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "internal",
-          "Internal error", "Something went wrong on our side; the request id identifies it in the logs."));
+      fail(
+          turn,
+          call,
+          emitter,
+          sender,
+          control,
+          received,
+          new ApiException(
+              HttpStatus.INTERNAL_SERVER_ERROR,
+              "internal",
+              "Internal error",
+              "Something went wrong on our side; the request id identifies it in the logs."));
     } finally {
       heartbeat.cancel(false);
     }
   }
 
-  private void fail(Turn turn, AiCall call, SseEmitter emitter, EventSender sender, StreamControl control, StringBuilder received, ApiException e) {
+  private void fail(
+      Turn turn,
+      AiCall call,
+      SseEmitter emitter,
+      EventSender sender,
+      StreamControl control,
+      StringBuilder received,
+      ApiException e) {
     Conversation conversation = turn.conversation();
     try {
-      conversations.addAssistantMessage(conversation, received.toString(), claude.model(), control.usage(), true);
+      conversations.addAssistantMessage(
+          conversation, received.toString(), claude.model(), control.usage(), true);
       usage.finish(call, claude.model(), "chat", control.usage(), "error");
       sender.error(Problems.of(e));
     } catch (EventSender.ClientGoneException gone) {
       log.debug("client gone before the error event");
     } catch (RuntimeException storeFailure) {
-      log.error("could not record the failed answer in conversation {}", conversation.id(), storeFailure);
+      log.error(
+          "could not record the failed answer in conversation {}", conversation.id(), storeFailure);
     }
     emitter.complete();
   }
@@ -189,21 +246,29 @@ class ChatStreamer {
     Conversation conversation = turn.conversation();
     String tree = context.fileTree(conversation.projectId(), turn.authorization());
     List<Prompt.SystemBlock> system = new ArrayList<>();
-    system.add(new Prompt.SystemBlock(PromptTexts.CHAT + "\n\nFiles of the project (paths relative to its root):\n" + tree, true));
+    system.add(
+        new Prompt.SystemBlock(
+            PromptTexts.CHAT + "\n\nFiles of the project (paths relative to its root):\n" + tree,
+            true));
 
     List<HistoryWindow.Entry> unsummarized = new ArrayList<>();
     boolean afterSummary = conversation.summarizedThrough() == null;
     for (ChatMessage m : history) {
-      if (afterSummary && !m.content().isBlank()) unsummarized.add(new HistoryWindow.Entry(m.id(), m.role(), m.content()));
+      if (afterSummary && !m.content().isBlank())
+        unsummarized.add(new HistoryWindow.Entry(m.id(), m.role(), m.content()));
       if (!afterSummary && m.id().equals(conversation.summarizedThrough())) afterSummary = true;
     }
     String summary = conversation.summary();
-    HistoryWindow.Plan plan = HistoryWindow.plan(unsummarized, TokenEstimate.of(summary), properties.context().historyTokenBudget());
+    HistoryWindow.Plan plan =
+        HistoryWindow.plan(
+            unsummarized, TokenEstimate.of(summary), properties.context().historyTokenBudget());
     if (!plan.summarize().isEmpty()) {
       summary = summarize(turn, call, summary, plan.summarize());
     }
     if (summary != null && !summary.isBlank()) {
-      system.add(new Prompt.SystemBlock("Summary of the earlier part of this conversation:\n" + summary, true));
+      system.add(
+          new Prompt.SystemBlock(
+              "Summary of the earlier part of this conversation:\n" + summary, true));
     }
     List<Prompt.Turn> turns = new ArrayList<>();
     List<HistoryWindow.Entry> keep = plan.keep();
@@ -211,15 +276,17 @@ class ChatStreamer {
       HistoryWindow.Entry e = keep.get(i);
       turns.add(new Prompt.Turn(e.role(), e.text(), i == keep.size() - 1));
     }
-    String message = turn.attachments().isEmpty()
-        ? turn.content()
-        : "Attached from the project:\n" + turn.attachments() + "\n" + turn.content();
+    String message =
+        turn.attachments().isEmpty()
+            ? turn.content()
+            : "Attached from the project:\n" + turn.attachments() + "\n" + turn.content();
     turns.add(Prompt.Turn.user(message));
     return new Prompt(system, turns, properties.anthropic().maxOutputTokens());
   }
 
   /** Folds {@code older} into the summary with one model call and stores it on the conversation. */
-  private String summarize(Turn turn, AiCall call, String previous, List<HistoryWindow.Entry> older) {
+  private String summarize(
+      Turn turn, AiCall call, String previous, List<HistoryWindow.Entry> older) {
     StringBuilder transcript = new StringBuilder();
     if (previous != null && !previous.isBlank()) {
       transcript.append("Summary so far:\n").append(previous).append("\n\nLater messages:\n");
@@ -229,13 +296,20 @@ class ChatStreamer {
       String text = e.text().length() > 8000 ? e.text().substring(0, 8000) + " …" : e.text();
       transcript.append(e.role().toUpperCase()).append(": ").append(text).append("\n\n");
     }
-    String body = transcript.length() > cap ? "… " + transcript.substring(transcript.length() - cap) : transcript.toString();
-    Prompt prompt = new Prompt(
-        List.of(new Prompt.SystemBlock("You summarize a conversation between a developer and an AI pair programmer so "
-            + "that it can continue without the full transcript. Keep decisions, file names, code identifiers, open "
-            + "questions and the user's preferences; drop pleasantries. At most 300 words.", false)),
-        List.of(Prompt.Turn.user(body + "\nWrite the summary now.")),
-        1024);
+    String body =
+        transcript.length() > cap
+            ? "… " + transcript.substring(transcript.length() - cap)
+            : transcript.toString();
+    Prompt prompt =
+        new Prompt(
+            List.of(
+                new Prompt.SystemBlock(
+                    "You summarize a conversation between a developer and an AI pair programmer so "
+                        + "that it can continue without the full transcript. Keep decisions, file names, code identifiers, open "
+                        + "questions and the user's preferences; drop pleasantries. At most 300 words.",
+                    false)),
+            List.of(Prompt.Turn.user(body + "\nWrite the summary now.")),
+            1024);
     try {
       Completion result = claude.complete(prompt);
       usage.finish(call, claude.model(), "summary", result.usage(), "ok");

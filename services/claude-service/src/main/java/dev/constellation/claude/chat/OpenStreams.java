@@ -16,9 +16,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The answers this replica is streaming, by user, so that a user whose tokens were revoked
- * (signed out, password changed, disabled, deleted, role changed) stops receiving them at once:
- * an {@code error} event, the stream closed and the upstream call cancelled.
+ * The answers this replica is streaming, by user, so that a user whose tokens were revoked (signed
+ * out, password changed, disabled, deleted, role changed) stops receiving them at once: an {@code
+ * error} event, the stream closed and the upstream call cancelled.
  */
 @Component
 class OpenStreams implements MessageListener {
@@ -67,8 +67,13 @@ class OpenStreams implements MessageListener {
       open.close();
       log.info("closing an AI stream of user {}: tokens revoked", userId);
       try {
-        new EventSender(open.emitter, json, open.control).error(Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized",
-            "Unauthorized", "Your sign-in has ended (signed out, password changed or account disabled); sign in again."));
+        new EventSender(open.emitter, json, open.control)
+            .error(
+                Problems.of(
+                    HttpStatus.UNAUTHORIZED,
+                    "unauthorized",
+                    "Unauthorized",
+                    "Your sign-in has ended (signed out, password changed or account disabled); sign in again."));
       } catch (EventSender.ClientGoneException gone) {
         // already gone: closing is all that is left
       }

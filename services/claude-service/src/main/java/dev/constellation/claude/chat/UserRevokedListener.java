@@ -12,7 +12,8 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 class UserRevokedListener {
 
   @Bean
-  RedisMessageListenerContainer userRevokedSubscription(RedisConnectionFactory connections, OpenStreams streams) {
+  RedisMessageListenerContainer userRevokedSubscription(
+      RedisConnectionFactory connections, OpenStreams streams) {
     var container = new RedisMessageListenerContainer();
     container.setConnectionFactory(connections);
     container.addMessageListener(streams, new ChannelTopic(TokenRevocations.USER_REVOKED_CHANNEL));

@@ -12,8 +12,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 
 /**
- * Problems that need more than the shared handler gives: Retry-After on a spent budget or a full per-user cap, the field
- * name on validation failures, and silence for a client that left mid-stream.
+ * Problems that need more than the shared handler gives: Retry-After on a spent budget or a full
+ * per-user cap, the field name on validation failures, and silence for a client that left
+ * mid-stream.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -31,7 +32,9 @@ class ClaudeExceptionHandler {
   ResponseEntity<ProblemDetail> invalid(InvalidFieldException e) {
     ProblemDetail problem = Problems.of(e);
     problem.setProperty("field", e.field());
-    return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    return ResponseEntity.status(e.status())
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
   }
 
   // The client of an event stream went away: there is no one to answer, and it is not an error.

@@ -15,8 +15,10 @@ import org.springframework.validation.annotation.Validated;
  * @param retry how upstream trouble (429, 529, 5xx, connection failures) is retried
  * @param context what project context goes into a prompt
  * @param limits sizes the API accepts from callers
- * @param dailyTokenBudget tokens a user may spend per UTC day (AI_DAILY_TOKEN_BUDGET); 0 = unlimited
- * @param workspaceUrl base URL of workspace-service, which serves project files (WORKSPACE_SERVICE_URL)
+ * @param dailyTokenBudget tokens a user may spend per UTC day (AI_DAILY_TOKEN_BUDGET); 0 =
+ *     unlimited
+ * @param workspaceUrl base URL of workspace-service, which serves project files
+ *     (WORKSPACE_SERVICE_URL)
  */
 @Validated
 @ConfigurationProperties(prefix = "constellation.claude")
@@ -30,7 +32,8 @@ public record ClaudeProperties(
 
   /**
    * @param apiKey secret key (ANTHROPIC_API_KEY); blank = AI not configured, chat answers 503
-   * @param baseUrl API root without /v1 (ANTHROPIC_BASE_URL), so a proxy or a test server can stand in
+   * @param baseUrl API root without /v1 (ANTHROPIC_BASE_URL), so a proxy or a test server can stand
+   *     in
    * @param model model id for chat, summaries and edits (ANTHROPIC_MODEL)
    * @param maxOutputTokens max_tokens of a chat answer
    * @param maxEditTokens max_tokens of a proposed-edits answer
@@ -57,7 +60,13 @@ public record ClaudeProperties(
     // A record's generated toString would print the key into any log that prints the settings.
     @Override
     public String toString() {
-      return "Anthropic[baseUrl=" + baseUrl + ", model=" + model + ", apiKey=" + (configured() ? "***" : "unset") + "]";
+      return "Anthropic[baseUrl="
+          + baseUrl
+          + ", model="
+          + model
+          + ", apiKey="
+          + (configured() ? "***" : "unset")
+          + "]";
     }
   }
 
@@ -65,7 +74,8 @@ public record ClaudeProperties(
    * @param maxAttempts attempts in all, the first included
    * @param initialBackoff wait before the first retry; doubles each time, with jitter
    * @param maxBackoff cap of one wait
-   * @param maxTotal the whole retrying gives up once this much time has passed since the first attempt
+   * @param maxTotal the whole retrying gives up once this much time has passed since the first
+   *     attempt
    */
   public record Retry(
       @Min(1) int maxAttempts,
@@ -79,7 +89,8 @@ public record ClaudeProperties(
    * @param maxFileBytes bytes read of one attached file; the rest is cut off with a note
    * @param maxAttachedBytes bytes of all attached files and the selection together
    * @param maxAttachedFiles files attachable to one message
-   * @param historyTokenBudget estimated tokens of conversation history sent; older turns are summarized beyond it
+   * @param historyTokenBudget estimated tokens of conversation history sent; older turns are
+   *     summarized beyond it
    */
   public record Context(
       @Min(0) int maxTreeEntries,
@@ -95,9 +106,12 @@ public record ClaudeProperties(
    * @param maxEditBytes bytes of one proposed file content
    * @param maxEdits edits in one proposal
    * @param streamConcurrency answers streamed at the same time by this instance; more get 503
-   * @param userConcurrency AI calls (answers and edit proposals) one user may have running at once on this instance (AI_USER_CONCURRENCY); more get 429
+   * @param userConcurrency AI calls (answers and edit proposals) one user may have running at once
+   *     on this instance (AI_USER_CONCURRENCY); more get 429
    * @param emitterTimeout longest a client's event stream stays open
-   * @param heartbeatInterval how often a comment line is written to an open event stream: keeps proxies from closing it and reveals a client that left, whose upstream call is then cancelled
+   * @param heartbeatInterval how often a comment line is written to an open event stream: keeps
+   *     proxies from closing it and reveals a client that left, whose upstream call is then
+   *     cancelled
    */
   public record Limits(
       @Min(1) int maxMessageChars,

@@ -4,9 +4,9 @@ import java.util.List;
 
 /**
  * Decides which past messages go into a prompt verbatim and which are folded into a summary. The
- * newest turns are kept up to half the budget; once the rest of the unsummarized history would
- * push past the budget, everything older than the kept turns is summarized at once, so that
- * summaries happen rarely rather than on every message.
+ * newest turns are kept up to half the budget; once the rest of the unsummarized history would push
+ * past the budget, everything older than the kept turns is summarized at once, so that summaries
+ * happen rarely rather than on every message.
  */
 public final class HistoryWindow {
 
@@ -14,7 +14,8 @@ public final class HistoryWindow {
   public record Entry(String id, String role, String text) {}
 
   /**
-   * @param summarize entries to fold into the summary now (with the old summary), oldest first; empty = none
+   * @param summarize entries to fold into the summary now (with the old summary), oldest first;
+   *     empty = none
    * @param keep entries sent verbatim, oldest first; starts with a user turn
    */
   public record Plan(List<Entry> summarize, List<Entry> keep) {}
@@ -40,7 +41,9 @@ public final class HistoryWindow {
     }
     // A kept window must open with the user's turn; an assistant turn at its edge is summarized.
     while (start < unsummarized.size() && !"user".equals(unsummarized.get(start).role())) start++;
-    return new Plan(List.copyOf(unsummarized.subList(0, start)), List.copyOf(unsummarized.subList(start, unsummarized.size())));
+    return new Plan(
+        List.copyOf(unsummarized.subList(0, start)),
+        List.copyOf(unsummarized.subList(start, unsummarized.size())));
   }
 
   private static List<Entry> startAtUser(List<Entry> entries, int from) {

@@ -1,7 +1,7 @@
 package dev.constellation.claude.context;
 
-import dev.constellation.claude.config.InvalidFieldException;
 import dev.constellation.claude.config.ClaudeProperties;
+import dev.constellation.claude.config.InvalidFieldException;
 import dev.constellation.common.problem.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -19,7 +19,18 @@ public class ProjectContext {
   private static final Logger log = LoggerFactory.getLogger(ProjectContext.class);
   // Generated or vendored trees: listing them would spend the whole tree budget on noise.
   private static final Set<String> SKIPPED_DIRS =
-      Set.of(".git", "node_modules", "target", "build", "dist", ".venv", "venv", "__pycache__", ".idea", ".gradle", ".next");
+      Set.of(
+          ".git",
+          "node_modules",
+          "target",
+          "build",
+          "dist",
+          ".venv",
+          "venv",
+          "__pycache__",
+          ".idea",
+          ".gradle",
+          ".next");
 
   /** A selection of lines, 1-based and inclusive. */
   public record Selection(String path, int startLine, int endLine) {}
@@ -51,9 +62,12 @@ public class ProjectContext {
         }
         String dir = dirs.poll();
         listings++;
-        List<WorkspaceClient.FileEntry> listing = workspace.list(projectId, dir, authorization).stream()
-            .sorted(Comparator.comparing(WorkspaceClient.FileEntry::path, Comparator.nullsLast(String::compareTo)))
-            .toList();
+        List<WorkspaceClient.FileEntry> listing =
+            workspace.list(projectId, dir, authorization).stream()
+                .sorted(
+                    Comparator.comparing(
+                        WorkspaceClient.FileEntry::path, Comparator.nullsLast(String::compareTo)))
+                .toList();
         for (WorkspaceClient.FileEntry entry : listing) {
           if (entry.path() == null || ProjectPaths.problem(entry.path()) != null) continue;
           if (entries >= limits.maxTreeEntries()) {
@@ -87,10 +101,13 @@ public class ProjectContext {
    * The attached files and selection as one text block for the user turn, read with the caller's
    * rights and bounded in size. Fails with 400 for a bad path, a missing file or a bad line range.
    */
-  public String attachments(String projectId, String authorization, List<String> files, Selection selection) {
+  public String attachments(
+      String projectId, String authorization, List<String> files, Selection selection) {
     List<String> paths = files == null ? List.of() : files;
     if (paths.size() > limits.maxAttachedFiles()) {
-      throw new InvalidFieldException("context.files", "At most " + limits.maxAttachedFiles() + " files can be attached to one message.");
+      throw new InvalidFieldException(
+          "context.files",
+          "At most " + limits.maxAttachedFiles() + " files can be attached to one message.");
     }
     StringBuilder out = new StringBuilder();
     int budget = limits.maxAttachedBytes();
@@ -98,14 +115,16 @@ public class ProjectContext {
       String field = "context.files[" + i + "]";
       String path = ProjectPaths.require(field, paths.get(i));
       int cap = Math.max(0, Math.min(limits.maxFileBytes(), budget));
-      WorkspaceClient.FileContent content = workspace.read(projectId, path, authorization, cap, field);
+      WorkspaceClient.FileContent content =
+          workspace.read(projectId, path, authorization, cap, field);
       budget -= content.bytes().length;
       out.append("<file path=\"").append(path).append("\">\n");
       if (isBinary(content.bytes())) {
         out.append("(binary file, content left out)\n");
       } else {
         out.append(new String(content.bytes(), StandardCharsets.UTF_8));
-        if (content.truncated()) out.append("\n… (file cut off after ").append(content.bytes().length).append(" bytes)");
+        if (content.truncated())
+          out.append("\n… (file cut off after ").append(content.bytes().length).append(" bytes)");
         out.append('\n');
       }
       out.append("</file>\n");
@@ -113,20 +132,42 @@ public class ProjectContext {
     if (selection != null) {
       String path = ProjectPaths.require("context.selection.path", selection.path());
       if (selection.startLine() < 1 || selection.endLine() < selection.startLine()) {
-        throw new InvalidFieldException("context.selection", "context.selection needs 1 <= startLine <= endLine.");
+        throw new InvalidFieldException(
+            "context.selection", "context.selection needs 1 <= startLine <= endLine.");
       }
       WorkspaceClient.FileContent content =
-          workspace.read(projectId, path, authorization, Math.max(1, Math.min(limits.maxFileBytes(), budget)), "context.selection.path");
+          workspace.read(
+              projectId,
+              path,
+              authorization,
+              Math.max(1, Math.min(limits.maxFileBytes(), budget)),
+              "context.selection.path");
       if (isBinary(content.bytes())) {
-        throw new InvalidFieldException("context.selection.path", "context.selection.path '" + path + "' is a binary file.");
+        throw new InvalidFieldException(
+            "context.selection.path", "context.selection.path '" + path + "' is a binary file.");
       }
       String[] lines = new String(content.bytes(), StandardCharsets.UTF_8).split("\n", -1);
       if (selection.startLine() > lines.length) {
-        throw new InvalidFieldException("context.selection", "context.selection starts at line " + selection.startLine()
-            + " but '" + path + "' has " + lines.length + " lines" + (content.truncated() ? " within the readable size" : "") + ".");
+        throw new InvalidFieldException(
+            "context.selection",
+            "context.selection starts at line "
+                + selection.startLine()
+                + " but '"
+                + path
+                + "' has "
+                + lines.length
+                + " lines"
+                + (content.truncated() ? " within the readable size" : "")
+                + ".");
       }
       int end = Math.min(selection.endLine(), lines.length);
-      out.append("<selection path=\"").append(path).append("\" lines=\"").append(selection.startLine()).append('-').append(end).append("\">\n");
+      out.append("<selection path=\"")
+          .append(path)
+          .append("\" lines=\"")
+          .append(selection.startLine())
+          .append('-')
+          .append(end)
+          .append("\">\n");
       for (int line = selection.startLine(); line <= end; line++) {
         out.append(lines[line - 1]).append('\n');
       }
@@ -138,7 +179,8 @@ public class ProjectContext {
   /** Reads a file's text for an edit proposal; null when it is missing, binary or too large. */
   public String readText(String projectId, String authorization, String path, int maxBytes) {
     try {
-      WorkspaceClient.FileContent content = workspace.read(projectId, path, authorization, maxBytes, "path");
+      WorkspaceClient.FileContent content =
+          workspace.read(projectId, path, authorization, maxBytes, "path");
       if (content.truncated() || isBinary(content.bytes())) return null;
       return new String(content.bytes(), StandardCharsets.UTF_8);
     } catch (ApiException e) {

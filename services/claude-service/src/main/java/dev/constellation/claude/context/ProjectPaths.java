@@ -1,9 +1,10 @@
 package dev.constellation.claude.context;
 
 import dev.constellation.claude.config.InvalidFieldException;
-import dev.constellation.common.problem.ApiException;
 
-/** Relative paths inside a project, checked the same way wherever a caller or the model names one. */
+/**
+ * Relative paths inside a project, checked the same way wherever a caller or the model names one.
+ */
 public final class ProjectPaths {
   private static final int MAX_LENGTH = 1024;
 
@@ -30,7 +31,14 @@ public final class ProjectPaths {
   public static String require(String field, String path) {
     String problem = problem(path);
     if (problem != null) {
-      throw new InvalidFieldException(field, field + " '" + printable(path) + "' " + problem + "; use a path relative to the project root.");
+      throw new InvalidFieldException(
+          field,
+          field
+              + " '"
+              + printable(path)
+              + "' "
+              + problem
+              + "; use a path relative to the project root.");
     }
     return path;
   }

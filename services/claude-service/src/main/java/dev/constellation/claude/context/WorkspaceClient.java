@@ -1,7 +1,7 @@
 package dev.constellation.claude.context;
 
-import dev.constellation.claude.config.InvalidFieldException;
 import dev.constellation.claude.config.ClaudeProperties;
+import dev.constellation.claude.config.InvalidFieldException;
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.problem.ProblemType;
 import dev.constellation.common.web.RequestIds;
@@ -48,7 +48,11 @@ public class WorkspaceClient {
     try {
       List<FileEntry> entries =
           http.get()
-              .uri(uri -> uri.path("/api/projects/{id}/files").queryParam("path", "{p}").build(projectId, path))
+              .uri(
+                  uri ->
+                      uri.path("/api/projects/{id}/files")
+                          .queryParam("path", "{p}")
+                          .build(projectId, path))
               .header("Authorization", authorization)
               .header(RequestIds.HEADER, requestId())
               .retrieve()
@@ -60,29 +64,46 @@ public class WorkspaceClient {
   }
 
   /** Reads at most {@code maxBytes}; a missing file is a 400 naming {@code field}. */
-  public FileContent read(String projectId, String path, String authorization, int maxBytes, String field) {
+  public FileContent read(
+      String projectId, String path, String authorization, int maxBytes, String field) {
     try {
       return http.get()
-          .uri(uri -> uri.path("/api/projects/{id}/files/content").queryParam("path", "{p}").build(projectId, path))
+          .uri(
+              uri ->
+                  uri.path("/api/projects/{id}/files/content")
+                      .queryParam("path", "{p}")
+                      .build(projectId, path))
           .header("Authorization", authorization)
           .header(RequestIds.HEADER, requestId())
-          .exchange((request, response) -> {
-            if (response.getStatusCode().value() == 404) {
-              throw new InvalidFieldException(field, field + " '" + path + "' does not exist in this project.");
-            }
-            if (response.getStatusCode().value() == 400) {
-              throw new InvalidFieldException(field, field + " '" + path + "' is not a readable file path in this project.");
-            }
-            if (response.getStatusCode().isError()) {
-              throw new ApiException(HttpStatus.BAD_GATEWAY, "dependency-error", "Workspace service error",
-                  "The workspace service could not read '" + path + "' (status " + response.getStatusCode().value() + "); try again shortly.");
-            }
-            try (InputStream in = response.getBody()) {
-              byte[] bytes = in.readNBytes(maxBytes + 1);
-              boolean truncated = bytes.length > maxBytes;
-              return new FileContent(truncated ? java.util.Arrays.copyOf(bytes, maxBytes) : bytes, truncated);
-            }
-          });
+          .exchange(
+              (request, response) -> {
+                if (response.getStatusCode().value() == 404) {
+                  throw new InvalidFieldException(
+                      field, field + " '" + path + "' does not exist in this project.");
+                }
+                if (response.getStatusCode().value() == 400) {
+                  throw new InvalidFieldException(
+                      field,
+                      field + " '" + path + "' is not a readable file path in this project.");
+                }
+                if (response.getStatusCode().isError()) {
+                  throw new ApiException(
+                      HttpStatus.BAD_GATEWAY,
+                      "dependency-error",
+                      "Workspace service error",
+                      "The workspace service could not read '"
+                          + path
+                          + "' (status "
+                          + response.getStatusCode().value()
+                          + "); try again shortly.");
+                }
+                try (InputStream in = response.getBody()) {
+                  byte[] bytes = in.readNBytes(maxBytes + 1);
+                  boolean truncated = bytes.length > maxBytes;
+                  return new FileContent(
+                      truncated ? java.util.Arrays.copyOf(bytes, maxBytes) : bytes, truncated);
+                }
+              });
     } catch (RestClientException e) {
       throw unavailable(e);
     }
@@ -97,10 +118,12 @@ public class WorkspaceClient {
     if (e instanceof HttpClientErrorException.NotFound) {
       return ApiException.notFound("The project's files are not available.");
     }
-    if (e instanceof HttpClientErrorException.Forbidden || e instanceof HttpClientErrorException.Unauthorized) {
+    if (e instanceof HttpClientErrorException.Forbidden
+        || e instanceof HttpClientErrorException.Unauthorized) {
       return ApiException.forbidden("You may not read this project's files.");
     }
-    return new ApiException(ProblemType.SERVICE_UNAVAILABLE,
+    return new ApiException(
+        ProblemType.SERVICE_UNAVAILABLE,
         "The workspace service cannot be reached to read project files; try again shortly.");
   }
 }

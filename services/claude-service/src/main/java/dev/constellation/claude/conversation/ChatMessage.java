@@ -10,7 +10,8 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * MongoDB's document size limit.
  *
  * @param seq order within the conversation (timestamps can tie)
- * @param interrupted the answer stopped early (client gone or upstream error); content is what arrived
+ * @param interrupted the answer stopped early (client gone or upstream error); content is what
+ *     arrived
  */
 @Document("messages")
 public record ChatMessage(
@@ -27,5 +28,9 @@ public record ChatMessage(
     boolean interrupted) {
 
   /** Tokens of the answer, as the upstream reported them. */
-  public record MessageUsage(long inputTokens, long outputTokens, long cacheReadInputTokens, long cacheCreationInputTokens) {}
+  public record MessageUsage(
+      long inputTokens,
+      long outputTokens,
+      long cacheReadInputTokens,
+      long cacheCreationInputTokens) {}
 }

@@ -6,7 +6,8 @@ import org.springframework.data.mongodb.core.index.Indexed;
 import org.springframework.data.mongodb.core.mapping.Document;
 
 /**
- * A chat thread in a project. Older turns, once over the history budget, live on as {@code summary}.
+ * A chat thread in a project. Older turns, once over the history budget, live on as {@code
+ * summary}.
  *
  * @param summarizedThrough id of the newest message folded into {@code summary}, or null
  */
@@ -22,10 +23,12 @@ public record Conversation(
     String summarizedThrough) {
 
   public Conversation withSummary(String summary, String throughMessageId, Instant now) {
-    return new Conversation(id, projectId, title, createdBy, createdAt, now, summary, throughMessageId);
+    return new Conversation(
+        id, projectId, title, createdBy, createdAt, now, summary, throughMessageId);
   }
 
   Conversation touched(String newTitle, Instant now) {
-    return new Conversation(id, projectId, newTitle, createdBy, createdAt, now, summary, summarizedThrough);
+    return new Conversation(
+        id, projectId, newTitle, createdBy, createdAt, now, summary, summarizedThrough);
   }
 }

@@ -56,7 +56,12 @@ final class UnifiedDiff {
         if (op.kind() != '+') oldCount++;
         if (op.kind() != '-') newCount++;
       }
-      out.append("@@ -").append(range(hunkOld, oldCount)).append(" +").append(range(hunkNew, newCount)).append(" @@\n").append(body);
+      out.append("@@ -")
+          .append(range(hunkOld, oldCount))
+          .append(" +")
+          .append(range(hunkNew, newCount))
+          .append(" @@\n")
+          .append(body);
       for (int k = i; k < end; k++) {
         char kind = ops.get(k).kind();
         if (kind != '+') oldLine++;
@@ -81,7 +86,8 @@ final class UnifiedDiff {
     int prefix = 0;
     while (prefix < a.size() && prefix < b.size() && a.get(prefix).equals(b.get(prefix))) prefix++;
     int suffix = 0;
-    while (suffix < a.size() - prefix && suffix < b.size() - prefix
+    while (suffix < a.size() - prefix
+        && suffix < b.size() - prefix
         && a.get(a.size() - 1 - suffix).equals(b.get(b.size() - 1 - suffix))) suffix++;
     List<String> midA = a.subList(prefix, a.size() - suffix);
     List<String> midB = b.subList(prefix, b.size() - suffix);
@@ -96,7 +102,10 @@ final class UnifiedDiff {
       int[][] lcs = new int[n + 1][m + 1];
       for (int x = n - 1; x >= 0; x--) {
         for (int y = m - 1; y >= 0; y--) {
-          lcs[x][y] = midA.get(x).equals(midB.get(y)) ? lcs[x + 1][y + 1] + 1 : Math.max(lcs[x + 1][y], lcs[x][y + 1]);
+          lcs[x][y] =
+              midA.get(x).equals(midB.get(y))
+                  ? lcs[x + 1][y + 1] + 1
+                  : Math.max(lcs[x + 1][y], lcs[x][y + 1]);
         }
       }
       int x = 0;

@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
  */
 @Component("ai")
 class AiHealthIndicator implements HealthIndicator {
-  static final Status NOT_CONFIGURED = new Status("NOT_CONFIGURED", "Set ANTHROPIC_API_KEY in .env to enable the AI assistant");
+  static final Status NOT_CONFIGURED =
+      new Status("NOT_CONFIGURED", "Set ANTHROPIC_API_KEY in .env to enable the AI assistant");
 
   private final ClaudeClient client;
 
@@ -23,8 +24,12 @@ class AiHealthIndicator implements HealthIndicator {
   @Override
   public Health health() {
     if (!client.configured()) {
-      return Health.status(NOT_CONFIGURED).withDetail("configured", false)
-          .withDetail("hint", "Set ANTHROPIC_API_KEY in .env (or the environment) and restart claude-service.").build();
+      return Health.status(NOT_CONFIGURED)
+          .withDetail("configured", false)
+          .withDetail(
+              "hint",
+              "Set ANTHROPIC_API_KEY in .env (or the environment) and restart claude-service.")
+          .build();
     }
     return Health.up().withDetail("configured", true).withDetail("model", client.model()).build();
   }

@@ -42,9 +42,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * The one door to Anthropic's Messages API (the only code that imports the SDK). Retries 429,
- * 529, 5xx and connection failures itself, with backoff and jitter in a bounded time, so that the
- * SDK's own retries cannot stretch a user's wait unboundedly.
+ * The one door to Anthropic's Messages API (the only code that imports the SDK). Retries 429, 529,
+ * 5xx and connection failures itself, with backoff and jitter in a bounded time, so that the SDK's
+ * own retries cannot stretch a user's wait unboundedly.
  */
 @Component
 public class ClaudeClient {
@@ -86,26 +86,30 @@ public class ClaudeClient {
   /** Fails with a 503 problem that tells the operator what to set. */
   public void requireConfigured() {
     if (client == null) {
-      throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "ai-not-configured", "AI not configured",
+      throw new ApiException(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "ai-not-configured",
+          "AI not configured",
           "The AI assistant is not configured on this installation: set ANTHROPIC_API_KEY in .env (or the environment) and restart claude-service.");
     }
   }
 
   /**
-   * Streams an answer, handing each text delta to {@code onText} as it arrives. An exception
-   * thrown by {@code onText} (the client went away) stops and cancels the upstream request.
-   * {@code control} sees the tokens counted so far even when this ends with an exception.
+   * Streams an answer, handing each text delta to {@code onText} as it arrives. An exception thrown
+   * by {@code onText} (the client went away) stops and cancels the upstream request. {@code
+   * control} sees the tokens counted so far even when this ends with an exception.
    */
   public Completion stream(Prompt prompt, Consumer<String> onText, StreamControl control) {
     requireConfigured();
     MessageCreateParams params = toParams(prompt, null);
     RequestOptions options =
         RequestOptions.builder()
-            .timeout(Timeout.builder()
-                .connect(settings.connectTimeout())
-                .read(settings.idleTimeout())
-                .request(settings.streamTimeout())
-                .build())
+            .timeout(
+                Timeout.builder()
+                    .connect(settings.connectTimeout())
+                    .read(settings.idleTimeout())
+                    .request(settings.streamTimeout())
+                    .build())
             .build();
     long started = System.nanoTime();
     StreamResponse<RawMessageStreamEvent> response =
@@ -128,8 +132,10 @@ public class ClaudeClient {
           if (delta.isPresent() && !delta.get().text().isEmpty()) {
             if (first) {
               first = false;
-              Timer.builder("constellation.ai.time.to.first.token").tag("model", settings.model())
-                  .register(meters).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+              Timer.builder("constellation.ai.time.to.first.token")
+                  .tag("model", settings.model())
+                  .register(meters)
+                  .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             }
             text.append(delta.get().text());
             onText.accept(delta.get().text());
@@ -140,7 +146,13 @@ public class ClaudeClient {
           input = usage.inputTokens().orElse(input);
           cacheRead = usage.cacheReadInputTokens().orElse(cacheRead);
           cacheCreation = usage.cacheCreationInputTokens().orElse(cacheCreation);
-          stopReason = event.asMessageDelta().delta().stopReason().map(StopReason::asString).orElse(stopReason);
+          stopReason =
+              event
+                  .asMessageDelta()
+                  .delta()
+                  .stopReason()
+                  .map(StopReason::asString)
+                  .orElse(stopReason);
         }
         control.usage(new TokenUsage(input, output, cacheRead, cacheCreation));
       }
@@ -155,25 +167,30 @@ public class ClaudeClient {
     if (control.cancelled()) {
       throw new CancellationException("client went away");
     }
-    return new Completion(text.toString(), new TokenUsage(input, output, cacheRead, cacheCreation), stopReason);
+    return new Completion(
+        text.toString(), new TokenUsage(input, output, cacheRead, cacheCreation), stopReason);
   }
 
   /** A plain, non-streamed answer (used for summaries). */
   public Completion complete(Prompt prompt) {
     requireConfigured();
-    Message message = withRetries("complete", () -> client.messages().create(toParams(prompt, null)), null);
+    Message message =
+        withRetries("complete", () -> client.messages().create(toParams(prompt, null)), null);
     StringBuilder text = new StringBuilder();
     for (ContentBlock block : message.content()) {
       block.text().ifPresent(t -> text.append(t.text()));
     }
-    return new Completion(text.toString(), usageOf(message.usage()),
+    return new Completion(
+        text.toString(),
+        usageOf(message.usage()),
         message.stopReason().map(StopReason::asString).orElse(null));
   }
 
   /** Makes the model call {@code tool} and returns what it passed. */
   public ToolCall callTool(Prompt prompt, ToolSpec tool) {
     requireConfigured();
-    Message message = withRetries("tool", () -> client.messages().create(toParams(prompt, tool)), null);
+    Message message =
+        withRetries("tool", () -> client.messages().create(toParams(prompt, tool)), null);
     for (ContentBlock block : message.content()) {
       if (block.isToolUse()) {
         ToolUseBlock use = block.asToolUse();
@@ -182,8 +199,13 @@ public class ClaudeClient {
         return new ToolCall(use.name(), input == null ? Map.of() : input, usageOf(message.usage()));
       }
     }
-    throw upstreamFailure(new UpstreamException(HttpStatus.BAD_GATEWAY, "ai-bad-answer", "Unusable AI answer",
-        "The AI answered without proposing edits; rephrase the instruction and try again.", 200));
+    throw upstreamFailure(
+        new UpstreamException(
+            HttpStatus.BAD_GATEWAY,
+            "ai-bad-answer",
+            "Unusable AI answer",
+            "The AI answered without proposing edits; rephrase the instruction and try again.",
+            200));
   }
 
   private MessageCreateParams toParams(Prompt prompt, ToolSpec tool) {
@@ -214,12 +236,19 @@ public class ClaudeClient {
     }
     if (tool != null) {
       Tool.InputSchema.Properties.Builder properties = Tool.InputSchema.Properties.builder();
-      tool.properties().forEach((name, schema) -> properties.putAdditionalProperty(name, JsonValue.from(schema)));
-      builder.addTool(Tool.builder()
-          .name(tool.name())
-          .description(tool.description())
-          .inputSchema(Tool.InputSchema.builder().properties(properties.build()).required(tool.required()).build())
-          .build());
+      tool.properties()
+          .forEach(
+              (name, schema) -> properties.putAdditionalProperty(name, JsonValue.from(schema)));
+      builder.addTool(
+          Tool.builder()
+              .name(tool.name())
+              .description(tool.description())
+              .inputSchema(
+                  Tool.InputSchema.builder()
+                      .properties(properties.build())
+                      .required(tool.required())
+                      .build())
+              .build());
       builder.toolChoice(ToolChoice.ofTool(tool.name()));
     }
     return builder.build();
@@ -244,10 +273,15 @@ public class ClaudeClient {
         failure = translateIo(e);
         retryable = true;
       }
-      Duration delay = retryable
-          ? retry.nextDelay(attempt, retryAfter, Duration.ofNanos(System.nanoTime() - started))
-          : null;
-      log.warn("AI upstream {} attempt {} failed with status {}{}", operation, attempt, failure.upstreamStatus(),
+      Duration delay =
+          retryable
+              ? retry.nextDelay(attempt, retryAfter, Duration.ofNanos(System.nanoTime() - started))
+              : null;
+      log.warn(
+          "AI upstream {} attempt {} failed with status {}{}",
+          operation,
+          attempt,
+          failure.upstreamStatus(),
           delay == null ? "; giving up" : "; retrying in " + delay.toMillis() + " ms");
       if (delay == null) {
         throw upstreamFailure(failure);
@@ -262,8 +296,14 @@ public class ClaudeClient {
   }
 
   private UpstreamException upstreamFailure(UpstreamException e) {
-    meters.counter("constellation.ai.upstream.errors", "model", settings.model(),
-        "status", String.valueOf(e.upstreamStatus())).increment();
+    meters
+        .counter(
+            "constellation.ai.upstream.errors",
+            "model",
+            settings.model(),
+            "status",
+            String.valueOf(e.upstreamStatus()))
+        .increment();
     return e;
   }
 
@@ -283,53 +323,100 @@ public class ClaudeClient {
   static UpstreamException translate(AnthropicServiceException e) {
     int status = e.statusCode();
     if (status == 401 || status == 403) {
-      return new UpstreamException(HttpStatus.BAD_GATEWAY, "ai-credentials-refused", "AI credentials refused",
-          "The AI provider refused this installation's API key; an administrator must check ANTHROPIC_API_KEY.", status);
+      return new UpstreamException(
+          HttpStatus.BAD_GATEWAY,
+          "ai-credentials-refused",
+          "AI credentials refused",
+          "The AI provider refused this installation's API key; an administrator must check ANTHROPIC_API_KEY.",
+          status);
     }
     if (status == 429) {
-      return new UpstreamException(HttpStatus.SERVICE_UNAVAILABLE, "ai-rate-limited", "AI provider busy",
-          "The AI provider is rate limiting this installation; wait a minute and try again.", status);
+      return new UpstreamException(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "ai-rate-limited",
+          "AI provider busy",
+          "The AI provider is rate limiting this installation; wait a minute and try again.",
+          status);
     }
     if (status == 529 || status == 503) {
-      return new UpstreamException(HttpStatus.SERVICE_UNAVAILABLE, "ai-overloaded", "AI provider overloaded",
-          "The AI provider is overloaded right now; wait a minute and try again.", status);
+      return new UpstreamException(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "ai-overloaded",
+          "AI provider overloaded",
+          "The AI provider is overloaded right now; wait a minute and try again.",
+          status);
     }
     if (status >= 500 || status == 408) {
-      return new UpstreamException(HttpStatus.BAD_GATEWAY, "ai-upstream-error", "AI provider error",
-          "The AI provider failed to answer (status " + status + "); try again shortly.", status);
+      return new UpstreamException(
+          HttpStatus.BAD_GATEWAY,
+          "ai-upstream-error",
+          "AI provider error",
+          "The AI provider failed to answer (status " + status + "); try again shortly.",
+          status);
     }
     if (status == 400 || status == 413) {
-      return new UpstreamException(HttpStatus.BAD_GATEWAY, "ai-request-rejected", "AI request rejected",
-          "The AI provider rejected the request (status " + status + "), possibly because the attached context is too large; attach less and try again.", status);
+      return new UpstreamException(
+          HttpStatus.BAD_GATEWAY,
+          "ai-request-rejected",
+          "AI request rejected",
+          "The AI provider rejected the request (status "
+              + status
+              + "), possibly because the attached context is too large; attach less and try again.",
+          status);
     }
-    return new UpstreamException(HttpStatus.BAD_GATEWAY, "ai-upstream-error", "AI provider error",
-        "The AI provider answered with status " + status + "; try again or ask an administrator.", status);
+    return new UpstreamException(
+        HttpStatus.BAD_GATEWAY,
+        "ai-upstream-error",
+        "AI provider error",
+        "The AI provider answered with status " + status + "; try again or ask an administrator.",
+        status);
   }
 
   private static UpstreamException translateStreamError(SseException e) {
     String type = e.errorType().map(Object::toString).orElse("error");
     if (type.contains("overloaded")) {
-      return new UpstreamException(HttpStatus.SERVICE_UNAVAILABLE, "ai-overloaded", "AI provider overloaded",
-          "The AI provider became overloaded during the answer; wait a minute and try again.", -1);
+      return new UpstreamException(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "ai-overloaded",
+          "AI provider overloaded",
+          "The AI provider became overloaded during the answer; wait a minute and try again.",
+          -1);
     }
-    return new UpstreamException(HttpStatus.BAD_GATEWAY, "ai-stream-error", "AI answer interrupted",
-        "The AI provider stopped the answer with an error (" + type.replaceAll("[^a-z_]", "") + "); try again.", -1);
+    return new UpstreamException(
+        HttpStatus.BAD_GATEWAY,
+        "ai-stream-error",
+        "AI answer interrupted",
+        "The AI provider stopped the answer with an error ("
+            + type.replaceAll("[^a-z_]", "")
+            + "); try again.",
+        -1);
   }
 
   private static UpstreamException translateIo(AnthropicIoException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof InterruptedIOException) {
-        return new UpstreamException(HttpStatus.GATEWAY_TIMEOUT, "ai-timeout", "AI provider timed out",
-            "The AI provider did not answer in time; try again shortly.", 0);
+        return new UpstreamException(
+            HttpStatus.GATEWAY_TIMEOUT,
+            "ai-timeout",
+            "AI provider timed out",
+            "The AI provider did not answer in time; try again shortly.",
+            0);
       }
     }
-    return new UpstreamException(HttpStatus.BAD_GATEWAY, "ai-unreachable", "AI provider unreachable",
-        "The AI provider cannot be reached from this installation; try again shortly or ask an administrator to check ANTHROPIC_BASE_URL.", 0);
+    return new UpstreamException(
+        HttpStatus.BAD_GATEWAY,
+        "ai-unreachable",
+        "AI provider unreachable",
+        "The AI provider cannot be reached from this installation; try again shortly or ask an administrator to check ANTHROPIC_BASE_URL.",
+        0);
   }
 
   private static TokenUsage usageOf(Usage usage) {
-    return new TokenUsage(usage.inputTokens(), usage.outputTokens(),
-        usage.cacheReadInputTokens().orElse(0L), usage.cacheCreationInputTokens().orElse(0L));
+    return new TokenUsage(
+        usage.inputTokens(),
+        usage.outputTokens(),
+        usage.cacheReadInputTokens().orElse(0L),
+        usage.cacheCreationInputTokens().orElse(0L));
   }
 
   @PreDestroy

@@ -13,7 +13,9 @@ public record Prompt(List<SystemBlock> system, List<Turn> turns, int maxTokens) 
 
   public record SystemBlock(String text, boolean cached) {}
 
-  /** @param role "user" or "assistant" */
+  /**
+   * @param role "user" or "assistant"
+   */
   public record Turn(String role, String text, boolean cached) {
     public static Turn user(String text) {
       return new Turn("user", text, false);

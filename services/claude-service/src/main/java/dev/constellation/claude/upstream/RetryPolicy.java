@@ -5,10 +5,12 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Exponential backoff with jitter inside a bounded total time. */
-record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxTotal) {
+record RetryPolicy(
+    int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxTotal) {
 
   static RetryPolicy of(ClaudeProperties.Retry retry) {
-    return new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff(), retry.maxTotal());
+    return new RetryPolicy(
+        retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff(), retry.maxTotal());
   }
 
   static boolean retryableStatus(int status) {

@@ -19,7 +19,12 @@ public final class AiCall implements AutoCloseable {
   private final AtomicLong charged = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  AiCall(UsageService usage, AuthenticatedUser user, String projectId, String ledgerKey, long reserved) {
+  AiCall(
+      UsageService usage,
+      AuthenticatedUser user,
+      String projectId,
+      String ledgerKey,
+      long reserved) {
     this.usage = usage;
     this.user = user;
     this.projectId = projectId;

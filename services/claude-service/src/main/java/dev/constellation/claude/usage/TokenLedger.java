@@ -7,8 +7,8 @@ import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * A user's tokens of one UTC day in Redis: what was spent plus what running calls have reserved.
- * A reservation is one Lua script, so two calls racing for the last tokens cannot both get them
+ * A user's tokens of one UTC day in Redis: what was spent plus what running calls have reserved. A
+ * reservation is one Lua script, so two calls racing for the last tokens cannot both get them
  * (checking the spent total and charging afterwards let every parallel call through).
  */
 final class TokenLedger {
@@ -19,7 +19,9 @@ final class TokenLedger {
 
   // KEYS[1] ledger; ARGV budget, amount, seed (spent so far per the usage records), ttl seconds.
   // Answers {1, total after} when reserved, {0, total} when the amount does not fit.
-  private static final RedisScript<List> RESERVE = new DefaultRedisScript<>("""
+  private static final RedisScript<List> RESERVE =
+      new DefaultRedisScript<>(
+          """
       local total = redis.call('GET', KEYS[1])
       if not total then
         total = tonumber(ARGV[3])
@@ -32,19 +34,26 @@ final class TokenLedger {
         return {0, total}
       end
       return {1, redis.call('INCRBY', KEYS[1], amount)}
-      """, List.class);
+      """,
+          List.class);
 
   // A ledger that expired or was flushed meanwhile is left alone: it is re-seeded from the records.
-  private static final RedisScript<Long> SETTLE = new DefaultRedisScript<>("""
+  private static final RedisScript<Long> SETTLE =
+      new DefaultRedisScript<>(
+          """
       if redis.call('EXISTS', KEYS[1]) == 1 then
         return redis.call('INCRBY', KEYS[1], ARGV[1])
       end
       return 0
-      """, Long.class);
+      """,
+          Long.class);
 
   private static final Duration TTL = Duration.ofDays(2);
 
-  /** The outcome of a reservation; {@code total} is spent plus reserved, including this one when granted. */
+  /**
+   * The outcome of a reservation; {@code total} is spent plus reserved, including this one when
+   * granted.
+   */
   record Reservation(boolean granted, long total) {}
 
   private final StringRedisTemplate redis;
@@ -58,12 +67,20 @@ final class TokenLedger {
   }
 
   Reservation reserve(String key, long budget, long amount, long seed) {
-    List<?> answer = redis.execute(RESERVE, List.of(key), String.valueOf(budget), String.valueOf(amount),
-        String.valueOf(seed), String.valueOf(TTL.toSeconds()));
+    List<?> answer =
+        redis.execute(
+            RESERVE,
+            List.of(key),
+            String.valueOf(budget),
+            String.valueOf(amount),
+            String.valueOf(seed),
+            String.valueOf(TTL.toSeconds()));
     if (answer == null || answer.size() != 2) {
-      throw new IllegalStateException("unexpected answer of the token reservation script: " + answer);
+      throw new IllegalStateException(
+          "unexpected answer of the token reservation script: " + answer);
     }
-    return new Reservation(((Number) answer.get(0)).longValue() == 1, ((Number) answer.get(1)).longValue());
+    return new Reservation(
+        ((Number) answer.get(0)).longValue() == 1, ((Number) answer.get(1)).longValue());
   }
 
   /** Adds {@code delta} (charged minus reserved; usually negative, a refund). */

@@ -17,11 +17,25 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class UsageController {
 
-  record UsageRow(String day, String userId, String projectId, String model, long requests, long inputTokens,
-      long outputTokens, long cacheReadInputTokens, long cacheCreationInputTokens, long totalTokens) {}
+  record UsageRow(
+      String day,
+      String userId,
+      String projectId,
+      String model,
+      long requests,
+      long inputTokens,
+      long outputTokens,
+      long cacheReadInputTokens,
+      long cacheCreationInputTokens,
+      long totalTokens) {}
 
-  record Totals(long requests, long inputTokens, long outputTokens, long cacheReadInputTokens,
-      long cacheCreationInputTokens, long totalTokens) {}
+  record Totals(
+      long requests,
+      long inputTokens,
+      long outputTokens,
+      long cacheReadInputTokens,
+      long cacheCreationInputTokens,
+      long totalTokens) {}
 
   record UsagePage(List<UsageRow> items, int page, int size, long total, Totals totals) {}
 
@@ -35,10 +49,13 @@ class UsageController {
   @GetMapping("/api/admin/usage")
   UsagePage usage(
       @CurrentUser AuthenticatedUser user,
-      @RequestParam(required = false) String from, @RequestParam(required = false) String to,
-      @RequestParam(required = false) String userId, @RequestParam(required = false) String projectId,
+      @RequestParam(required = false) String from,
+      @RequestParam(required = false) String to,
+      @RequestParam(required = false) String userId,
+      @RequestParam(required = false) String projectId,
       @RequestParam(required = false) String model,
-      @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+      @RequestParam(defaultValue = "0") int page,
+      @RequestParam(defaultValue = "50") int size) {
     if (!user.isAdmin()) {
       throw ApiException.forbidden("Only administrators can see AI usage.");
     }
@@ -53,20 +70,39 @@ class UsageController {
     if (userId != null) query.addCriteria(Criteria.where("userId").is(userId));
     if (projectId != null) query.addCriteria(Criteria.where("projectId").is(projectId));
     if (model != null) query.addCriteria(Criteria.where("model").is(model));
-    List<UsageRecord> all = mongo.find(query.with(Sort.by(Sort.Direction.DESC, "day").and(Sort.by("userId", "projectId", "model"))), UsageRecord.class);
+    List<UsageRecord> all =
+        mongo.find(
+            query.with(
+                Sort.by(Sort.Direction.DESC, "day").and(Sort.by("userId", "projectId", "model"))),
+            UsageRecord.class);
     int p = Math.max(0, page);
     int s = Math.min(Math.max(1, size), 500);
-    List<UsageRow> rows = all.stream().skip((long) p * s).limit(s)
-        .map(r -> new UsageRow(r.day(), r.userId(), r.projectId(), r.model(), r.requests(), r.inputTokens(), r.outputTokens(),
-            r.cacheReadInputTokens(), r.cacheCreationInputTokens(), r.totalTokens()))
-        .toList();
-    Totals totals = new Totals(
-        all.stream().mapToLong(UsageRecord::requests).sum(),
-        all.stream().mapToLong(UsageRecord::inputTokens).sum(),
-        all.stream().mapToLong(UsageRecord::outputTokens).sum(),
-        all.stream().mapToLong(UsageRecord::cacheReadInputTokens).sum(),
-        all.stream().mapToLong(UsageRecord::cacheCreationInputTokens).sum(),
-        all.stream().mapToLong(UsageRecord::totalTokens).sum());
+    List<UsageRow> rows =
+        all.stream()
+            .skip((long) p * s)
+            .limit(s)
+            .map(
+                r ->
+                    new UsageRow(
+                        r.day(),
+                        r.userId(),
+                        r.projectId(),
+                        r.model(),
+                        r.requests(),
+                        r.inputTokens(),
+                        r.outputTokens(),
+                        r.cacheReadInputTokens(),
+                        r.cacheCreationInputTokens(),
+                        r.totalTokens()))
+            .toList();
+    Totals totals =
+        new Totals(
+            all.stream().mapToLong(UsageRecord::requests).sum(),
+            all.stream().mapToLong(UsageRecord::inputTokens).sum(),
+            all.stream().mapToLong(UsageRecord::outputTokens).sum(),
+            all.stream().mapToLong(UsageRecord::cacheReadInputTokens).sum(),
+            all.stream().mapToLong(UsageRecord::cacheCreationInputTokens).sum(),
+            all.stream().mapToLong(UsageRecord::totalTokens).sum());
     return new UsagePage(rows, p, s, all.size(), totals);
   }
 

@@ -26,14 +26,17 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
- * The bookkeeping around every AI request: before it, a slot of the user's concurrency cap and
- * the tokens it may cost reserved against the daily budget; after each model call, the usage
- * record, metrics and the {@code ai.request} audit event; at the end, the reservation settled.
+ * The bookkeeping around every AI request: before it, a slot of the user's concurrency cap and the
+ * tokens it may cost reserved against the daily budget; after each model call, the usage record,
+ * metrics and the {@code ai.request} audit event; at the end, the reservation settled.
  */
 @Service
 public class UsageService {
   private static final Logger log = LoggerFactory.getLogger(UsageService.class);
-  /** Retry-After of a refusal by the concurrency cap: running answers usually end within seconds. */
+
+  /**
+   * Retry-After of a refusal by the concurrency cap: running answers usually end within seconds.
+   */
   private static final long BUSY_RETRY_SECONDS = 5;
 
   private final MongoTemplate mongo;
@@ -44,8 +47,13 @@ public class UsageService {
   private final long dailyBudget;
   private final UserCallLimiter limiter;
 
-  UsageService(MongoTemplate mongo, ObjectProvider<AuditPublisher> audit, ObjectProvider<StringRedisTemplate> redis,
-      MeterRegistry meters, Clock clock, ClaudeProperties properties) {
+  UsageService(
+      MongoTemplate mongo,
+      ObjectProvider<AuditPublisher> audit,
+      ObjectProvider<StringRedisTemplate> redis,
+      MeterRegistry meters,
+      Clock clock,
+      ClaudeProperties properties) {
     this.mongo = mongo;
     this.audit = audit;
     this.redis = redis;
@@ -64,8 +72,11 @@ public class UsageService {
   public AiCall begin(AuthenticatedUser user, String projectId, long maxTokens) {
     if (!limiter.tryAcquire(user.id())) {
       meters.counter("constellation.ai.refused", "reason", "concurrency").increment();
-      throw new TooManyCallsException("You already have " + limiter.perUser()
-          + " AI answers in progress; wait for one to finish (or stop it) and try again.", BUSY_RETRY_SECONDS);
+      throw new TooManyCallsException(
+          "You already have "
+              + limiter.perUser()
+              + " AI answers in progress; wait for one to finish (or stop it) and try again.",
+          BUSY_RETRY_SECONDS);
     }
     AiCall call;
     try {
@@ -79,7 +90,8 @@ public class UsageService {
       try {
         template.convertAndSend(AccessChannels.WORKSPACE_ACTIVITY, projectId);
       } catch (RuntimeException e) {
-        log.warn("could not publish workspace activity for project {}: {}", projectId, e.toString());
+        log.warn(
+            "could not publish workspace activity for project {}: {}", projectId, e.toString());
       }
     }
     return call;
@@ -105,11 +117,22 @@ public class UsageService {
       long reset = secondsUntilReset();
       // Answers in progress return what they do not use when they end: worth trying again soon.
       long seconds = limiter.inFlight(user.id()) > 1 ? BUSY_RETRY_SECONDS : reset;
-      String detail = left == 0
-          ? "Your daily AI budget of " + dailyBudget + " tokens is spent; it resets at 00:00 UTC, in about "
-              + (reset / 3600) + " h " + (reset % 3600 / 60) + " min."
-          : "This request may use up to " + maxTokens + " tokens, but only " + left + " of your daily AI budget of "
-              + dailyBudget + " tokens are left (answers in progress hold their share until they finish); it resets at 00:00 UTC.";
+      String detail =
+          left == 0
+              ? "Your daily AI budget of "
+                  + dailyBudget
+                  + " tokens is spent; it resets at 00:00 UTC, in about "
+                  + (reset / 3600)
+                  + " h "
+                  + (reset % 3600 / 60)
+                  + " min."
+              : "This request may use up to "
+                  + maxTokens
+                  + " tokens, but only "
+                  + left
+                  + " of your daily AI budget of "
+                  + dailyBudget
+                  + " tokens are left (answers in progress hold their share until they finish); it resets at 00:00 UTC.";
       throw new BudgetExceededException(detail, seconds);
     }
     return new AiCall(this, user, projectId, key, maxTokens);
@@ -122,8 +145,12 @@ public class UsageService {
         ledger().settle(call.ledgerKey(), call.charged() - call.reserved());
       }
     } catch (RuntimeException e) {
-      // The ledger keeps the whole reservation: the user is under-served until the key expires, never over.
-      log.error("could not settle the AI token reservation of user {}: {}", call.user().id(), e.toString());
+      // The ledger keeps the whole reservation: the user is under-served until the key expires,
+      // never over.
+      log.error(
+          "could not settle the AI token reservation of user {}: {}",
+          call.user().id(),
+          e.toString());
     } finally {
       limiter.release(call.user().id());
     }
@@ -139,13 +166,17 @@ public class UsageService {
 
   private static ApiException unavailable(Exception cause) {
     if (cause != null) log.warn("the AI token ledger is unavailable: {}", cause.toString());
-    return new ApiException(ProblemType.STORAGE_UNAVAILABLE,
+    return new ApiException(
+        ProblemType.STORAGE_UNAVAILABLE,
         "The AI budget cannot be checked right now; try again shortly.");
   }
 
   private long secondsUntilReset() {
-    return Math.max(1, Duration.between(clock.instant(),
-        today().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()).toSeconds());
+    return Math.max(
+        1,
+        Duration.between(
+                clock.instant(), today().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant())
+            .toSeconds());
   }
 
   /**
@@ -157,20 +188,34 @@ public class UsageService {
     String projectId = call.projectId();
     TokenUsage u = usage == null ? TokenUsage.NONE : usage;
     call.charge(u.total());
-    meters.counter("constellation.ai.requests", "model", model, "kind", kind, "outcome", outcome).increment();
-    meters.counter("constellation.ai.tokens", "model", model, "type", "input").increment(u.inputTokens());
-    meters.counter("constellation.ai.tokens", "model", model, "type", "output").increment(u.outputTokens());
-    meters.counter("constellation.ai.tokens", "model", model, "type", "cache_read").increment(u.cacheReadInputTokens());
-    meters.counter("constellation.ai.tokens", "model", model, "type", "cache_creation").increment(u.cacheCreationInputTokens());
+    meters
+        .counter("constellation.ai.requests", "model", model, "kind", kind, "outcome", outcome)
+        .increment();
+    meters
+        .counter("constellation.ai.tokens", "model", model, "type", "input")
+        .increment(u.inputTokens());
+    meters
+        .counter("constellation.ai.tokens", "model", model, "type", "output")
+        .increment(u.outputTokens());
+    meters
+        .counter("constellation.ai.tokens", "model", model, "type", "cache_read")
+        .increment(u.cacheReadInputTokens());
+    meters
+        .counter("constellation.ai.tokens", "model", model, "type", "cache_creation")
+        .increment(u.cacheCreationInputTokens());
     if (u.cacheReadInputTokens() > 0) {
       meters.counter("constellation.ai.cache.hits", "model", model).increment();
     }
     String day = today().toString();
     try {
       mongo.upsert(
-          Query.query(Criteria.where("_id").is(day + "|" + user.id() + "|" + projectId + "|" + model)),
+          Query.query(
+              Criteria.where("_id").is(day + "|" + user.id() + "|" + projectId + "|" + model)),
           new Update()
-              .set("day", day).set("userId", user.id()).set("projectId", projectId).set("model", model)
+              .set("day", day)
+              .set("userId", user.id())
+              .set("projectId", projectId)
+              .set("model", model)
               .inc("requests", 1)
               .inc("inputTokens", u.inputTokens())
               .inc("outputTokens", u.outputTokens())
@@ -179,7 +224,11 @@ public class UsageService {
               .inc("totalTokens", u.total()),
           UsageRecord.class);
     } catch (RuntimeException e) {
-      log.error("could not record AI usage of user {} in project {}: {}", user.id(), projectId, e.toString());
+      log.error(
+          "could not record AI usage of user {} in project {}: {}",
+          user.id(),
+          projectId,
+          e.toString());
     }
     Map<String, String> details = new LinkedHashMap<>();
     details.put("kind", kind);
@@ -197,8 +246,10 @@ public class UsageService {
 
   long usedToday(String userId) {
     long total = 0;
-    for (org.bson.Document d : mongo.getCollection("usage")
-        .find(new org.bson.Document("userId", userId).append("day", today().toString()))) {
+    for (org.bson.Document d :
+        mongo
+            .getCollection("usage")
+            .find(new org.bson.Document("userId", userId).append("day", today().toString()))) {
       Object tokens = d.get("totalTokens");
       if (tokens instanceof Number n) total += n.longValue();
     }

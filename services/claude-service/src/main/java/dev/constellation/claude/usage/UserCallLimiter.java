@@ -18,12 +18,14 @@ final class UserCallLimiter {
   /** Takes a slot, or answers false when the user already has {@code perUser} calls running. */
   boolean tryAcquire(String userId) {
     boolean[] acquired = {false};
-    inFlight.compute(userId, (id, n) -> {
-      int current = n == null ? 0 : n;
-      if (current >= perUser) return n;
-      acquired[0] = true;
-      return current + 1;
-    });
+    inFlight.compute(
+        userId,
+        (id, n) -> {
+          int current = n == null ? 0 : n;
+          if (current >= perUser) return n;
+          acquired[0] = true;
+          return current + 1;
+        });
     return acquired[0];
   }
 

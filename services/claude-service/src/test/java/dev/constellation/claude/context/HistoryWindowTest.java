@@ -11,7 +11,8 @@ class HistoryWindowTest {
   private static List<HistoryWindow.Entry> turns(int count, int chars) {
     List<HistoryWindow.Entry> entries = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      entries.add(new HistoryWindow.Entry("m" + i, i % 2 == 0 ? "user" : "assistant", "x".repeat(chars)));
+      entries.add(
+          new HistoryWindow.Entry("m" + i, i % 2 == 0 ? "user" : "assistant", "x".repeat(chars)));
     }
     return entries;
   }

@@ -14,7 +14,20 @@ class ProjectPathsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"../x", "a/../../b", "a/..", "/etc/passwd", "C:/x", "a\\b", "nul\u0000", "a//b", "./a", "", "new\nline"})
+  @ValueSource(
+      strings = {
+        "../x",
+        "a/../../b",
+        "a/..",
+        "/etc/passwd",
+        "C:/x",
+        "a\\b",
+        "nul\u0000",
+        "a//b",
+        "./a",
+        "",
+        "new\nline"
+      })
   void refusesPathsThatCouldLeaveTheProjectOrAreMalformed(String path) {
     assertThat(ProjectPaths.problem(path)).isNotNull();
   }

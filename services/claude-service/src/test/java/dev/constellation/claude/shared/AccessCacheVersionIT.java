@@ -33,31 +33,45 @@ class AccessCacheVersionIT {
     CountDownLatch releaseFirst = new CountDownLatch(1);
     HttpServer projectService = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     projectService.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-    projectService.createContext("/internal/projects/p1/access", exchange -> {
-      String answer = role.get();
-      if (requests.incrementAndGet() == 1) {
-        firstArrived.countDown();
-        try {
-          releaseFirst.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      byte[] body = ("{\"projectId\":\"p1\",\"userId\":\"u1\",\"role\":\"" + answer + "\"}").getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    projectService.createContext(
+        "/internal/projects/p1/access",
+        exchange -> {
+          String answer = role.get();
+          if (requests.incrementAndGet() == 1) {
+            firstArrived.countDown();
+            try {
+              releaseFirst.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          byte[] body =
+              ("{\"projectId\":\"p1\",\"userId\":\"u1\",\"role\":\"" + answer + "\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     projectService.start();
     try {
-      ProjectAccessClient client = new ProjectAccessClient(
-          RestClient.builder().baseUrl("http://127.0.0.1:" + projectService.getAddress().getPort()).build(),
-          new JwtCodec("an-access-cache-test-secret-of-32-bytes!", "constellation", "constellation-api", Clock.systemUTC()), "claude-service",
-          Duration.ofSeconds(30), Clock.systemUTC());
+      ProjectAccessClient client =
+          new ProjectAccessClient(
+              RestClient.builder()
+                  .baseUrl("http://127.0.0.1:" + projectService.getAddress().getPort())
+                  .build(),
+              new JwtCodec(
+                  "an-access-cache-test-secret-of-32-bytes!",
+                  "constellation",
+                  "constellation-api",
+                  Clock.systemUTC()),
+              "claude-service",
+              Duration.ofSeconds(30),
+              Clock.systemUTC());
 
       // Given a fetch that read OWNER and is still on its way back,
-      CompletableFuture<ProjectRole> slow = CompletableFuture.supplyAsync(() -> client.roleOf("u1", "p1"));
+      CompletableFuture<ProjectRole> slow =
+          CompletableFuture.supplyAsync(() -> client.roleOf("u1", "p1"));
       assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
       // when the owner is demoted and project-service announces it,
       role.set("VIEWER");

@@ -39,7 +39,13 @@ public final class FakeAnthropic implements AutoCloseable {
   public sealed interface Reply permits Text, Gated, Status, MidStreamError, ToolUse {}
 
   /** Text in chunks, {@code delay} between chunks when streamed. */
-  public record Text(List<String> chunks, Duration delay, long inputTokens, long cacheReadTokens, long cacheCreationTokens) implements Reply {}
+  public record Text(
+      List<String> chunks,
+      Duration delay,
+      long inputTokens,
+      long cacheReadTokens,
+      long cacheCreationTokens)
+      implements Reply {}
 
   /**
    * Streams {@code chunks} one at a time: the first at once, each later one only after the test
@@ -99,11 +105,13 @@ public final class FakeAnthropic implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    server.setExecutor(Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fake-anthropic");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.setExecutor(
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "fake-anthropic");
+              t.setDaemon(true);
+              return t;
+            }));
     server.createContext("/v1/messages", this::handle);
     server.start();
   }
@@ -146,13 +154,18 @@ public final class FakeAnthropic implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       Map<String, String> headers = new LinkedHashMap<>();
-      exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
+      exchange
+          .getRequestHeaders()
+          .forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
       if (!"POST".equals(exchange.getRequestMethod())) {
         error(exchange, 405, "invalid_request_error", "Method not allowed");
         return;
       }
-      // The real API takes x-api-key; the Java SDK sends Authorization: Bearer. Accept both, nothing else.
-      boolean authorized = API_KEY.equals(headers.get("x-api-key")) || ("Bearer " + API_KEY).equals(headers.get("authorization"));
+      // The real API takes x-api-key; the Java SDK sends Authorization: Bearer. Accept both,
+      // nothing else.
+      boolean authorized =
+          API_KEY.equals(headers.get("x-api-key"))
+              || ("Bearer " + API_KEY).equals(headers.get("authorization"));
       if (!authorized) {
         error(exchange, 401, "authentication_error", "invalid x-api-key");
         return;
@@ -169,8 +182,17 @@ public final class FakeAnthropic implements AutoCloseable {
       } else if (reply instanceof Text t && stream) {
         streamText(exchange, model, t);
       } else if (reply instanceof Text t) {
-        json(exchange, 200, message(model, List.of(Map.of("type", "text", "text", String.join("", t.chunks()))),
-            "end_turn", t.inputTokens(), t.chunks().size(), t.cacheReadTokens(), t.cacheCreationTokens()));
+        json(
+            exchange,
+            200,
+            message(
+                model,
+                List.of(Map.of("type", "text", "text", String.join("", t.chunks()))),
+                "end_turn",
+                t.inputTokens(),
+                t.chunks().size(),
+                t.cacheReadTokens(),
+                t.cacheCreationTokens()));
       } else if (reply instanceof Gated g) {
         streamGated(exchange, model, g);
       } else if (reply instanceof MidStreamError m) {
@@ -178,16 +200,40 @@ public final class FakeAnthropic implements AutoCloseable {
       } else if (reply instanceof ToolUse u && stream) {
         streamToolUse(exchange, model, u);
       } else if (reply instanceof ToolUse u) {
-        json(exchange, 200, message(model,
-            List.of(Map.of("type", "tool_use", "id", "toolu_fake" + messageIds.incrementAndGet(), "name", u.name(), "input", u.input())),
-            "tool_use", 300, 80, 0, 0));
+        json(
+            exchange,
+            200,
+            message(
+                model,
+                List.of(
+                    Map.of(
+                        "type",
+                        "tool_use",
+                        "id",
+                        "toolu_fake" + messageIds.incrementAndGet(),
+                        "name",
+                        u.name(),
+                        "input",
+                        u.input())),
+                "tool_use",
+                300,
+                80,
+                0,
+                0));
       }
     } catch (IOException e) {
       disconnects.incrementAndGet();
     }
   }
 
-  private Map<String, Object> message(String model, List<Object> content, String stopReason, long in, long out, long cacheRead, long cacheCreation) {
+  private Map<String, Object> message(
+      String model,
+      List<Object> content,
+      String stopReason,
+      long in,
+      long out,
+      long cacheRead,
+      long cacheCreation) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", "msg_fake" + messageIds.incrementAndGet());
     m.put("type", "message");
@@ -209,7 +255,9 @@ public final class FakeAnthropic implements AutoCloseable {
     return u;
   }
 
-  private void startStream(HttpExchange exchange, String model, long in, long cacheRead, long cacheCreation) throws IOException {
+  private void startStream(
+      HttpExchange exchange, String model, long in, long cacheRead, long cacheCreation)
+      throws IOException {
     exchange.getResponseHeaders().add("Content-Type", "text/event-stream; charset=utf-8");
     exchange.getResponseHeaders().add("Cache-Control", "no-cache");
     exchange.sendResponseHeaders(200, 0);
@@ -221,77 +269,187 @@ public final class FakeAnthropic implements AutoCloseable {
 
   private void streamText(HttpExchange exchange, String model, Text t) throws IOException {
     startStream(exchange, model, t.inputTokens(), t.cacheReadTokens(), t.cacheCreationTokens());
-    event(exchange, "content_block_start", Map.of("type", "content_block_start", "index", 0, "content_block", Map.of("type", "text", "text", "")));
+    event(
+        exchange,
+        "content_block_start",
+        Map.of(
+            "type",
+            "content_block_start",
+            "index",
+            0,
+            "content_block",
+            Map.of("type", "text", "text", "")));
     event(exchange, "ping", Map.of("type", "ping"));
     for (String chunk : t.chunks()) {
       pause(t.delay());
-      event(exchange, "content_block_delta", Map.of("type", "content_block_delta", "index", 0, "delta", Map.of("type", "text_delta", "text", chunk)));
+      event(
+          exchange,
+          "content_block_delta",
+          Map.of(
+              "type",
+              "content_block_delta",
+              "index",
+              0,
+              "delta",
+              Map.of("type", "text_delta", "text", chunk)));
       deltaWrites.add(System.nanoTime());
     }
     event(exchange, "content_block_stop", Map.of("type", "content_block_stop", "index", 0));
     Map<String, Object> delta = new LinkedHashMap<>();
     delta.put("stop_reason", "end_turn");
     delta.put("stop_sequence", null);
-    event(exchange, "message_delta", Map.of("type", "message_delta", "delta", delta, "usage", Map.of("output_tokens", t.chunks().size())));
+    event(
+        exchange,
+        "message_delta",
+        Map.of(
+            "type",
+            "message_delta",
+            "delta",
+            delta,
+            "usage",
+            Map.of("output_tokens", t.chunks().size())));
     event(exchange, "message_stop", Map.of("type", "message_stop"));
   }
 
   private void streamGated(HttpExchange exchange, String model, Gated g) throws IOException {
     startStream(exchange, model, 120, 0, 0);
-    event(exchange, "content_block_start", Map.of("type", "content_block_start", "index", 0, "content_block", Map.of("type", "text", "text", "")));
+    event(
+        exchange,
+        "content_block_start",
+        Map.of(
+            "type",
+            "content_block_start",
+            "index",
+            0,
+            "content_block",
+            Map.of("type", "text", "text", "")));
     for (int i = 0; i < g.chunks.size(); i++) {
       if (i > 0) {
         try {
-          if (!g.permits.tryAcquire(20, java.util.concurrent.TimeUnit.SECONDS)) throw new IOException("test never released chunk " + i);
+          if (!g.permits.tryAcquire(20, java.util.concurrent.TimeUnit.SECONDS))
+            throw new IOException("test never released chunk " + i);
         } catch (InterruptedException e) {
           throw new IOException(e);
         }
       }
       g.sent.incrementAndGet();
-      event(exchange, "content_block_delta", Map.of("type", "content_block_delta", "index", 0, "delta", Map.of("type", "text_delta", "text", g.chunks.get(i))));
+      event(
+          exchange,
+          "content_block_delta",
+          Map.of(
+              "type",
+              "content_block_delta",
+              "index",
+              0,
+              "delta",
+              Map.of("type", "text_delta", "text", g.chunks.get(i))));
     }
     event(exchange, "content_block_stop", Map.of("type", "content_block_stop", "index", 0));
     Map<String, Object> delta = new LinkedHashMap<>();
     delta.put("stop_reason", "end_turn");
     delta.put("stop_sequence", null);
-    event(exchange, "message_delta", Map.of("type", "message_delta", "delta", delta, "usage", Map.of("output_tokens", g.chunks.size())));
+    event(
+        exchange,
+        "message_delta",
+        Map.of(
+            "type",
+            "message_delta",
+            "delta",
+            delta,
+            "usage",
+            Map.of("output_tokens", g.chunks.size())));
     event(exchange, "message_stop", Map.of("type", "message_stop"));
   }
 
-  private void streamError(HttpExchange exchange, String model, MidStreamError m) throws IOException {
+  private void streamError(HttpExchange exchange, String model, MidStreamError m)
+      throws IOException {
     startStream(exchange, model, 120, 0, 0);
-    event(exchange, "content_block_start", Map.of("type", "content_block_start", "index", 0, "content_block", Map.of("type", "text", "text", "")));
+    event(
+        exchange,
+        "content_block_start",
+        Map.of(
+            "type",
+            "content_block_start",
+            "index",
+            0,
+            "content_block",
+            Map.of("type", "text", "text", "")));
     for (String chunk : m.chunks()) {
-      event(exchange, "content_block_delta", Map.of("type", "content_block_delta", "index", 0, "delta", Map.of("type", "text_delta", "text", chunk)));
+      event(
+          exchange,
+          "content_block_delta",
+          Map.of(
+              "type",
+              "content_block_delta",
+              "index",
+              0,
+              "delta",
+              Map.of("type", "text_delta", "text", chunk)));
     }
-    event(exchange, "error", Map.of("type", "error", "error", Map.of("type", m.errorType(), "message", "scripted mid-stream failure")));
+    event(
+        exchange,
+        "error",
+        Map.of(
+            "type",
+            "error",
+            "error",
+            Map.of("type", m.errorType(), "message", "scripted mid-stream failure")));
   }
 
   private void streamToolUse(HttpExchange exchange, String model, ToolUse u) throws IOException {
     startStream(exchange, model, 300, 0, 0);
-    event(exchange, "content_block_start", Map.of("type", "content_block_start", "index", 0,
-        "content_block", Map.of("type", "tool_use", "id", "toolu_fake", "name", u.name(), "input", Map.of())));
+    event(
+        exchange,
+        "content_block_start",
+        Map.of(
+            "type",
+            "content_block_start",
+            "index",
+            0,
+            "content_block",
+            Map.of("type", "tool_use", "id", "toolu_fake", "name", u.name(), "input", Map.of())));
     String input = JSON.writeValueAsString(u.input());
     for (int i = 0; i < input.length(); i += 20) {
-      event(exchange, "content_block_delta", Map.of("type", "content_block_delta", "index", 0,
-          "delta", Map.of("type", "input_json_delta", "partial_json", input.substring(i, Math.min(input.length(), i + 20)))));
+      event(
+          exchange,
+          "content_block_delta",
+          Map.of(
+              "type",
+              "content_block_delta",
+              "index",
+              0,
+              "delta",
+              Map.of(
+                  "type",
+                  "input_json_delta",
+                  "partial_json",
+                  input.substring(i, Math.min(input.length(), i + 20)))));
     }
     event(exchange, "content_block_stop", Map.of("type", "content_block_stop", "index", 0));
     Map<String, Object> delta = new LinkedHashMap<>();
     delta.put("stop_reason", "tool_use");
     delta.put("stop_sequence", null);
-    event(exchange, "message_delta", Map.of("type", "message_delta", "delta", delta, "usage", Map.of("output_tokens", 80)));
+    event(
+        exchange,
+        "message_delta",
+        Map.of("type", "message_delta", "delta", delta, "usage", Map.of("output_tokens", 80)));
     event(exchange, "message_stop", Map.of("type", "message_stop"));
   }
 
   private static void event(HttpExchange exchange, String name, Object data) throws IOException {
     OutputStream out = exchange.getResponseBody();
-    out.write(("event: " + name + "\ndata: " + JSON.writeValueAsString(data) + "\n\n").getBytes(StandardCharsets.UTF_8));
+    out.write(
+        ("event: " + name + "\ndata: " + JSON.writeValueAsString(data) + "\n\n")
+            .getBytes(StandardCharsets.UTF_8));
     out.flush();
   }
 
-  private static void error(HttpExchange exchange, int status, String type, String message) throws IOException {
-    json(exchange, status, Map.of("type", "error", "error", Map.of("type", type, "message", message)));
+  private static void error(HttpExchange exchange, int status, String type, String message)
+      throws IOException {
+    json(
+        exchange,
+        status,
+        Map.of("type", "error", "error", Map.of("type", type, "message", message)));
   }
 
   private static void json(HttpExchange exchange, int status, Object body) throws IOException {

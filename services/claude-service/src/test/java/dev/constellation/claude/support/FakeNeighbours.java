@@ -37,11 +37,13 @@ public final class FakeNeighbours implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    server.setExecutor(Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fake-neighbours");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.setExecutor(
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "fake-neighbours");
+              t.setDaemon(true);
+              return t;
+            }));
     server.createContext("/api/projects/", this::handle);
     server.createContext("/internal/projects/", this::access);
     server.start();
@@ -56,7 +58,9 @@ public final class FakeNeighbours implements AutoCloseable {
   }
 
   public void file(String projectId, String path, String content) {
-    files.computeIfAbsent(projectId, id -> new ConcurrentHashMap<>()).put(path, content.getBytes(StandardCharsets.UTF_8));
+    files
+        .computeIfAbsent(projectId, id -> new ConcurrentHashMap<>())
+        .put(path, content.getBytes(StandardCharsets.UTF_8));
   }
 
   public List<String> fileRequestAuthorizations() {
@@ -77,7 +81,10 @@ public final class FakeNeighbours implements AutoCloseable {
         send(exchange, 401, Map.of("title", "Unauthorized"));
         return;
       }
-      if (!caller.isService() || userId == null || parts.length != 5 || !parts[4].equals("access")) {
+      if (!caller.isService()
+          || userId == null
+          || parts.length != 5
+          || !parts[4].equals("access")) {
         send(exchange, 403, Map.of("title", "Forbidden"));
         return;
       }

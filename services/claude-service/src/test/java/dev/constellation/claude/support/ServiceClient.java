@@ -36,12 +36,14 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class ServiceClient {
   public static final JwtCodec CODEC =
-      new JwtCodec(TestInfrastructure.JWT_SECRET, "constellation", "constellation-api", Clock.systemUTC());
+      new JwtCodec(
+          TestInfrastructure.JWT_SECRET, "constellation", "constellation-api", Clock.systemUTC());
   public static final FakeAnthropic ANTHROPIC = new FakeAnthropic();
   public static final FakeNeighbours NEIGHBOURS = new FakeNeighbours(CODEC);
   public static final long DAILY_BUDGET = 1_000_000;
   protected static final JsonMapper JSON = JsonMapper.builder().build();
-  protected static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  protected static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   protected static void register(DynamicPropertyRegistry registry, boolean withApiKey) {
     registry.add("spring.mongodb.uri", () -> TestInfrastructure.mongo().uri());
@@ -50,7 +52,8 @@ public abstract class ServiceClient {
     registry.add("constellation.services.project-url", NEIGHBOURS::baseUrl);
     registry.add("constellation.access.cache-ttl", () -> "0s");
     registry.add("constellation.claude.workspace-url", NEIGHBOURS::baseUrl);
-    registry.add("constellation.claude.anthropic.api-key", () -> withApiKey ? FakeAnthropic.API_KEY : "");
+    registry.add(
+        "constellation.claude.anthropic.api-key", () -> withApiKey ? FakeAnthropic.API_KEY : "");
     registry.add("constellation.claude.anthropic.base-url", ANTHROPIC::baseUrl);
     registry.add("constellation.claude.retry.initial-backoff", () -> "20ms");
     registry.add("constellation.claude.retry.max-backoff", () -> "100ms");
@@ -84,7 +87,8 @@ public abstract class ServiceClient {
   }
 
   protected static String token(String userId, Set<String> roles) {
-    return CODEC.sign(new AuthenticatedUser(userId, userId + "@example.test", roles), Duration.ofMinutes(15));
+    return CODEC.sign(
+        new AuthenticatedUser(userId, userId + "@example.test", roles), Duration.ofMinutes(15));
   }
 
   protected String url(String path) {
@@ -99,20 +103,30 @@ public abstract class ServiceClient {
 
   protected Response call(String method, String path, String token, Object body) {
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30));
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30));
       if (token != null) b.header("Authorization", "Bearer " + token);
-      b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-          : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+      b.method(
+          method,
+          body == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
       if (body != null) b.header("Content-Type", "application/json");
       HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+      return new Response(
+          r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException(e);
     }
   }
 
   protected String newConversation(Member m) {
-    Response r = call("POST", "/api/projects/" + m.projectId() + "/conversations", m.token(), java.util.Map.of("title", "t"));
+    Response r =
+        call(
+            "POST",
+            "/api/projects/" + m.projectId() + "/conversations",
+            m.token(),
+            java.util.Map.of("title", "t"));
     if (r.status() != 201) throw new IllegalStateException("create failed: " + r);
     return r.json().get("id").asString();
   }
@@ -129,18 +143,24 @@ public abstract class ServiceClient {
   /** Sends a message and reads the whole event stream (or the JSON problem, when refused). */
   protected Stream send(String conversationId, String token, Object body) {
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create(url("/api/conversations/" + conversationId + "/messages")))
-          .timeout(Duration.ofSeconds(60))
-          .header("Authorization", "Bearer " + token)
-          .header("Content-Type", "application/json")
-          .header("Accept", "text/event-stream")
-          .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-          .build();
+      HttpRequest request =
+          HttpRequest.newBuilder(
+                  URI.create(url("/api/conversations/" + conversationId + "/messages")))
+              .timeout(Duration.ofSeconds(60))
+              .header("Authorization", "Bearer " + token)
+              .header("Content-Type", "application/json")
+              .header("Accept", "text/event-stream")
+              .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+              .build();
       long started = System.nanoTime();
       HttpResponse<InputStream> r = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
       String contentType = r.headers().firstValue("Content-Type").orElse("");
       if (!contentType.startsWith("text/event-stream")) {
-        return new Stream(r.statusCode(), contentType, List.of(), new String(r.body().readAllBytes(), StandardCharsets.UTF_8));
+        return new Stream(
+            r.statusCode(),
+            contentType,
+            List.of(),
+            new String(r.body().readAllBytes(), StandardCharsets.UTF_8));
       }
       List<Event> events = readEvents(r.body(), started, Integer.MAX_VALUE);
       return new Stream(r.statusCode(), contentType, events, null);
@@ -152,13 +172,15 @@ public abstract class ServiceClient {
   /** Opens the event stream of a message without reading it, for tests that read event by event. */
   protected java.io.BufferedReader open(String conversationId, String token, Object body) {
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create(url("/api/conversations/" + conversationId + "/messages")))
-          .timeout(Duration.ofSeconds(60))
-          .header("Authorization", "Bearer " + token)
-          .header("Content-Type", "application/json")
-          .header("Accept", "text/event-stream")
-          .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-          .build();
+      HttpRequest request =
+          HttpRequest.newBuilder(
+                  URI.create(url("/api/conversations/" + conversationId + "/messages")))
+              .timeout(Duration.ofSeconds(60))
+              .header("Authorization", "Bearer " + token)
+              .header("Content-Type", "application/json")
+              .header("Accept", "text/event-stream")
+              .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+              .build();
       HttpResponse<InputStream> r = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
       return new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
     } catch (IOException | InterruptedException e) {
@@ -185,7 +207,8 @@ public abstract class ServiceClient {
   }
 
   /** Reads events as they arrive, stopping after {@code max} named events. */
-  public static List<Event> readEvents(InputStream in, long startedNanos, int max) throws IOException {
+  public static List<Event> readEvents(InputStream in, long startedNanos, int max)
+      throws IOException {
     List<Event> events = new ArrayList<>();
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     String name = null;
@@ -194,7 +217,8 @@ public abstract class ServiceClient {
     while ((line = reader.readLine()) != null) {
       if (line.isEmpty()) {
         if (name != null) {
-          events.add(new Event(name, data.toString(), (System.nanoTime() - startedNanos) / 1_000_000));
+          events.add(
+              new Event(name, data.toString(), (System.nanoTime() - startedNanos) / 1_000_000));
           if (events.size() >= max) return events;
         }
         name = null;

@@ -22,15 +22,16 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Time to first delta and per-delta delay that claude-service (and the gateway, when
- * BENCH_GATEWAY_URL is set) adds over calling the fake Anthropic API directly, in one run.
- * Fake, service and client share one JVM, so each delta's latency is measured from the instant
- * the fake wrote it to the instant the client read it, on the same clock.
+ * BENCH_GATEWAY_URL is set) adds over calling the fake Anthropic API directly, in one run. Fake,
+ * service and client share one JVM, so each delta's latency is measured from the instant the fake
+ * wrote it to the instant the client read it, on the same clock.
  *
  * <p>Usage: {@code StreamingBench [runs] [chunks] [delayMs]}; see bench/claude/README.md.
  */
 public final class StreamingBench {
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private record Sample(double firstDeltaMs, List<Double> deltaLatenciesMs) {}
 
@@ -59,7 +60,8 @@ public final class StreamingBench {
     neighbours.file("bench-project", "src/Main.java", "class Main {}\n");
 
     // Command-line arguments, because application.yml would override default properties.
-    Map<String, String> settings = Map.of(
+    Map<String, String> settings =
+        Map.of(
             "server.port", System.getenv().getOrDefault("BENCH_SERVICE_PORT", "0"),
             "spring.mongodb.uri", TestInfrastructure.mongo().uri(),
             "spring.data.redis.url", TestInfrastructure.redis().url(),
@@ -69,11 +71,18 @@ public final class StreamingBench {
             "constellation.claude.anthropic.api-key", FakeAnthropic.API_KEY,
             "constellation.claude.anthropic.base-url", fake.baseUrl(),
             "logging.level.root", "WARN");
-    ConfigurableApplicationContext app = new SpringApplicationBuilder(ClaudeServiceApplication.class)
-        .run(settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+    ConfigurableApplicationContext app =
+        new SpringApplicationBuilder(ClaudeServiceApplication.class)
+            .run(
+                settings.entrySet().stream()
+                    .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                    .toArray(String[]::new));
     int port = app.getEnvironment().getProperty("local.server.port", Integer.class);
     String service = "http://127.0.0.1:" + port;
-    String token = codec.sign(new AuthenticatedUser("bench-user", "bench@example.test", Set.of("USER")), Duration.ofHours(1));
+    String token =
+        codec.sign(
+            new AuthenticatedUser("bench-user", "bench@example.test", Set.of("USER")),
+            Duration.ofHours(1));
 
     try {
       // Warm-up: JIT, connection pools, first Mongo writes.
@@ -90,13 +99,16 @@ public final class StreamingBench {
         if (gateway != null) viaGateway.add(viaService(fake, gateway, token));
       }
       System.out.printf("runs=%d chunks=%d delay=%dms%n", runs, chunks, delayMs);
-      System.out.println("| path | time to first delta p50 / p95 (ms) | per-delta latency p50 / p95 (ms) |");
+      System.out.println(
+          "| path | time to first delta p50 / p95 (ms) | per-delta latency p50 / p95 (ms) |");
       System.out.println("|---|---|---|");
       print("fake Anthropic, direct (SDK-free HTTP client)", direct);
       print("through claude-service", viaService);
       if (gateway != null) print("through gateway + claude-service", viaGateway);
-      System.out.printf("added by claude-service: first delta p50 %.1f ms, per delta p50 %.2f ms%n",
-          p(firsts(viaService), 50) - p(firsts(direct), 50), p(latencies(viaService), 50) - p(latencies(direct), 50));
+      System.out.printf(
+          "added by claude-service: first delta p50 %.1f ms, per delta p50 %.2f ms%n",
+          p(firsts(viaService), 50) - p(firsts(direct), 50),
+          p(latencies(viaService), 50) - p(latencies(direct), 50));
     } finally {
       app.close();
       fake.close();
@@ -107,40 +119,66 @@ public final class StreamingBench {
 
   private static Sample direct(FakeAnthropic fake) throws Exception {
     fake.reset();
-    byte[] body = JSON.writeValueAsBytes(Map.of("model", "claude-sonnet-4-5", "max_tokens", 1024, "stream", true,
-        "messages", List.of(Map.of("role", "user", "content", "hi"))));
-    HttpRequest request = HttpRequest.newBuilder(URI.create(fake.baseUrl() + "/v1/messages"))
-        .header("x-api-key", FakeAnthropic.API_KEY).header("anthropic-version", "2023-06-01")
-        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    byte[] body =
+        JSON.writeValueAsBytes(
+            Map.of(
+                "model",
+                "claude-sonnet-4-5",
+                "max_tokens",
+                1024,
+                "stream",
+                true,
+                "messages",
+                List.of(Map.of("role", "user", "content", "hi"))));
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(fake.baseUrl() + "/v1/messages"))
+            .header("x-api-key", FakeAnthropic.API_KEY)
+            .header("anthropic-version", "2023-06-01")
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
     return measure(fake, request, "content_block_delta");
   }
 
   private static Sample viaService(FakeAnthropic fake, String base, String token) throws Exception {
-    var created = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/projects/bench-project/conversations"))
-        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    var created =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/projects/bench-project/conversations"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     String cid = JSON.readTree(created.body()).get("id").asString();
     fake.reset();
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/conversations/" + cid + "/messages"))
-        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-        .header("Accept", "text/event-stream")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"hi\"}")).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + "/api/conversations/" + cid + "/messages"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .header("Accept", "text/event-stream")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"hi\"}"))
+            .build();
     return measure(fake, request, "delta");
   }
 
-  private static Sample measure(FakeAnthropic fake, HttpRequest request, String deltaEvent) throws Exception {
+  private static Sample measure(FakeAnthropic fake, HttpRequest request, String deltaEvent)
+      throws Exception {
     long start = System.nanoTime();
-    HttpResponse<java.io.InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<java.io.InputStream> response =
+        HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
     List<Long> arrivals = new ArrayList<>();
-    try (var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+    try (var reader =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
-        if (line.startsWith("event:") && line.substring(6).trim().equals(deltaEvent)) arrivals.add(System.nanoTime());
+        if (line.startsWith("event:") && line.substring(6).trim().equals(deltaEvent))
+          arrivals.add(System.nanoTime());
       }
     }
     List<Long> writes = fake.deltaWrites();
     List<Double> latencies = new ArrayList<>();
-    for (int i = 0; i < Math.min(writes.size(), arrivals.size()); i++) latencies.add((arrivals.get(i) - writes.get(i)) / 1e6);
+    for (int i = 0; i < Math.min(writes.size(), arrivals.size()); i++)
+      latencies.add((arrivals.get(i) - writes.get(i)) / 1e6);
     return new Sample((arrivals.get(0) - start) / 1e6, latencies);
   }
 
@@ -153,13 +191,19 @@ public final class StreamingBench {
   }
 
   private static void print(String name, List<Sample> samples) {
-    System.out.printf("| %s | %.1f / %.1f | %.2f / %.2f |%n", name, p(firsts(samples), 50), p(firsts(samples), 95),
-        p(latencies(samples), 50), p(latencies(samples), 95));
+    System.out.printf(
+        "| %s | %.1f / %.1f | %.2f / %.2f |%n",
+        name,
+        p(firsts(samples), 50),
+        p(firsts(samples), 95),
+        p(latencies(samples), 50),
+        p(latencies(samples), 95));
   }
 
   private static double p(List<Double> values, int percentile) {
     double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
     Arrays.sort(sorted);
-    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)];
+    return sorted[
+        Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)];
   }
 }

@@ -7,13 +7,17 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
-  private final RetryPolicy policy = new RetryPolicy(5, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofSeconds(30));
+  private final RetryPolicy policy =
+      new RetryPolicy(5, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofSeconds(30));
 
   @RepeatedTest(20)
   void backoffDoublesWithJitterBetweenHalfAndFull() {
-    assertThat(policy.nextDelay(1, null, Duration.ZERO)).isBetween(Duration.ofMillis(250), Duration.ofMillis(500));
-    assertThat(policy.nextDelay(2, null, Duration.ZERO)).isBetween(Duration.ofMillis(500), Duration.ofMillis(1000));
-    assertThat(policy.nextDelay(3, null, Duration.ZERO)).isBetween(Duration.ofMillis(1000), Duration.ofMillis(2000));
+    assertThat(policy.nextDelay(1, null, Duration.ZERO))
+        .isBetween(Duration.ofMillis(250), Duration.ofMillis(500));
+    assertThat(policy.nextDelay(2, null, Duration.ZERO))
+        .isBetween(Duration.ofMillis(500), Duration.ofMillis(1000));
+    assertThat(policy.nextDelay(3, null, Duration.ZERO))
+        .isBetween(Duration.ofMillis(1000), Duration.ofMillis(2000));
   }
 
   @Test
@@ -24,7 +28,8 @@ class RetryPolicyTest {
 
   @Test
   void honoursALongerRetryAfterButNotBeyondTheTotal() {
-    assertThat(policy.nextDelay(1, Duration.ofSeconds(3), Duration.ZERO)).isEqualTo(Duration.ofSeconds(3));
+    assertThat(policy.nextDelay(1, Duration.ofSeconds(3), Duration.ZERO))
+        .isEqualTo(Duration.ofSeconds(3));
     assertThat(policy.nextDelay(1, Duration.ofSeconds(60), Duration.ZERO)).isNull();
   }
 

@@ -6,7 +6,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
-/** Tells the services that cache access answers to forget a project's (membership change, delete). */
+/**
+ * Tells the services that cache access answers to forget a project's (membership change, delete).
+ */
 @Component
 public class AccessChanges {
   private static final Logger log = LoggerFactory.getLogger(AccessChanges.class);

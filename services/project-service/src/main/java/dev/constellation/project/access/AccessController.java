@@ -32,8 +32,8 @@ class AccessController {
 
   /**
    * A user's role, for services that have verified that user's token themselves: they ask with
-   * their own service token, so that no service ever needs (or mints) a token of the user's.
-   * {@code role} is null for a non-member or a project that does not exist.
+   * their own service token, so that no service ever needs (or mints) a token of the user's. {@code
+   * role} is null for a non-member or a project that does not exist.
    */
   @ServiceOnly
   @GetMapping("/internal/projects/{id}/access")

@@ -9,13 +9,13 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -32,11 +32,22 @@ class AuditController {
   void createIndexes() {
     var indexes = mongo.indexOps(AuditRecord.class);
     indexes.createIndex(new Index().on("time", Sort.Direction.DESC).named("time"));
-    indexes.createIndex(new Index().on("actorId", Sort.Direction.ASC).on("time", Sort.Direction.DESC).named("actor_time"));
-    indexes.createIndex(new Index().on("projectId", Sort.Direction.ASC).on("time", Sort.Direction.DESC).named("project_time"));
+    indexes.createIndex(
+        new Index()
+            .on("actorId", Sort.Direction.ASC)
+            .on("time", Sort.Direction.DESC)
+            .named("actor_time"));
+    indexes.createIndex(
+        new Index()
+            .on("projectId", Sort.Direction.ASC)
+            .on("time", Sort.Direction.DESC)
+            .named("project_time"));
   }
 
-  /** Newest first; every filter optional; {@code from} inclusive, {@code to} exclusive (ISO-8601 instants). */
+  /**
+   * Newest first; every filter optional; {@code from} inclusive, {@code to} exclusive (ISO-8601
+   * instants).
+   */
   @GetMapping("/api/admin/audit")
   PageResponse<AuditRecord> list(
       @CurrentUser AuthenticatedUser user,
@@ -52,17 +63,22 @@ class AuditController {
     List<Criteria> filters = new ArrayList<>();
     if (actorId != null && !actorId.isBlank()) filters.add(Criteria.where("actorId").is(actorId));
     if (action != null && !action.isBlank()) filters.add(Criteria.where("action").is(action));
-    if (projectId != null && !projectId.isBlank()) filters.add(Criteria.where("projectId").is(projectId));
+    if (projectId != null && !projectId.isBlank())
+      filters.add(Criteria.where("projectId").is(projectId));
     Instant fromTime = instant("from", from);
     Instant toTime = instant("to", to);
     if (fromTime != null) filters.add(Criteria.where("time").gte(fromTime));
     if (toTime != null) filters.add(Criteria.where("time").lt(toTime));
-    Query query = filters.isEmpty() ? new Query() : Query.query(new Criteria().andOperator(filters));
+    Query query =
+        filters.isEmpty() ? new Query() : Query.query(new Criteria().andOperator(filters));
     long total = mongo.count(query, AuditRecord.class);
-    List<AuditRecord> items = mongo.find(
-        Query.of(query).with(Sort.by(Sort.Direction.DESC, "time").and(Sort.by(Sort.Direction.DESC, "_id")))
-            .skip(paging.offset()).limit(paging.size()),
-        AuditRecord.class);
+    List<AuditRecord> items =
+        mongo.find(
+            Query.of(query)
+                .with(Sort.by(Sort.Direction.DESC, "time").and(Sort.by(Sort.Direction.DESC, "_id")))
+                .skip(paging.offset())
+                .limit(paging.size()),
+            AuditRecord.class);
     return new PageResponse<>(items, paging.page(), paging.size(), total);
   }
 
@@ -71,7 +87,8 @@ class AuditController {
     try {
       return Instant.parse(value);
     } catch (DateTimeParseException e) {
-      throw ApiException.validation(field, field + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z.");
+      throw ApiException.validation(
+          field, field + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z.");
     }
   }
 }

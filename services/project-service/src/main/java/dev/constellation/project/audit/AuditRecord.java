@@ -2,14 +2,14 @@ package dev.constellation.project.audit;
 
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.mongodb.core.mapping.Document;
 import org.springframework.data.mongodb.core.mapping.FieldType;
 import org.springframework.data.mongodb.core.mapping.MongoId;
-import org.jspecify.annotations.Nullable;
 
 /**
- * One stored audit event. The id is the event's Redis stream id, so storing an event twice
- * (a redelivery after a crash) overwrites rather than duplicates it.
+ * One stored audit event. The id is the event's Redis stream id, so storing an event twice (a
+ * redelivery after a crash) overwrites rather than duplicates it.
  */
 @Document("audit")
 record AuditRecord(

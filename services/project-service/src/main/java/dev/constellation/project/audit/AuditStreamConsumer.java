@@ -24,9 +24,9 @@ import org.springframework.data.redis.stream.StreamMessageListenerContainer.Stre
 import org.springframework.stereotype.Component;
 
 /**
- * Moves audit events from the shared Redis stream into the {@code audit} collection. Replicas
- * share one consumer group so each event is stored by one of them; an event is acknowledged only
- * after it is stored, and this replica's unacknowledged events are stored again at start.
+ * Moves audit events from the shared Redis stream into the {@code audit} collection. Replicas share
+ * one consumer group so each event is stored by one of them; an event is acknowledged only after it
+ * is stored, and this replica's unacknowledged events are stored again at start.
  */
 @Component
 class AuditStreamConsumer implements SmartLifecycle {
@@ -39,7 +39,11 @@ class AuditStreamConsumer implements SmartLifecycle {
   private StreamMessageListenerContainer<String, MapRecord<String, String, String>> container;
   private volatile boolean running;
 
-  AuditStreamConsumer(RedisConnectionFactory connections, StringRedisTemplate redis, MongoTemplate mongo, AuditProperties properties) {
+  AuditStreamConsumer(
+      RedisConnectionFactory connections,
+      StringRedisTemplate redis,
+      MongoTemplate mongo,
+      AuditProperties properties) {
     this.connections = connections;
     this.redis = redis;
     this.mongo = mongo;
@@ -50,10 +54,11 @@ class AuditStreamConsumer implements SmartLifecycle {
   public void start() {
     ensureGroup();
     drainPending();
-    var options = StreamMessageListenerContainerOptions.builder()
-        .pollTimeout(Duration.ofSeconds(1))
-        .batchSize(100)
-        .build();
+    var options =
+        StreamMessageListenerContainerOptions.builder()
+            .pollTimeout(Duration.ofSeconds(1))
+            .batchSize(100)
+            .build();
     container = StreamMessageListenerContainer.create(connections, options);
     container.register(
         StreamReadRequest.builder(StreamOffset.create(AuditEvent.STREAM, ReadOffset.lastConsumed()))
@@ -84,7 +89,9 @@ class AuditStreamConsumer implements SmartLifecycle {
 
   private void ensureGroup() {
     try {
-      redis.opsForStream().createGroup(AuditEvent.STREAM, ReadOffset.from("0"), properties.consumerGroup());
+      redis
+          .opsForStream()
+          .createGroup(AuditEvent.STREAM, ReadOffset.from("0"), properties.consumerGroup());
     } catch (RuntimeException e) {
       if (!String.valueOf(rootMessage(e)).contains("BUSYGROUP")) {
         log.warn("cannot create audit consumer group: {}", e.toString());
@@ -98,7 +105,8 @@ class AuditStreamConsumer implements SmartLifecycle {
       ensureGroup();
     } else {
       log.warn("reading the audit stream failed: {}", e.toString());
-      // The container polls again at once: while Redis is away (commands fail at once) this would spin.
+      // The container polls again at once: while Redis is away (commands fail at once) this would
+      // spin.
       try {
         Thread.sleep(500);
       } catch (InterruptedException interrupted) {
@@ -111,8 +119,13 @@ class AuditStreamConsumer implements SmartLifecycle {
     try {
       while (true) {
         @SuppressWarnings("unchecked")
-        List<MapRecord<String, Object, Object>> pending = redis.opsForStream().read(consumer(),
-            StreamReadOptions.empty().count(100), StreamOffset.create(AuditEvent.STREAM, ReadOffset.from("0")));
+        List<MapRecord<String, Object, Object>> pending =
+            redis
+                .opsForStream()
+                .read(
+                    consumer(),
+                    StreamReadOptions.empty().count(100),
+                    StreamOffset.create(AuditEvent.STREAM, ReadOffset.from("0")));
         if (pending == null || pending.isEmpty()) return;
         for (var record : pending) {
           Map<String, String> fields = new LinkedHashMap<>();
@@ -128,19 +141,21 @@ class AuditStreamConsumer implements SmartLifecycle {
   void store(MapRecord<String, String, String> record) {
     Map<String, String> fields = record.getValue();
     Map<String, String> details = new LinkedHashMap<>();
-    fields.forEach((k, v) -> {
-      if (k.startsWith("d.")) details.put(k.substring(2), v);
-    });
+    fields.forEach(
+        (k, v) -> {
+          if (k.startsWith("d.")) details.put(k.substring(2), v);
+        });
     String actor = fields.get("actorId");
-    AuditRecord stored = new AuditRecord(
-        record.getId().getValue(),
-        parseTime(fields.get("time"), record),
-        fields.get("service"),
-        fields.get("action"),
-        actor == null || actor.isEmpty() ? null : actor,
-        fields.get("projectId"),
-        fields.get("requestId"),
-        details);
+    AuditRecord stored =
+        new AuditRecord(
+            record.getId().getValue(),
+            parseTime(fields.get("time"), record),
+            fields.get("service"),
+            fields.get("action"),
+            actor == null || actor.isEmpty() ? null : actor,
+            fields.get("projectId"),
+            fields.get("requestId"),
+            details);
     mongo.save(stored);
     redis.opsForStream().acknowledge(properties.consumerGroup(), record);
   }

@@ -15,7 +15,10 @@ class DeletionController {
     this.deletions = deletions;
   }
 
-  /** 204 as soon as the project is gone for users; its workspace, conversations and files follow within seconds. */
+  /**
+   * 204 as soon as the project is gone for users; its workspace, conversations and files follow
+   * within seconds.
+   */
   @DeleteMapping("/api/projects/{id}")
   ResponseEntity<Void> delete(@CurrentUser AuthenticatedUser user, @PathVariable String id) {
     deletions.delete(user, id);

@@ -12,4 +12,5 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param lease how long a replica holds a deletion it is working on before another may take it
  */
 @ConfigurationProperties(prefix = "constellation.deletion")
-record DeletionProperties(Duration interval, Duration retryDelay, Duration maxRetryDelay, Duration lease) {}
+record DeletionProperties(
+    Duration interval, Duration retryDelay, Duration maxRetryDelay, Duration lease) {}

@@ -21,8 +21,13 @@ class DeletionService {
   private final AuditPublisher audit;
   private final DeletionWorker worker;
 
-  DeletionService(ProjectService projects, ProjectRepository repository, MongoTemplate mongo,
-      AccessChanges accessChanges, AuditPublisher audit, DeletionWorker worker) {
+  DeletionService(
+      ProjectService projects,
+      ProjectRepository repository,
+      MongoTemplate mongo,
+      AccessChanges accessChanges,
+      AuditPublisher audit,
+      DeletionWorker worker) {
     this.projects = projects;
     this.repository = repository;
     this.mongo = mongo;
@@ -32,8 +37,8 @@ class DeletionService {
   }
 
   /**
-   * The record comes first and the metadata goes second: if the process dies in between, the
-   * worker still finishes the job; the other order could leave files and containers nobody owns.
+   * The record comes first and the metadata goes second: if the process dies in between, the worker
+   * still finishes the job; the other order could leave files and containers nobody owns.
    */
   void delete(AuthenticatedUser user, String projectId) {
     Project project = projects.require(user, projectId, ProjectAction.OWN);

@@ -19,9 +19,9 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Finishes deletions: the workspace, the conversations, then the directory, then the record.
- * Each step that succeeded is remembered, a failed one is retried with growing pauses, and a
- * replica takes a deletion under a lease so that two replicas do not work on the same one.
+ * Finishes deletions: the workspace, the conversations, then the directory, then the record. Each
+ * step that succeeded is remembered, a failed one is retried with growing pauses, and a replica
+ * takes a deletion under a lease so that two replicas do not work on the same one.
  */
 @Component
 class DeletionWorker {
@@ -35,8 +35,13 @@ class DeletionWorker {
   private final TaskExecutor executor;
   private final AtomicBoolean running = new AtomicBoolean();
 
-  DeletionWorker(MongoTemplate mongo, DownstreamClient downstream, WorkspaceFilesClient files, DeletionProperties properties,
-      Clock clock, @Qualifier("applicationTaskExecutor") TaskExecutor executor) {
+  DeletionWorker(
+      MongoTemplate mongo,
+      DownstreamClient downstream,
+      WorkspaceFilesClient files,
+      DeletionProperties properties,
+      Clock clock,
+      @Qualifier("applicationTaskExecutor") TaskExecutor executor) {
     this.mongo = mongo;
     this.downstream = downstream;
     this.files = files;
@@ -45,12 +50,17 @@ class DeletionWorker {
     this.executor = executor;
   }
 
-  /** Starts a pass now rather than at the next tick, so a deletion usually completes within the request's second. */
+  /**
+   * Starts a pass now rather than at the next tick, so a deletion usually completes within the
+   * request's second.
+   */
   void wake() {
     executor.execute(this::runPending);
   }
 
-  @Scheduled(fixedDelayString = "${constellation.deletion.interval}", initialDelayString = "${constellation.deletion.interval}")
+  @Scheduled(
+      fixedDelayString = "${constellation.deletion.interval}",
+      initialDelayString = "${constellation.deletion.interval}")
   void runPending() {
     if (!running.compareAndSet(false, true)) return;
     try {
@@ -92,19 +102,46 @@ class DeletionWorker {
     } catch (Exception e) {
       int attempts = d.attempts() + 1;
       Duration wait = backoff(attempts);
-      log.warn("deleting project {} failed (attempt {}), retrying in {}: {}", id, attempts, wait, e.toString());
-      mongo.updateFirst(Query.query(Criteria.where("_id").is(id)),
-          new Update().set("attempts", attempts).set("lastError", String.valueOf(e.getMessage()))
+      log.warn(
+          "deleting project {} failed (attempt {}), retrying in {}: {}",
+          id,
+          attempts,
+          wait,
+          e.toString());
+      mongo.updateFirst(
+          Query.query(Criteria.where("_id").is(id)),
+          new Update()
+              .set("attempts", attempts)
+              .set("lastError", String.valueOf(e.getMessage()))
               .set("nextAttemptAt", clock.instant().plus(wait)),
           Deletion.class);
     }
   }
 
   private Deletion mark(Deletion d, String step) {
-    mongo.updateFirst(Query.query(Criteria.where("_id").is(d.projectId())), new Update().set(step, true), Deletion.class);
+    mongo.updateFirst(
+        Query.query(Criteria.where("_id").is(d.projectId())),
+        new Update().set(step, true),
+        Deletion.class);
     return step.equals("workspaceDone")
-        ? new Deletion(d.projectId(), d.requestedBy(), d.requestedAt(), true, d.conversationsDone(), d.attempts(), d.lastError(), d.nextAttemptAt())
-        : new Deletion(d.projectId(), d.requestedBy(), d.requestedAt(), d.workspaceDone(), true, d.attempts(), d.lastError(), d.nextAttemptAt());
+        ? new Deletion(
+            d.projectId(),
+            d.requestedBy(),
+            d.requestedAt(),
+            true,
+            d.conversationsDone(),
+            d.attempts(),
+            d.lastError(),
+            d.nextAttemptAt())
+        : new Deletion(
+            d.projectId(),
+            d.requestedBy(),
+            d.requestedAt(),
+            d.workspaceDone(),
+            true,
+            d.attempts(),
+            d.lastError(),
+            d.nextAttemptAt());
   }
 
   Duration backoff(int attempts) {

@@ -8,7 +8,10 @@ import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 
-/** The internal deletion calls to workspace- and claude-service. Both are idempotent and answer 2xx once done. */
+/**
+ * The internal deletion calls to workspace- and claude-service. Both are idempotent and answer 2xx
+ * once done.
+ */
 @Component
 class DownstreamClient {
   static final String SERVICE_NAME = "project-service";
@@ -20,7 +23,9 @@ class DownstreamClient {
   DownstreamClient(JwtCodec jwt, ServicesProperties services) {
     this.jwt = jwt;
     this.services = services;
-    var factory = new JdkClientHttpRequestFactory(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
+    var factory =
+        new JdkClientHttpRequestFactory(
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
     factory.setReadTimeout(Duration.ofSeconds(30));
     this.http = RestClient.builder().requestFactory(factory).build();
   }
@@ -33,7 +38,8 @@ class DownstreamClient {
     delete(services.claudeUrl(), projectId);
   }
 
-  // Any status but 2xx (404 included) throws, so a service missing the endpoint keeps the deletion pending rather than orphaning data.
+  // Any status but 2xx (404 included) throws, so a service missing the endpoint keeps the deletion
+  // pending rather than orphaning data.
   private void delete(URI base, String projectId) {
     http.delete()
         .uri(base.toString().replaceAll("/+$", "") + "/internal/projects/{id}", projectId)

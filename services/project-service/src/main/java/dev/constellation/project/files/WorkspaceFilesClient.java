@@ -19,17 +19,18 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A project's files live with workspace-service, the only code that touches WORKSPACES_ROOT;
- * this service creates them from an archive (an import or a template), streams them out as an
- * export and deletes them through workspace-service's internal endpoints, with a service token.
- * A problem workspace-service answers (a refused archive, the quota, a full disk) reaches the
- * caller unchanged.
+ * A project's files live with workspace-service, the only code that touches WORKSPACES_ROOT; this
+ * service creates them from an archive (an import or a template), streams them out as an export and
+ * deletes them through workspace-service's internal endpoints, with a service token. A problem
+ * workspace-service answers (a refused archive, the quota, a full disk) reaches the caller
+ * unchanged.
  */
 @Component
 public class WorkspaceFilesClient {
   static final String SERVICE_NAME = "project-service";
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final JwtCodec jwt;
   private final String base;
   private final JsonMapper json;
@@ -40,19 +41,30 @@ public class WorkspaceFilesClient {
     this.json = json;
   }
 
-  /** Creates the project's files from a zip; refused (with workspace-service's problem) when it breaks a limit. */
-  public void createFrom(String projectId, Supplier<InputStream> zip, long length, boolean allowEmpty) {
-    HttpRequest request = request(projectId, "/archive" + (allowEmpty ? "?allowEmpty=true" : ""))
-        .timeout(Duration.ofMinutes(10))
-        .header("Content-Type", "application/zip")
-        .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(zip), length))
-        .build();
+  /**
+   * Creates the project's files from a zip; refused (with workspace-service's problem) when it
+   * breaks a limit.
+   */
+  public void createFrom(
+      String projectId, Supplier<InputStream> zip, long length, boolean allowEmpty) {
+    HttpRequest request =
+        request(projectId, "/archive" + (allowEmpty ? "?allowEmpty=true" : ""))
+            .timeout(Duration.ofMinutes(10))
+            .header("Content-Type", "application/zip")
+            .PUT(
+                HttpRequest.BodyPublishers.fromPublisher(
+                    HttpRequest.BodyPublishers.ofInputStream(zip), length))
+            .build();
     drain(send(request), 201);
   }
 
-  /** Opens the project's files as a zip stream; fails before the first byte when workspace-service refuses. */
+  /**
+   * Opens the project's files as a zip stream; fails before the first byte when workspace-service
+   * refuses.
+   */
   public Export export(String projectId) {
-    HttpResponse<InputStream> response = send(request(projectId, "/archive").timeout(Duration.ofMinutes(30)).GET().build());
+    HttpResponse<InputStream> response =
+        send(request(projectId, "/archive").timeout(Duration.ofMinutes(30)).GET().build());
     if (response.statusCode() != 200) drain(response, 200);
     return out -> {
       try (InputStream in = response.body()) {
@@ -99,24 +111,34 @@ public class WorkspaceFilesClient {
     if (status != expected) throw relay(status, body);
   }
 
-  // Client errors and storage problems are the caller's to see; anything else is this installation's fault.
+  // Client errors and storage problems are the caller's to see; anything else is this
+  // installation's fault.
   private RuntimeException relay(int status, byte[] body) {
     HttpStatus code = HttpStatus.resolve(status);
-    boolean relayable = code != null && (code.is4xxClientError() || code == HttpStatus.INSUFFICIENT_STORAGE);
-    if (!relayable) return new IllegalStateException("workspace-service answered " + status + " to a files call");
+    boolean relayable =
+        code != null && (code.is4xxClientError() || code == HttpStatus.INSUFFICIENT_STORAGE);
+    if (!relayable)
+      return new IllegalStateException("workspace-service answered " + status + " to a files call");
     try {
       JsonNode problem = json.readTree(body);
       String type = problem.path("type").asString("");
       String slug = type.substring(type.lastIndexOf('/') + 1);
-      return new ApiException(code, slug.isEmpty() ? "bad-request" : slug, problem.path("title").asString(code.getReasonPhrase()),
+      return new ApiException(
+          code,
+          slug.isEmpty() ? "bad-request" : slug,
+          problem.path("title").asString(code.getReasonPhrase()),
           problem.path("detail").asString(""));
     } catch (RuntimeException notAProblem) {
-      return new ApiException(code, "bad-request", code.getReasonPhrase(), "workspace-service refused the request.");
+      return new ApiException(
+          code, "bad-request", code.getReasonPhrase(), "workspace-service refused the request.");
     }
   }
 
   private static ApiException unavailable() {
-    return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Service unavailable",
+    return new ApiException(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        "unavailable",
+        "Service unavailable",
         "The project's files cannot be reached right now; try again in a moment.");
   }
 }

@@ -25,13 +25,16 @@ class MemberController {
   /** Adds the user or changes their role; answers the project with its new member list. */
   @PutMapping
   ProjectResponse set(
-      @CurrentUser AuthenticatedUser user, @PathVariable String id, @PathVariable String userId,
+      @CurrentUser AuthenticatedUser user,
+      @PathVariable String id,
+      @PathVariable String userId,
       @Valid @RequestBody SetMemberRequest request) {
     return ProjectResponse.of(members.set(user, id, userId, ProjectRole.valueOf(request.role())));
   }
 
   @DeleteMapping
-  ResponseEntity<Void> remove(@CurrentUser AuthenticatedUser user, @PathVariable String id, @PathVariable String userId) {
+  ResponseEntity<Void> remove(
+      @CurrentUser AuthenticatedUser user, @PathVariable String id, @PathVariable String userId) {
     members.remove(user, id, userId);
     return ResponseEntity.noContent().build();
   }

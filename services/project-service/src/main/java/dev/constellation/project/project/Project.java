@@ -8,8 +8,8 @@ import org.springframework.data.mongodb.core.mapping.FieldType;
 import org.springframework.data.mongodb.core.mapping.MongoId;
 
 /**
- * A project's metadata. {@code version} grows by one on every change so that concurrent
- * membership edits cannot both pass the last-owner rule.
+ * A project's metadata. {@code version} grows by one on every change so that concurrent membership
+ * edits cannot both pass the last-owner rule.
  */
 @Document("projects")
 public record Project(
@@ -26,7 +26,11 @@ public record Project(
 
   /** The user's role, or null for a non-member. */
   public ProjectRole roleOf(String userId) {
-    return members.stream().filter(m -> m.userId().equals(userId)).map(Member::role).findFirst().orElse(null);
+    return members.stream()
+        .filter(m -> m.userId().equals(userId))
+        .map(Member::role)
+        .findFirst()
+        .orElse(null);
   }
 
   public long ownerCount() {
@@ -34,10 +38,30 @@ public record Project(
   }
 
   public Project withMembers(List<Member> newMembers, String newOwnerId, Instant now) {
-    return new Project(id, name, description, templateId, newOwnerId, List.copyOf(newMembers), createdAt, now, lastOpenedAt, version);
+    return new Project(
+        id,
+        name,
+        description,
+        templateId,
+        newOwnerId,
+        List.copyOf(newMembers),
+        createdAt,
+        now,
+        lastOpenedAt,
+        version);
   }
 
   public Project withDetails(String newName, String newDescription, Instant now) {
-    return new Project(id, newName, newDescription, templateId, ownerId, members, createdAt, now, lastOpenedAt, version);
+    return new Project(
+        id,
+        newName,
+        newDescription,
+        templateId,
+        ownerId,
+        members,
+        createdAt,
+        now,
+        lastOpenedAt,
+        version);
   }
 }

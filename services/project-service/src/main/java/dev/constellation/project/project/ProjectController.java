@@ -27,12 +27,16 @@ class ProjectController {
     this.service = service;
   }
 
-  /** ResponseEntity carries the Location header; the annotation is what the OpenAPI document reads. */
+  /**
+   * ResponseEntity carries the Location header; the annotation is what the OpenAPI document reads.
+   */
   @PostMapping
   @ResponseStatus(HttpStatus.CREATED)
-  ResponseEntity<ProjectResponse> create(@CurrentUser AuthenticatedUser user, @Valid @RequestBody CreateProjectRequest request) {
+  ResponseEntity<ProjectResponse> create(
+      @CurrentUser AuthenticatedUser user, @Valid @RequestBody CreateProjectRequest request) {
     Project project = service.create(user, request);
-    return ResponseEntity.created(URI.create("/api/projects/" + project.id())).body(ProjectResponse.of(project));
+    return ResponseEntity.created(URI.create("/api/projects/" + project.id()))
+        .body(ProjectResponse.of(project));
   }
 
   @GetMapping
@@ -51,7 +55,10 @@ class ProjectController {
   }
 
   @PatchMapping("/{id}")
-  ProjectResponse update(@CurrentUser AuthenticatedUser user, @PathVariable String id, @Valid @RequestBody UpdateProjectRequest request) {
+  ProjectResponse update(
+      @CurrentUser AuthenticatedUser user,
+      @PathVariable String id,
+      @Valid @RequestBody UpdateProjectRequest request) {
     return ProjectResponse.of(service.update(user, id, request));
   }
 }

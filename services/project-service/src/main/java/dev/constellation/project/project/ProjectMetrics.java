@@ -11,8 +11,8 @@ import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code constellation.projects}: how many projects exist. Counted in MongoDB at most every
- * {@link #RECOUNT_AFTER}, so that frequent scrapes by several Prometheus servers cost nothing.
+ * {@code constellation.projects}: how many projects exist. Counted in MongoDB at most every {@link
+ * #RECOUNT_AFTER}, so that frequent scrapes by several Prometheus servers cost nothing.
  */
 @Component
 class ProjectMetrics {
@@ -28,7 +28,8 @@ class ProjectMetrics {
     this.mongo = mongo;
     this.clock = clock;
     Gauge.builder("constellation.projects", this, ProjectMetrics::count)
-        .description("Projects that exist").register(meters);
+        .description("Projects that exist")
+        .register(meters);
   }
 
   private double count() {

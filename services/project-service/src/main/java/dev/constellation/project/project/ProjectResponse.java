@@ -17,7 +17,15 @@ public record ProjectResponse(
     @Nullable Instant lastOpenedAt) {
 
   public static ProjectResponse of(Project p) {
-    return new ProjectResponse(p.id(), p.name(), p.description(), p.templateId(), p.ownerId(), p.members(),
-        p.createdAt(), p.updatedAt(), p.lastOpenedAt());
+    return new ProjectResponse(
+        p.id(),
+        p.name(),
+        p.description(),
+        p.templateId(),
+        p.ownerId(),
+        p.members(),
+        p.createdAt(),
+        p.updatedAt(),
+        p.lastOpenedAt());
   }
 }

@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.Resource;
@@ -32,8 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The templates a project can start from: the folders shipped under {@code templates/} on the
  * classpath, plus the folders an installation drops into {@link TemplateProperties#dir()}. The
- * installation folder is read on every call so that a dropped folder counts without a restart;
- * an installed template replaces a shipped one with the same id.
+ * installation folder is read on every call so that a dropped folder counts without a restart; an
+ * installed template replaces a shipped one with the same id.
  */
 @Component
 public class TemplateCatalog {
@@ -49,7 +49,8 @@ public class TemplateCatalog {
 
   TemplateCatalog(TemplateProperties properties, JsonMapper json) throws IOException {
     this.json = json;
-    this.installed = properties.dir() == null ? null : properties.dir().toAbsolutePath().normalize();
+    this.installed =
+        properties.dir() == null ? null : properties.dir().toAbsolutePath().normalize();
     this.shipped = loadShipped();
     log.info("templates: {} shipped, installation folder {}", shipped.keySet(), installed);
   }
@@ -69,8 +70,8 @@ public class TemplateCatalog {
   }
 
   /**
-   * The template's files (never its template.json) as a zip, for workspace-service to unpack
-   * into a new project: this service keeps templates as data and never writes a project's files.
+   * The template's files (never its template.json) as a zip, for workspace-service to unpack into a
+   * new project: this service keeps templates as data and never writes a project's files.
    */
   public byte[] zipOf(String id) throws IOException {
     Path dir = ID.matcher(id).matches() ? installedFolder(id) : null;
@@ -109,7 +110,9 @@ public class TemplateCatalog {
         String relative = u.substring(base.length());
         if (relative.equals(METADATA)) continue;
         try (InputStream in = r.getInputStream()) {
-          files.put(java.net.URLDecoder.decode(relative, java.nio.charset.StandardCharsets.UTF_8), in.readAllBytes());
+          files.put(
+              java.net.URLDecoder.decode(relative, java.nio.charset.StandardCharsets.UTF_8),
+              in.readAllBytes());
         }
       }
       try (InputStream in = meta.getInputStream()) {
@@ -160,7 +163,8 @@ public class TemplateCatalog {
   }
 
   private static Template toTemplate(String id, JsonNode node) {
-    return new Template(id, text(node, "name", id), text(node, "description", ""), text(node, "language", ""));
+    return new Template(
+        id, text(node, "name", id), text(node, "description", ""), text(node, "language", ""));
   }
 
   private static String text(JsonNode node, String field, String fallback) {
@@ -168,15 +172,22 @@ public class TemplateCatalog {
     return value == null || value.isNull() ? fallback : value.asString();
   }
 
-  // Symlinks in an installed template are skipped: a template must not pull in files from elsewhere.
-  private static void readInstalledFiles(Path source, Map<String, byte[]> files) throws IOException {
-    Files.walkFileTree(source, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        String relative = source.relativize(file).toString().replace(java.io.File.separatorChar, '/');
-        if (attrs.isRegularFile() && !relative.equals(METADATA)) files.put(relative, Files.readAllBytes(file));
-        return FileVisitResult.CONTINUE;
-      }
-    });
+  // Symlinks in an installed template are skipped: a template must not pull in files from
+  // elsewhere.
+  private static void readInstalledFiles(Path source, Map<String, byte[]> files)
+      throws IOException {
+    Files.walkFileTree(
+        source,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            String relative =
+                source.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+            if (attrs.isRegularFile() && !relative.equals(METADATA))
+              files.put(relative, Files.readAllBytes(file));
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 }

@@ -6,8 +6,18 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class DeletionBackoffTest {
-  private final DeletionWorker worker = new DeletionWorker(null, null, null,
-      new DeletionProperties(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofMinutes(2)), null, null);
+  private final DeletionWorker worker =
+      new DeletionWorker(
+          null,
+          null,
+          null,
+          new DeletionProperties(
+              Duration.ofSeconds(3),
+              Duration.ofSeconds(2),
+              Duration.ofMinutes(5),
+              Duration.ofMinutes(2)),
+          null,
+          null);
 
   @Test
   void doublesTheWaitAfterEachFailureUpToTheMaximum() {

@@ -41,16 +41,27 @@ public class ConcurrencyLimits {
     this.properties = properties;
   }
 
-  /** Takes a place for {@code user} in {@code projectId}, or throws a 429 problem when either is at its cap. */
+  /**
+   * Takes a place for {@code user} in {@code projectId}, or throws a 429 problem when either is at
+   * its cap.
+   */
   public Slot acquire(Kind kind, String userId, String projectId) {
     String userKey = kind + "/user/" + userId;
     String projectKey = kind + "/project/" + projectId;
     if (!take(userKey, perUser(kind))) {
-      throw refused(kind, "You already run " + perUser(kind) + " " + kind.noun + " at once; wait for one to end.");
+      throw refused(
+          kind,
+          "You already run " + perUser(kind) + " " + kind.noun + " at once; wait for one to end.");
     }
     if (!take(projectKey, perProject(kind))) {
       give(userKey);
-      throw refused(kind, "This project already runs " + perProject(kind) + " " + kind.noun + " at once; wait for one to end.");
+      throw refused(
+          kind,
+          "This project already runs "
+              + perProject(kind)
+              + " "
+              + kind.noun
+              + " at once; wait for one to end.");
     }
     AtomicBoolean released = new AtomicBoolean();
     return () -> {
@@ -71,11 +82,16 @@ public class ConcurrencyLimits {
   }
 
   private int perProject(Kind kind) {
-    return kind == Kind.EXEC ? properties.exec().maxPerProject() : properties.terminal().maxPerProject();
+    return kind == Kind.EXEC
+        ? properties.exec().maxPerProject()
+        : properties.terminal().maxPerProject();
   }
 
   private TooManyConcurrentException refused(Kind kind, String detail) {
-    return new TooManyConcurrentException(kind.problemType, "Too many " + kind.noun, detail,
+    return new TooManyConcurrentException(
+        kind.problemType,
+        "Too many " + kind.noun,
+        detail,
         properties.exec().retryAfter().toSeconds());
   }
 

@@ -6,8 +6,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Where a project's files live on the host: {@code <workspace.root>/<projectId>}. The path is for
- * handing to a runtime (the bind mount); the files themselves are touched only through
- * {@code files.ProjectTree}, which never follows a link.
+ * handing to a runtime (the bind mount); the files themselves are touched only through {@code
+ * files.ProjectTree}, which never follows a link.
  */
 @Component
 public class ProjectDirectories {

@@ -19,13 +19,17 @@ class RuntimeConfiguration {
   WorkspaceRuntime workspaceRuntime(WorkspaceProperties properties) {
     WorkspaceRuntime runtime =
         switch (properties.runtime()) {
-          case DOCKER -> DockerWorkspaceRuntime.connect(properties)
-              .orElseThrow(() -> new IllegalStateException(
-                  "WORKSPACE_RUNTIME=docker but no Docker engine answers (DOCKER_HOST or /var/run/docker.sock)"));
+          case DOCKER ->
+              DockerWorkspaceRuntime.connect(properties)
+                  .orElseThrow(
+                      () ->
+                          new IllegalStateException(
+                              "WORKSPACE_RUNTIME=docker but no Docker engine answers (DOCKER_HOST or /var/run/docker.sock)"));
           case LOCAL -> new LocalWorkspaceRuntime(properties);
-          case AUTO -> DockerWorkspaceRuntime.connect(properties)
-              .<WorkspaceRuntime>map(docker -> docker)
-              .orElseGet(() -> new LocalWorkspaceRuntime(properties));
+          case AUTO ->
+              DockerWorkspaceRuntime.connect(properties)
+                  .<WorkspaceRuntime>map(docker -> docker)
+                  .orElseGet(() -> new LocalWorkspaceRuntime(properties));
         };
     log.info("workspace runtime: {} (asked for {})", runtime.name(), properties.runtime());
     return runtime;

@@ -14,10 +14,12 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Everything an installation can tune about workspaces.
  *
- * @param runtime where workspaces run: docker, local (host processes) or auto (Docker when reachable)
+ * @param runtime where workspaces run: docker, local (host processes) or auto (Docker when
+ *     reachable)
  * @param root host directory holding one directory per project (WORKSPACES_ROOT)
  * @param image container image every workspace runs (WORKSPACE_IMAGE)
- * @param idleTimeout a running workspace without activity for this long is stopped (WORKSPACE_IDLE_TIMEOUT)
+ * @param idleTimeout a running workspace without activity for this long is stopped
+ *     (WORKSPACE_IDLE_TIMEOUT)
  * @param idleCheckInterval how often idle workspaces are looked for
  * @param installationId label value that tells this installation's containers from any other's
  * @param limits resource limits of one workspace container
@@ -70,7 +72,8 @@ public record WorkspaceProperties(
    * @param uid user id (and group id) processes in the container run as, and owner of project files
    * @param dropAllCapabilities run with --cap-drop ALL
    * @param noNewPrivileges forbid gaining privileges through setuid binaries
-   * @param readOnlyRootFs read-only root file system; /workspace, /tmp and the home directory stay writable
+   * @param readOnlyRootFs read-only root file system; /workspace, /tmp and the home directory stay
+   *     writable
    * @param home the user's home directory, a tmpfs when the root file system is read-only
    * @param tmpfsSize size limit of each tmpfs (/tmp and home), in docker's syntax
    */
@@ -112,7 +115,8 @@ public record WorkspaceProperties(
    * @param maxOutputBytes stdout and stderr are each cut at this many bytes
    * @param maxPerUser commands one user may run at once on a replica; more are refused with 429
    *     (WORKSPACE_EXEC_MAX_PER_USER)
-   * @param maxPerProject commands that may run at once in one project (WORKSPACE_EXEC_MAX_PER_PROJECT)
+   * @param maxPerProject commands that may run at once in one project
+   *     (WORKSPACE_EXEC_MAX_PER_PROJECT)
    * @param retryAfter the Retry-After sent with a refusal for too many commands or terminals
    */
   public record Exec(
@@ -127,16 +131,18 @@ public record WorkspaceProperties(
    * Terminal tickets and WebSocket rules.
    *
    * @param ticketTtl how long a terminal ticket can be redeemed (at most 60 s)
-   * @param allowedOrigins origins allowed besides the request's own host, e.g. https://ide.example.com
+   * @param allowedOrigins origins allowed besides the request's own host, e.g.
+   *     https://ide.example.com
    * @param shell command a terminal runs
    * @param maxPerUser terminals one user may have open at once on a replica; more are refused with
    *     429 at the ticket, 1008 at the socket (WORKSPACE_TERMINAL_MAX_PER_USER)
    * @param maxPerProject terminals open at once in one project (WORKSPACE_TERMINAL_MAX_PER_PROJECT)
-   * @param maxMessageBytes largest WebSocket message accepted; a larger one closes the socket (1009)
+   * @param maxMessageBytes largest WebSocket message accepted; a larger one closes the socket
+   *     (1009)
    * @param maxPendingInputBytes typed input not yet taken by the shell; beyond it the socket is
    *     closed with 1008, so a flood into a shell that does not read cannot grow the heap
-   * @param maxPendingOutputBytes output not yet sent to a slow client; beyond it (or after
-   *     {@code sendTimeLimit} on one send) the socket is closed
+   * @param maxPendingOutputBytes output not yet sent to a slow client; beyond it (or after {@code
+   *     sendTimeLimit} on one send) the socket is closed
    * @param sendTimeLimit longest a single send to the client may take
    */
   public record Terminal(
@@ -154,9 +160,12 @@ public record WorkspaceProperties(
    * The host-process runtime, for single-user machines without Docker.
    *
    * @param sandbox wrap processes in bubblewrap when it is installed
-   * @param network let sandboxed processes use the host's network (they could then reach MongoDB and Redis)
-   * @param hiddenPaths host paths sandboxed processes must not see (an empty tmpfs is mounted over them)
-   * @param allowInProd allow the local runtime under the prod profile (it is refused there by default)
+   * @param network let sandboxed processes use the host's network (they could then reach MongoDB
+   *     and Redis)
+   * @param hiddenPaths host paths sandboxed processes must not see (an empty tmpfs is mounted over
+   *     them)
+   * @param allowInProd allow the local runtime under the prod profile (it is refused there by
+   *     default)
    */
   public record Local(
       @DefaultValue("true") boolean sandbox,

@@ -20,12 +20,11 @@ import java.util.List;
 
 /**
  * An open directory, held by its descriptor. Children are reached only relative to it, never
- * through a path string that could be re-resolved after a swap: directories and files are
- * opened with O_NOFOLLOW (a link swapped in makes the open fail with ELOOP), files also with
- * O_NONBLOCK (a FIFO swapped in opens without waiting for a writer), and the type is checked on
- * the opened descriptor, not on the name. The {@link SecureDirectoryStream} for listing,
- * stat, unlink and rename is reopened through {@code /proc/self/fd/N}, which names the
- * descriptor's inode itself.
+ * through a path string that could be re-resolved after a swap: directories and files are opened
+ * with O_NOFOLLOW (a link swapped in makes the open fail with ELOOP), files also with O_NONBLOCK (a
+ * FIFO swapped in opens without waiting for a writer), and the type is checked on the opened
+ * descriptor, not on the name. The {@link SecureDirectoryStream} for listing, stat, unlink and
+ * rename is reopened through {@code /proc/self/fd/N}, which names the descriptor's inode itself.
  */
 final class Dir implements AutoCloseable {
   static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
@@ -43,7 +42,10 @@ final class Dir implements AutoCloseable {
     }
   }
 
-  /** A regular file, its channel positioned at the start and its attributes read from the opened descriptor. */
+  /**
+   * A regular file, its channel positioned at the start and its attributes read from the opened
+   * descriptor.
+   */
   record RegularFile(FileChannel channel, PosixFileAttributes attributes) implements Entry {
     @Override
     public void close() throws IOException {
@@ -66,12 +68,18 @@ final class Dir implements AutoCloseable {
 
   /** Opens a directory this service trusts by path (WORKSPACES_ROOT itself). */
   static Dir openTrusted(Path path) throws IOException {
-    return new Dir(open(Libc.AT_FDCWD, path.toString(), Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, path.toString()));
+    return new Dir(
+        open(
+            Libc.AT_FDCWD,
+            path.toString(),
+            Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC,
+            path.toString()));
   }
 
   /** The child directory {@code name}; a link, file or anything else there is refused. */
   Dir openDir(String name) throws IOException {
-    return new Dir(open(fd, name, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, name));
+    return new Dir(
+        open(fd, name, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, name));
   }
 
   /** A second descriptor of this same directory, closed independently. */
@@ -96,13 +104,14 @@ final class Dir implements AutoCloseable {
   }
 
   /**
-   * Opens {@code name} without following a link or blocking, and says what it is. Null when it
-   * does not exist (any more).
+   * Opens {@code name} without following a link or blocking, and says what it is. Null when it does
+   * not exist (any more).
    */
   Entry openEntry(String name) throws IOException {
     int child;
     try {
-      child = open(fd, name, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_CLOEXEC, name);
+      child =
+          open(fd, name, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_CLOEXEC, name);
     } catch (NoSuchFileException gone) {
       return null;
     } catch (FileSystemException e) {
@@ -141,7 +150,8 @@ final class Dir implements AutoCloseable {
       DirectoryStream<Path> opened = Files.newDirectoryStream(Path.of("/proc/self/fd/" + fd));
       if (!(opened instanceof SecureDirectoryStream<Path> secure)) {
         opened.close();
-        throw new IllegalStateException("this platform has no SecureDirectoryStream; the files API needs Linux");
+        throw new IllegalStateException(
+            "this platform has no SecureDirectoryStream; the files API needs Linux");
       }
       stream = secure;
     }
@@ -195,12 +205,16 @@ final class Dir implements AutoCloseable {
   }
 
   static boolean isLoop(IOException e) {
-    return e instanceof FileSystemException fse && String.valueOf(fse.getReason()).contains("symbolic links");
+    return e instanceof FileSystemException fse
+        && String.valueOf(fse.getReason()).contains("symbolic links");
   }
 
   static boolean isNoSpace(IOException e) {
     String reason = e instanceof FileSystemException fse ? fse.getReason() : e.getMessage();
-    return reason != null && (reason.contains("No space left") || reason.contains("quota exceeded") || reason.contains("Disk quota"));
+    return reason != null
+        && (reason.contains("No space left")
+            || reason.contains("quota exceeded")
+            || reason.contains("Disk quota"));
   }
 
   private static int open(int dirfd, String name, int flags, String shown) throws IOException {
@@ -214,7 +228,11 @@ final class Dir implements AutoCloseable {
 
   // One name, never a path: a '/' would let the kernel walk (and follow) on its own.
   private static void check(String name) {
-    if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
+    if (name.isEmpty()
+        || name.equals(".")
+        || name.equals("..")
+        || name.indexOf('/') >= 0
+        || name.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("not a single file name: " + name);
     }
   }

@@ -13,8 +13,8 @@ final class FilePaths {
 
   // Slashes, backslashes and dots from other blocks: harmless to the kernel, but a reader (or a
   // later normalization) takes them for the real thing.
-  private static final String LOOK_ALIKES = "\u2215\u2044\u29f8\u2571\uff0f\u29f5\u29f9\ufe68\uff3c\u2216"
-      + "\u2024\u2025";
+  private static final String LOOK_ALIKES =
+      "\u2215\u2044\u29f8\u2571\uff0f\u29f5\u29f9\ufe68\uff3c\u2216" + "\u2024\u2025";
 
   private FilePaths() {}
 
@@ -28,13 +28,17 @@ final class FilePaths {
       throw invalid("This operation needs a path inside the project, not the project root.");
     }
     if (path.indexOf('\0') >= 0) throw invalid("Paths may not contain NUL bytes.");
-    if (path.indexOf('\\') >= 0) throw invalid("Paths use '/' as separator; backslashes are not allowed.");
-    if (path.startsWith("/")) throw invalid("Paths are relative to the project root; absolute paths are not allowed.");
-    if (path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) throw invalid("The path is too long.");
+    if (path.indexOf('\\') >= 0)
+      throw invalid("Paths use '/' as separator; backslashes are not allowed.");
+    if (path.startsWith("/"))
+      throw invalid("Paths are relative to the project root; absolute paths are not allowed.");
+    if (path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES)
+      throw invalid("The path is too long.");
     for (int i = 0; i < path.length(); i++) {
       char c = path.charAt(i);
       if (c < 0x20 || c == 0x7f) throw invalid("Paths may not contain control characters.");
-      if (LOOK_ALIKES.indexOf(c) >= 0) throw invalid("Paths may not contain characters that look like '/', '\\' or '.'.");
+      if (LOOK_ALIKES.indexOf(c) >= 0)
+        throw invalid("Paths may not contain characters that look like '/', '\\' or '.'.");
     }
     // What a path normalizes to (NFKC) must not gain a separator or a dot segment it did not show.
     String folded = Normalizer.normalize(path, Normalizer.Form.NFKC);
@@ -42,14 +46,17 @@ final class FilePaths {
       throw invalid("Paths may not contain characters that look like '/' or '\\'.");
     }
     for (String name : folded.split("/", -1)) {
-      if (name.equals("..") || name.equals(".")) throw invalid("Paths may not contain characters that look like '.' segments.");
+      if (name.equals("..") || name.equals("."))
+        throw invalid("Paths may not contain characters that look like '.' segments.");
     }
     String[] names = path.split("/", -1);
     for (String name : names) {
-      if (name.isEmpty()) throw invalid("Paths may not contain empty segments ('//' or a trailing '/').");
+      if (name.isEmpty())
+        throw invalid("Paths may not contain empty segments ('//' or a trailing '/').");
       if (name.equals("..")) throw invalid("Paths may not contain '..'.");
       if (name.equals(".")) throw invalid("Paths may not contain '.' segments.");
-      if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) throw invalid("A name in the path is too long.");
+      if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES)
+        throw invalid("A name in the path is too long.");
     }
     return List.of(names);
   }
@@ -65,7 +72,12 @@ final class FilePaths {
   }
 
   static ApiException symlink(String path) {
-    return new ApiException(HttpStatus.BAD_REQUEST, "invalid-path", "Invalid path",
-        "'" + path + "' is or passes through a symbolic link; the files API does not follow symbolic links.");
+    return new ApiException(
+        HttpStatus.BAD_REQUEST,
+        "invalid-path",
+        "Invalid path",
+        "'"
+            + path
+            + "' is or passes through a symbolic link; the files API does not follow symbolic links.");
   }
 }

@@ -9,8 +9,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.io.IOException;
-import java.util.List;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -42,14 +42,18 @@ class FilesController {
   }
 
   @GetMapping
-  List<FileEntry> list(@PathVariable String projectId, @RequestParam(defaultValue = "") String path,
+  List<FileEntry> list(
+      @PathVariable String projectId,
+      @RequestParam(defaultValue = "") String path,
       @CurrentUser AuthenticatedUser user) {
     guard.require(user, projectId, ProjectAction.READ);
     return files.list(projectId, path);
   }
 
   @GetMapping("/content")
-  ResponseEntity<byte[]> read(@PathVariable String projectId, @RequestParam String path,
+  ResponseEntity<byte[]> read(
+      @PathVariable String projectId,
+      @RequestParam String path,
       @CurrentUser AuthenticatedUser user) {
     guard.require(user, projectId, ProjectAction.READ);
     ProjectFiles.Content content = files.read(projectId, path);
@@ -57,7 +61,12 @@ class FilesController {
         .header(HttpHeaders.ETAG, content.etag())
         .header(HttpHeaders.CACHE_CONTROL, "no-store")
         // User HTML or SVG opened from this URL must never run as the IDE's origin (B20).
-        .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(fileName(path), StandardCharsets.UTF_8).build().toString())
+        .header(
+            HttpHeaders.CONTENT_DISPOSITION,
+            ContentDisposition.attachment()
+                .filename(fileName(path), StandardCharsets.UTF_8)
+                .build()
+                .toString())
         .header("X-Content-Type-Options", "nosniff")
         .header("Content-Security-Policy", "sandbox; default-src 'none'")
         .contentType(MediaType.APPLICATION_OCTET_STREAM)
@@ -69,9 +78,13 @@ class FilesController {
   }
 
   @PutMapping("/content")
-  ResponseEntity<WriteResult> write(@PathVariable String projectId, @RequestParam String path,
+  ResponseEntity<WriteResult> write(
+      @PathVariable String projectId,
+      @RequestParam String path,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
-      @CurrentUser AuthenticatedUser user, HttpServletRequest request) throws IOException {
+      @CurrentUser AuthenticatedUser user,
+      HttpServletRequest request)
+      throws IOException {
     guard.require(user, projectId, ProjectAction.WRITE);
     WriteResult result = files.write(projectId, path, request.getInputStream(), ifMatch);
     activity.touch(projectId);
@@ -79,7 +92,9 @@ class FilesController {
   }
 
   @PostMapping("/move")
-  ResponseEntity<Void> move(@PathVariable String projectId, @Valid @RequestBody MoveRequest body,
+  ResponseEntity<Void> move(
+      @PathVariable String projectId,
+      @Valid @RequestBody MoveRequest body,
       @CurrentUser AuthenticatedUser user) {
     guard.require(user, projectId, ProjectAction.WRITE);
     files.move(projectId, body.from(), body.to());
@@ -88,7 +103,9 @@ class FilesController {
   }
 
   @DeleteMapping
-  ResponseEntity<Void> delete(@PathVariable String projectId, @RequestParam String path,
+  ResponseEntity<Void> delete(
+      @PathVariable String projectId,
+      @RequestParam String path,
       @CurrentUser AuthenticatedUser user) {
     guard.require(user, projectId, ProjectAction.WRITE);
     files.delete(projectId, path);

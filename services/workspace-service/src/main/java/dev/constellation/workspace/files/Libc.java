@@ -6,13 +6,17 @@ import com.sun.jna.Native;
 
 /**
  * The few *at system calls java.nio lacks: an open that neither follows a link nor blocks on a
- * FIFO, and a mkdir relative to a directory descriptor. Everything else goes through
- * {@link java.nio.file.SecureDirectoryStream}, which is openat/fstatat/unlinkat/renameat already.
+ * FIFO, and a mkdir relative to a directory descriptor. Everything else goes through {@link
+ * java.nio.file.SecureDirectoryStream}, which is openat/fstatat/unlinkat/renameat already.
  */
 interface Libc extends Library {
   // Names are encoded exactly as java.nio encodes paths, so both name the same directory entry.
-  Libc C = Native.load("c", Libc.class,
-      java.util.Map.of(Library.OPTION_STRING_ENCODING, System.getProperty("sun.jnu.encoding", "UTF-8")));
+  Libc C =
+      Native.load(
+          "c",
+          Libc.class,
+          java.util.Map.of(
+              Library.OPTION_STRING_ENCODING, System.getProperty("sun.jnu.encoding", "UTF-8")));
 
   boolean AARCH64 = "aarch64".equals(System.getProperty("os.arch"));
   int O_RDONLY = 0;

@@ -33,8 +33,8 @@ import org.springframework.stereotype.Service;
  * A project's files as one zip, both ways: the export streamed from a no-follow walk, the import
  * (an upload, or a template's files sent by project-service) checked and unpacked into a staging
  * folder through the same descriptors, then renamed into place in one step, so a project's
- * directory is either absent or complete. Sizes are counted from the bytes actually inflated,
- * never from the sizes the archive claims.
+ * directory is either absent or complete. Sizes are counted from the bytes actually inflated, never
+ * from the sizes the archive claims.
  */
 @Service
 class ProjectArchives {
@@ -54,7 +54,10 @@ class ProjectArchives {
 
   // ---- export
 
-  /** Writes every directory and regular file of the project; links, FIFOs and devices are left out, never followed. */
+  /**
+   * Writes every directory and regular file of the project; links, FIFOs and devices are left out,
+   * never followed.
+   */
   void export(String projectId, OutputStream out) throws IOException {
     ZipOutputStream zip = new ZipOutputStream(out);
     try (Dir project = tree.openProject(projectId, false)) {
@@ -106,12 +109,14 @@ class ProjectArchives {
   // ---- import
 
   /**
-   * Creates the project's directory from a zip arriving on {@code body}. Refused with a problem
-   * and nothing written: an upload over the size limit, too many entries (counted before the
-   * central directory is parsed), a zip bomb, a link, a path leaving the project, an archive that
-   * would take the project past its quota, a full disk.
+   * Creates the project's directory from a zip arriving on {@code body}. Refused with a problem and
+   * nothing written: an upload over the size limit, too many entries (counted before the central
+   * directory is parsed), a zip bomb, a link, a path leaving the project, an archive that would
+   * take the project past its quota, a full disk.
    */
-  Imported importArchive(String projectId, InputStream body, long declaredLength, boolean allowEmpty) throws IOException {
+  Imported importArchive(
+      String projectId, InputStream body, long declaredLength, boolean allowEmpty)
+      throws IOException {
     long maxUpload = limits.maxUploadBytes().toBytes();
     if (declaredLength > maxUpload) throw uploadTooLarge();
     Path upload = Files.createTempFile("constellation-import-", ".zip");
@@ -143,7 +148,8 @@ class ProjectArchives {
     }
   }
 
-  private Imported extract(String projectId, ZipFile zip, long archiveSize, boolean allowEmpty) throws IOException {
+  private Imported extract(String projectId, ZipFile zip, long archiveSize, boolean allowEmpty)
+      throws IOException {
     List<ZipArchiveEntry> entries = Collections.list(zip.getEntries());
     if (entries.isEmpty() && !allowEmpty) throw refused("The archive is empty.");
     for (ZipArchiveEntry e : entries) checkEntry(e, zip);
@@ -153,7 +159,10 @@ class ProjectArchives {
 
     try (Dir top = tree.openRoot()) {
       if (top.attributesOrNull(projectId) != null) {
-        throw ApiException.conflict("Project " + projectId + " already has files; an archive only creates a project's files.");
+        throw ApiException.conflict(
+            "Project "
+                + projectId
+                + " already has files; an archive only creates a project's files.");
       }
       String stagingName = tree.newStagingName(top);
       try (Dir staging = top.openDir(ProjectTree.STAGING)) {
@@ -167,7 +176,10 @@ class ProjectArchives {
           try {
             staging.stream().move(Path.of(stagingName), top.stream(), Path.of(projectId));
           } catch (DirectoryNotEmptyException | FileAlreadyExistsException raced) {
-            throw ApiException.conflict("Project " + projectId + " already has files; an archive only creates a project's files.");
+            throw ApiException.conflict(
+                "Project "
+                    + projectId
+                    + " already has files; an archive only creates a project's files.");
           }
           done = true;
           tree.forget(projectId);
@@ -182,8 +194,15 @@ class ProjectArchives {
     }
   }
 
-  private Imported unpack(ZipFile zip, List<ZipArchiveEntry> entries, String prefix, Dir target, long budget,
-      long ratioAfter, long archiveSize) throws IOException {
+  private Imported unpack(
+      ZipFile zip,
+      List<ZipArchiveEntry> entries,
+      String prefix,
+      Dir target,
+      long budget,
+      long ratioAfter,
+      long archiveSize)
+      throws IOException {
     long total = 0;
     int count = 0;
     byte[] buffer = new byte[64 * 1024];
@@ -195,7 +214,11 @@ class ProjectArchives {
       try {
         names = FilePaths.parse(name, false);
       } catch (ApiException invalid) {
-        throw refused("Entry '" + e.getName() + "' has a name the project cannot hold: " + invalid.getMessage());
+        throw refused(
+            "Entry '"
+                + e.getName()
+                + "' has a name the project cannot hold: "
+                + invalid.getMessage());
       }
       try (Dir parent = mkdirs(target, names.subList(0, names.size() - 1))) {
         String last = names.get(names.size() - 1);
@@ -205,30 +228,47 @@ class ProjectArchives {
         }
         long entryBytes = 0;
         try (InputStream in = zip.getInputStream(e);
-            SeekableByteChannel out = parent.stream().newByteChannel(Path.of(last),
-                Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, Dir.NOFOLLOW))) {
+            SeekableByteChannel out =
+                parent.stream()
+                    .newByteChannel(
+                        Path.of(last),
+                        Set.<OpenOption>of(
+                            StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.WRITE,
+                            Dir.NOFOLLOW))) {
           OutputStream os = Channels.newOutputStream(out);
           int n;
           while ((n = in.read(buffer)) > 0) {
             entryBytes += n;
             total += n;
             if (total > budget) throw tooBig(total > tree.quota());
-            if (entryBytes > ratioAfter && entryBytes / Math.max(1, packedSoFar(in, e)) > limits.maxCompressionRatio()) {
-              throw refused("Entry '" + e.getName() + "' expands more than " + limits.maxCompressionRatio()
-                  + " times; this looks like a zip bomb.");
+            if (entryBytes > ratioAfter
+                && entryBytes / Math.max(1, packedSoFar(in, e)) > limits.maxCompressionRatio()) {
+              throw refused(
+                  "Entry '"
+                      + e.getName()
+                      + "' expands more than "
+                      + limits.maxCompressionRatio()
+                      + " times; this looks like a zip bomb.");
             }
             os.write(buffer, 0, n);
           }
         } catch (FileAlreadyExistsException dup) {
           throw refused("Entry '" + e.getName() + "' appears twice.");
         }
-        if (e.getLastModifiedTime() != null) parent.view(last).setTimes(FileTime.from(e.getLastModifiedTime().toInstant()), null, null);
+        if (e.getLastModifiedTime() != null)
+          parent
+              .view(last)
+              .setTimes(FileTime.from(e.getLastModifiedTime().toInstant()), null, null);
         tree.own(parent, last);
         count++;
       }
     }
     if (total > ratioAfter && total / Math.max(1, archiveSize) > limits.maxCompressionRatio()) {
-      throw refused("The archive expands more than " + limits.maxCompressionRatio() + " times; this looks like a zip bomb.");
+      throw refused(
+          "The archive expands more than "
+              + limits.maxCompressionRatio()
+              + " times; this looks like a zip bomb.");
     }
     return new Imported(count, total);
   }
@@ -245,7 +285,8 @@ class ProjectArchives {
       return current;
     } catch (FileSystemException e) {
       current.close();
-      if (e instanceof java.nio.file.NotDirectoryException) throw refused("An entry lies below a file of the same name.");
+      if (e instanceof java.nio.file.NotDirectoryException)
+        throw refused("An entry lies below a file of the same name.");
       throw e;
     }
   }
@@ -268,7 +309,8 @@ class ProjectArchives {
     if (name == null || name.isEmpty()) throw refused("The archive has an entry without a name.");
     if (name.indexOf('\\') >= 0) throw refused("Entry '" + name + "' contains a backslash.");
     if (name.indexOf('\0') >= 0) throw refused("An entry name contains a NUL byte.");
-    if (name.startsWith("/") || DRIVE.matcher(name).matches()) throw refused("Entry '" + name + "' has an absolute path.");
+    if (name.startsWith("/") || DRIVE.matcher(name).matches())
+      throw refused("Entry '" + name + "' has an absolute path.");
     for (String segment : name.split("/")) {
       if (segment.equals("..")) throw refused("Entry '" + name + "' contains '..'.");
     }
@@ -276,14 +318,16 @@ class ProjectArchives {
     try {
       FilePaths.parse(name.endsWith("/") ? name.substring(0, name.length() - 1) : name, false);
     } catch (ApiException invalid) {
-      throw refused("Entry '" + name + "' has a name the project cannot hold: " + invalid.getMessage());
+      throw refused(
+          "Entry '" + name + "' has a name the project cannot hold: " + invalid.getMessage());
     }
     int mode = (int) ((e.getExternalAttributes() >>> 16) & 0xFFFF);
     if (e.isUnixSymlink() || (mode & S_IFMT) == S_IFLNK) {
       throw refused("Entry '" + name + "' is a symbolic link; links are not imported.");
     }
     if (!zip.canReadEntryData(e)) {
-      throw refused("Entry '" + name + "' uses encryption or a compression method that is not supported.");
+      throw refused(
+          "Entry '" + name + "' uses encryption or a compression method that is not supported.");
     }
   }
 
@@ -305,7 +349,10 @@ class ProjectArchives {
 
   // ---- delete
 
-  /** Removes the project's directory with everything in it, fd-relative from the root; links are removed, never followed. */
+  /**
+   * Removes the project's directory with everything in it, fd-relative from the root; links are
+   * removed, never followed.
+   */
   void deleteAll(String projectId) throws IOException {
     dev.constellation.workspace.config.ProjectDirectories.requireValidId(projectId);
     try (Dir top = tree.openRoot()) {
@@ -321,12 +368,16 @@ class ProjectArchives {
   }
 
   private static ApiException uploadTooLarge() {
-    return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "upload-too-large", "Upload too large",
+    return new ApiException(
+        HttpStatus.CONTENT_TOO_LARGE,
+        "upload-too-large",
+        "Upload too large",
         "The archive is larger than this installation accepts; split the project or ask an administrator.");
   }
 
   private ApiException tooBig(boolean quota) {
     if (quota) return tree.quotaExceeded(0);
-    return refused("The archive unpacks to more than " + limits.maxTotalBytes().toMegabytes() + " MB.");
+    return refused(
+        "The archive unpacks to more than " + limits.maxTotalBytes().toMegabytes() + " MB.");
   }
 }

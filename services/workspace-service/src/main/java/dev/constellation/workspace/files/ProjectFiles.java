@@ -33,8 +33,8 @@ import org.springframework.stereotype.Service;
  * <p>Anything inside the container can create symbolic links and FIFOs and swap names, so every
  * directory on the way and every file is opened through {@link ProjectTree}/{@link Dir}: relative
  * to its parent's descriptor, with O_NOFOLLOW (and O_NONBLOCK for files), its type checked on the
- * opened descriptor. Writes go to a fresh temporary name in the same directory and are renamed
- * over the old file, so a failed write (a full disk) leaves the old content.
+ * opened descriptor. Writes go to a fresh temporary name in the same directory and are renamed over
+ * the old file, so a failed write (a full disk) leaves the old content.
  */
 @Service
 class ProjectFiles {
@@ -64,10 +64,17 @@ class ProjectFiles {
         if (attrs == null || (!attrs.isDirectory() && !attrs.isRegularFile())) continue;
         if (name.startsWith(TEMP_PREFIX)) continue;
         String child = names.isEmpty() ? name : path + "/" + name;
-        entries.add(new FileEntry(name, child, attrs.isDirectory() ? "dir" : "file",
-            attrs.isDirectory() ? 0 : attrs.size(), attrs.lastModifiedTime().toInstant()));
+        entries.add(
+            new FileEntry(
+                name,
+                child,
+                attrs.isDirectory() ? "dir" : "file",
+                attrs.isDirectory() ? 0 : attrs.size(),
+                attrs.lastModifiedTime().toInstant()));
       }
-      entries.sort(Comparator.comparing((FileEntry e) -> !e.type().equals("dir")).thenComparing(FileEntry::name));
+      entries.sort(
+          Comparator.comparing((FileEntry e) -> !e.type().equals("dir"))
+              .thenComparing(FileEntry::name));
       return entries;
     } catch (IOException e) {
       throw translate(e, path);
@@ -101,23 +108,32 @@ class ProjectFiles {
 
   // ---- writing
 
-  /** Writes the file atomically; {@code ifMatch} (an ETag or "*") must match the current content when given. */
+  /**
+   * Writes the file atomically; {@code ifMatch} (an ETag or "*") must match the current content
+   * when given.
+   */
   WriteResult write(String projectId, String path, InputStream body, String ifMatch) {
     List<String> names = FilePaths.parse(path, false);
     byte[] bytes = readBody(body, path);
-    ReentrantLock lock = writeLocks[Math.floorMod((projectId + "/" + path).hashCode(), writeLocks.length)];
+    ReentrantLock lock =
+        writeLocks[Math.floorMod((projectId + "/" + path).hashCode(), writeLocks.length)];
     lock.lock();
     try (Dir project = tree.openProject(projectId, true);
         Dir parent = walk(project, names.subList(0, names.size() - 1), path, true)) {
       String name = names.get(names.size() - 1);
       PosixFileAttributes existing = parent.attributesOrNull(name);
       if (existing != null && existing.isSymbolicLink()) throw FilePaths.symlink(path);
-      if (existing != null && existing.isDirectory()) throw ApiException.conflict("'" + path + "' is a directory.");
-      if (existing != null && !existing.isRegularFile()) throw FilePaths.invalid("'" + path + "' is not a regular file.");
+      if (existing != null && existing.isDirectory())
+        throw ApiException.conflict("'" + path + "' is a directory.");
+      if (existing != null && !existing.isRegularFile())
+        throw FilePaths.invalid("'" + path + "' is not a regular file.");
       if (ifMatch != null && !ifMatch.isBlank()) {
         String current = existing == null ? null : etagOf(readAll(parent, name, path));
         if (!etagMatches(ifMatch, current)) {
-          throw new ApiException(HttpStatus.PRECONDITION_FAILED, "etag-mismatch", "File changed",
+          throw new ApiException(
+              HttpStatus.PRECONDITION_FAILED,
+              "etag-mismatch",
+              "File changed",
               "'" + path + "' changed since you read it; reload it and apply your change again.");
         }
       }
@@ -134,12 +150,17 @@ class ProjectFiles {
   }
 
   /** The new content under a temporary name first, then renamed over the old: never half a file. */
-  void writeAtomically(Dir parent, String name, byte[] bytes, PosixFileAttributes existing) throws IOException {
+  void writeAtomically(Dir parent, String name, byte[] bytes, PosixFileAttributes existing)
+      throws IOException {
     Path temp = Path.of(TEMP_PREFIX + UUID.randomUUID());
     try {
       // CREATE_NEW is O_EXCL: it never opens an existing name, link or FIFO.
-      try (SeekableByteChannel out = parent.stream().newByteChannel(temp,
-          Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, Dir.NOFOLLOW))) {
+      try (SeekableByteChannel out =
+          parent.stream()
+              .newByteChannel(
+                  temp,
+                  Set.<OpenOption>of(
+                      StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, Dir.NOFOLLOW))) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) out.write(buffer);
         if (out instanceof java.nio.channels.FileChannel channel) channel.force(false);
@@ -181,14 +202,18 @@ class ProjectFiles {
       PosixFileAttributes attrs = sourceParent.attributesOrNull(sourceName);
       if (attrs == null) throw new NoSuchFileException(from);
       if (attrs.isSymbolicLink()) throw FilePaths.symlink(from);
-      if (targetParent.attributesOrNull(targetName) != null) throw ApiException.conflict("'" + to + "' already exists.");
+      if (targetParent.attributesOrNull(targetName) != null)
+        throw ApiException.conflict("'" + to + "' already exists.");
       sourceParent.stream().move(Path.of(sourceName), targetParent.stream(), Path.of(targetName));
     } catch (IOException e) {
       throw translate(e, from);
     }
   }
 
-  /** Deletes a file, or a directory with everything in it. A symbolic link is removed itself, never its target. */
+  /**
+   * Deletes a file, or a directory with everything in it. A symbolic link is removed itself, never
+   * its target.
+   */
   void delete(String projectId, String path) {
     List<String> names = FilePaths.parse(path, false);
     try (Dir parent = openDirectory(projectId, names.subList(0, names.size() - 1), path, false)) {
@@ -203,8 +228,12 @@ class ProjectFiles {
 
   // ---- walking
 
-  /** The directory {@code names} below the project root; a project without a directory yet lists as empty. */
-  private Dir openDirectory(String projectId, List<String> names, String path, boolean createRoot) throws IOException {
+  /**
+   * The directory {@code names} below the project root; a project without a directory yet lists as
+   * empty.
+   */
+  private Dir openDirectory(String projectId, List<String> names, String path, boolean createRoot)
+      throws IOException {
     try (Dir project = tree.openProject(projectId, createRoot)) {
       return walk(project, names, path, false);
     }
@@ -212,8 +241,8 @@ class ProjectFiles {
 
   /**
    * Opens the directory {@code names} below {@code top}, one name at a time, each relative to its
-   * parent and without following links. With {@code create}, missing directories are made
-   * (mkdirat, so a swap cannot make one elsewhere). The caller closes {@code top}.
+   * parent and without following links. With {@code create}, missing directories are made (mkdirat,
+   * so a swap cannot make one elsewhere). The caller closes {@code top}.
    */
   private Dir walk(Dir top, List<String> names, String path, boolean create) throws IOException {
     Dir current = null;
@@ -232,7 +261,8 @@ class ProjectFiles {
         if (current != null) current.close();
         current = next;
       }
-      // The caller closes what it gets; the top is the caller's own, so a second descriptor stands in for it.
+      // The caller closes what it gets; the top is the caller's own, so a second descriptor stands
+      // in for it.
       return current != null ? current : top.reopen();
     } catch (IOException | RuntimeException e) {
       if (current != null) current.close();
@@ -244,7 +274,9 @@ class ProjectFiles {
 
   static String etagOf(byte[] bytes) {
     try {
-      return "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)) + "\"";
+      return "\""
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))
+          + "\"";
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -260,28 +292,51 @@ class ProjectFiles {
   }
 
   private ApiException tooLarge(String path) {
-    return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "file-too-large", "File too large",
-        "'" + path + "' is larger than the " + maxFileBytes + " bytes the files API handles; use the terminal for it.");
+    return new ApiException(
+        HttpStatus.CONTENT_TOO_LARGE,
+        "file-too-large",
+        "File too large",
+        "'"
+            + path
+            + "' is larger than the "
+            + maxFileBytes
+            + " bytes the files API handles; use the terminal for it.");
   }
 
   static ApiException translate(IOException e, String path) {
-    if (e instanceof NoSuchFileException) return ApiException.notFound("'" + path + "' does not exist.");
+    if (e instanceof NoSuchFileException)
+      return ApiException.notFound("'" + path + "' does not exist.");
     if (e instanceof Dir.IsADirectory) {
-      return new ApiException(HttpStatus.BAD_REQUEST, "is-a-directory", "Is a directory", "'" + path + "' is a directory; list it instead.");
+      return new ApiException(
+          HttpStatus.BAD_REQUEST,
+          "is-a-directory",
+          "Is a directory",
+          "'" + path + "' is a directory; list it instead.");
     }
-    if (e instanceof Dir.NotRegular) return FilePaths.invalid("'" + path + "' is not a regular file.");
-    if (e instanceof NotDirectoryException) return FilePaths.invalid("A parent of '" + path + "' is not a directory.");
-    if (e instanceof FileAlreadyExistsException) return ApiException.conflict("'" + path + "' already exists.");
-    if (e instanceof AccessDeniedException) return ApiException.forbidden("'" + path + "' cannot be accessed.");
+    if (e instanceof Dir.NotRegular)
+      return FilePaths.invalid("'" + path + "' is not a regular file.");
+    if (e instanceof NotDirectoryException)
+      return FilePaths.invalid("A parent of '" + path + "' is not a directory.");
+    if (e instanceof FileAlreadyExistsException)
+      return ApiException.conflict("'" + path + "' already exists.");
+    if (e instanceof AccessDeniedException)
+      return ApiException.forbidden("'" + path + "' cannot be accessed.");
     if (Dir.isNoSpace(e)) return ProjectTree.diskFull();
-    String reason = e instanceof FileSystemException fse ? String.valueOf(fse.getReason()) : String.valueOf(e.getMessage());
+    String reason =
+        e instanceof FileSystemException fse
+            ? String.valueOf(fse.getReason())
+            : String.valueOf(e.getMessage());
     // ELOOP is what O_NOFOLLOW answers when a link was swapped in after our check.
     if (reason.contains("symbolic links")) return FilePaths.symlink(path);
-    if (reason.contains("Not a directory")) return FilePaths.invalid("A parent of '" + path + "' is not a directory.");
+    if (reason.contains("Not a directory"))
+      return FilePaths.invalid("A parent of '" + path + "' is not a directory.");
     if (reason.contains("Directory not empty") || reason.contains("Invalid argument")) {
       return ApiException.conflict("'" + path + "' cannot be changed that way: " + reason + ".");
     }
-    return new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "file-error", "File operation failed",
+    return new ApiException(
+        HttpStatus.INTERNAL_SERVER_ERROR,
+        "file-error",
+        "File operation failed",
         "The file operation on '" + path + "' failed: " + reason + ".");
   }
 }

@@ -33,6 +33,7 @@ import org.springframework.stereotype.Component;
 class ProjectTree {
   /** Where imports and template creates are built; a project id never starts with a dot. */
   static final String STAGING = ".staging";
+
   private static final long USAGE_FRESH_NANOS = 10_000_000_000L;
 
   private record Usage(long bytes, long measuredAt) {}
@@ -43,7 +44,8 @@ class ProjectTree {
   private final long quota;
   private final Map<String, Usage> usage = new ConcurrentHashMap<>();
 
-  ProjectTree(ProjectDirectories directories, WorkspaceProperties workspace, DiskProperties disk) throws IOException {
+  ProjectTree(ProjectDirectories directories, WorkspaceProperties workspace, DiskProperties disk)
+      throws IOException {
     this.root = directories.root();
     this.ownerUid = workspace.isolation().uid();
     this.chown = runningAsRoot();
@@ -59,7 +61,10 @@ class ProjectTree {
     return Dir.openTrusted(root);
   }
 
-  /** The project's directory; with {@code create} it is made (owned by the workspace user) when missing. */
+  /**
+   * The project's directory; with {@code create} it is made (owned by the workspace user) when
+   * missing.
+   */
   Dir openProject(String projectId, boolean create) throws IOException {
     ProjectDirectories.requireValidId(projectId);
     try (Dir top = openRoot()) {
@@ -68,7 +73,9 @@ class ProjectTree {
     }
   }
 
-  /** A fresh folder under {@link #STAGING}, to be filled and then moved into place in one rename. */
+  /**
+   * A fresh folder under {@link #STAGING}, to be filled and then moved into place in one rename.
+   */
   String newStagingName(Dir top) throws IOException {
     top.mkdir(STAGING);
     try (Dir staging = top.openDir(STAGING)) {
@@ -90,7 +97,10 @@ class ProjectTree {
 
   // ---- deleting
 
-  /** Deletes {@code name} in {@code parent}, a directory with everything in it; a link is removed itself, never its target. */
+  /**
+   * Deletes {@code name} in {@code parent}, a directory with everything in it; a link is removed
+   * itself, never its target.
+   */
   void deleteTree(Dir parent, String name) throws IOException {
     PosixFileAttributes attrs = parent.attributesOrNull(name);
     if (attrs == null) return;
@@ -122,10 +132,10 @@ class ProjectTree {
   // ---- the quota
 
   /**
-   * Refuses a change that would take the project past its quota. {@code adding} bytes are about
-   * to be written, {@code replacing} bytes go away with them (the old content of an overwritten
-   * file). The project's usage is measured by a no-follow walk at most every few seconds and
-   * adjusted by the writes made through this service in between.
+   * Refuses a change that would take the project past its quota. {@code adding} bytes are about to
+   * be written, {@code replacing} bytes go away with them (the old content of an overwritten file).
+   * The project's usage is measured by a no-follow walk at most every few seconds and adjusted by
+   * the writes made through this service in between.
    */
   void requireRoom(String projectId, Dir project, long adding, long replacing) throws IOException {
     long used = usedBytes(projectId, project);
@@ -133,7 +143,8 @@ class ProjectTree {
   }
 
   void recordWrite(String projectId, long delta) {
-    usage.computeIfPresent(projectId, (id, u) -> new Usage(Math.max(0, u.bytes() + delta), u.measuredAt()));
+    usage.computeIfPresent(
+        projectId, (id, u) -> new Usage(Math.max(0, u.bytes() + delta), u.measuredAt()));
   }
 
   void forget(String projectId) {
@@ -142,13 +153,17 @@ class ProjectTree {
 
   long usedBytes(String projectId, Dir project) throws IOException {
     Usage known = usage.get(projectId);
-    if (known != null && System.nanoTime() - known.measuredAt() < USAGE_FRESH_NANOS) return known.bytes();
+    if (known != null && System.nanoTime() - known.measuredAt() < USAGE_FRESH_NANOS)
+      return known.bytes();
     long bytes = measure(project);
     usage.put(projectId, new Usage(bytes, System.nanoTime()));
     return bytes;
   }
 
-  /** Bytes of the regular files below {@code top}, links not followed (st_size of each name, fstatat NOFOLLOW). */
+  /**
+   * Bytes of the regular files below {@code top}, links not followed (st_size of each name, fstatat
+   * NOFOLLOW).
+   */
   static long measure(Dir top) throws IOException {
     long total = 0;
     Deque<Dir> pending = new ArrayDeque<>();
@@ -180,13 +195,22 @@ class ProjectTree {
   }
 
   ApiException quotaExceeded(long used) {
-    return new ApiException(HttpStatus.INSUFFICIENT_STORAGE, "quota-exceeded", "Project quota exceeded",
-        "The project would hold more than its quota of " + quota / (1024 * 1024) + " MB (it holds " + used / (1024 * 1024)
+    return new ApiException(
+        HttpStatus.INSUFFICIENT_STORAGE,
+        "quota-exceeded",
+        "Project quota exceeded",
+        "The project would hold more than its quota of "
+            + quota / (1024 * 1024)
+            + " MB (it holds "
+            + used / (1024 * 1024)
             + " MB now); delete files to make room.");
   }
 
   static ApiException diskFull() {
-    return new ApiException(HttpStatus.INSUFFICIENT_STORAGE, "disk-full", "Disk full",
+    return new ApiException(
+        HttpStatus.INSUFFICIENT_STORAGE,
+        "disk-full",
+        "Disk full",
         "The workspaces volume is full; nothing was written. Try again once an administrator has made room.");
   }
 

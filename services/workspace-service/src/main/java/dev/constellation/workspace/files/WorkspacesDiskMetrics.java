@@ -17,8 +17,14 @@ class WorkspacesDiskMetrics {
   WorkspacesDiskMetrics(ProjectDirectories directories, MeterRegistry meters) {
     File root = directories.root().toFile();
     Gauge.builder("constellation.workspaces.disk.free", root, File::getUsableSpace)
-        .strongReference(true).baseUnit("bytes").description("Usable bytes left on the WORKSPACES_ROOT file system").register(meters);
+        .strongReference(true)
+        .baseUnit("bytes")
+        .description("Usable bytes left on the WORKSPACES_ROOT file system")
+        .register(meters);
     Gauge.builder("constellation.workspaces.disk.total", root, File::getTotalSpace)
-        .strongReference(true).baseUnit("bytes").description("Size of the WORKSPACES_ROOT file system").register(meters);
+        .strongReference(true)
+        .baseUnit("bytes")
+        .description("Size of the WORKSPACES_ROOT file system")
+        .register(meters);
   }
 }

@@ -6,11 +6,11 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 
 /**
- * Counts a zip's entries from its end-of-central-directory record (zip64 included) and by
- * stepping over the central directory's fixed-size headers, before any zip library parses it:
- * a million-entry directory costs a library hundreds of MB of heap, this a few KB. The archive
- * must also be self-consistent (the directory ends where the end record begins, and holds as
- * many headers as the record says), so every reader sees the same entries this count saw.
+ * Counts a zip's entries from its end-of-central-directory record (zip64 included) and by stepping
+ * over the central directory's fixed-size headers, before any zip library parses it: a
+ * million-entry directory costs a library hundreds of MB of heap, this a few KB. The archive must
+ * also be self-consistent (the directory ends where the end record begins, and holds as many
+ * headers as the record says), so every reader sees the same entries this count saw.
  */
 final class ZipDirectory {
   private static final int EOCD_SIG = 0x06054b50;
@@ -53,31 +53,46 @@ final class ZipDirectory {
     // (readers look for it whether or not the 32-bit fields are saturated).
     if (eocdPosition >= 20 && read(zip, eocdPosition - 20, 4).getInt(0) == ZIP64_LOCATOR_SIG) {
       long zip64Position = read(zip, eocdPosition - 20 + 8, 8).getLong(0);
-      if (zip64Position < 0 || zip64Position > eocdPosition - 20 - 56) throw new Refused("The archive's zip64 record is damaged.");
+      if (zip64Position < 0 || zip64Position > eocdPosition - 20 - 56)
+        throw new Refused("The archive's zip64 record is damaged.");
       ByteBuffer record = read(zip, zip64Position, 56);
-      if (record.getInt(0) != ZIP64_EOCD_SIG) throw new Refused("The archive's zip64 record is damaged.");
+      if (record.getInt(0) != ZIP64_EOCD_SIG)
+        throw new Refused("The archive's zip64 record is damaged.");
       declared = record.getLong(32);
       directorySize = record.getLong(40);
       directoryOffset = record.getLong(48);
       directoryEnd = zip64Position;
     }
     if (declared < 0 || declared > max) {
-      throw new Refused("The archive has " + Long.toUnsignedString(declared) + " entries; at most " + max + " are accepted.");
+      throw new Refused(
+          "The archive has "
+              + Long.toUnsignedString(declared)
+              + " entries; at most "
+              + max
+              + " are accepted.");
     }
-    if (directoryOffset < 0 || directorySize < 0 || directoryOffset + directorySize != directoryEnd) {
-      throw new Refused("The archive's central directory is not where its end record says; archives with data before or after it are not accepted.");
+    if (directoryOffset < 0
+        || directorySize < 0
+        || directoryOffset + directorySize != directoryEnd) {
+      throw new Refused(
+          "The archive's central directory is not where its end record says; archives with data before or after it are not accepted.");
     }
 
     long counted = 0;
     long position = directoryOffset;
     ByteBuffer header = ByteBuffer.allocate(CFH_FIXED).order(ByteOrder.LITTLE_ENDIAN);
     while (position < directoryEnd) {
-      if (++counted > max) throw new Refused("The archive has more than " + max + " entries; at most " + max + " are accepted.");
+      if (++counted > max)
+        throw new Refused(
+            "The archive has more than " + max + " entries; at most " + max + " are accepted.");
       header.clear();
       readFully(zip, header, position);
-      if (header.getInt(0) != CFH_SIG) throw new Refused("The archive's central directory is damaged.");
-      int variable = Short.toUnsignedInt(header.getShort(28)) + Short.toUnsignedInt(header.getShort(30))
-          + Short.toUnsignedInt(header.getShort(32));
+      if (header.getInt(0) != CFH_SIG)
+        throw new Refused("The archive's central directory is damaged.");
+      int variable =
+          Short.toUnsignedInt(header.getShort(28))
+              + Short.toUnsignedInt(header.getShort(30))
+              + Short.toUnsignedInt(header.getShort(32));
       position += CFH_FIXED + variable;
     }
     if (position != directoryEnd || counted != declared) {
@@ -86,13 +101,15 @@ final class ZipDirectory {
     return counted;
   }
 
-  private static ByteBuffer read(FileChannel zip, long position, int length) throws IOException, Refused {
+  private static ByteBuffer read(FileChannel zip, long position, int length)
+      throws IOException, Refused {
     ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
     readFully(zip, buffer, position);
     return buffer;
   }
 
-  private static void readFully(FileChannel zip, ByteBuffer buffer, long position) throws IOException, Refused {
+  private static void readFully(FileChannel zip, ByteBuffer buffer, long position)
+      throws IOException, Refused {
     long at = position;
     while (buffer.hasRemaining()) {
       int n = zip.read(buffer, at);

@@ -10,7 +10,8 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 @Configuration(proxyBeanMethods = false)
 class ActivityConfiguration {
   @Bean
-  RedisMessageListenerContainer workspaceActivityListener(RedisConnectionFactory connections, ActivityTracker tracker) {
+  RedisMessageListenerContainer workspaceActivityListener(
+      RedisConnectionFactory connections, ActivityTracker tracker) {
     var container = new RedisMessageListenerContainer();
     container.setConnectionFactory(connections);
     container.addMessageListener(tracker, new ChannelTopic(AccessChannels.WORKSPACE_ACTIVITY));

@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
 /**
  * Remembers when each project last saw activity. Keystrokes are far too frequent to write to
  * MongoDB or Redis each time: they are noted in memory and announced on the activity channel at
- * most every few seconds, so that every replica (and the idle reaper on any of them) learns of them.
+ * most every few seconds, so that every replica (and the idle reaper on any of them) learns of
+ * them.
  */
 @Component
 public class ActivityTracker implements MessageListener {
@@ -63,6 +64,7 @@ public class ActivityTracker implements MessageListener {
   @Override
   public void onMessage(Message message, byte[] pattern) {
     String projectId = new String(message.getBody(), StandardCharsets.UTF_8).trim();
-    if (!projectId.isEmpty()) lastSeen.merge(projectId, clock.instant(), (a, b) -> a.isAfter(b) ? a : b);
+    if (!projectId.isEmpty())
+      lastSeen.merge(projectId, clock.instant(), (a, b) -> a.isAfter(b) ? a : b);
   }
 }

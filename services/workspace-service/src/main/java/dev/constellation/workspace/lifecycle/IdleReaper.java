@@ -26,7 +26,13 @@ public class IdleReaper {
   private final Clock clock;
   private final MongoTemplate mongo;
 
-  IdleReaper(MongoTemplate mongo, WorkspaceRepository repository, WorkspaceService workspaces, ActivityTracker activity, WorkspaceProperties properties, Clock clock) {
+  IdleReaper(
+      MongoTemplate mongo,
+      WorkspaceRepository repository,
+      WorkspaceService workspaces,
+      ActivityTracker activity,
+      WorkspaceProperties properties,
+      Clock clock) {
     this.mongo = mongo;
     this.repository = repository;
     this.workspaces = workspaces;
@@ -35,7 +41,9 @@ public class IdleReaper {
     this.clock = clock;
   }
 
-  @Scheduled(fixedDelayString = "${workspace.idle-check-interval:30s}", initialDelayString = "${workspace.idle-check-interval:30s}")
+  @Scheduled(
+      fixedDelayString = "${workspace.idle-check-interval:30s}",
+      initialDelayString = "${workspace.idle-check-interval:30s}")
   void scheduled() {
     try {
       reap(clock.instant(), idleTimeout);
@@ -44,7 +52,10 @@ public class IdleReaper {
     }
   }
 
-  /** Stops every running workspace whose last activity is older than {@code idleTimeout} at {@code now}. */
+  /**
+   * Stops every running workspace whose last activity is older than {@code idleTimeout} at {@code
+   * now}.
+   */
   public List<String> reap(Instant now, Duration idleTimeout) {
     List<String> stopped = new java.util.ArrayList<>();
     for (WorkspaceRecord record : repository.findByStatusIn(List.of(WorkspaceStatus.RUNNING))) {
@@ -56,8 +67,10 @@ public class IdleReaper {
         stopped.add(record.projectId);
       } else if (record.lastActivityAt == null || last.isAfter(record.lastActivityAt)) {
         // Only this field: a full save could undo a stop that happened meanwhile.
-        mongo.updateFirst(Query.query(Criteria.where("_id").is(record.projectId)),
-            Update.update("lastActivityAt", last), WorkspaceRecord.class);
+        mongo.updateFirst(
+            Query.query(Criteria.where("_id").is(record.projectId)),
+            Update.update("lastActivityAt", last),
+            WorkspaceRecord.class);
       }
     }
     return stopped;

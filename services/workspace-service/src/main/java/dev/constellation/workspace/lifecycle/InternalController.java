@@ -7,8 +7,10 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Calls from other services; the shared JWT filter admits only service tokens to /internal/**,
- * and {@code @ServiceOnly} makes the handler check that again. */
+/**
+ * Calls from other services; the shared JWT filter admits only service tokens to /internal/**, and
+ * {@code @ServiceOnly} makes the handler check that again.
+ */
 @RestController
 @ServiceOnly
 class InternalController {
@@ -18,7 +20,10 @@ class InternalController {
     this.workspaces = workspaces;
   }
 
-  /** project-service deletes a project: drop its workspace and state; the files follow through files.InternalFilesController. */
+  /**
+   * project-service deletes a project: drop its workspace and state; the files follow through
+   * files.InternalFilesController.
+   */
   @DeleteMapping("/internal/projects/{projectId}")
   ResponseEntity<Void> delete(@PathVariable String projectId) {
     ProjectDirectories.requireValidId(projectId);

@@ -23,7 +23,8 @@ public class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
   /** What one reconciliation did, by project id. */
-  public record Outcome(Set<String> adopted, Set<String> markedStopped, Set<String> removedOrphans) {}
+  public record Outcome(
+      Set<String> adopted, Set<String> markedStopped, Set<String> removedOrphans) {}
 
   private final WorkspaceRuntime runtime;
   private final MongoTemplate mongo;
@@ -39,8 +40,11 @@ public class Reconciler {
   void onStartup() {
     try {
       Outcome outcome = reconcile();
-      log.info("reconciled workspaces: adopted {}, marked stopped {}, removed orphans {}",
-          outcome.adopted().size(), outcome.markedStopped().size(), outcome.removedOrphans().size());
+      log.info(
+          "reconciled workspaces: adopted {}, marked stopped {}, removed orphans {}",
+          outcome.adopted().size(),
+          outcome.markedStopped().size(),
+          outcome.removedOrphans().size());
     } catch (RuntimeException e) {
       log.error("could not reconcile workspaces at startup: {}", e.toString());
     }
@@ -65,7 +69,9 @@ public class Reconciler {
         adopted.add(record.projectId);
       } else if (running) {
         adopted.add(record.projectId);
-      } else if (List.of(WorkspaceStatus.RUNNING, WorkspaceStatus.STARTING, WorkspaceStatus.STOPPING).contains(record.status)) {
+      } else if (List.of(
+              WorkspaceStatus.RUNNING, WorkspaceStatus.STARTING, WorkspaceStatus.STOPPING)
+          .contains(record.status)) {
         record.status = WorkspaceStatus.STOPPED;
         record.updatedAt = clock.instant();
         mongo.save(record);

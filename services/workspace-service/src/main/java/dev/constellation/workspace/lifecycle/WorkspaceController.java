@@ -17,7 +17,8 @@ class WorkspaceController {
   private final ProjectGuard guard;
   private final LocalRuntimePolicy localPolicy;
 
-  WorkspaceController(WorkspaceService workspaces, ProjectGuard guard, LocalRuntimePolicy localPolicy) {
+  WorkspaceController(
+      WorkspaceService workspaces, ProjectGuard guard, LocalRuntimePolicy localPolicy) {
     this.workspaces = workspaces;
     this.guard = guard;
     this.localPolicy = localPolicy;

@@ -4,7 +4,9 @@ import java.time.Instant;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
-/** The state this service keeps per project; the container's labels say the same on the engine side. */
+/**
+ * The state this service keeps per project; the container's labels say the same on the engine side.
+ */
 @Document("workspaces")
 class WorkspaceRecord {
   @Id String projectId;

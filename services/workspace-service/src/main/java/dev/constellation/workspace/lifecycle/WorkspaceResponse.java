@@ -5,4 +5,8 @@ import org.jspecify.annotations.Nullable;
 
 /** A workspace as the API shows it. */
 public record WorkspaceResponse(
-    String projectId, WorkspaceStatus status, String runtime, @Nullable Instant startedAt, @Nullable Instant lastActivityAt) {}
+    String projectId,
+    WorkspaceStatus status,
+    String runtime,
+    @Nullable Instant startedAt,
+    @Nullable Instant lastActivityAt) {}

@@ -51,14 +51,22 @@ public class WorkspaceService {
     this.events = events;
     this.clock = clock;
     for (int i = 0; i < locks.length; i++) locks[i] = new ReentrantLock();
-    this.starts = Counter.builder("workspace.starts").description("Workspaces started").register(meters);
-    this.startFailures = Counter.builder("workspace.start.failures").description("Workspace starts that failed").register(meters);
-    this.stops = Counter.builder("workspace.stops").description("Workspaces stopped").register(meters);
+    this.starts =
+        Counter.builder("workspace.starts").description("Workspaces started").register(meters);
+    this.startFailures =
+        Counter.builder("workspace.start.failures")
+            .description("Workspace starts that failed")
+            .register(meters);
+    this.stops =
+        Counter.builder("workspace.stops").description("Workspaces stopped").register(meters);
     this.startDuration =
-        Timer.builder("workspace.start.duration").description("Time to bring a workspace to RUNNING")
-            .publishPercentileHistogram().register(meters);
+        Timer.builder("workspace.start.duration")
+            .description("Time to bring a workspace to RUNNING")
+            .publishPercentileHistogram()
+            .register(meters);
     Gauge.builder("workspace.running", repository, r -> r.countByStatus(WorkspaceStatus.RUNNING))
-        .description("Workspaces running").register(meters);
+        .description("Workspaces running")
+        .register(meters);
   }
 
   private ReentrantLock lockFor(String projectId) {
@@ -71,7 +79,8 @@ public class WorkspaceService {
 
   public WorkspaceResponse status(String projectId) {
     WorkspaceRecord record = repository.findById(projectId).orElse(null);
-    if (record == null) return new WorkspaceResponse(projectId, WorkspaceStatus.STOPPED, runtime.name(), null, null);
+    if (record == null)
+      return new WorkspaceResponse(projectId, WorkspaceStatus.STOPPED, runtime.name(), null, null);
     if (record.status == WorkspaceStatus.RUNNING && !runtime.isRunning(projectId)) {
       ReentrantLock lock = lockFor(projectId);
       lock.lock();
@@ -95,8 +104,12 @@ public class WorkspaceService {
     ReentrantLock lock = lockFor(projectId);
     lock.lock();
     try {
-      WorkspaceRecord record = repository.findById(projectId).orElseGet(() -> new WorkspaceRecord(projectId, runtime.name()));
-      if (record.status == WorkspaceStatus.RUNNING && runtime.isRunning(projectId)) return toResponse(record);
+      WorkspaceRecord record =
+          repository
+              .findById(projectId)
+              .orElseGet(() -> new WorkspaceRecord(projectId, runtime.name()));
+      if (record.status == WorkspaceStatus.RUNNING && runtime.isRunning(projectId))
+        return toResponse(record);
       record.status = WorkspaceStatus.STARTING;
       record.runtime = runtime.name();
       record.failure = null;
@@ -110,7 +123,10 @@ public class WorkspaceService {
         save(record);
         startFailures.increment();
         log.error("workspace {} failed to start: {}", projectId, e.toString());
-        throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "workspace-unavailable", "Workspace unavailable",
+        throw new ApiException(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            "workspace-unavailable",
+            "Workspace unavailable",
             "The workspace could not be started: " + e.getMessage());
       }
       sample.stop(startDuration);
@@ -131,7 +147,8 @@ public class WorkspaceService {
   /** Starts the workspace unless it already runs; for exec and terminals. */
   public void ensureRunning(String projectId) {
     WorkspaceRecord record = repository.findById(projectId).orElse(null);
-    if (record != null && record.status == WorkspaceStatus.RUNNING && runtime.isRunning(projectId)) return;
+    if (record != null && record.status == WorkspaceStatus.RUNNING && runtime.isRunning(projectId))
+      return;
     start(projectId);
   }
 
@@ -143,7 +160,8 @@ public class WorkspaceService {
       WorkspaceRecord record = repository.findById(projectId).orElse(null);
       if (record == null) {
         runtime.stop(projectId);
-        return new WorkspaceResponse(projectId, WorkspaceStatus.STOPPED, runtime.name(), null, null);
+        return new WorkspaceResponse(
+            projectId, WorkspaceStatus.STOPPED, runtime.name(), null, null);
       }
       boolean wasUp = record.status != WorkspaceStatus.STOPPED;
       if (wasUp) {
@@ -157,7 +175,10 @@ public class WorkspaceService {
         record.status = WorkspaceStatus.FAILED;
         record.failure = e.getMessage();
         save(record);
-        throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "workspace-unavailable", "Workspace unavailable",
+        throw new ApiException(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            "workspace-unavailable",
+            "Workspace unavailable",
             "The workspace could not be stopped: " + e.getMessage());
       }
       record.status = WorkspaceStatus.STOPPED;
@@ -201,7 +222,11 @@ public class WorkspaceService {
     Instant last = record.lastActivityAt;
     Instant seen = activity.lastActivity(record.projectId).orElse(null);
     if (seen != null && (last == null || seen.isAfter(last))) last = seen;
-    return new WorkspaceResponse(record.projectId, record.status, record.runtime == null ? runtime.name() : record.runtime,
-        record.startedAt, last);
+    return new WorkspaceResponse(
+        record.projectId,
+        record.status,
+        record.runtime == null ? runtime.name() : record.runtime,
+        record.startedAt,
+        last);
   }
 }

@@ -3,7 +3,10 @@ package dev.constellation.workspace.runtime;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Collects a stream's bytes up to a cap, dropping the rest, so a chatty command cannot exhaust memory. */
+/**
+ * Collects a stream's bytes up to a cap, dropping the rest, so a chatty command cannot exhaust
+ * memory.
+ */
 public final class CappedOutput {
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   private final int cap;
@@ -23,7 +26,10 @@ public final class CappedOutput {
     return truncated;
   }
 
-  /** The kept bytes as UTF-8; a multi-byte character split by the cap becomes a replacement character. */
+  /**
+   * The kept bytes as UTF-8; a multi-byte character split by the cap becomes a replacement
+   * character.
+   */
   public synchronized String text() {
     return bytes.toString(StandardCharsets.UTF_8);
   }

@@ -18,26 +18,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Bridges a terminal WebSocket to a shell in the workspace: bytes both ways, plus resize messages. */
+/**
+ * Bridges a terminal WebSocket to a shell in the workspace: bytes both ways, plus resize messages.
+ */
 @Component
 class TerminalHandler extends AbstractWebSocketHandler {
   private static final Logger log = LoggerFactory.getLogger(TerminalHandler.class);
   private static final String PROCESS = "terminal.process";
   private static final String SLOT = "terminal.slot";
-  static final CloseStatus INPUT_FULL = CloseStatus.POLICY_VIOLATION.withReason("input buffer full");
-  static final CloseStatus TOO_SLOW = CloseStatus.POLICY_VIOLATION.withReason("client does not read output");
+  static final CloseStatus INPUT_FULL =
+      CloseStatus.POLICY_VIOLATION.withReason("input buffer full");
+  static final CloseStatus TOO_SLOW =
+      CloseStatus.POLICY_VIOLATION.withReason("client does not read output");
   static final CloseStatus TOO_MANY = CloseStatus.POLICY_VIOLATION.withReason("too many terminals");
   // Tomcat's own bound on one blocking send; after it the send fails and the terminal is closed.
-  private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+  private static final String TOMCAT_BLOCKING_SEND_TIMEOUT =
+      "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
   private static final int DEFAULT_COLS = 80;
   private static final int DEFAULT_ROWS = 24;
 
@@ -50,8 +55,14 @@ class TerminalHandler extends AbstractWebSocketHandler {
   private final ConcurrencyLimits concurrency;
   private final WorkspaceProperties.Terminal settings;
 
-  TerminalHandler(WorkspaceService workspaces, WorkspaceRuntime runtime, TerminalRegistry registry,
-      ActivityTracker activity, AuditPublisher audit, JsonMapper json, ConcurrencyLimits concurrency,
+  TerminalHandler(
+      WorkspaceService workspaces,
+      WorkspaceRuntime runtime,
+      TerminalRegistry registry,
+      ActivityTracker activity,
+      AuditPublisher audit,
+      JsonMapper json,
+      ConcurrencyLimits concurrency,
       WorkspaceProperties properties) {
     this.concurrency = concurrency;
     this.settings = properties.terminal();
@@ -71,39 +82,55 @@ class TerminalHandler extends AbstractWebSocketHandler {
     try {
       slot = concurrency.acquire(ConcurrencyLimits.Kind.TERMINAL, holder.userId(), projectId);
     } catch (TooManyConcurrentException e) {
-      log.info("refused a terminal of user {} in project {}: {}", holder.userId(), projectId, e.getMessage());
+      log.info(
+          "refused a terminal of user {} in project {}: {}",
+          holder.userId(),
+          projectId,
+          e.getMessage());
       close(raw, TOO_MANY);
       return;
     }
     raw.getAttributes().put(SLOT, slot);
-    if (raw instanceof NativeWebSocketSession n && n.getNativeSession() instanceof jakarta.websocket.Session s) {
+    if (raw instanceof NativeWebSocketSession n
+        && n.getNativeSession() instanceof jakarta.websocket.Session s) {
       s.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, settings.sendTimeLimit().toMillis());
     }
-    // Output comes from a runtime thread while the container may also send: the decorator serialises
+    // Output comes from a runtime thread while the container may also send: the decorator
+    // serialises
     // sends and bounds what waits for a slow client; a client that does not read is closed.
-    WebSocketSession session = new ConcurrentWebSocketSessionDecorator(raw, (int) settings.sendTimeLimit().toMillis(),
-        settings.maxPendingOutputBytes());
+    WebSocketSession session =
+        new ConcurrentWebSocketSessionDecorator(
+            raw, (int) settings.sendTimeLimit().toMillis(), settings.maxPendingOutputBytes());
     TerminalProcess process;
     try {
       workspaces.ensureRunning(projectId);
-      process = runtime.openTerminal(projectId, DEFAULT_COLS, DEFAULT_ROWS, new TerminalListener() {
-        @Override
-        public void output(byte[] bytes) {
-          try {
-            if (session.isOpen()) session.sendMessage(new BinaryMessage(bytes));
-          } catch (IOException | RuntimeException e) {
-            // Too much waits for this client, or one send took too long: end it rather than buffer.
-            log.info("closing terminal in project {}: output could not be sent ({})", projectId, e.toString());
-            close(raw, TOO_SLOW);
-          }
-        }
+      process =
+          runtime.openTerminal(
+              projectId,
+              DEFAULT_COLS,
+              DEFAULT_ROWS,
+              new TerminalListener() {
+                @Override
+                public void output(byte[] bytes) {
+                  try {
+                    if (session.isOpen()) session.sendMessage(new BinaryMessage(bytes));
+                  } catch (IOException | RuntimeException e) {
+                    // Too much waits for this client, or one send took too long: end it rather than
+                    // buffer.
+                    log.info(
+                        "closing terminal in project {}: output could not be sent ({})",
+                        projectId,
+                        e.toString());
+                    close(raw, TOO_SLOW);
+                  }
+                }
 
-        @Override
-        public void exited() {
-          registry.remove(raw.getId());
-          close(session, CloseStatus.NORMAL.withReason("shell exited"));
-        }
-      });
+                @Override
+                public void exited() {
+                  registry.remove(raw.getId());
+                  close(session, CloseStatus.NORMAL.withReason("shell exited"));
+                }
+              });
     } catch (RuntimeException e) {
       log.warn("could not open a terminal in project {}: {}", projectId, e.toString());
       slot.close();
@@ -111,7 +138,9 @@ class TerminalHandler extends AbstractWebSocketHandler {
       return;
     }
     raw.getAttributes().put(PROCESS, process);
-    registry.add(new TerminalRegistry.Connection(raw.getId(), projectId, holder.user(), session, process), holder.issuedAtMillis());
+    registry.add(
+        new TerminalRegistry.Connection(raw.getId(), projectId, holder.user(), session, process),
+        holder.issuedAtMillis());
     audit.publish("terminal.open", holder.userId(), projectId, Map.of("runtime", runtime.name()));
     activity.touch(projectId);
   }
@@ -148,7 +177,8 @@ class TerminalHandler extends AbstractWebSocketHandler {
     TerminalProcess process = (TerminalProcess) session.getAttributes().get(PROCESS);
     if (process == null) return;
     if (!process.write(bytes)) {
-      log.info("closing terminal in project {}: the shell does not read its input",
+      log.info(
+          "closing terminal in project {}: the shell does not read its input",
           session.getAttributes().get(TerminalHandshake.PROJECT));
       close(session, INPUT_FULL);
       process.close();

@@ -24,8 +24,8 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Admits a terminal WebSocket only from the IDE's own origin ({@link TerminalOrigins}) and with a
- * valid one-time ticket for this project ({@link TerminalTickets}): a page on another site must
- * not be able to drive a shell (cross-site WebSocket hijacking).
+ * valid one-time ticket for this project ({@link TerminalTickets}): a page on another site must not
+ * be able to drive a shell (cross-site WebSocket hijacking).
  */
 @Component
 class TerminalHandshake implements HandshakeInterceptor {
@@ -37,25 +37,34 @@ class TerminalHandshake implements HandshakeInterceptor {
   private final StringRedisTemplate redis;
   private final List<String> allowedOrigins;
 
-  TerminalHandshake(TerminalTickets tickets, StringRedisTemplate redis, WorkspaceProperties properties) {
+  TerminalHandshake(
+      TerminalTickets tickets, StringRedisTemplate redis, WorkspaceProperties properties) {
     this.tickets = tickets;
     this.redis = redis;
     this.allowedOrigins = List.copyOf(properties.terminal().allowedOrigins());
   }
 
   @Override
-  public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler, Map<String, Object> attributes) {
+  public boolean beforeHandshake(
+      ServerHttpRequest request,
+      ServerHttpResponse response,
+      WebSocketHandler handler,
+      Map<String, Object> attributes) {
     String projectId = projectIdOf(request.getURI());
     if (projectId == null) {
       response.setStatusCode(HttpStatus.NOT_FOUND);
       return false;
     }
     if (!originAllowed(request.getHeaders())) {
-      log.warn("refused terminal WebSocket for project {}: foreign or missing origin {}", projectId, request.getHeaders().getOrigin());
+      log.warn(
+          "refused terminal WebSocket for project {}: foreign or missing origin {}",
+          projectId,
+          request.getHeaders().getOrigin());
       response.setStatusCode(HttpStatus.FORBIDDEN);
       return false;
     }
-    String ticket = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams().getFirst("ticket");
+    String ticket =
+        UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams().getFirst("ticket");
     Optional<TerminalTicket> holder = tickets.redeem(ticket, projectId);
     if (holder.isEmpty()) {
       response.setStatusCode(HttpStatus.UNAUTHORIZED);
@@ -71,7 +80,11 @@ class TerminalHandshake implements HandshakeInterceptor {
   }
 
   @Override
-  public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler, Exception exception) {}
+  public void afterHandshake(
+      ServerHttpRequest request,
+      ServerHttpResponse response,
+      WebSocketHandler handler,
+      Exception exception) {}
 
   static String projectIdOf(URI uri) {
     String[] parts = uri.getPath().split("/");
@@ -86,6 +99,7 @@ class TerminalHandshake implements HandshakeInterceptor {
   }
 
   boolean originAllowed(HttpHeaders headers) {
-    return TerminalOrigins.allowed(headers.getOrigin(), headers.getFirst(HttpHeaders.HOST), allowedOrigins);
+    return TerminalOrigins.allowed(
+        headers.getOrigin(), headers.getFirst(HttpHeaders.HOST), allowedOrigins);
   }
 }

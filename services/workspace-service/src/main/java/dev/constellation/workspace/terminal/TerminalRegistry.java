@@ -34,26 +34,37 @@ import org.springframework.web.socket.WebSocketSession;
 @Component
 class TerminalRegistry implements MessageListener {
   private static final Logger log = LoggerFactory.getLogger(TerminalRegistry.class);
-  static final CloseStatus WORKSPACE_STOPPED = CloseStatus.GOING_AWAY.withReason("workspace stopped");
-  static final CloseStatus ACCESS_REVOKED = CloseStatus.POLICY_VIOLATION.withReason("access revoked");
+  static final CloseStatus WORKSPACE_STOPPED =
+      CloseStatus.GOING_AWAY.withReason("workspace stopped");
+  static final CloseStatus ACCESS_REVOKED =
+      CloseStatus.POLICY_VIOLATION.withReason("access revoked");
 
-  record Connection(String id, String projectId, AuthenticatedUser user, WebSocketSession session, TerminalProcess process) {}
+  record Connection(
+      String id,
+      String projectId,
+      AuthenticatedUser user,
+      WebSocketSession session,
+      TerminalProcess process) {}
 
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
   private final Map<String, Long> accessChangedAt = new ConcurrentHashMap<>();
   private final Map<String, Long> userRevokedAt = new ConcurrentHashMap<>();
   private final ProjectAccessClient access;
   private final StringRedisTemplate redis;
-  private final ExecutorService rechecks = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "terminal-access-recheck");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService rechecks =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "terminal-access-recheck");
+            t.setDaemon(true);
+            return t;
+          });
 
   TerminalRegistry(ProjectAccessClient access, StringRedisTemplate redis, MeterRegistry meters) {
     this.access = access;
     this.redis = redis;
-    Gauge.builder("workspace.terminals.active", connections, Map::size).description("Open terminal WebSockets").register(meters);
+    Gauge.builder("workspace.terminals.active", connections, Map::size)
+        .description("Open terminal WebSockets")
+        .register(meters);
   }
 
   /**
@@ -64,11 +75,16 @@ class TerminalRegistry implements MessageListener {
   void add(Connection connection, long accessCheckedAtMillis) {
     connections.put(connection.id(), connection);
     Long changed = accessChangedAt.get(connection.projectId());
-    if (changed != null && changed >= accessCheckedAtMillis) rechecks.execute(() -> recheck(connection.projectId()));
+    if (changed != null && changed >= accessCheckedAtMillis)
+      rechecks.execute(() -> recheck(connection.projectId()));
     // A ticket issued before its user's tokens were revoked does not outlive them.
     Long revoked = userRevokedAt.get(connection.user().id());
     if (revoked != null && revoked >= accessCheckedAtMillis) disconnect(connection, ACCESS_REVOKED);
-    log.debug("terminal {} of user {} opened in project {}", connection.id(), connection.user().id(), connection.projectId());
+    log.debug(
+        "terminal {} of user {} opened in project {}",
+        connection.id(),
+        connection.user().id(),
+        connection.projectId());
   }
 
   void remove(String id) {
@@ -107,7 +123,8 @@ class TerminalRegistry implements MessageListener {
     userRevokedAt.put(userId, now);
     for (Connection c : List.copyOf(connections.values())) {
       if (c.user().id().equals(userId)) {
-        log.info("closing terminal of user {} in project {}: tokens revoked", userId, c.projectId());
+        log.info(
+            "closing terminal of user {} in project {}: tokens revoked", userId, c.projectId());
         disconnect(c, ACCESS_REVOKED);
       }
     }
@@ -125,12 +142,17 @@ class TerminalRegistry implements MessageListener {
         ProjectRole role = disabled ? null : access.roleOf(c.user().id(), projectId);
         log.debug("terminal of user {} in project {}: role now {}", c.user().id(), projectId, role);
         if (role == null || !role.allows(ProjectAction.WRITE)) {
-          log.info("closing terminal of user {} in project {}: access revoked", c.user().id(), projectId);
+          log.info(
+              "closing terminal of user {} in project {}: access revoked",
+              c.user().id(),
+              projectId);
           disconnect(c, ACCESS_REVOKED);
         }
       } catch (ApiException e) {
         if (e.status() == HttpStatus.UNAUTHORIZED) disconnect(c, ACCESS_REVOKED);
-        else log.warn("could not re-check terminal access in project {}: {}", projectId, e.getMessage());
+        else
+          log.warn(
+              "could not re-check terminal access in project {}: {}", projectId, e.getMessage());
       } catch (RuntimeException | Error e) {
         log.warn("could not re-check terminal access in project {}: {}", projectId, e.toString());
       }
@@ -142,5 +164,4 @@ class TerminalRegistry implements MessageListener {
     TerminalHandler.close(c.session(), status);
     c.process().close();
   }
-
 }

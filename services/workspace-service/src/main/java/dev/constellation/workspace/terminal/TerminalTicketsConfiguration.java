@@ -8,12 +8,16 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The ticket contract of libs/common, with this service's configured lifetime (capped at 60 s there). */
+/**
+ * The ticket contract of libs/common, with this service's configured lifetime (capped at 60 s
+ * there).
+ */
 @Configuration(proxyBeanMethods = false)
 class TerminalTicketsConfiguration {
 
   @Bean
-  TerminalTickets terminalTickets(StringRedisTemplate redis, JsonMapper json, Clock clock, WorkspaceProperties properties) {
+  TerminalTickets terminalTickets(
+      StringRedisTemplate redis, JsonMapper json, Clock clock, WorkspaceProperties properties) {
     return new TerminalTickets(redis, json, clock, properties.terminal().ticketTtl());
   }
 }

@@ -2,8 +2,8 @@ package dev.constellation.workspace.terminal;
 
 import dev.constellation.common.access.AccessChannels;
 import dev.constellation.common.auth.TokenRevocations;
-import java.nio.charset.StandardCharsets;
 import dev.constellation.workspace.config.WorkspaceProperties;
+import java.nio.charset.StandardCharsets;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -29,7 +29,10 @@ class TerminalWebSocketConfiguration implements WebSocketConfigurer {
   public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
     // TerminalHandshake applies the origin rule itself (same host as the request, plus configured
     // origins); Spring's own check would refuse a request that came through the gateway.
-    registry.addHandler(handler, "/api/projects/*/terminal").addInterceptors(handshake).setAllowedOriginPatterns("*");
+    registry
+        .addHandler(handler, "/api/projects/*/terminal")
+        .addInterceptors(handshake)
+        .setAllowedOriginPatterns("*");
   }
 
   /** A larger message closes the socket (1009) before it is buffered whole. */
@@ -43,12 +46,14 @@ class TerminalWebSocketConfiguration implements WebSocketConfigurer {
   }
 
   @Bean
-  RedisMessageListenerContainer terminalAccessListener(RedisConnectionFactory connections, TerminalRegistry registry) {
+  RedisMessageListenerContainer terminalAccessListener(
+      RedisConnectionFactory connections, TerminalRegistry registry) {
     var container = new RedisMessageListenerContainer();
     container.setConnectionFactory(connections);
     container.addMessageListener(registry, new ChannelTopic(AccessChannels.ACCESS_CHANGED));
     container.addMessageListener(
-        (message, pattern) -> registry.closeUser(new String(message.getBody(), StandardCharsets.UTF_8).trim()),
+        (message, pattern) ->
+            registry.closeUser(new String(message.getBody(), StandardCharsets.UTF_8).trim()),
         new ChannelTopic(TokenRevocations.USER_REVOKED_CHANNEL));
     return container;
   }

@@ -20,7 +20,11 @@ class TicketController {
   private final TerminalTickets tickets;
   private final ConcurrencyLimits concurrency;
 
-  TicketController(ProjectGuard guard, LocalRuntimePolicy localPolicy, WorkspaceService workspaces, TerminalTickets tickets,
+  TicketController(
+      ProjectGuard guard,
+      LocalRuntimePolicy localPolicy,
+      WorkspaceService workspaces,
+      TerminalTickets tickets,
       ConcurrencyLimits concurrency) {
     this.concurrency = concurrency;
     this.guard = guard;
@@ -29,9 +33,12 @@ class TicketController {
     this.tickets = tickets;
   }
 
-  /** The caller is about to open a terminal: start the workspace now so the socket opens quickly. */
+  /**
+   * The caller is about to open a terminal: start the workspace now so the socket opens quickly.
+   */
   @PostMapping("/api/projects/{projectId}/terminal/ticket")
-  TerminalTickets.Issued ticket(@PathVariable String projectId, @CurrentUser AuthenticatedUser user) {
+  TerminalTickets.Issued ticket(
+      @PathVariable String projectId, @CurrentUser AuthenticatedUser user) {
     guard.require(user, projectId, ProjectAction.WRITE);
     localPolicy.check(user);
     // Refused here already, as a 429 problem the UI can show; the socket takes the place for real.

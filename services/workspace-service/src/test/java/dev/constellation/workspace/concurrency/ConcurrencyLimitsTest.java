@@ -11,29 +11,52 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 
 class ConcurrencyLimitsTest {
-  private final ConcurrencyLimits limits = new ConcurrencyLimits(new WorkspaceProperties(WorkspaceProperties.RuntimeKind.DOCKER,
-      Path.of("/tmp"), "img", Duration.ofMinutes(30), Duration.ofSeconds(30), "default", new WorkspaceProperties.Limits(1, 1, 1),
-      new WorkspaceProperties.Isolation(1000, true, true, true, "/home/dev", "64m"), new WorkspaceProperties.Network("n", false),
-      new WorkspaceProperties.Files(1), new WorkspaceProperties.Exec(Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 2, 3, Duration.ofSeconds(7)),
-      new WorkspaceProperties.Terminal(Duration.ofSeconds(60), List.of(), List.of("bash"), 1, 1, 1024, 1024, 1024, Duration.ofSeconds(1)),
-      new WorkspaceProperties.Local(true, false, List.of(), false)));
+  private final ConcurrencyLimits limits =
+      new ConcurrencyLimits(
+          new WorkspaceProperties(
+              WorkspaceProperties.RuntimeKind.DOCKER,
+              Path.of("/tmp"),
+              "img",
+              Duration.ofMinutes(30),
+              Duration.ofSeconds(30),
+              "default",
+              new WorkspaceProperties.Limits(1, 1, 1),
+              new WorkspaceProperties.Isolation(1000, true, true, true, "/home/dev", "64m"),
+              new WorkspaceProperties.Network("n", false),
+              new WorkspaceProperties.Files(1),
+              new WorkspaceProperties.Exec(
+                  Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 2, 3, Duration.ofSeconds(7)),
+              new WorkspaceProperties.Terminal(
+                  Duration.ofSeconds(60),
+                  List.of(),
+                  List.of("bash"),
+                  1,
+                  1,
+                  1024,
+                  1024,
+                  1024,
+                  Duration.ofSeconds(1)),
+              new WorkspaceProperties.Local(true, false, List.of(), false)));
 
   @Test
   void aUserBeyondItsCapIsRefusedWith429AndRetryAfterWhileOthersGoOn() {
     var one = limits.acquire(ConcurrencyLimits.Kind.EXEC, "alice", "p1");
     limits.acquire(ConcurrencyLimits.Kind.EXEC, "alice", "p2");
     assertThatThrownBy(() -> limits.acquire(ConcurrencyLimits.Kind.EXEC, "alice", "p3"))
-        .isInstanceOfSatisfying(TooManyConcurrentException.class, e -> {
-          assertThat(e.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
-          assertThat(e.type()).isEqualTo("concurrent-execs");
-          assertThat(e.retryAfterSeconds()).isEqualTo(7);
-        });
+        .isInstanceOfSatisfying(
+            TooManyConcurrentException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+              assertThat(e.type()).isEqualTo("concurrent-execs");
+              assertThat(e.retryAfterSeconds()).isEqualTo(7);
+            });
     limits.acquire(ConcurrencyLimits.Kind.EXEC, "bob", "p3").close();
     one.close();
     one.close();
     limits.acquire(ConcurrencyLimits.Kind.EXEC, "alice", "p3");
     assertThatThrownBy(() -> limits.acquire(ConcurrencyLimits.Kind.EXEC, "alice", "p4"))
-        .as("a second close gives back nothing more").isInstanceOf(TooManyConcurrentException.class);
+        .as("a second close gives back nothing more")
+        .isInstanceOf(TooManyConcurrentException.class);
   }
 
   @Test
@@ -41,7 +64,8 @@ class ConcurrencyLimitsTest {
     limits.acquire(ConcurrencyLimits.Kind.EXEC, "a", "shared");
     limits.acquire(ConcurrencyLimits.Kind.EXEC, "b", "shared");
     limits.acquire(ConcurrencyLimits.Kind.EXEC, "c", "shared");
-    assertThatThrownBy(() -> limits.acquire(ConcurrencyLimits.Kind.EXEC, "d", "shared")).isInstanceOf(TooManyConcurrentException.class);
+    assertThatThrownBy(() -> limits.acquire(ConcurrencyLimits.Kind.EXEC, "d", "shared"))
+        .isInstanceOf(TooManyConcurrentException.class);
     limits.acquire(ConcurrencyLimits.Kind.EXEC, "d", "elsewhere");
     limits.acquire(ConcurrencyLimits.Kind.EXEC, "d", "elsewhere2");
   }

@@ -24,7 +24,9 @@ class ZipDirectoryTest {
 
   @Test
   void refusesMoreEntriesThanAllowedBeforeAnyParserSeesThem() throws Exception {
-    assertThatThrownBy(() -> count(zip(11), 10)).isInstanceOf(ZipDirectory.Refused.class).hasMessageContaining("11 entries");
+    assertThatThrownBy(() -> count(zip(11), 10))
+        .isInstanceOf(ZipDirectory.Refused.class)
+        .hasMessageContaining("11 entries");
   }
 
   @Test
@@ -35,7 +37,9 @@ class ZipDirectoryTest {
     zip[eocd + 9] = 0;
     zip[eocd + 10] = 1;
     zip[eocd + 11] = 0;
-    assertThatThrownBy(() -> count(zip, 10)).isInstanceOf(ZipDirectory.Refused.class).hasMessageContaining("more than 10");
+    assertThatThrownBy(() -> count(zip, 10))
+        .isInstanceOf(ZipDirectory.Refused.class)
+        .hasMessageContaining("more than 10");
   }
 
   @Test
@@ -44,7 +48,8 @@ class ZipDirectoryTest {
     byte[] prefixed = new byte[zip.length + 100];
     System.arraycopy(zip, 0, prefixed, 100, zip.length);
     assertThatThrownBy(() -> count(prefixed, 10)).isInstanceOf(ZipDirectory.Refused.class);
-    assertThatThrownBy(() -> count("not a zip at all, just text".getBytes(), 10)).isInstanceOf(ZipDirectory.Refused.class);
+    assertThatThrownBy(() -> count("not a zip at all, just text".getBytes(), 10))
+        .isInstanceOf(ZipDirectory.Refused.class);
   }
 
   @Test

@@ -11,15 +11,33 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 
 class TerminalHandshakeTest {
-  private final TerminalHandshake handshake = new TerminalHandshake(null, null, properties(List.of("https://ide.example.com/")));
+  private final TerminalHandshake handshake =
+      new TerminalHandshake(null, null, properties(List.of("https://ide.example.com/")));
 
   private static WorkspaceProperties properties(List<String> origins) {
-    return new WorkspaceProperties(WorkspaceProperties.RuntimeKind.DOCKER, Path.of("/tmp"), "img", Duration.ofMinutes(30),
-        Duration.ofSeconds(30), "default", new WorkspaceProperties.Limits(1, 1, 1),
+    return new WorkspaceProperties(
+        WorkspaceProperties.RuntimeKind.DOCKER,
+        Path.of("/tmp"),
+        "img",
+        Duration.ofMinutes(30),
+        Duration.ofSeconds(30),
+        "default",
+        new WorkspaceProperties.Limits(1, 1, 1),
         new WorkspaceProperties.Isolation(1000, true, true, true, "/home/dev", "64m"),
-        new WorkspaceProperties.Network("n", false), new WorkspaceProperties.Files(1),
-        new WorkspaceProperties.Exec(Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 1, 1, Duration.ofSeconds(1)),
-        new WorkspaceProperties.Terminal(Duration.ofSeconds(60), origins, List.of("bash"), 1, 1, 1024, 1024, 1024, Duration.ofSeconds(1)),
+        new WorkspaceProperties.Network("n", false),
+        new WorkspaceProperties.Files(1),
+        new WorkspaceProperties.Exec(
+            Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 1, 1, Duration.ofSeconds(1)),
+        new WorkspaceProperties.Terminal(
+            Duration.ofSeconds(60),
+            origins,
+            List.of("bash"),
+            1,
+            1,
+            1024,
+            1024,
+            1024,
+            Duration.ofSeconds(1)),
         new WorkspaceProperties.Local(true, false, List.of(), false));
   }
 
@@ -33,30 +51,46 @@ class TerminalHandshakeTest {
 
   @Test
   void acceptsTheRequestsOwnHostAndConfiguredOrigins() {
-    assertThat(handshake.originAllowed(headers("http://localhost:8000", "localhost:8000", null))).isTrue();
-    assertThat(handshake.originAllowed(headers("https://ide.example.com", "127.0.0.1:8003", null))).isTrue();
-    assertThat(handshake.originAllowed(headers("https://app.example.org", "app.example.org:443", null))).isTrue();
-    assertThat(handshake.originAllowed(headers("https://app.example.org", "app.example.org", null))).isTrue();
+    assertThat(handshake.originAllowed(headers("http://localhost:8000", "localhost:8000", null)))
+        .isTrue();
+    assertThat(handshake.originAllowed(headers("https://ide.example.com", "127.0.0.1:8003", null)))
+        .isTrue();
+    assertThat(
+            handshake.originAllowed(
+                headers("https://app.example.org", "app.example.org:443", null)))
+        .isTrue();
+    assertThat(handshake.originAllowed(headers("https://app.example.org", "app.example.org", null)))
+        .isTrue();
   }
 
   @Test
   void refusesMissingOriginsAndNeverBelievesOriginOverrideHeaders() {
     assertThat(handshake.originAllowed(headers(null, "localhost:8003", null))).isFalse();
-    assertThat(handshake.originAllowed(headers("https://app.example.org", "127.0.0.1:8003", "app.example.org"))).isFalse();
-    assertThat(handshake.originAllowed(headers("http://localhost:9999", "localhost", null))).isFalse();
+    assertThat(
+            handshake.originAllowed(
+                headers("https://app.example.org", "127.0.0.1:8003", "app.example.org")))
+        .isFalse();
+    assertThat(handshake.originAllowed(headers("http://localhost:9999", "localhost", null)))
+        .isFalse();
   }
 
   @Test
   void refusesForeignOrigins() {
-    assertThat(handshake.originAllowed(headers("https://evil.example.net", "localhost:8003", null))).isFalse();
-    assertThat(handshake.originAllowed(headers("http://localhost:9999", "localhost:8000", null))).isFalse();
+    assertThat(handshake.originAllowed(headers("https://evil.example.net", "localhost:8003", null)))
+        .isFalse();
+    assertThat(handshake.originAllowed(headers("http://localhost:9999", "localhost:8000", null)))
+        .isFalse();
     assertThat(handshake.originAllowed(headers("null", "localhost:8000", null))).isFalse();
-    assertThat(handshake.originAllowed(headers("https://ide.example.com.evil.net", "localhost:8000", null))).isFalse();
+    assertThat(
+            handshake.originAllowed(
+                headers("https://ide.example.com.evil.net", "localhost:8000", null)))
+        .isFalse();
   }
 
   @Test
   void findsTheProjectIdOnlyOnTheTerminalPath() {
-    assertThat(TerminalHandshake.projectIdOf(URI.create("/api/projects/abc-1/terminal?ticket=x"))).isEqualTo("abc-1");
+    assertThat(TerminalHandshake.projectIdOf(URI.create("/api/projects/abc-1/terminal?ticket=x")))
+        .isEqualTo("abc-1");
     assertThat(TerminalHandshake.projectIdOf(URI.create("/api/projects/../terminal"))).isNull();
     assertThat(TerminalHandshake.projectIdOf(URI.create("/api/projects/a/terminal/x"))).isNull();
   }

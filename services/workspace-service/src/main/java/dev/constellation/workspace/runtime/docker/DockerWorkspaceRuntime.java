@@ -55,7 +55,8 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   private final DockerClient docker;
   private final WorkspaceProperties properties;
   private volatile boolean networkReady;
-  private final Map<String, LimitCounters> lastCounters = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, LimitCounters> lastCounters =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   DockerWorkspaceRuntime(DockerClient docker, WorkspaceProperties properties) {
     this.docker = docker;
@@ -109,7 +110,8 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
         ensureNetwork();
         if (!onCurrentNetwork(container)) {
           // Made before the network was replaced: containers keep nothing but the bind mount.
-          log.info("recreating workspace container of project {} on the current network", projectId);
+          log.info(
+              "recreating workspace container of project {} on the current network", projectId);
           docker.removeContainerCmd(container.getId()).withForce(true).exec();
           prepareDirectory(directory);
           container = create(projectId, directory);
@@ -126,7 +128,8 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
         // another replica started it first: the outcome asked for
       }
     } catch (DockerException e) {
-      throw new RuntimeUnavailableException("Docker refused to start the workspace: " + e.getMessage(), e);
+      throw new RuntimeUnavailableException(
+          "Docker refused to start the workspace: " + e.getMessage(), e);
     }
   }
 
@@ -146,8 +149,15 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     if (isolation.dropAllCapabilities()) host.withCapDrop(Capability.ALL);
     if (isolation.noNewPrivileges()) host.withSecurityOpts(List.of("no-new-privileges"));
     if (isolation.readOnlyRootFs()) {
-      String tmpfs = "rw,nosuid,nodev,size=" + isolation.tmpfsSize() + ",uid=" + isolation.uid() + ",gid=" + isolation.uid();
-      host.withReadonlyRootfs(true).withTmpFs(Map.of("/tmp", tmpfs + ",mode=1777", isolation.home(), tmpfs + ",mode=0755"));
+      String tmpfs =
+          "rw,nosuid,nodev,size="
+              + isolation.tmpfsSize()
+              + ",uid="
+              + isolation.uid()
+              + ",gid="
+              + isolation.uid();
+      host.withReadonlyRootfs(true)
+          .withTmpFs(Map.of("/tmp", tmpfs + ",mode=1777", isolation.home(), tmpfs + ",mode=0755"));
     }
     try {
       String id =
@@ -167,22 +177,29 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
       // Another replica created it between our inspect and create: the name is the lock.
     } catch (NotFoundException e) {
       throw new RuntimeUnavailableException(
-          "The workspace image " + properties.image() + " is missing; build it with deploy/workspace-image/build-local.sh", e);
+          "The workspace image "
+              + properties.image()
+              + " is missing; build it with deploy/workspace-image/build-local.sh",
+          e);
     }
-    return inspect(projectId).orElseThrow(() -> new RuntimeUnavailableException("workspace container vanished", null));
+    return inspect(projectId)
+        .orElseThrow(() -> new RuntimeUnavailableException("workspace container vanished", null));
   }
 
   private Map<String, String> labels(String projectId) {
     return Map.of(
-        LABEL_PROJECT, projectId,
-        LABEL_MANAGED, "true",
-        LABEL_INSTALLATION, properties.installationId());
+        LABEL_PROJECT,
+        projectId,
+        LABEL_MANAGED,
+        "true",
+        LABEL_INSTALLATION,
+        properties.installationId());
   }
 
   /**
    * The options that keep workspaces apart on their shared bridge: no traffic between containers
-   * (ICC off) and, without egress, an internal network whose bridge has no address on the host,
-   * so nothing listening on the host (services, Redis, the database, the Docker API) is reachable
+   * (ICC off) and, without egress, an internal network whose bridge has no address on the host, so
+   * nothing listening on the host (services, Redis, the database, the Docker API) is reachable
    * through a gateway address either.
    */
   Map<String, String> networkOptions() {
@@ -196,7 +213,10 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     if (networkReady) return;
     String name = properties.network().name();
     Network existing =
-        docker.listNetworksCmd().withNameFilter(name).exec().stream().filter(n -> name.equals(n.getName())).findFirst().orElse(null);
+        docker.listNetworksCmd().withNameFilter(name).exec().stream()
+            .filter(n -> name.equals(n.getName()))
+            .findFirst()
+            .orElse(null);
     if (existing != null && !isolates(existing)) {
       replaceNetwork(existing);
       existing = null;
@@ -209,9 +229,13 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
             .withDriver("bridge")
             .withInternal(!properties.network().egress())
             .withOptions(networkOptions())
-            .withLabels(Map.of(LABEL_MANAGED, "true", LABEL_INSTALLATION, properties.installationId()))
+            .withLabels(
+                Map.of(LABEL_MANAGED, "true", LABEL_INSTALLATION, properties.installationId()))
             .exec();
-        log.info("created workspace network {} (egress {}, inter-container traffic off)", name, properties.network().egress());
+        log.info(
+            "created workspace network {} (egress {}, inter-container traffic off)",
+            name,
+            properties.network().egress());
       } catch (ConflictException raced) {
         // created meanwhile by another replica
       }
@@ -223,23 +247,33 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     Map<String, String> options = network.getOptions() == null ? Map.of() : network.getOptions();
     boolean internal = Boolean.TRUE.equals(network.getInternal());
     return internal == !properties.network().egress()
-        && networkOptions().entrySet().stream().allMatch(o -> o.getValue().equals(options.get(o.getKey())));
+        && networkOptions().entrySet().stream()
+            .allMatch(o -> o.getValue().equals(options.get(o.getKey())));
   }
 
   /**
-   * A network made by an older version (inter-container traffic on) is replaced: its workspaces
-   * are cut off from it, and each is recreated on the new one at its next start.
+   * A network made by an older version (inter-container traffic on) is replaced: its workspaces are
+   * cut off from it, and each is recreated on the new one at its next start.
    */
   private void replaceNetwork(Network network) {
     Map<String, String> labels = network.getLabels() == null ? Map.of() : network.getLabels();
     if (!properties.installationId().equals(labels.get(LABEL_INSTALLATION))) {
-      throw new RuntimeUnavailableException("The Docker network " + network.getName()
-          + " exists but does not isolate workspaces and is not this installation's; remove it or set WORKSPACE_NETWORK_NAME", null);
+      throw new RuntimeUnavailableException(
+          "The Docker network "
+              + network.getName()
+              + " exists but does not isolate workspaces and is not this installation's; remove it or set WORKSPACE_NETWORK_NAME",
+          null);
     }
     log.warn("workspace network {} does not isolate workspaces: replacing it", network.getName());
-    for (String container : docker.inspectNetworkCmd().withNetworkId(network.getId()).exec().getContainers().keySet()) {
+    for (String container :
+        docker.inspectNetworkCmd().withNetworkId(network.getId()).exec().getContainers().keySet()) {
       try {
-        docker.disconnectFromNetworkCmd().withNetworkId(network.getId()).withContainerId(container).withForce(true).exec();
+        docker
+            .disconnectFromNetworkCmd()
+            .withNetworkId(network.getId())
+            .withContainerId(container)
+            .withForce(true)
+            .exec();
       } catch (NotFoundException gone) {
         // removed meanwhile
       }
@@ -251,11 +285,18 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     }
   }
 
-  /** Whether a container sits on the current workspace network (one made before a replacement does not). */
+  /**
+   * Whether a container sits on the current workspace network (one made before a replacement does
+   * not).
+   */
   private boolean onCurrentNetwork(InspectContainerResponse container) {
-    var networks = container.getNetworkSettings() == null ? null : container.getNetworkSettings().getNetworks();
+    var networks =
+        container.getNetworkSettings() == null
+            ? null
+            : container.getNetworkSettings().getNetworks();
     if (networks == null || !networks.containsKey(properties.network().name())) return false;
-    String current = docker.inspectNetworkCmd().withNetworkId(properties.network().name()).exec().getId();
+    String current =
+        docker.inspectNetworkCmd().withNetworkId(properties.network().name()).exec().getId();
     return current.equals(networks.get(properties.network().name()).getNetworkID());
   }
 
@@ -270,28 +311,34 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     try {
       Files.createDirectories(directory);
       if (!runningAsRoot()) return;
-      Files.walkFileTree(directory, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-          own(dir);
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          directory,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+                throws IOException {
+              own(dir);
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          own(file);
-          return FileVisitResult.CONTINUE;
-        }
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              own(file);
+              return FileVisitResult.CONTINUE;
+            }
 
-        private void own(Path path) throws IOException {
-          if (!Integer.valueOf(uid).equals(Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
-            Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(path, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
-          }
-        }
-      });
+            private void own(Path path) throws IOException {
+              if (!Integer.valueOf(uid)
+                  .equals(Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
+                Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(path, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+              }
+            }
+          });
     } catch (IOException e) {
-      throw new RuntimeUnavailableException("cannot prepare the project directory: " + e.getMessage(), e);
+      throw new RuntimeUnavailableException(
+          "cannot prepare the project directory: " + e.getMessage(), e);
     }
   }
 
@@ -318,7 +365,8 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     } catch (NotFoundException | NotModifiedException e) {
       // already gone or already stopped
     } catch (DockerException e) {
-      throw new RuntimeUnavailableException("Docker refused to stop the workspace: " + e.getMessage(), e);
+      throw new RuntimeUnavailableException(
+          "Docker refused to stop the workspace: " + e.getMessage(), e);
     }
   }
 
@@ -335,7 +383,9 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
 
   @Override
   public boolean isRunning(String projectId) {
-    return inspect(projectId).map(c -> Boolean.TRUE.equals(c.getState().getRunning())).orElse(false);
+    return inspect(projectId)
+        .map(c -> Boolean.TRUE.equals(c.getState().getRunning()))
+        .orElse(false);
   }
 
   @Override
@@ -344,7 +394,8 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
         docker
             .listContainersCmd()
             .withShowAll(true)
-            .withLabelFilter(Map.of(LABEL_MANAGED, "true", LABEL_INSTALLATION, properties.installationId()))
+            .withLabelFilter(
+                Map.of(LABEL_MANAGED, "true", LABEL_INSTALLATION, properties.installationId()))
             .exec();
     Map<String, Boolean> result = new HashMap<>();
     for (Container c : containers) {
@@ -380,7 +431,8 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
           public void onNext(Frame frame) {
             byte[] payload = frame.getPayload();
             if (payload == null) return;
-            (frame.getStreamType() == StreamType.STDERR ? stderr : stdout).append(payload, 0, payload.length);
+            (frame.getStreamType() == StreamType.STDERR ? stderr : stdout)
+                .append(payload, 0, payload.length);
           }
         };
     boolean finished;
@@ -399,19 +451,30 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     }
     Long exit = finished ? docker.inspectExecCmd(execId).exec().getExitCodeLong() : null;
     int exitCode = exit == null ? -1 : exit.intValue();
-    boolean timedOut = !finished || (exitCode == 137 && System.nanoTime() - began >= TimeUnit.SECONDS.toNanos(seconds) - 200_000_000L);
-    if (exitCode == 0 && !timedOut) return ExecResult.of(exitCode, stdout.text(), stderr.text(), false);
+    boolean timedOut =
+        !finished
+            || (exitCode == 137
+                && System.nanoTime() - began >= TimeUnit.SECONDS.toNanos(seconds) - 200_000_000L);
+    if (exitCode == 0 && !timedOut)
+      return ExecResult.of(exitCode, stdout.text(), stderr.text(), false);
     // Something went wrong: tell the user whether a limit of the workspace was the reason.
     LimitCounters now = limitCounters(projectId);
     LimitCounters before = before0 == null ? LimitCounters.NONE : before0;
     List<String> reached = new ArrayList<>();
     if (now.oomKills() > before.oomKills()) reached.add("memory");
     if (now.forkRefusals() > before.forkRefusals()) reached.add("processes");
-    String killedBy = timedOut ? "timeout" : exitCode == 137 ? (reached.contains("memory") ? "out-of-memory" : "signal") : null;
-    return new ExecResult(exitCode, stdout.text(), stderr.text(), timedOut, killedBy, List.copyOf(reached));
+    String killedBy =
+        timedOut
+            ? "timeout"
+            : exitCode == 137 ? (reached.contains("memory") ? "out-of-memory" : "signal") : null;
+    return new ExecResult(
+        exitCode, stdout.text(), stderr.text(), timedOut, killedBy, List.copyOf(reached));
   }
 
-  /** The workspace cgroup's counters of OOM kills and refused forks (cgroup v1 or v2, seen from inside). */
+  /**
+   * The workspace cgroup's counters of OOM kills and refused forks (cgroup v1 or v2, seen from
+   * inside).
+   */
   record LimitCounters(long oomKills, long forkRefusals) {
     static final LimitCounters NONE = new LimitCounters(0, 0);
   }
@@ -440,17 +503,26 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
 
   private LimitCounters readLimitCounters(String projectId) {
     try {
-      String execId = docker.execCreateCmd(containerName(projectId)).withCmd("sh", "-c", COUNTERS_SCRIPT)
-          .withUser(String.valueOf(properties.isolation().uid())).withAttachStdout(true).exec().getId();
+      String execId =
+          docker
+              .execCreateCmd(containerName(projectId))
+              .withCmd("sh", "-c", COUNTERS_SCRIPT)
+              .withUser(String.valueOf(properties.isolation().uid()))
+              .withAttachStdout(true)
+              .exec()
+              .getId();
       var out = new CappedOutput(8192);
-      var callback = new ResultCallback.Adapter<Frame>() {
-        @Override
-        public void onNext(Frame frame) {
-          if (frame.getPayload() != null) out.append(frame.getPayload(), 0, frame.getPayload().length);
-        }
-      };
+      var callback =
+          new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+              if (frame.getPayload() != null)
+                out.append(frame.getPayload(), 0, frame.getPayload().length);
+            }
+          };
       docker.execStartCmd(execId).exec(callback);
-      if (!callback.awaitCompletion(5, TimeUnit.SECONDS) || !out.text().contains("== ")) return null;
+      if (!callback.awaitCompletion(5, TimeUnit.SECONDS) || !out.text().contains("== "))
+        return null;
       long oom = 0;
       long forks = 0;
       String file = "";
@@ -478,7 +550,8 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   }
 
   @Override
-  public TerminalProcess openTerminal(String projectId, int cols, int rows, TerminalListener listener) {
+  public TerminalProcess openTerminal(
+      String projectId, int cols, int rows, TerminalListener listener) {
     List<String> shell = new ArrayList<>(properties.terminal().shell());
     String execId =
         docker

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The stdin of a terminal exec: WebSocket threads offer bytes, docker-java's thread reads them.
  * Unlike PipedInputStream it does not care which threads write or whether they are still alive.
- * What waits here is bounded: a shell that does not read while a client floods it must not grow
- * the heap, so an offer beyond the bound is refused and the caller ends the terminal.
+ * What waits here is bounded: a shell that does not read while a client floods it must not grow the
+ * heap, so an offer beyond the bound is refused and the caller ends the terminal.
  */
 final class StdinPipe extends InputStream {
   private static final byte[] EOF = new byte[0];
@@ -54,7 +54,8 @@ final class StdinPipe extends InputStream {
       }
       position = 0;
       if (current == EOF) return -1;
-      // Counted out when taken: the chunk in hand is at most one message, which the frame limit bounds.
+      // Counted out when taken: the chunk in hand is at most one message, which the frame limit
+      // bounds.
       pending.addAndGet(-current.length);
     }
     int n = Math.min(length, current.length - position);

@@ -43,11 +43,17 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
   private final Map<String, Set<Process>> processes = new ConcurrentHashMap<>();
 
   /** What a sandbox sees of the host, read-only; everything else is absent. */
-  static final List<String> SYSTEM_DIRECTORIES = List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc");
+  static final List<String> SYSTEM_DIRECTORIES =
+      List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc");
+
   /** Files under /etc that say more than a workspace needs; replaced by empty ones. */
-  static final List<String> HIDDEN_SYSTEM_FILES = List.of("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-");
-  static final List<String> HIDDEN_SYSTEM_DIRECTORIES = List.of("/etc/ssh", "/etc/ssl/private", "/etc/docker");
+  static final List<String> HIDDEN_SYSTEM_FILES =
+      List.of("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-");
+
+  static final List<String> HIDDEN_SYSTEM_DIRECTORIES =
+      List.of("/etc/ssh", "/etc/ssl/private", "/etc/docker");
   static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
   /** Taken from the service's own environment when set; nothing else is. */
   static final List<String> PASSED_THROUGH = List.of("LANG", "LC_ALL", "LC_CTYPE", "TZ");
 
@@ -55,7 +61,8 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
     this.properties = properties;
     this.bwrap = properties.local().sandbox() ? findOnPath("bwrap") : null;
     if (properties.local().sandbox() && bwrap == null) {
-      log.warn("bubblewrap (bwrap) is not installed: local workspaces run unsandboxed as this service's user");
+      log.warn(
+          "bubblewrap (bwrap) is not installed: local workspaces run unsandboxed as this service's user");
     }
   }
 
@@ -84,7 +91,8 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
-      throw new RuntimeUnavailableException("cannot create the project directory: " + e.getMessage(), e);
+      throw new RuntimeUnavailableException(
+          "cannot create the project directory: " + e.getMessage(), e);
     }
     running.put(projectId, directory.toAbsolutePath().normalize());
   }
@@ -119,7 +127,9 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
     return dir;
   }
 
-  /** The command line that runs {@code command} in the project directory, sandboxed when possible. */
+  /**
+   * The command line that runs {@code command} in the project directory, sandboxed when possible.
+   */
   List<String> commandLine(Path directory, List<String> command, Map<String, String> env) {
     List<String> line = new ArrayList<>();
     if (bwrap != null) {
@@ -138,22 +148,26 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
         }
       }
       for (String file : HIDDEN_SYSTEM_FILES) {
-        if (Files.exists(Path.of(file), LinkOption.NOFOLLOW_LINKS)) line.addAll(List.of("--ro-bind", "/dev/null", file));
+        if (Files.exists(Path.of(file), LinkOption.NOFOLLOW_LINKS))
+          line.addAll(List.of("--ro-bind", "/dev/null", file));
       }
       for (String dir : HIDDEN_SYSTEM_DIRECTORIES) {
-        if (Files.isDirectory(Path.of(dir), LinkOption.NOFOLLOW_LINKS)) line.addAll(List.of("--tmpfs", dir));
+        if (Files.isDirectory(Path.of(dir), LinkOption.NOFOLLOW_LINKS))
+          line.addAll(List.of("--tmpfs", dir));
       }
       for (Path hidden : properties.local().hiddenPaths()) {
         // Only a path inside a bound system directory can be seen at all; hide it there.
         Path absolute = hidden.toAbsolutePath().normalize();
         boolean visible = SYSTEM_DIRECTORIES.stream().anyMatch(d -> absolute.startsWith(d));
-        if (visible && Files.isDirectory(absolute)) line.addAll(List.of("--tmpfs", absolute.toString()));
+        if (visible && Files.isDirectory(absolute))
+          line.addAll(List.of("--tmpfs", absolute.toString()));
       }
       line.addAll(List.of("--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"));
       String dir = directory.toString();
       line.addAll(List.of("--bind", dir, dir, "--chdir", dir, "--clearenv"));
       env.forEach((name, value) -> line.addAll(List.of("--setenv", name, value)));
-      line.addAll(List.of("--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"));
+      line.addAll(
+          List.of("--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"));
       if (properties.local().network()) line.add("--share-net");
       line.add("--");
     }
@@ -186,7 +200,9 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
   public ExecResult exec(String projectId, String command, Duration timeout, int maxOutputBytes) {
     Path dir = directoryOf(projectId);
     Map<String, String> env = environment(dir, "dumb");
-    var builder = new ProcessBuilder(commandLine(dir, List.of("bash", "-lc", command), env)).directory(dir.toFile());
+    var builder =
+        new ProcessBuilder(commandLine(dir, List.of("bash", "-lc", command), env))
+            .directory(dir.toFile());
     builder.environment().clear();
     builder.environment().putAll(env);
     Process process;
@@ -220,7 +236,9 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
   }
 
   private static Thread drain(InputStream in, CappedOutput sink) {
-    return daemon("local-exec-drain", () -> {
+    return daemon(
+        "local-exec-drain",
+        () -> {
           byte[] buffer = new byte[8192];
           try (in) {
             int n;
@@ -253,13 +271,15 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
   }
 
   @Override
-  public TerminalProcess openTerminal(String projectId, int cols, int rows, TerminalListener listener) {
+  public TerminalProcess openTerminal(
+      String projectId, int cols, int rows, TerminalListener listener) {
     Path dir = directoryOf(projectId);
     Map<String, String> env = environment(dir, "xterm-256color");
     PtyProcess pty;
     try {
       pty =
-          new PtyProcessBuilder(commandLine(dir, properties.terminal().shell(), env).toArray(String[]::new))
+          new PtyProcessBuilder(
+                  commandLine(dir, properties.terminal().shell(), env).toArray(String[]::new))
               .setDirectory(dir.toString())
               .setEnvironment(env)
               .setInitialColumns(cols)
@@ -271,27 +291,31 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
     }
     track(projectId, pty);
     var exited = new AtomicBoolean();
-    Runnable onExit = () -> {
-      untrack(projectId, pty);
-      if (exited.compareAndSet(false, true)) listener.exited();
-    };
-    daemon("local-terminal-" + projectId, () -> {
-      byte[] buffer = new byte[8192];
-      try (InputStream in = pty.getInputStream()) {
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          if (n > 0) listener.output(java.util.Arrays.copyOf(buffer, n));
-        }
-      } catch (IOException ignored) {
-        // the shell ended
-      }
-      onExit.run();
-    });
+    Runnable onExit =
+        () -> {
+          untrack(projectId, pty);
+          if (exited.compareAndSet(false, true)) listener.exited();
+        };
+    daemon(
+        "local-terminal-" + projectId,
+        () -> {
+          byte[] buffer = new byte[8192];
+          try (InputStream in = pty.getInputStream()) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+              if (n > 0) listener.output(java.util.Arrays.copyOf(buffer, n));
+            }
+          } catch (IOException ignored) {
+            // the shell ended
+          }
+          onExit.run();
+        });
     OutputStream stdin = pty.getOutputStream();
     return new TerminalProcess() {
       @Override
       public synchronized boolean write(byte[] input) {
-        // Written straight to the pty: a shell that does not read blocks this writer, nothing queues.
+        // Written straight to the pty: a shell that does not read blocks this writer, nothing
+        // queues.
         try {
           stdin.write(input);
           stdin.flush();
