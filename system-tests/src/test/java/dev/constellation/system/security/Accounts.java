@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import dev.constellation.system.Api;
 import dev.constellation.system.SystemStack;
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.bson.Document;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,13 +36,8 @@ final class Accounts {
   }
 
   static Session register(String name) throws Exception {
-    String email = name + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
-    var response =
-        signInCall(
-            "/api/auth/register",
-            Map.of("email", email, "password", PASSWORD, "displayName", name));
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-    return session(response);
+    Api.Session s = new Api(gateway()).register(name);
+    return new Session(s.userId(), s.email(), s.accessToken(), s.refreshToken());
   }
 
   static Session login(String email, String password) throws Exception {

@@ -1,5 +1,6 @@
 package dev.constellation.system.security;
 
+import dev.constellation.system.Api;
 import dev.constellation.system.SystemStack;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -62,18 +63,9 @@ final class AiClient {
   private final String base = SystemStack.gatewayUrl();
 
   User register(String name) throws Exception {
-    String email = name + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
-    HttpResponse<String> r =
-        send(
-            "POST",
-            "/api/auth/register",
-            null,
-            Map.of(
-                "email", email, "password", "correct horse battery staple", "displayName", name));
-    if (r.statusCode() != 201)
-      throw new IllegalStateException("register failed: " + r.statusCode() + " " + r.body());
-    JsonNode body = JSON.readTree(r.body());
-    return new User(body.path("user").path("id").asString(), body.path("accessToken").asString());
+    // Sign-up answers 202 without tokens; Api.register signs in after it.
+    Api.Session session = new Api(base).register(name);
+    return new User(session.userId(), session.accessToken());
   }
 
   String project(User owner) throws Exception {

@@ -1,5 +1,6 @@
 package dev.constellation.system.security;
 
+import dev.constellation.system.Api;
 import dev.constellation.system.SystemStack;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -33,26 +34,7 @@ final class DiskClient {
   final String token;
 
   DiskClient() throws IOException, InterruptedException {
-    String email = "disk-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
-    var response =
-        send(
-            HttpRequest.newBuilder(URI.create(base + "/api/auth/register"))
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        JSON.writeValueAsString(
-                            Map.of(
-                                "email",
-                                email,
-                                "password",
-                                "correct horse battery staple",
-                                "displayName",
-                                "disk")))),
-            null);
-    if (response.statusCode() != 201)
-      throw new IllegalStateException(
-          "register failed: " + response.statusCode() + " " + text(response));
-    token = JSON.readTree(response.body()).path("accessToken").asString();
+    token = new Api(base).register("disk").accessToken();
   }
 
   static Path workspaces() {

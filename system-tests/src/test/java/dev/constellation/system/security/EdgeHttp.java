@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
  * tests' buckets nor drains theirs. java.net.http cannot pick a local address on Java 17. One
  * request per connection; raw paths are sent exactly as given (no re-encoding).
  */
-final class EdgeHttp {
+public final class EdgeHttp {
   private static final AtomicInteger NEXT = new AtomicInteger(1);
 
   record Response(int status, Map<String, String> headers, String body) {
@@ -49,7 +49,7 @@ final class EdgeHttp {
     return at(SystemStack.gatewayUrl());
   }
 
-  static EdgeHttp at(String baseUrl) {
+  public static EdgeHttp at(String baseUrl) {
     int n = NEXT.getAndIncrement();
     try {
       return new EdgeHttp(
@@ -131,7 +131,7 @@ final class EdgeHttp {
   }
 
   /** Registers (202) and signs in from this address; returns the access token and user id. */
-  Api.Session signUp(String name) throws IOException {
+  public Api.Session signUp(String name) throws IOException {
     String email =
         name + "-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "@example.test";
     Response registered =

@@ -34,4 +34,10 @@ class RuntimeConfiguration {
     log.info("workspace runtime: {} (asked for {})", runtime.name(), properties.runtime());
     return runtime;
   }
+
+  @Bean
+  ProjectFileOwner projectFileOwner(WorkspaceRuntime runtime, WorkspaceProperties properties) {
+    return new ProjectFileOwner(
+        runtime instanceof DockerWorkspaceRuntime ? properties.isolation().uid() : -1);
+  }
 }

@@ -2,7 +2,7 @@ package dev.constellation.workspace.files;
 
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.workspace.config.ProjectDirectories;
-import dev.constellation.workspace.config.WorkspaceProperties;
+import dev.constellation.workspace.config.ProjectFileOwner;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
@@ -44,11 +44,11 @@ class ProjectTree {
   private final long quota;
   private final Map<String, Usage> usage = new ConcurrentHashMap<>();
 
-  ProjectTree(ProjectDirectories directories, WorkspaceProperties workspace, DiskProperties disk)
+  ProjectTree(ProjectDirectories directories, ProjectFileOwner owner, DiskProperties disk)
       throws IOException {
     this.root = directories.root();
-    this.ownerUid = workspace.isolation().uid();
-    this.chown = runningAsRoot();
+    this.ownerUid = owner.workspaceUid();
+    this.chown = owner.handsFilesOver() && runningAsRoot();
     this.quota = disk.projectQuota().toBytes();
     Files.createDirectories(root);
   }
