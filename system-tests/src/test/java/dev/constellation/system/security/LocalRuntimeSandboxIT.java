@@ -76,6 +76,15 @@ class LocalRuntimeSandboxIT {
   @Checklist("A6")
   void localWorkspaceProcessesSeeNoSecretNoRepositoryAndNoHome() throws Exception {
     Workspaces.Project p = Workspaces.newProject("local-sandbox");
+    // The shared stack's workspace-service (Docker) handed the new directory to the container's
+    // uid; an installation on the local runtime keeps its files as the service's own user.
+    Path directory = SystemStack.get().dataDir().resolve("workspaces").resolve(p.id());
+    Process chown =
+        new ProcessBuilder(
+                "chown", "-R", "--reference=" + directory.getParent(), directory.toString())
+            .inheritIO()
+            .start();
+    assertThat(chown.waitFor()).isZero();
     Api direct = new Api(local.baseUrl());
     try {
       String home = System.getenv().getOrDefault("HOME", "/root");
