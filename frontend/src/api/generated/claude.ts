@@ -87,6 +87,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AuthenticatedUser: {
+            admin?: boolean;
+            email: string;
+            id: string;
+            roles: string[];
+            service?: boolean;
+        };
+        Caller: {
+            bearerToken: string;
+            user: components["schemas"]["AuthenticatedUser"];
+        };
         Context: {
             files?: string[] | null;
             selection?: components["schemas"]["Selection"] | null;
@@ -328,7 +339,9 @@ export interface operations {
     };
     send: {
         parameters: {
-            query?: never;
+            query: {
+                caller: components["schemas"]["Caller"];
+            };
             header?: never;
             path: {
                 conversationId: string;
@@ -363,7 +376,9 @@ export interface operations {
     };
     propose: {
         parameters: {
-            query?: never;
+            query: {
+                caller: components["schemas"]["Caller"];
+            };
             header?: never;
             path: {
                 projectId: string;

@@ -159,6 +159,8 @@ export interface components {
         ExecResult: {
             /** Format: int32 */
             exitCode: number;
+            killedBy?: string | null;
+            limitsReached: string[];
             stderr: string;
             stdout: string;
             timedOut: boolean;
@@ -172,6 +174,11 @@ export interface components {
             size: number;
             /** @enum {string} */
             type: "file" | "dir";
+        };
+        Issued: {
+            /** Format: int64 */
+            expiresIn: number;
+            ticket: string;
         };
         MoveRequest: {
             from: string;
@@ -189,11 +196,6 @@ export interface components {
             title: string;
             /** Format: uri */
             type: string;
-        };
-        Ticket: {
-            /** Format: int64 */
-            expiresIn: number;
-            ticket: string;
         };
         WorkspaceResponse: {
             /** Format: date-time */
@@ -437,7 +439,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "*/*": components["schemas"]["Ticket"];
+                    "*/*": components["schemas"]["Issued"];
                 };
             };
             /** @description The request failed; the body says why. */
