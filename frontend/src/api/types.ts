@@ -27,7 +27,7 @@ export type WorkspaceStatus = Workspace['status'];
 export type FileEntry = W['FileEntry'];
 export type WriteResult = W['WriteResult'];
 export type ExecResult = W['ExecResult'];
-export type Ticket = W['Ticket'];
+export type Ticket = W['Issued'];
 
 export type Usage = C['UsageResponse'];
 export type Message = C['MessageResponse'];
