@@ -9,20 +9,17 @@ import dev.constellation.system.security.Accounts.Session;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +39,7 @@ class RevokedStreamsIT {
     Session user = Accounts.register("terminal-disabled");
     String projectId = Accounts.createProject(user, "Disabled shell");
     try {
-      Terminal terminal = Terminal.open(user, projectId);
+      TerminalClient terminal = openTerminal(user, projectId);
       var disabled =
           send(
               "PATCH",
@@ -78,8 +75,8 @@ class RevokedStreamsIT {
     String projectId = Accounts.createProject(user, "Password shell");
     Session fresh = user;
     try {
-      Terminal terminal = Terminal.open(user, projectId);
-      String spareTicket = Terminal.ticket(user, projectId);
+      TerminalClient terminal = openTerminal(user, projectId);
+      String spareTicket = ticket(user, projectId);
       var changed =
           send(
               "POST",
@@ -99,15 +96,16 @@ class RevokedStreamsIT {
       assertThat(code).isEqualTo(1008);
 
       // A ticket taken before the change was the old sign-in's: it opens nothing that stays open.
-      Terminal late = Terminal.connect(spareTicket, projectId);
-      late.socket.thenAccept(
+      TerminalClient late =
+          TerminalClient.connect(Accounts.gateway(), projectId, spareTicket, true, "");
+      late.handshake.thenAccept(
           ws ->
               ws.sendBinary(
                   ByteBuffer.wrap("echo LATE-$((1+1))\r".getBytes(StandardCharsets.UTF_8)), true));
       assertThat(late.closed.get(10, TimeUnit.SECONDS))
           .as("late terminal: refused or closed")
           .isIn(1008, -2);
-      assertThat(late.await("LATE-2", Duration.ofMillis(200)))
+      assertThat(late.await(Pattern.compile("(?m)^LATE-2$"), Duration.ofMillis(200)))
           .as("late terminal output: %s", late.clean())
           .isFalse();
     } finally {
@@ -250,109 +248,27 @@ class RevokedStreamsIT {
     }
   }
 
-  /** A terminal WebSocket through the gateway, as the IDE opens it. */
-  private static final class Terminal implements WebSocket.Listener {
-    private final StringBuilder output = new StringBuilder();
-    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+  private static String ticket(Session user, String projectId) throws Exception {
+    var response =
+        send(
+            "POST",
+            Accounts.gateway() + "/api/projects/" + projectId + "/terminal/ticket",
+            user.accessToken(),
+            null);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return Accounts.JSON.readTree(response.body()).path("ticket").asString();
+  }
 
-    static String ticket(Session user, String projectId) throws Exception {
-      var response =
-          send(
-              "POST",
-              Accounts.gateway() + "/api/projects/" + projectId + "/terminal/ticket",
-              user.accessToken(),
-              null);
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      return Accounts.JSON.readTree(response.body()).path("ticket").asString();
-    }
-
-    /** Opens a terminal and waits until the shell answers, so that it is really running. */
-    static Terminal open(Session user, String projectId) throws Exception {
-      Terminal terminal = connect(ticket(user, projectId), projectId);
-      WebSocket socket = terminal.socket.get(60, TimeUnit.SECONDS);
-      socket
-          .sendBinary(
-              ByteBuffer.wrap("echo TERMINAL-$((40+2))\r".getBytes(StandardCharsets.UTF_8)), true)
-          .join();
-      assertThat(terminal.await("TERMINAL-42", Duration.ofSeconds(30)))
-          .as("shell output: %s", terminal.clean())
-          .isTrue();
-      assertThat(terminal.closed).isNotDone();
-      return terminal;
-    }
-
-    private CompletableFuture<WebSocket> socket;
-
-    static Terminal connect(String ticket, String projectId) {
-      String gateway = Accounts.gateway();
-      URI uri =
-          URI.create(
-              gateway.replaceFirst("^http", "ws")
-                  + "/api/projects/"
-                  + projectId
-                  + "/terminal?ticket="
-                  + URLEncoder.encode(ticket, StandardCharsets.UTF_8));
-      Terminal terminal = new Terminal();
-      terminal.socket =
-          Accounts.HTTP
-              .newWebSocketBuilder()
-              .connectTimeout(Duration.ofSeconds(20))
-              .header("Origin", gateway)
-              .buildAsync(uri, terminal);
-      terminal.socket.whenComplete(
-          (ws, error) -> {
-            if (error != null) terminal.closed.complete(-2); // refused at the handshake
-          });
-      return terminal;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-      closed.complete(statusCode);
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket ws, Throwable error) {
-      closed.complete(-1);
-    }
-
-    @Override
-    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-      byte[] bytes = new byte[data.remaining()];
-      data.get(bytes);
-      append(new String(bytes, StandardCharsets.UTF_8));
-      ws.request(1);
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-      append(data.toString());
-      ws.request(1);
-      return null;
-    }
-
-    private synchronized void append(String s) {
-      output.append(s);
-      notifyAll();
-    }
-
-    synchronized String clean() {
-      return output
-          .toString()
-          .replaceAll("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B\\][^\u0007]*\u0007|\u001B[=>]|\r", "");
-    }
-
-    synchronized boolean await(String text, Duration timeout) throws InterruptedException {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      // The whole line: the echo of the typed command holds the unexpanded text only.
-      while (!List.of(clean().split("\n")).contains(text)) {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (left <= 0) return false;
-        wait(left);
-      }
-      return true;
-    }
+  /** Opens a terminal and waits until the shell answers, so that it is really running. */
+  private static TerminalClient openTerminal(Session user, String projectId) throws Exception {
+    TerminalClient terminal =
+        TerminalClient.connect(Accounts.gateway(), projectId, ticket(user, projectId), true, "");
+    terminal.socket = terminal.handshake.get(60, TimeUnit.SECONDS);
+    // The whole line: the echo of the typed command holds the unexpanded text only.
+    assertThat(terminal.run("echo TERMINAL-$((40+2))", "TERMINAL-42", Duration.ofSeconds(30)))
+        .as("shell output: %s", terminal.clean())
+        .isTrue();
+    assertThat(terminal.closed).isNotDone();
+    return terminal;
   }
 }

@@ -26,9 +26,13 @@ final class TerminalClient implements WebSocket.Listener {
   private final StringBuilder text = new StringBuilder();
   private final boolean reads;
 
-  /** The close code, or -1 when the connection broke without a close frame. */
+  /**
+   * The close code, -1 when the connection broke without a close frame, -2 when the handshake was
+   * refused.
+   */
   final CompletableFuture<Integer> closed = new CompletableFuture<>();
 
+  CompletableFuture<WebSocket> handshake;
   WebSocket socket;
 
   private TerminalClient(boolean reads) {
@@ -57,22 +61,36 @@ final class TerminalClient implements WebSocket.Listener {
             null);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     String ticket = Api.json(response).path("ticket").asString();
+    TerminalClient client = connect(baseUrl, project.id(), ticket, reads, extraQuery);
+    client.socket = client.handshake.get(60, TimeUnit.SECONDS);
+    return client;
+  }
+
+  /**
+   * Starts the handshake with a ticket the caller already holds, without waiting for it: a
+   * handshake the server refuses completes {@link #closed} with -2.
+   */
+  static TerminalClient connect(
+      String baseUrl, String projectId, String ticket, boolean reads, String extraQuery) {
     URI uri =
         URI.create(
             baseUrl.replaceFirst("^http", "ws")
                 + "/api/projects/"
-                + project.id()
+                + projectId
                 + "/terminal?ticket="
                 + URLEncoder.encode(ticket, StandardCharsets.UTF_8)
                 + extraQuery);
     TerminalClient client = new TerminalClient(reads);
-    client.socket =
+    client.handshake =
         Api.HTTP
             .newWebSocketBuilder()
             .connectTimeout(Duration.ofSeconds(20))
             .header("Origin", baseUrl)
-            .buildAsync(uri, client)
-            .get(60, TimeUnit.SECONDS);
+            .buildAsync(uri, client);
+    client.handshake.whenComplete(
+        (ws, error) -> {
+          if (error != null) client.closed.complete(-2);
+        });
     return client;
   }
 
