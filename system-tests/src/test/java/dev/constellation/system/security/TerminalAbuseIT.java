@@ -79,11 +79,15 @@ class TerminalAbuseIT {
       } catch (Exception closedMeanwhile) {
         // the server closed the socket: what the test waits for
       }
+      // 1008 when the close frame arrives; -1 when the peer closed the connection while our unread
+      // flood sat in its receive buffer, which makes the kernel answer with a reset that can
+      // overtake the close frame. Either way the server ended the socket; a server that let the
+      // flood through keeps it open past this wait (the shell sleeps for 300 s).
       assertThat(t.closed.get(30, TimeUnit.SECONDS))
           .as(
               "close code after %d messages in %d ms",
               sent, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began))
-          .isEqualTo(1008);
+          .isIn(1008, -1);
     } finally {
       t.close();
     }
