@@ -8,7 +8,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO_ROOT=$(cd "$HERE/../.." && pwd)
 IMAGE=${1:-constellation/workspace:local}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-PACKAGES=${WORKSPACE_PACKAGES:-$(grep -v '^#' "$HERE/packages.txt" | paste -sd, -)}
+PACKAGES=${WORKSPACE_PACKAGES:-$(grep -v '^#' "$HERE/packages.txt" | paste -sd' ' -)}
 
 if docker image inspect "$IMAGE" >/dev/null 2>&1 && [ "${REBUILD:-0}" != 1 ]; then
   echo "$IMAGE already exists (REBUILD=1 to build again)"; exit 0
@@ -16,10 +16,18 @@ fi
 command -v debootstrap >/dev/null || { echo "debootstrap is needed: apt-get install debootstrap" >&2; exit 1; }
 command -v mvn >/dev/null || { echo "Maven is needed to warm the image's Maven repository" >&2; exit 1; }
 ROOT=$(mktemp -d /tmp/constellation-rootfs.XXXXXX)
-trap 'rm -rf "$ROOT"' EXIT
-echo "debootstrap bookworm into $ROOT (packages: $PACKAGES)"
-debootstrap --variant=minbase --include="$PACKAGES" bookworm "$ROOT" "$MIRROR" >"$ROOT.log" 2>&1 \
+cleanup() { umount "$ROOT/proc" 2>/dev/null || true; rm -rf "$ROOT"; }
+trap cleanup EXIT
+echo "debootstrap bookworm into $ROOT"
+debootstrap --variant=minbase bookworm "$ROOT" "$MIRROR" >"$ROOT.log" 2>&1 \
   || { tail -30 "$ROOT.log" >&2; exit 1; }
+# The packages go in with apt inside the root, as the Dockerfile does: debootstrap's own --include
+# cannot order the configuration of this many packages (ca-certificates-java needs /proc).
+echo "apt-get install in the root: $PACKAGES"
+mount -t proc proc "$ROOT/proc"
+chroot "$ROOT" sh -c "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $PACKAGES" \
+  >>"$ROOT.log" 2>&1 || { tail -30 "$ROOT.log" >&2; exit 1; }
+umount "$ROOT/proc"
 chroot "$ROOT" useradd --uid 1000 --create-home --shell /bin/bash dev
 mkdir -p "$ROOT/workspace" && chown 1000:1000 "$ROOT/workspace"
 echo "warming the image's Maven repository for the java-maven template"
