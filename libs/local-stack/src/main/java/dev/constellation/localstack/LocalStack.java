@@ -50,6 +50,9 @@ public final class LocalStack implements AutoCloseable {
   private Thread supervisor;
   private Path mongoFile;
   private int mongoPort;
+  private boolean buildMissingImage;
+  private WorkspaceImageBuild imageBuild;
+  private boolean switchedToDocker;
 
   /**
    * Where the gateway listens: loopback unless {@code BIND_ADDRESS} says otherwise. The other
@@ -60,6 +63,8 @@ public final class LocalStack implements AutoCloseable {
   static final String BIND_ADDRESS = "BIND_ADDRESS";
 
   static final String LOOPBACK = "127.0.0.1";
+
+  private static final String WORKSPACE_SERVICE = "workspace-service";
 
   public LocalStack(Path root, Map<String, String> settings) {
     this.root = root.toAbsolutePath();
@@ -79,6 +84,7 @@ public final class LocalStack implements AutoCloseable {
                   stack.close();
                   System.out.println("Stopped.");
                 }));
+    stack.buildMissingWorkspaceImage();
     try {
       stack.start();
     } catch (IOException e) {
@@ -91,6 +97,14 @@ public final class LocalStack implements AutoCloseable {
     System.out.println("  Logs: " + stack.dataDir.resolve("logs") + "   Stop: Ctrl-C");
     System.out.println();
     stack.superviseUntilInterrupted();
+  }
+
+  /**
+   * {@code make run} only: a missing workspace image is built in the background, workspace-service
+   * runs the local runtime meanwhile and is switched to Docker when the image is there.
+   */
+  public void buildMissingWorkspaceImage() {
+    buildMissingImage = true;
   }
 
   public void start() throws IOException, InterruptedException {
@@ -138,17 +152,31 @@ public final class LocalStack implements AutoCloseable {
     for (ServiceSpec spec : SERVICES) {
       env.put(spec.envPrefix() + "_URL", "http://" + LOOPBACK + ":" + port(spec));
     }
+    if (buildMissingImage) {
+      imageBuild =
+          WorkspaceImageBuild.startIfMissing(
+                  root,
+                  settings,
+                  dataDir.resolve("logs").resolve("workspace-image.log"),
+                  LocalStack::log)
+              .orElse(null);
+    }
     List<String> jvmArgs =
         List.of("-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseSerialGC", "-Xmx384m");
     for (ServiceSpec spec : SERVICES) {
       String address = spec == gateway() ? bind : LOOPBACK;
+      Map<String, String> serviceEnv = env;
+      if (imageBuild != null && spec.name().equals(WORKSPACE_SERVICE)) {
+        serviceEnv = new HashMap<>(env);
+        serviceEnv.put("WORKSPACE_RUNTIME", "local");
+      }
       ServiceProcess process =
           new ServiceProcess(
               spec.name(),
               address,
               port(spec),
               spec.jar(root),
-              env,
+              serviceEnv,
               dataDir.resolve("logs").resolve(spec.name() + ".log"),
               jvmArgs);
       services.add(process.start());
@@ -217,6 +245,7 @@ public final class LocalStack implements AutoCloseable {
     Map<String, Backoff> backoffs = new HashMap<>();
     while (true) {
       Thread.sleep(500);
+      switchToDockerWhenImageIsBuilt();
       for (ServiceProcess service : services) {
         Backoff backoff = backoffs.computeIfAbsent(service.name(), n -> backoff());
         if (stopping) return;
@@ -233,6 +262,26 @@ public final class LocalStack implements AutoCloseable {
         }
         backoff.failed();
       }
+    }
+  }
+
+  /**
+   * Workspaces running on the local runtime end with the restart; their terminals reconnect to a
+   * Docker workspace of the same project, whose files are the same directory.
+   */
+  private void switchToDockerWhenImageIsBuilt() {
+    if (imageBuild == null || switchedToDocker || !imageBuild.done().getNow(false)) return;
+    switchedToDocker = true;
+    ServiceProcess workspaces = service(WORKSPACE_SERVICE);
+    log("switching workspace-service to Docker workspaces (" + imageBuild.image() + ")");
+    try {
+      workspaces.restartWith(Map.of("WORKSPACE_RUNTIME", "auto"));
+      workspaces.awaitReady(Duration.ofSeconds(240));
+      log("workspace  ready on Docker");
+    } catch (IOException e) {
+      log("could not restart workspace-service: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -21,7 +21,7 @@ public final class ServiceProcess implements AutoCloseable {
   private final String address;
   private final int port;
   private final Path jar;
-  private final Map<String, String> env;
+  private Map<String, String> env;
   private final Path logFile;
   private final List<String> jvmArgs;
   private Process process;
@@ -117,6 +117,15 @@ public final class ServiceProcess implements AutoCloseable {
     }
     throw new IOException(
         name + " was not ready within " + timeout.toSeconds() + " s; see " + logFile);
+  }
+
+  /** Stops the service gracefully and starts it again with {@code changes} in its environment. */
+  public synchronized void restartWith(Map<String, String> changes) throws IOException {
+    Map<String, String> merged = new java.util.HashMap<>(env);
+    merged.putAll(changes);
+    env = Map.copyOf(merged);
+    close();
+    start();
   }
 
   /** Asks for a graceful stop without waiting for it. */
