@@ -107,12 +107,7 @@ public record WorkspaceProperties(
       @NotBlank @DefaultValue("constellation-workspaces") String name,
       @DefaultValue("true") boolean egress,
       @DefaultValue List<String> egressAllow,
-      @NotNull @DefaultValue("service") FirewallMode firewall) {
-
-    public Network(String name, boolean egress) {
-      this(name, egress, List.of(), FirewallMode.SERVICE);
-    }
-  }
+      @NotNull @DefaultValue("service") FirewallMode firewall) {}
 
   /** Who installs the egress firewall on the host. */
   public enum FirewallMode {
