@@ -42,7 +42,9 @@ import java.util.regex.Pattern;
  * no dependencies. Settings come from the environment:
  * {@code DOCKER_FILTER_LISTEN} (host:port, default 0.0.0.0:2375), {@code DOCKER_FILTER_UPSTREAM}
  * ({@code tcp://host:port} or {@code unix:///var/run/docker.sock}), {@code DOCKER_FILTER_BIND_ROOTS}
- * (colon-separated host directories bind mounts may come from, e.g. WORKSPACES_HOST_ROOT).
+ * (colon-separated host directories bind mounts may come from, e.g. WORKSPACES_HOST_ROOT),
+ * {@code DOCKER_FILTER_READONLY_FILES} (colon-separated host files that may be bind-mounted
+ * read-only, and only read-only: WORKSPACE_CA_CERTIFICATES).
  */
 public final class DockerApiFilter {
   static final String MANAGED_LABEL = "dev.constellation.managed";
@@ -55,10 +57,16 @@ public final class DockerApiFilter {
 
   private final String upstream;
   private final List<Path> bindRoots;
+  private final List<Path> readOnlyFiles;
 
   DockerApiFilter(String upstream, List<Path> bindRoots) {
+    this(upstream, bindRoots, List.of());
+  }
+
+  DockerApiFilter(String upstream, List<Path> bindRoots, List<Path> readOnlyFiles) {
     this.upstream = upstream;
     this.bindRoots = bindRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    this.readOnlyFiles = readOnlyFiles.stream().map(p -> p.toAbsolutePath().normalize()).toList();
   }
 
   public static void main(String[] args) throws IOException {
@@ -68,7 +76,11 @@ public final class DockerApiFilter {
     for (String root : env("DOCKER_FILTER_BIND_ROOTS", "").split(":")) {
       if (!root.isBlank()) roots.add(Path.of(root));
     }
-    DockerApiFilter filter = new DockerApiFilter(upstream, roots);
+    List<Path> files = new ArrayList<>();
+    for (String file : env("DOCKER_FILTER_READONLY_FILES", "").split(":")) {
+      if (!file.isBlank()) files.add(Path.of(file));
+    }
+    DockerApiFilter filter = new DockerApiFilter(upstream, roots, files);
     int colon = listen.lastIndexOf(':');
     ServerSocket server = new ServerSocket();
     server.setReuseAddress(true);
@@ -110,8 +122,11 @@ public final class DockerApiFilter {
     }
     if (host.get("Binds") instanceof List<?> binds) {
       for (Object b : binds) {
-        String source = String.valueOf(b).split(":", 2)[0];
-        if (source.startsWith("/") && !allowedBindSource(source)) return "bind mount of " + source + " is not allowed";
+        String[] parts = String.valueOf(b).split(":");
+        String source = parts[0];
+        boolean readOnly = parts.length >= 3 && List.of(parts[2].split(",")).contains("ro");
+        if (source.startsWith("/") && !allowedBindSource(source) && !(readOnly && allowedReadOnlyFile(source)))
+          return "bind mount of " + source + " is not allowed";
       }
     }
     if (host.get("Mounts") instanceof List<?> mounts) {
@@ -119,7 +134,9 @@ public final class DockerApiFilter {
         Map<?, ?> mount = m instanceof Map<?, ?> map ? map : Map.of();
         String type = String.valueOf(mount.get("Type"));
         if (type.equals("bind")) {
-          if (!allowedBindSource(String.valueOf(mount.get("Source")))) return "bind mount of " + mount.get("Source") + " is not allowed";
+          String source = String.valueOf(mount.get("Source"));
+          if (!allowedBindSource(source) && !(Boolean.TRUE.equals(mount.get("ReadOnly")) && allowedReadOnlyFile(source)))
+            return "bind mount of " + mount.get("Source") + " is not allowed";
         } else if (type.equals("volume")) {
           if (mount.get("VolumeOptions") instanceof Map<?, ?> options && options.get("DriverConfig") != null) {
             return "volumes with driver options are not allowed";
@@ -148,6 +165,12 @@ public final class DockerApiFilter {
     Path parent = path.getParent();
     return parent != null && bindRoots.contains(parent)
         && PROJECT_DIRECTORY.matcher(path.getFileName().toString()).matches();
+  }
+
+  /** One of the files named by DOCKER_FILTER_READONLY_FILES, exactly (no parent, no sibling). */
+  boolean allowedReadOnlyFile(String source) {
+    if (source == null || !source.startsWith("/") || source.contains("/../") || source.endsWith("/..")) return false;
+    return readOnlyFiles.contains(Path.of(source).normalize());
   }
 
   private static boolean nonEmpty(Object value) {

@@ -31,9 +31,12 @@ umount "$ROOT/proc"
 chroot "$ROOT" useradd --uid 1000 --create-home --shell /bin/bash dev
 mkdir -p "$ROOT/workspace" && chown 1000:1000 "$ROOT/workspace"
 echo "warming the image's Maven repository for the java-maven template"
+# Outside the home directory, which is an empty tmpfs in a running workspace: profile.sh copies the
+# repository in on the first login shell (as in the Dockerfile).
+install -m 0644 "$HERE/profile.sh" "$ROOT/etc/profile.d/constellation.sh"
 "$HERE/warm-maven.sh" "$REPO_ROOT/services/project-service/src/main/resources/templates/java-maven" \
-  "$ROOT/home/dev/.m2/repository"
-chown -R 1000:1000 "$ROOT/home/dev/.m2"
+  "$ROOT/opt/constellation/maven-repository"
+chown -R 1000:1000 "$ROOT/opt/constellation/maven-repository"
 rm -rf "$ROOT"/var/cache/apt/archives/*.deb "$ROOT"/var/lib/apt/lists/*
 tar -C "$ROOT" -c . | docker import \
   --change 'USER dev' --change 'WORKDIR /workspace' \

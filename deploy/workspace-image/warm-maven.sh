@@ -8,4 +8,6 @@ REPO=$2
 WORK=$(mktemp -d /tmp/constellation-warm.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 cp -r "$TEMPLATE"/. "$WORK"
-mvn -B -q -f "$WORK/pom.xml" -Dmaven.repo.local="$REPO" package exec:java -Dexec.mainClass=app.Main >/dev/null
+mvn -B -q -f "$WORK/pom.xml" -Dmaven.repo.local="$REPO" package exec:java -Dexec.mainClass=app.Main \
+  >"$WORK.log" 2>&1 || { tail -40 "$WORK.log" >&2; rm -f "$WORK.log"; exit 1; }
+rm -f "$WORK.log"

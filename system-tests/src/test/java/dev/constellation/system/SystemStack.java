@@ -18,6 +18,18 @@ public final class SystemStack {
   public static final String FAKE_API_KEY = "sk-ant-system-test-0123456789abcdef";
 
   private static LocalStack stack;
+  private static String network;
+
+  /** The installation's proxy settings, passed into every workspace. */
+  public static final String OUTBOUND_HTTP_PROXY = "http://proxy.constellation.invalid:3128";
+
+  public static final String OUTBOUND_HTTPS_PROXY = "http://proxy.constellation.invalid:3129";
+  public static final String OUTBOUND_NO_PROXY = "localhost,127.0.0.1,198.18.0.0/15";
+
+  /** Stands in for a corporate CA bundle: only its passage into the workspace is tested. */
+  public static final String OUTBOUND_CA_PEM =
+      "-----BEGIN CERTIFICATE-----\nY29uc3RlbGxhdGlvbiB0ZXN0IENB\n-----END CERTIFICATE-----\n";
+
   private static Process fakeAnthropic;
   private static Map<String, String> settings;
   private static String fakeAnthropicUrl;
@@ -57,6 +69,18 @@ public final class SystemStack {
         String installation = "systest-" + Long.toHexString(System.nanoTime());
         settings.put("WORKSPACE_INSTALLATION_ID", installation);
         settings.put("WORKSPACE_NETWORK_NAME", installation);
+        network = installation;
+        // A run can try a freshly built image before it becomes the default one.
+        if (System.getenv("WORKSPACE_IMAGE") != null)
+          settings.put("WORKSPACE_IMAGE", System.getenv("WORKSPACE_IMAGE"));
+        // What an installation behind a proxy sets; nothing in the suite goes through the proxy
+        // (its host does not resolve), the namespace test host is in NO_PROXY
+        // (security/WorkspaceEgressIT).
+        settings.put("WORKSPACE_HTTP_PROXY", OUTBOUND_HTTP_PROXY);
+        settings.put("WORKSPACE_HTTPS_PROXY", OUTBOUND_HTTPS_PROXY);
+        settings.put("WORKSPACE_NO_PROXY", OUTBOUND_NO_PROXY);
+        Files.writeString(data.resolve("extra-ca.pem"), OUTBOUND_CA_PEM);
+        settings.put("WORKSPACE_CA_CERTIFICATES", data.resolve("extra-ca.pem").toString());
         settings.put("PATH", System.getenv("PATH"));
         settings.put("HOME", System.getenv().getOrDefault("HOME", "/tmp"));
         // Small enough that security/DiskAttacksIT can exhaust them in a few requests.
@@ -80,6 +104,7 @@ public final class SystemStack {
                     () -> {
                       stack.close();
                       fakeAnthropic.destroy();
+                      removeWorkspaceFirewall(root);
                     }));
         stack.start();
       } catch (IOException e) {
@@ -149,6 +174,35 @@ public final class SystemStack {
     if (!Files.exists(path)) return;
     try (var walk = Files.walk(path)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+    }
+  }
+
+  /** The Docker network of the stack's workspaces (WORKSPACE_NETWORK_NAME). */
+  public static String workspaceNetwork() {
+    get();
+    return network;
+  }
+
+  /**
+   * The egress firewall workspace-service installed for this stack's network (when it ran as root)
+   * outlives the stack; removed here, as an operator would with the same script.
+   */
+  private static void removeWorkspaceFirewall(Path root) {
+    if (network == null || !"root".equals(System.getProperty("user.name"))) return;
+    try {
+      Process p =
+          new ProcessBuilder(
+                  root.resolve("deploy/scripts/workspace-firewall.sh").toString(),
+                  "remove",
+                  network)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (IOException e) {
+      // nothing to remove without iptables
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

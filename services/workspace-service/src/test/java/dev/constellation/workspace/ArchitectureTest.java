@@ -45,6 +45,10 @@ class ArchitectureTest {
       noClasses()
           .that()
           .resideOutsideOfPackage(ROOT + ".runtime.local..")
+          // The one other: iptables with fixed arguments, to install the workspaces' egress
+          // firewall on the host (no shell, nothing of a user's in its arguments).
+          .and()
+          .doNotHaveFullyQualifiedName(ROOT + ".runtime.docker.EgressFirewall")
           .should()
           .dependOnClassesThat()
           .resideInAPackage("com.pty4j..")
@@ -55,7 +59,8 @@ class ArchitectureTest {
           .callMethodWhere(runtimeExec())
           .because(
               "a host process runs as this service's user, so spawning one is confined to the "
-                  + "code that applies the local sandbox and the single-user rule");
+                  + "code that applies the local sandbox and the single-user rule (and the "
+                  + "iptables calls of the egress firewall)");
 
   @ArchTest
   static final ArchRule runtimeImplementationsAreChosenOnlyByConfiguration =

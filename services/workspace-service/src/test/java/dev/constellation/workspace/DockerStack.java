@@ -60,6 +60,10 @@ abstract class DockerStack {
     registry.add("workspace.root", ROOT::toString);
     registry.add("workspace.installation-id", () -> INSTALLATION);
     registry.add("workspace.network.name", () -> "constellation-ws-" + INSTALLATION);
+    // These tests cover the internal (no egress) network an installation can choose; the egress
+    // network and its firewall are covered against the whole stack (system-tests
+    // WorkspaceEgressIT).
+    registry.add("workspace.network.egress", () -> "false");
     registry.add("workspace.limits.memory-bytes", () -> "536870912");
     registry.add("workspace.files.max-file-bytes", () -> "1048576");
     registry.add("workspace.terminal.allowed-origins", () -> "https://ide.example.com");

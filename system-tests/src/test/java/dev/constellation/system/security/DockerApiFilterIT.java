@@ -40,6 +40,7 @@ class DockerApiFilterIT {
   private static Process filter;
   private static String base;
   private static Path root;
+  private static Path caFile;
   private static final String prefix = "dfilter-" + UUID.randomUUID().toString().substring(0, 8);
 
   @BeforeAll
@@ -69,6 +70,10 @@ class DockerApiFilterIT {
     pb.environment().put("DOCKER_FILTER_LISTEN", "127.0.0.1:" + port);
     pb.environment().put("DOCKER_FILTER_UPSTREAM", "unix:///var/run/docker.sock");
     pb.environment().put("DOCKER_FILTER_BIND_ROOTS", root.toString());
+    // The installation's CA bundle (WORKSPACE_CA_CERTIFICATES): read-only binds of it only.
+    caFile = root.resolveSibling("docker-filter-ca.pem");
+    Files.writeString(caFile, "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n");
+    pb.environment().put("DOCKER_FILTER_READONLY_FILES", caFile.toString());
     filter = pb.start();
     base = "http://127.0.0.1:" + port;
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -110,6 +115,12 @@ class DockerApiFilterIT {
             "\"HostConfig\":{\"Binds\":[\"/var/run/docker.sock:/var/run/docker.sock\"]}",
             "\"HostConfig\":{\"Binds\":[\"" + root + "/p1/../../..:/host\"]}",
             "\"HostConfig\":{\"Binds\":[\"" + root + "/p1/linked:/host\"]}",
+            "\"HostConfig\":{\"Binds\":[\"" + caFile + ":/etc/ca.pem\"]}",
+            "\"HostConfig\":{\"Binds\":[\"" + caFile + ":/etc/ca.pem:rw\"]}",
+            "\"HostConfig\":{\"Binds\":[\"" + caFile.getParent() + ":/host:ro\"]}",
+            "\"HostConfig\":{\"Mounts\":[{\"Type\":\"bind\",\"Source\":\""
+                + caFile
+                + "\",\"Target\":\"/x\"}]}",
             "\"HostConfig\":{\"Mounts\":[{\"Type\":\"bind\",\"Source\":\"/etc\",\"Target\":\"/x\"}]}",
             "\"HostConfig\":{\"Mounts\":[{\"Type\":\"volume\",\"Target\":\"/x\",\"VolumeOptions\":{\"DriverConfig\":{\"Name\":\"local\",\"Options\":{\"type\":\"none\",\"o\":\"bind\",\"device\":\"/\"}}}}]}",
             "\"HostConfig\":{\"SecurityOpt\":[\"seccomp=unconfined\"]}",
@@ -185,7 +196,9 @@ class DockerApiFilterIT {
                 + LABELS
                 + ",\"HostConfig\":{\"Binds\":[\""
                 + root.resolve("p1")
-                + ":/workspace\"],\"CapDrop\":[\"ALL\"],"
+                + ":/workspace\",\""
+                + caFile
+                + ":/etc/constellation/ca-certificates.pem:ro\"],\"CapDrop\":[\"ALL\"],"
                 + "\"SecurityOpt\":[\"no-new-privileges\"],\"Init\":true}}",
             false);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);

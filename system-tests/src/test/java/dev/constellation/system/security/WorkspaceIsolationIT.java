@@ -225,10 +225,21 @@ class WorkspaceIsolationIT {
         assertThat(host.path("Devices").isNull() || host.path("Devices").isEmpty())
             .as("%s devices", name)
             .isTrue();
-        assertThat(c.path("Mounts").size())
+        // The project's directory, and read-only the installation's CA bundle
+        // (WORKSPACE_CA_CERTIFICATES, set by SystemStack): nothing else of the host.
+        List<String> mounts = new ArrayList<>();
+        for (JsonNode m : c.path("Mounts")) {
+          String destination = m.path("Destination").asString();
+          if (destination.equals("/etc/constellation/ca-certificates.pem")) {
+            assertThat(m.path("RW").asBoolean()).as("%s CA mount writable", name).isFalse();
+            assertThat(m.path("Source").asString())
+                .isEqualTo(SystemStack.dataDir().resolve("extra-ca.pem").toString());
+          }
+          mounts.add(destination);
+        }
+        assertThat(mounts)
             .as("%s mounts: %s", name, c.path("Mounts"))
-            .isEqualTo(1);
-        assertThat(c.path("Mounts").get(0).path("Destination").asString()).isEqualTo("/workspace");
+            .containsExactlyInAnyOrder("/workspace", "/etc/constellation/ca-certificates.pem");
         assertThat(c.toString()).as("%s", name).doesNotContain("docker.sock");
       }
       // And as the kernel sees the shell: uid 1000, no capabilities, no new privileges, a seccomp

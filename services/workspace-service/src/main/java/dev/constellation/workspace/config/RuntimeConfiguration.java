@@ -16,18 +16,18 @@ class RuntimeConfiguration {
   private static final Logger log = LoggerFactory.getLogger(RuntimeConfiguration.class);
 
   @Bean
-  WorkspaceRuntime workspaceRuntime(WorkspaceProperties properties) {
+  WorkspaceRuntime workspaceRuntime(WorkspaceProperties properties, OutboundProperties outbound) {
     WorkspaceRuntime runtime =
         switch (properties.runtime()) {
           case DOCKER ->
-              DockerWorkspaceRuntime.connect(properties)
+              DockerWorkspaceRuntime.connect(properties, outbound)
                   .orElseThrow(
                       () ->
                           new IllegalStateException(
                               "WORKSPACE_RUNTIME=docker but no Docker engine answers (DOCKER_HOST or /var/run/docker.sock)"));
           case LOCAL -> new LocalWorkspaceRuntime(properties);
           case AUTO ->
-              DockerWorkspaceRuntime.connect(properties)
+              DockerWorkspaceRuntime.connect(properties, outbound)
                   .<WorkspaceRuntime>map(docker -> docker)
                   .orElseGet(() -> new LocalWorkspaceRuntime(properties));
         };

@@ -91,14 +91,29 @@ public record WorkspaceProperties(
    *
    * @param name Docker network created (and labelled) by this service when missing; one made
    *     without the isolation options is replaced (WORKSPACE_NETWORK_NAME)
-   * @param egress whether workspaces may reach the internet (WORKSPACE_EGRESS). Off: the network is
-   *     internal and its bridge gets no host address, so nothing on the host is reachable either.
-   *     On: the bridge has a gateway address on the host, and the host's firewall must keep
-   *     workspaces from the host's own ports and 169.254.169.254
+   * @param egress whether workspaces may reach the internet (WORKSPACE_EGRESS, on by default). Off:
+   *     the network is internal and its bridge gets no host address, so nothing on the host is
+   *     reachable either. On: the bridge has a gateway address on the host, and the firewall of
+   *     {@code runtime/docker/EgressFirewall} keeps workspaces from the host, private ranges and
+   *     169.254.0.0/16; without that firewall the network stays internal
+   * @param egressAllow CIDRs inside the private ranges workspaces may still reach, e.g. a corporate
+   *     package mirror (WORKSPACE_EGRESS_ALLOW, comma-separated)
+   * @param firewall who installs that firewall: {@code service} (this service, with iptables; it
+   *     must run as root in the host's network namespace) or {@code external}
+   *     (deploy/scripts/workspace-firewall.sh, for a service that runs in a container and cannot)
+   *     (WORKSPACE_EGRESS_FIREWALL)
    */
   public record Network(
       @NotBlank @DefaultValue("constellation-workspaces") String name,
-      @DefaultValue("false") boolean egress) {}
+      @DefaultValue("true") boolean egress,
+      @DefaultValue List<String> egressAllow,
+      @NotNull @DefaultValue("service") FirewallMode firewall) {}
+
+  /** Who installs the egress firewall on the host. */
+  public enum FirewallMode {
+    SERVICE,
+    EXTERNAL
+  }
 
   /**
    * Limits of the files API.

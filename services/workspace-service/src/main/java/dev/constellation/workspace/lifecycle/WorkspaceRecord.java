@@ -17,6 +17,12 @@ class WorkspaceRecord {
   Instant updatedAt;
   String failure;
 
+  /** The owner's choices (null: the installation's default); applied at the next creation. */
+  String image;
+
+  Integer memoryMb;
+  Double cpus;
+
   WorkspaceRecord() {}
 
   WorkspaceRecord(String projectId, String runtime) {

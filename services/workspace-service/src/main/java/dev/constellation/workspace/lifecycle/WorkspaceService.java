@@ -30,6 +30,7 @@ public class WorkspaceService {
   private final ProjectDirectories directories;
   private final ActivityTracker activity;
   private final ApplicationEventPublisher events;
+  private final WorkspaceSettingsService settings;
   private final Clock clock;
   private final Counter starts;
   private final Counter startFailures;
@@ -42,6 +43,7 @@ public class WorkspaceService {
       ProjectDirectories directories,
       ActivityTracker activity,
       ApplicationEventPublisher events,
+      WorkspaceSettingsService settings,
       Clock clock,
       MeterRegistry meters) {
     this.runtime = runtime;
@@ -49,6 +51,7 @@ public class WorkspaceService {
     this.directories = directories;
     this.activity = activity;
     this.events = events;
+    this.settings = settings;
     this.clock = clock;
     for (int i = 0; i < locks.length; i++) locks[i] = new ReentrantLock();
     this.starts =
@@ -80,7 +83,8 @@ public class WorkspaceService {
   public WorkspaceResponse status(String projectId) {
     WorkspaceRecord record = repository.findById(projectId).orElse(null);
     if (record == null)
-      return new WorkspaceResponse(projectId, WorkspaceStatus.STOPPED, runtime.name(), null, null);
+      return new WorkspaceResponse(
+          projectId, WorkspaceStatus.STOPPED, runtime.name(), null, null, runtime.network());
     if (record.status == WorkspaceStatus.RUNNING && !runtime.isRunning(projectId)) {
       ReentrantLock lock = lockFor(projectId);
       lock.lock();
@@ -116,7 +120,7 @@ public class WorkspaceService {
       save(record);
       Timer.Sample sample = Timer.start();
       try {
-        runtime.start(projectId, directories.of(projectId));
+        runtime.start(projectId, directories.of(projectId), settings.spec(record));
       } catch (RuntimeException e) {
         record.status = WorkspaceStatus.FAILED;
         record.failure = e.getMessage();
@@ -161,7 +165,7 @@ public class WorkspaceService {
       if (record == null) {
         runtime.stop(projectId);
         return new WorkspaceResponse(
-            projectId, WorkspaceStatus.STOPPED, runtime.name(), null, null);
+            projectId, WorkspaceStatus.STOPPED, runtime.name(), null, null, runtime.network());
       }
       boolean wasUp = record.status != WorkspaceStatus.STOPPED;
       if (wasUp) {
@@ -227,6 +231,7 @@ public class WorkspaceService {
         record.status,
         record.runtime == null ? runtime.name() : record.runtime,
         record.startedAt,
-        last);
+        last,
+        runtime.network());
   }
 }

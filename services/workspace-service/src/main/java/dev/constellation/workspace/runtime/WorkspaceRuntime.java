@@ -16,6 +16,19 @@ public interface WorkspaceRuntime {
   /** Creates the workspace when needed and starts it; returns at once when it already runs. */
   void start(String projectId, Path directory);
 
+  /**
+   * Like {@link #start(String, Path)}, with the project's own image and limits. A runtime that
+   * keeps a stopped workspace recreates it when these changed since it was created.
+   */
+  default void start(String projectId, Path directory, ContainerSpec spec) {
+    start(projectId, directory);
+  }
+
+  /** What the workspaces' network allows; null when the runtime has no network of its own. */
+  default @org.jspecify.annotations.Nullable NetworkInfo network() {
+    return null;
+  }
+
   /** Stops the workspace, keeping its files; nothing happens when it is not running. */
   void stop(String projectId);
 

@@ -18,9 +18,12 @@ import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.constellation.workspace.config.OutboundProperties;
 import dev.constellation.workspace.config.WorkspaceProperties;
 import dev.constellation.workspace.runtime.CappedOutput;
+import dev.constellation.workspace.runtime.ContainerSpec;
 import dev.constellation.workspace.runtime.ExecResult;
+import dev.constellation.workspace.runtime.NetworkInfo;
 import dev.constellation.workspace.runtime.TerminalListener;
 import dev.constellation.workspace.runtime.TerminalProcess;
 import dev.constellation.workspace.runtime.WorkspaceRuntime;
@@ -49,22 +52,43 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   public static final String LABEL_INSTALLATION = "dev.constellation.installation";
   static final String ICC_OPTION = "com.docker.network.bridge.enable_icc";
   static final String INHIBIT_IPV4_OPTION = "com.docker.network.bridge.inhibit_ipv4";
+  static final String BRIDGE_NAME_OPTION = "com.docker.network.bridge.name";
+
+  /**
+   * What a container was created with (image, limits, outbound settings): a change recreates it.
+   */
+  static final String LABEL_SPEC = "dev.constellation.spec";
 
   private static final Logger log = LoggerFactory.getLogger(DockerWorkspaceRuntime.class);
 
   private final DockerClient docker;
   private final WorkspaceProperties properties;
   private volatile boolean networkReady;
+  private final OutboundProperties outbound;
+  private final EgressFirewall firewall;
+  private NetworkPlan networkPlan;
   private final Map<String, LimitCounters> lastCounters =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  DockerWorkspaceRuntime(DockerClient docker, WorkspaceProperties properties) {
+  DockerWorkspaceRuntime(
+      DockerClient docker,
+      WorkspaceProperties properties,
+      OutboundProperties outbound,
+      EgressFirewall firewall) {
     this.docker = docker;
     this.properties = properties;
+    this.outbound = outbound;
+    this.firewall = firewall;
   }
 
   /** A runtime on the engine named by DOCKER_HOST (or the default socket), if it answers a ping. */
   public static Optional<DockerWorkspaceRuntime> connect(WorkspaceProperties properties) {
+    return connect(properties, OutboundProperties.none());
+  }
+
+  /** As {@link #connect(WorkspaceProperties)}, passing proxies and CA certificates through. */
+  public static Optional<DockerWorkspaceRuntime> connect(
+      WorkspaceProperties properties, OutboundProperties outbound) {
     var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
     var http =
         new ApacheDockerHttpClient.Builder()
@@ -76,7 +100,12 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     DockerClient client = DockerClientImpl.getInstance(config, http);
     try {
       client.pingCmd().exec();
-      return Optional.of(new DockerWorkspaceRuntime(client, properties));
+      var runtime =
+          new DockerWorkspaceRuntime(client, properties, outbound, EgressFirewall.system());
+      // Install (or refresh) the egress firewall now, so the health of the network is known
+      // before the first workspace starts.
+      runtime.networkPlan();
+      return Optional.of(runtime);
     } catch (RuntimeException e) {
       log.info("no Docker engine at {}: {}", config.getDockerHost(), e.toString());
       try {
@@ -99,22 +128,40 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
 
   @Override
   public void start(String projectId, Path directory) {
+    start(projectId, directory, defaultSpec());
+  }
+
+  /** The image and limits of a project whose owner chose nothing. */
+  ContainerSpec defaultSpec() {
+    return new ContainerSpec(
+        properties.image(),
+        (int) (properties.limits().memoryBytes() / (1024 * 1024)),
+        properties.limits().cpus());
+  }
+
+  @Override
+  public void start(String projectId, Path directory, ContainerSpec spec) {
     try {
       InspectContainerResponse container = inspect(projectId).orElse(null);
       if (container == null) {
         prepareDirectory(directory);
-        container = create(projectId, directory);
+        container = create(projectId, directory, spec);
       } else if (Boolean.TRUE.equals(container.getState().getRunning())) {
         return;
       } else {
         ensureNetwork();
-        if (!onCurrentNetwork(container)) {
-          // Made before the network was replaced: containers keep nothing but the bind mount.
-          log.info(
-              "recreating workspace container of project {} on the current network", projectId);
+        String reason =
+            !onCurrentNetwork(container)
+                ? "on the current network"
+                : !specLabel(spec).equals(labelOf(container, LABEL_SPEC))
+                    ? "with its new settings"
+                    : null;
+        if (reason != null) {
+          // Containers keep nothing but the bind mount: recreating one loses nothing.
+          log.info("recreating workspace container of project {} {}", projectId, reason);
           docker.removeContainerCmd(container.getId()).withForce(true).exec();
           prepareDirectory(directory);
-          container = create(projectId, directory);
+          container = create(projectId, directory, spec);
         } else {
           // Nobody inside can race the ownership walk while the container is stopped.
           prepareDirectory(directory);
@@ -122,6 +169,7 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
       }
       // A started container has a fresh cgroup: its counters begin at zero.
       lastCounters.put(projectId, LimitCounters.NONE);
+      checkFirewall();
       try {
         docker.startContainerCmd(container.getId()).exec();
       } catch (NotModifiedException alreadyRunning) {
@@ -133,17 +181,26 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     }
   }
 
-  private InspectContainerResponse create(String projectId, Path directory) {
+  private InspectContainerResponse create(String projectId, Path directory, ContainerSpec spec) {
     ensureNetwork();
     var isolation = properties.isolation();
     var limits = properties.limits();
+    List<Bind> binds = new ArrayList<>();
+    binds.add(new Bind(directory.toAbsolutePath().toString(), new Volume("/workspace")));
+    if (outbound.caCertificates() != null) {
+      binds.add(
+          new Bind(
+              outbound.caCertificates().toAbsolutePath().toString(),
+              new Volume(OutboundProperties.CA_PATH_IN_WORKSPACE),
+              com.github.dockerjava.api.model.AccessMode.ro));
+    }
     HostConfig host =
         HostConfig.newHostConfig()
-            .withBinds(new Bind(directory.toAbsolutePath().toString(), new Volume("/workspace")))
+            .withBinds(binds)
             .withInit(true)
-            .withMemory(limits.memoryBytes())
-            .withMemorySwap(limits.memoryBytes())
-            .withNanoCPUs((long) (limits.cpus() * 1_000_000_000L))
+            .withMemory(spec.memoryBytes())
+            .withMemorySwap(spec.memoryBytes())
+            .withNanoCPUs((long) (spec.cpus() * 1_000_000_000L))
             .withPidsLimit(limits.pids())
             .withNetworkMode(properties.network().name());
     if (isolation.dropAllCapabilities()) host.withCapDrop(Capability.ALL);
@@ -162,12 +219,12 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     try {
       String id =
           docker
-              .createContainerCmd(properties.image())
+              .createContainerCmd(spec.image())
               .withName(containerName(projectId))
-              .withLabels(labels(projectId))
+              .withLabels(labels(projectId, spec))
               .withUser(isolation.uid() + ":" + isolation.uid())
               .withWorkingDir("/workspace")
-              .withEnv("HOME=" + isolation.home(), "LANG=C.UTF-8", "TERM=xterm-256color")
+              .withEnv(environment())
               .withCmd("sleep", "infinity")
               .withHostConfig(host)
               .exec()
@@ -178,7 +235,7 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     } catch (NotFoundException e) {
       throw new RuntimeUnavailableException(
           "The workspace image "
-              + properties.image()
+              + spec.image()
               + " is missing; build it with deploy/workspace-image/build-local.sh",
           e);
     }
@@ -186,14 +243,49 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
         .orElseThrow(() -> new RuntimeUnavailableException("workspace container vanished", null));
   }
 
-  private Map<String, String> labels(String projectId) {
+  private Map<String, String> labels(String projectId, ContainerSpec spec) {
     return Map.of(
         LABEL_PROJECT,
         projectId,
         LABEL_MANAGED,
         "true",
         LABEL_INSTALLATION,
-        properties.installationId());
+        properties.installationId(),
+        LABEL_SPEC,
+        specLabel(spec));
+  }
+
+  /**
+   * The container's environment: fixed by the server, plus the installation's proxies and CA
+   * bundle. Exec and terminal processes inherit it (Docker starts them with the container's
+   * environment), so this is the one place it is set. Nothing of this service's own environment
+   * (JWT_SECRET, database URIs, tokens) is ever copied in.
+   */
+  List<String> environment() {
+    List<String> env = new ArrayList<>();
+    env.add("HOME=" + properties.isolation().home());
+    env.add("LANG=C.UTF-8");
+    env.add("TERM=xterm-256color");
+    env.addAll(outbound.environment());
+    return env;
+  }
+
+  /** What {@link #LABEL_SPEC} holds: whatever, when changed, needs a new container. */
+  String specLabel(ContainerSpec spec) {
+    String env = String.join("\n", environment()) + "\n" + outbound.caCertificates();
+    return spec.image()
+        + " mem="
+        + spec.memoryMb()
+        + "m cpus="
+        + spec.cpus()
+        + " env="
+        + Integer.toHexString(env.hashCode());
+  }
+
+  private static String labelOf(InspectContainerResponse container, String label) {
+    var config = container.getConfig();
+    if (config == null || config.getLabels() == null) return "";
+    return config.getLabels().getOrDefault(label, "");
   }
 
   /**
@@ -205,8 +297,80 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   Map<String, String> networkOptions() {
     Map<String, String> options = new HashMap<>();
     options.put(ICC_OPTION, "false");
-    if (!properties.network().egress()) options.put(INHIBIT_IPV4_OPTION, "true");
+    options.put(BRIDGE_NAME_OPTION, EgressFirewall.bridgeName(properties.network().name()));
+    if (!networkPlan().egress()) options.put(INHIBIT_IPV4_OPTION, "true");
     return options;
+  }
+
+  /**
+   * Whether workspaces get egress, decided once per process: only when the installation asks for it
+   * AND the firewall that keeps them from the host and private ranges is in place (installed and
+   * read back by us, or by the installation's script in {@code external} mode). Otherwise the
+   * network stays internal, loudly: a warning in the log and in every workspace status.
+   */
+  synchronized NetworkPlan networkPlan() {
+    if (networkPlan != null) return networkPlan;
+    var network = properties.network();
+    if (!network.egress()) {
+      networkPlan = new NetworkPlan(false, "none", null);
+    } else if (network.firewall() == WorkspaceProperties.FirewallMode.EXTERNAL) {
+      log.info(
+          "workspace egress on; the firewall of bridge {} is installed outside this service"
+              + " (deploy/scripts/workspace-firewall.sh)",
+          EgressFirewall.bridgeName(network.name()));
+      networkPlan = new NetworkPlan(true, "external", null);
+    } else {
+      String bridge = EgressFirewall.bridgeName(network.name());
+      var outcome = firewall.install(bridge, egressAllow(), EgressFirewall.resolvers());
+      if (outcome.enforced()) {
+        log.info("workspace egress on, firewall installed: {}", outcome.detail());
+        networkPlan = new NetworkPlan(true, "iptables", null);
+      } else {
+        String warning =
+            "egress was asked for (WORKSPACE_EGRESS) but the firewall that keeps workspaces from"
+                + " the host and private networks could not be installed ("
+                + outcome.detail()
+                + "); workspaces get no network. Run workspace-service as root on the host, or"
+                + " install the rules with deploy/scripts/workspace-firewall.sh and set"
+                + " WORKSPACE_EGRESS_FIREWALL=external";
+        log.warn(warning);
+        networkPlan = new NetworkPlan(false, "none", warning);
+      }
+    }
+    return networkPlan;
+  }
+
+  private List<String> egressAllow() {
+    return properties.network().egressAllow().stream()
+        .map(String::strip)
+        .filter(s -> !s.isEmpty())
+        .toList();
+  }
+
+  /** What workspaces' network allows, and a warning when egress was asked for but is off. */
+  record NetworkPlan(boolean egress, String firewall, String warning) {}
+
+  @Override
+  public NetworkInfo network() {
+    NetworkPlan plan = networkPlan();
+    return new NetworkInfo(plan.egress(), plan.firewall(), plan.warning());
+  }
+
+  /**
+   * Before a container starts with egress: the rules must still be there (a firewall reload may
+   * have flushed them); put back if not, and refuse the start when that fails.
+   */
+  private void checkFirewall() {
+    if (!"iptables".equals(networkPlan().firewall())) return;
+    String bridge = EgressFirewall.bridgeName(properties.network().name());
+    List<String> resolvers = EgressFirewall.resolvers();
+    if (firewall.verify(bridge, egressAllow(), resolvers).enforced()) return;
+    log.warn("the egress firewall of bridge {} is gone: installing it again", bridge);
+    var outcome = firewall.install(bridge, egressAllow(), resolvers);
+    if (!outcome.enforced())
+      throw new RuntimeUnavailableException(
+          "the workspace egress firewall is missing and cannot be installed: " + outcome.detail(),
+          null);
   }
 
   private synchronized void ensureNetwork() {
@@ -227,7 +391,7 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
             .createNetworkCmd()
             .withName(name)
             .withDriver("bridge")
-            .withInternal(!properties.network().egress())
+            .withInternal(!networkPlan().egress())
             .withOptions(networkOptions())
             .withLabels(
                 Map.of(LABEL_MANAGED, "true", LABEL_INSTALLATION, properties.installationId()))
@@ -235,7 +399,7 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
         log.info(
             "created workspace network {} (egress {}, inter-container traffic off)",
             name,
-            properties.network().egress());
+            networkPlan().egress());
       } catch (ConflictException raced) {
         // created meanwhile by another replica
       }
@@ -246,7 +410,7 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   private boolean isolates(Network network) {
     Map<String, String> options = network.getOptions() == null ? Map.of() : network.getOptions();
     boolean internal = Boolean.TRUE.equals(network.getInternal());
-    return internal == !properties.network().egress()
+    return internal == !networkPlan().egress()
         && networkOptions().entrySet().stream()
             .allMatch(o -> o.getValue().equals(options.get(o.getKey())));
   }

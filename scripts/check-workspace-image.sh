@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Checks that the two builds of the workspace image cannot drift apart: deploy/workspace-image/
+# Dockerfile and build-local.sh (the debootstrap build for machines without a registry) both install
+# packages.txt, both warm the Maven repository with warm-maven.sh into the same place, and both
+# install the profile script that copies it into the (tmpfs) home directory. Also: packages.txt
+# names the tools the templates' READMEs and the terminals need. No Docker needed; the image itself
+# is tested by system-tests TemplateToolchainsIT.
+set -euo pipefail
+cd "$(dirname "$0")/../deploy/workspace-image"
+failures=()
+
+grep -qE '^COPY deploy/workspace-image/packages.txt ' Dockerfile \
+  && grep -qE "grep -v '\^#' /tmp/packages.txt" Dockerfile \
+  || failures+=("the Dockerfile does not install packages.txt")
+grep -qE 'PACKAGES=.*\$HERE/packages.txt' build-local.sh \
+  && grep -qE 'apt-get install .*\$PACKAGES' build-local.sh \
+  || failures+=("build-local.sh does not install packages.txt")
+for build in Dockerfile build-local.sh; do
+  grep -q 'warm-maven.sh' "$build" || failures+=("$build does not warm the Maven repository")
+  grep -q '/opt/constellation/maven-repository' "$build" \
+    || failures+=("$build warms the Maven repository somewhere else than /opt/constellation/maven-repository")
+  grep -q 'profile.sh' "$build" || failures+=("$build does not install profile.sh")
+done
+grep -q '/opt/constellation/maven-repository' profile.sh || failures+=("profile.sh does not seed from /opt/constellation/maven-repository")
+
+# What the templates and the terminals use.
+for pkg in bash ca-certificates curl git openssh-client ripgrep tmux nodejs npm python3 \
+    python-is-python3 python3-pip python3-venv python3-pytest openjdk-17-jdk-headless maven; do
+  grep -qxF "$pkg" packages.txt || failures+=("packages.txt lacks $pkg")
+done
+grep -qxE '(vim|vim-tiny|nano)' packages.txt || failures+=("packages.txt has no editor (vim or nano)")
+
+if [ "${#failures[@]}" -gt 0 ]; then
+  printf 'workspace image: %s\n' "${failures[@]}" >&2
+  exit 1
+fi
+echo "workspace image: Dockerfile and build-local.sh install packages.txt and the same warmed Maven repository"
