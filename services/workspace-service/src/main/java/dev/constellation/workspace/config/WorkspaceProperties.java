@@ -144,6 +144,9 @@ public record WorkspaceProperties(
    * @param maxPendingOutputBytes output not yet sent to a slow client; beyond it (or after {@code
    *     sendTimeLimit} on one send) the socket is closed
    * @param sendTimeLimit longest a single send to the client may take
+   * @param maxSessionsPerProject terminal sessions (attached or not) one workspace may hold; a
+   *     socket asking for another is closed with 1008 (WORKSPACE_TERMINAL_MAX_SESSIONS)
+   * @param scrollbackLines history lines replayed to a socket that (re)attaches to a session
    */
   public record Terminal(
       @NotNull @DefaultValue("60s") Duration ticketTtl,
@@ -154,7 +157,9 @@ public record WorkspaceProperties(
       @Positive @DefaultValue("262144") int maxMessageBytes,
       @Positive @DefaultValue("1048576") int maxPendingInputBytes,
       @Positive @DefaultValue("1048576") int maxPendingOutputBytes,
-      @NotNull @DefaultValue("10s") Duration sendTimeLimit) {}
+      @NotNull @DefaultValue("10s") Duration sendTimeLimit,
+      @Positive @DefaultValue("20") int maxSessionsPerProject,
+      @Positive @DefaultValue("5000") int scrollbackLines) {}
 
   /**
    * The host-process runtime, for single-user machines without Docker.
