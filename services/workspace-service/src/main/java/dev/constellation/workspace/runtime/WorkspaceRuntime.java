@@ -26,6 +26,11 @@ public interface WorkspaceRuntime {
 
   boolean isRunning(String projectId);
 
+  /** Whether the workspace exists (running or not): a start without it has to create it first. */
+  default boolean exists(String projectId) {
+    return managedWorkspaces().containsKey(projectId);
+  }
+
   /** Every workspace this installation's runtime knows of, by project id: true when running. */
   Map<String, Boolean> managedWorkspaces();
 

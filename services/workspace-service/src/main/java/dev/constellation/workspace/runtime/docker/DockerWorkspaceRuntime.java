@@ -389,6 +389,11 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   }
 
   @Override
+  public boolean exists(String projectId) {
+    return inspect(projectId).isPresent();
+  }
+
+  @Override
   public boolean isRunning(String projectId) {
     return inspect(projectId)
         .map(c -> Boolean.TRUE.equals(c.getState().getRunning()))
