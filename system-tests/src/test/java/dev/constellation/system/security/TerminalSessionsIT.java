@@ -86,7 +86,7 @@ class TerminalSessionsIT {
       String serverId = server.sessionId(SHELL);
       server.type("python3 -m http.server 8765 --bind 127.0.0.1\r");
       assertThat(server.await(Pattern.compile("Serving HTTP"), SHELL)).as(server.clean()).isTrue();
-      String pid = p.exec("pgrep -f 'http.server 8765'").path("stdout").asString().trim();
+      String pid = p.exec("pgrep -f 'http[.]server 8765'").path("stdout").asString().trim();
       assertThat(pid).isNotEmpty();
       server.socket.abort();
 
@@ -106,7 +106,7 @@ class TerminalSessionsIT {
         assertThat(s.path("attached").asBoolean()).isFalse();
       }
       // The same process still serves (and holds) the port.
-      assertThat(p.exec("pgrep -f 'http.server 8765'").path("stdout").asString().trim())
+      assertThat(p.exec("pgrep -f 'http[.]server 8765'").path("stdout").asString().trim())
           .isEqualTo(pid);
       assertThat(
               p.exec("curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8765/")
@@ -305,20 +305,26 @@ class TerminalSessionsIT {
   void aShellThatExitsSaysSoAndEndsItsSession() throws Exception {
     Workspaces.Project p = Workspaces.newProject("sessions-exit").start();
     try {
-      TerminalClient t = TerminalClient.open(p);
-      String sessionId = t.sessionId(SHELL);
-      assertThat(t.run("echo ready", "ready", SHELL)).isTrue();
-      t.type("exit 3\r");
-      assertThat(t.closed.get(30, TimeUnit.SECONDS)).isEqualTo(1000);
-      JsonNode last = t.controls.get(t.controls.size() - 1);
-      assertThat(last.path("type").asString()).isEqualTo("exit");
-      assertThat(last.path("code").asInt()).isEqualTo(3);
-      assertThat(list(p)).isEmpty();
-      TerminalClient gone = TerminalClient.reattach(p, sessionId);
-      assertThat(gone.closed.get(20, TimeUnit.SECONDS)).isEqualTo(4404);
+      shellExits(p, TerminalClient.open(SystemStack.serviceUrl("workspace-service"), p, true, ""));
+      shellExits(p, TerminalClient.open(p));
     } finally {
       p.delete();
     }
+  }
+
+  private static void shellExits(Workspaces.Project p, TerminalClient t) throws Exception {
+    String sessionId = t.sessionId(SHELL);
+    assertThat(t.run("echo ready", "ready", SHELL)).isTrue();
+    t.type("exit 3\r");
+    assertThat(t.closed.get(30, TimeUnit.SECONDS)).as(t.closeReason).isEqualTo(1000);
+    JsonNode last = t.controls.get(t.controls.size() - 1);
+    assertThat(last.path("type").asString())
+        .as("%s, %s", t.controls, t.closeReason)
+        .isEqualTo("exit");
+    assertThat(last.path("code").asInt()).isEqualTo(3);
+    assertThat(list(p)).isEmpty();
+    TerminalClient gone = TerminalClient.reattach(p, sessionId);
+    assertThat(gone.closed.get(20, TimeUnit.SECONDS)).isEqualTo(4404);
   }
 
   private static int count(String text, String regex) {

@@ -139,8 +139,9 @@ public record WorkspaceProperties(
    * @param maxPerProject terminals open at once in one project (WORKSPACE_TERMINAL_MAX_PER_PROJECT)
    * @param maxMessageBytes largest WebSocket message accepted; a larger one closes the socket
    *     (1009)
-   * @param maxPendingInputBytes typed input not yet taken by the shell; beyond it the socket is
-   *     closed with 1008, so a flood into a shell that does not read cannot grow the heap
+   * @param maxPendingInputBytes typed input not yet taken by the shell, and input one socket may
+   *     send within {@code sendTimeLimit} (tmux queues input for a shell that does not read, out of
+   *     sight); beyond either the socket is closed with 1008, so a flood cannot grow the heap
    * @param maxPendingOutputBytes output not yet sent to a slow client; beyond it (or after {@code
    *     sendTimeLimit} on one send) the socket is closed
    * @param sendTimeLimit longest a single send to the client may take

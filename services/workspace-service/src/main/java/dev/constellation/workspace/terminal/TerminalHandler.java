@@ -40,6 +40,7 @@ class TerminalHandler extends AbstractWebSocketHandler {
   private static final Logger log = LoggerFactory.getLogger(TerminalHandler.class);
   private static final String PROCESS = "terminal.process";
   private static final String SLOT = "terminal.slot";
+  private static final String INPUT = "terminal.input";
   static final CloseStatus INPUT_FULL =
       CloseStatus.POLICY_VIOLATION.withReason("input buffer full");
   static final CloseStatus TOO_SLOW =
@@ -181,6 +182,13 @@ class TerminalHandler extends AbstractWebSocketHandler {
                     @Override
                     public void ended(boolean sessionEnded, Integer exitCode) {
                       registry.remove(raw.getId());
+                      log.info(
+                          "terminal session {} in project {}: attachment ended (session ended {},"
+                              + " exit {})",
+                          sessionId,
+                          projectId,
+                          sessionEnded,
+                          exitCode);
                       if (!sessionEnded) {
                         close(session, DETACHED);
                         return;
@@ -189,10 +197,12 @@ class TerminalHandler extends AbstractWebSocketHandler {
                       exit.put("type", "exit");
                       exit.put("code", exitCode);
                       try {
-                        if (session.isOpen())
-                          session.sendMessage(new TextMessage(json.writeValueAsString(exit)));
-                      } catch (IOException | RuntimeException ignored) {
-                        // closing anyway
+                        session.sendMessage(new TextMessage(json.writeValueAsString(exit)));
+                      } catch (IOException | RuntimeException e) {
+                        log.info(
+                            "could not tell a terminal in project {} that its shell exited: {}",
+                            projectId,
+                            e.toString());
                       }
                       close(session, CloseStatus.NORMAL.withReason("shell exited"));
                       sessions.announce(projectId);
@@ -261,10 +271,35 @@ class TerminalHandler extends AbstractWebSocketHandler {
     input(session, text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Input of one socket within the current window. tmux takes whatever its client is given and
+   * queues it for a shell that does not read, so what waits cannot be seen from here: the amount
+   * per window is bounded instead (far above typing or a paste).
+   */
+  private static final class InputWindow {
+    long startedAt = System.nanoTime();
+    long bytes;
+
+    synchronized boolean admit(int length, long limit, long windowNanos) {
+      long now = System.nanoTime();
+      if (now - startedAt > windowNanos) {
+        startedAt = now;
+        bytes = 0;
+      }
+      bytes += length;
+      return bytes <= limit;
+    }
+  }
+
   private void input(WebSocketSession session, byte[] bytes) {
     TerminalProcess process = (TerminalProcess) session.getAttributes().get(PROCESS);
     if (process == null) return;
-    if (!process.write(bytes)) {
+    InputWindow window =
+        (InputWindow) session.getAttributes().computeIfAbsent(INPUT, k -> new InputWindow());
+    boolean admitted =
+        window.admit(
+            bytes.length, settings.maxPendingInputBytes(), settings.sendTimeLimit().toNanos());
+    if (!admitted || !process.write(bytes)) {
       log.info(
           "closing terminal in project {}: the shell does not read its input",
           session.getAttributes().get(TerminalHandshake.PROJECT));
