@@ -24,6 +24,14 @@ public final class Docker {
     return out == null || out.isBlank() ? List.of() : List.of(out.trim().split("\\s+"));
   }
 
+  /** The project's containers that are running right now ({@code docker ps} without -a). */
+  public static List<String> runningContainersOf(String projectId) {
+    String out =
+        run("docker", "ps", "-q", "--filter", "label=dev.constellation.project-id=" + projectId);
+    if (out == null) throw new IllegalStateException("docker ps failed");
+    return out.isBlank() ? List.of() : List.of(out.trim().split("\\s+"));
+  }
+
   private static String run(String... command) {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -41,6 +41,11 @@ class TerminalThroughGatewayIT {
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     String projectId = Api.json(created).path("id").asString();
     try {
+      // A terminal socket never starts a workspace: the IDE starts it first.
+      var started =
+          api.send(
+              "POST", "/api/projects/" + projectId + "/workspace/start", owner.accessToken(), null);
+      assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
       Output output = new Output();
       WebSocket socket =
           connect(gateway, projectId, ticket(api, owner, projectId), gateway, output)

@@ -113,7 +113,12 @@ final class Api {
     return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
+  /**
+   * A ticket for a terminal in the project, whose workspace is started first (a socket never does).
+   */
   String ticket(String projectId) {
+    Response started = post("/api/projects/" + projectId + "/workspace/start", null);
+    assertThat(started.status()).as(started.text()).isEqualTo(200);
     Response r = post("/api/projects/" + projectId + "/terminal/ticket", null);
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     return r.json().get("ticket").asString();

@@ -261,6 +261,14 @@ class RevokedStreamsIT {
 
   /** Opens a terminal and waits until the shell answers, so that it is really running. */
   private static TerminalClient openTerminal(Session user, String projectId) throws Exception {
+    // A terminal socket never starts a workspace.
+    var started =
+        Accounts.send(
+            "POST",
+            Accounts.gateway() + "/api/projects/" + projectId + "/workspace/start",
+            user.accessToken(),
+            null);
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
     TerminalClient terminal =
         TerminalClient.connect(Accounts.gateway(), projectId, ticket(user, projectId), true, "");
     terminal.socket = terminal.handshake.get(60, TimeUnit.SECONDS);

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * A browser's terminal: a ticket, then the WebSocket through the gateway, with the shell's output
- * as text.
+ * (binary frames) as text and the server's JSON control messages (text frames) apart.
  */
 final class TerminalClient implements WebSocket.Listener {
   private static final Pattern ANSI =
@@ -25,6 +25,17 @@ final class TerminalClient implements WebSocket.Listener {
 
   private final StringBuilder text = new StringBuilder();
   private final boolean reads;
+  private final StringBuilder partialControl = new StringBuilder();
+
+  /** The control messages received, in order ({@code session} first, {@code exit} last). */
+  final java.util.List<tools.jackson.databind.JsonNode> controls =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** The id of the session this socket is attached to, from the first control message. */
+  final CompletableFuture<String> session = new CompletableFuture<>();
+
+  /** The close reason the server sent, once closed with a close frame. */
+  volatile String closeReason;
 
   /**
    * The close code, -1 when the connection broke without a close frame, -2 when the handshake was
@@ -98,6 +109,23 @@ final class TerminalClient implements WebSocket.Listener {
     return open(project, true, "");
   }
 
+  /** Reattaches to session {@code sessionId} of the project. */
+  static TerminalClient reattach(Workspaces.Project project, String sessionId) throws Exception {
+    return open(project, true, "&session=" + sessionId);
+  }
+
+  /** The session id the server announced, within {@code timeout}. */
+  String sessionId(Duration timeout) throws Exception {
+    return session.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Sends a resize control message. */
+  void resize(int cols, int rows) {
+    socket
+        .sendText("{\"type\":\"resize\",\"cols\":" + cols + ",\"rows\":" + rows + "}", true)
+        .join();
+  }
+
   void type(String input) {
     socket.sendBinary(ByteBuffer.wrap(input.getBytes(StandardCharsets.UTF_8)), true).join();
   }
@@ -126,6 +154,7 @@ final class TerminalClient implements WebSocket.Listener {
 
   @Override
   public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+    closeReason = reason;
     closed.complete(statusCode);
     return null;
   }
@@ -146,7 +175,24 @@ final class TerminalClient implements WebSocket.Listener {
 
   @Override
   public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-    append(data.toString());
+    // Text frames are control messages only; the shell's output never comes as text.
+    partialControl.append(data);
+    if (last) {
+      try {
+        var node = Api.JSON.readTree(partialControl.toString());
+        controls.add(node);
+        if ("session".equals(node.path("type").asString()))
+          session.complete(node.path("id").asString());
+      } catch (RuntimeException notJson) {
+        controls.add(
+            tools.jackson.databind.node.JsonNodeFactory.instance.stringNode(
+                partialControl.toString()));
+      }
+      partialControl.setLength(0);
+      synchronized (this) {
+        notifyAll();
+      }
+    }
     if (reads) ws.request(1);
     return null;
   }

@@ -60,6 +60,16 @@ class RoutesConfiguration {
                     .filters(f -> breaker(f.preserveHostHeader(), WORKSPACE + STREAMS))
                     .metadata(RESPONSE_TIMEOUT_ATTR, -1)
                     .uri(services.workspaceUrl()))
+        // The IDE's live workspace events (server-sent): open as long as the IDE is.
+        .route(
+            WORKSPACE + "-events",
+            r ->
+                r.method(HttpMethod.GET)
+                    .and()
+                    .path("/api/projects/{id}/workspace/events")
+                    .filters(f -> breaker(f, WORKSPACE + STREAMS))
+                    .metadata(RESPONSE_TIMEOUT_ATTR, -1)
+                    .uri(services.workspaceUrl()))
         .route(
             WORKSPACE + "-exec",
             r ->
@@ -72,7 +82,8 @@ class RoutesConfiguration {
             r ->
                 r.path(
                         "/api/projects/{id}/workspace", "/api/projects/{id}/workspace/**",
-                        "/api/projects/{id}/files", "/api/projects/{id}/files/**")
+                        "/api/projects/{id}/files", "/api/projects/{id}/files/**",
+                        "/api/projects/{id}/terminals", "/api/projects/{id}/terminals/**")
                     .filters(f -> breaker(f, WORKSPACE))
                     .metadata(RESPONSE_TIMEOUT_ATTR, ordinary)
                     .uri(services.workspaceUrl()))

@@ -154,11 +154,15 @@ public record WorkspaceProperties(
    * @param maxPerProject terminals open at once in one project (WORKSPACE_TERMINAL_MAX_PER_PROJECT)
    * @param maxMessageBytes largest WebSocket message accepted; a larger one closes the socket
    *     (1009)
-   * @param maxPendingInputBytes typed input not yet taken by the shell; beyond it the socket is
-   *     closed with 1008, so a flood into a shell that does not read cannot grow the heap
+   * @param maxPendingInputBytes typed input not yet taken by the shell, and input one socket may
+   *     send within {@code sendTimeLimit} (tmux queues input for a shell that does not read, out of
+   *     sight); beyond either the socket is closed with 1008, so a flood cannot grow the heap
    * @param maxPendingOutputBytes output not yet sent to a slow client; beyond it (or after {@code
    *     sendTimeLimit} on one send) the socket is closed
    * @param sendTimeLimit longest a single send to the client may take
+   * @param maxSessionsPerProject terminal sessions (attached or not) one workspace may hold; a
+   *     socket asking for another is closed with 1008 (WORKSPACE_TERMINAL_MAX_SESSIONS)
+   * @param scrollbackLines history lines replayed to a socket that (re)attaches to a session
    */
   public record Terminal(
       @NotNull @DefaultValue("60s") Duration ticketTtl,
@@ -169,7 +173,9 @@ public record WorkspaceProperties(
       @Positive @DefaultValue("262144") int maxMessageBytes,
       @Positive @DefaultValue("1048576") int maxPendingInputBytes,
       @Positive @DefaultValue("1048576") int maxPendingOutputBytes,
-      @NotNull @DefaultValue("10s") Duration sendTimeLimit) {}
+      @NotNull @DefaultValue("10s") Duration sendTimeLimit,
+      @Positive @DefaultValue("20") int maxSessionsPerProject,
+      @Positive @DefaultValue("5000") int scrollbackLines) {}
 
   /**
    * The host-process runtime, for single-user machines without Docker.

@@ -11,10 +11,11 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 class ActivityConfiguration {
   @Bean
   RedisMessageListenerContainer workspaceActivityListener(
-      RedisConnectionFactory connections, ActivityTracker tracker) {
+      RedisConnectionFactory connections, ActivityTracker tracker, WorkspaceEventStreams streams) {
     var container = new RedisMessageListenerContainer();
     container.setConnectionFactory(connections);
     container.addMessageListener(tracker, new ChannelTopic(AccessChannels.WORKSPACE_ACTIVITY));
+    container.addMessageListener(streams, new ChannelTopic(WorkspaceEventStreams.CHANNEL));
     return container;
   }
 }

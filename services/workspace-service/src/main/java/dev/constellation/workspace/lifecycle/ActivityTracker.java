@@ -1,6 +1,7 @@
 package dev.constellation.workspace.lifecycle;
 
 import dev.constellation.common.access.AccessChannels;
+import dev.constellation.workspace.runtime.WorkspaceRuntime;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -31,15 +33,49 @@ public class ActivityTracker implements MessageListener {
   private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastAnnounced = new ConcurrentHashMap<>();
 
-  ActivityTracker(StringRedisTemplate redis, Clock clock) {
+  /** Projects whose IDEs were warned of an idle stop, with when it would happen. */
+  private final Map<String, Instant> warned = new ConcurrentHashMap<>();
+
+  private final ApplicationEventPublisher events;
+  private final WorkspaceRuntime runtime;
+
+  ActivityTracker(
+      StringRedisTemplate redis,
+      Clock clock,
+      ApplicationEventPublisher events,
+      WorkspaceRuntime runtime) {
     this.redis = redis;
     this.clock = clock;
+    this.events = events;
+    this.runtime = runtime;
+  }
+
+  /** The IDEs were told the workspace stops at {@code stopsAt}; false when they already were. */
+  boolean markWarned(String projectId, Instant stopsAt) {
+    return !stopsAt.equals(warned.put(projectId, stopsAt));
+  }
+
+  /** The warning no longer holds (the workspace stopped, or activity moved the stop away). */
+  boolean clearWarning(String projectId) {
+    return warned.remove(projectId) != null;
+  }
+
+  /** Activity after a warning cancels it at once: the IDEs hear the workspace is simply ready. */
+  private void cancelWarning(String projectId) {
+    if (!clearWarning(projectId)) return;
+    try {
+      events.publishEvent(
+          StatusEvents.of(projectId, WorkspaceStatus.RUNNING, "ready", null, runtime.name()));
+    } catch (RuntimeException e) {
+      log.debug("could not announce the cancelled idle warning: {}", e.toString());
+    }
   }
 
   /** Something happened in the project that should keep its workspace awake. */
   public void touch(String projectId) {
     Instant now = clock.instant();
     lastSeen.put(projectId, now);
+    cancelWarning(projectId);
     Instant announced = lastAnnounced.get(projectId);
     if (announced == null || announced.plus(ANNOUNCE_EVERY).isBefore(now)) {
       lastAnnounced.put(projectId, now);
@@ -58,13 +94,16 @@ public class ActivityTracker implements MessageListener {
   void forget(String projectId) {
     lastSeen.remove(projectId);
     lastAnnounced.remove(projectId);
+    warned.remove(projectId);
   }
 
   /** An announcement from claude-service (an AI request) or another replica. */
   @Override
   public void onMessage(Message message, byte[] pattern) {
     String projectId = new String(message.getBody(), StandardCharsets.UTF_8).trim();
-    if (!projectId.isEmpty())
+    if (!projectId.isEmpty()) {
       lastSeen.merge(projectId, clock.instant(), (a, b) -> a.isAfter(b) ? a : b);
+      cancelWarning(projectId);
+    }
   }
 }

@@ -1,12 +1,16 @@
 package dev.constellation.workspace.lifecycle;
 
 import dev.constellation.workspace.config.WorkspaceProperties;
+import dev.constellation.workspace.events.WorkspaceEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -14,7 +18,12 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-/** Stops workspaces nobody has used for workspace.idle-timeout. */
+/**
+ * Stops workspaces nobody has used for workspace.idle-timeout, after warning their IDEs
+ * workspace.idle-warning before (an {@code idle-warning} event; activity cancels it). Activity is
+ * typing in a terminal, exec, file saves and AI requests; terminal output is not, so a forgotten
+ * {@code tail -f} or dev server does not keep a workspace up for ever.
+ */
 @Component
 public class IdleReaper {
   private static final Logger log = LoggerFactory.getLogger(IdleReaper.class);
@@ -25,6 +34,8 @@ public class IdleReaper {
   private final Duration idleTimeout;
   private final Clock clock;
   private final MongoTemplate mongo;
+  private final ApplicationEventPublisher events;
+  private final Duration warning;
 
   IdleReaper(
       MongoTemplate mongo,
@@ -32,7 +43,11 @@ public class IdleReaper {
       WorkspaceService workspaces,
       ActivityTracker activity,
       WorkspaceProperties properties,
-      Clock clock) {
+      Clock clock,
+      ApplicationEventPublisher events,
+      @Value("${workspace.idle-warning:1m}") Duration warning) {
+    this.events = events;
+    this.warning = warning;
     this.mongo = mongo;
     this.repository = repository;
     this.workspaces = workspaces;
@@ -65,7 +80,22 @@ public class IdleReaper {
         log.info("stopping workspace {}: idle since {}", record.projectId, last);
         workspaces.stop(record.projectId);
         stopped.add(record.projectId);
-      } else if (record.lastActivityAt == null || last.isAfter(record.lastActivityAt)) {
+        continue;
+      }
+      Instant stopsAt = last.plus(idleTimeout);
+      if (!stopsAt.isAfter(now.plus(warning))) {
+        // Within the warning: the IDEs say so, once per announced time.
+        if (activity.markWarned(record.projectId, stopsAt))
+          events.publishEvent(
+              new WorkspaceEvent(
+                  record.projectId, "idle-warning", Map.of("stopsAt", stopsAt.toString())));
+      } else if (activity.clearWarning(record.projectId)) {
+        // Activity another replica heard of moved the stop away.
+        events.publishEvent(
+            StatusEvents.of(
+                record.projectId, WorkspaceStatus.RUNNING, "ready", null, record.runtime));
+      }
+      if (record.lastActivityAt == null || last.isAfter(record.lastActivityAt)) {
         // Only this field: a full save could undo a stop that happened meanwhile.
         mongo.updateFirst(
             Query.query(Criteria.where("_id").is(record.projectId)),

@@ -2,6 +2,7 @@ package dev.constellation.workspace.lifecycle;
 
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.workspace.config.ProjectDirectories;
+import dev.constellation.workspace.events.WorkspaceEvent;
 import dev.constellation.workspace.runtime.WorkspaceRuntime;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -95,6 +96,7 @@ public class WorkspaceService {
           record.status = WorkspaceStatus.STOPPED;
           save(record);
           events.publishEvent(new WorkspaceStoppedEvent(projectId));
+          publish(projectId, WorkspaceStatus.STOPPED, "stopped", "the workspace ended by itself");
         }
       } finally {
         lock.unlock();
@@ -118,6 +120,10 @@ public class WorkspaceService {
       record.runtime = runtime.name();
       record.failure = null;
       save(record);
+      // "creating" first when there is no container yet; "starting" covers the container's start.
+      if (!runtime.exists(projectId))
+        publish(projectId, WorkspaceStatus.STARTING, "creating", null);
+      publish(projectId, WorkspaceStatus.STARTING, "starting", null);
       Timer.Sample sample = Timer.start();
       try {
         runtime.start(projectId, directories.of(projectId), settings.spec(record));
@@ -125,6 +131,7 @@ public class WorkspaceService {
         record.status = WorkspaceStatus.FAILED;
         record.failure = e.getMessage();
         save(record);
+        publish(projectId, WorkspaceStatus.FAILED, "failed", e.getMessage());
         startFailures.increment();
         log.error("workspace {} failed to start: {}", projectId, e.toString());
         throw new ApiException(
@@ -141,6 +148,7 @@ public class WorkspaceService {
       record.lastActivityAt = now;
       save(record);
       activity.touch(projectId);
+      publish(projectId, WorkspaceStatus.RUNNING, "ready", null);
       log.info("workspace {} running ({})", projectId, runtime.name());
       return toResponse(record);
     } finally {
@@ -171,6 +179,7 @@ public class WorkspaceService {
       if (wasUp) {
         record.status = WorkspaceStatus.STOPPING;
         save(record);
+        publish(projectId, WorkspaceStatus.STOPPING, "stopping", null);
       }
       events.publishEvent(new WorkspaceStoppedEvent(projectId));
       try {
@@ -179,6 +188,7 @@ public class WorkspaceService {
         record.status = WorkspaceStatus.FAILED;
         record.failure = e.getMessage();
         save(record);
+        publish(projectId, WorkspaceStatus.FAILED, "failed", e.getMessage());
         throw new ApiException(
             HttpStatus.SERVICE_UNAVAILABLE,
             "workspace-unavailable",
@@ -187,6 +197,8 @@ public class WorkspaceService {
       }
       record.status = WorkspaceStatus.STOPPED;
       save(record);
+      activity.clearWarning(projectId);
+      if (wasUp) publish(projectId, WorkspaceStatus.STOPPED, "stopped", null);
       if (wasUp) {
         stops.increment();
         log.info("workspace {} stopped", projectId);
@@ -215,6 +227,21 @@ public class WorkspaceService {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The workspace's state as the event stream's first {@code status} event. */
+  public WorkspaceEvent statusEvent(String projectId) {
+    WorkspaceResponse now = status(projectId);
+    String reason =
+        now.status() == WorkspaceStatus.FAILED
+            ? repository.findById(projectId).map(r -> r.failure).orElse(null)
+            : null;
+    return StatusEvents.of(
+        projectId, now.status(), StatusEvents.phaseOf(now.status()), reason, now.runtime());
+  }
+
+  private void publish(String projectId, WorkspaceStatus status, String phase, String reason) {
+    events.publishEvent(StatusEvents.of(projectId, status, phase, reason, runtime.name()));
   }
 
   private void save(WorkspaceRecord record) {

@@ -1,9 +1,15 @@
 package dev.constellation.workspace.runtime;
 
-/** Receives what a terminal prints, on a runtime thread. */
+import org.jspecify.annotations.Nullable;
+
+/** Receives what an attached terminal session prints, on a runtime thread. */
 public interface TerminalListener {
   void output(byte[] bytes);
 
-  /** The shell ended (exit, kill, or the workspace stopped). Called once. */
-  void exited();
+  /**
+   * The attachment ended without {@link TerminalProcess#close()}: the session's shell exited
+   * ({@code sessionEnded}, with its exit code when known) or the attachment broke (the workspace
+   * stopped, the engine went away). Called at most once.
+   */
+  void ended(boolean sessionEnded, @Nullable Integer exitCode);
 }

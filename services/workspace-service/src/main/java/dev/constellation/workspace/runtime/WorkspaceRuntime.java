@@ -2,7 +2,9 @@ package dev.constellation.workspace.runtime;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where workspaces run. The Docker implementation is the only code that talks to the engine, the
@@ -37,14 +39,44 @@ public interface WorkspaceRuntime {
 
   boolean isRunning(String projectId);
 
+  /** Whether the workspace exists (running or not): a start without it has to create it first. */
+  default boolean exists(String projectId) {
+    return managedWorkspaces().containsKey(projectId);
+  }
+
   /** Every workspace this installation's runtime knows of, by project id: true when running. */
   Map<String, Boolean> managedWorkspaces();
 
   /** Runs {@code command} with bash in the project directory; the workspace must be running. */
   ExecResult exec(String projectId, String command, Duration timeout, int maxOutputBytes);
 
-  /** Starts an interactive shell with a TTY; output and exit are reported to {@code listener}. */
-  TerminalProcess openTerminal(String projectId, int cols, int rows, TerminalListener listener);
+  /**
+   * Starts a detached shell session {@code id} ({@link TerminalSession#validId}) in the running
+   * workspace's project directory.
+   */
+  TerminalSession createSession(String projectId, String id, String title, int cols, int rows);
+
+  /** The workspace's sessions; empty when it is not running. */
+  List<TerminalSession> sessions(String projectId);
+
+  /**
+   * Attaches to a session: first its scrollback (at most {@code scrollbackLines} lines above the
+   * screen) goes to {@code listener}, then the live screen and output. Empty when the workspace has
+   * no such session.
+   */
+  Optional<TerminalProcess> attach(
+      String projectId,
+      String sessionId,
+      int cols,
+      int rows,
+      int scrollbackLines,
+      TerminalListener listener);
+
+  /** Ends a session and its shell; false when there was none. */
+  boolean killSession(String projectId, String sessionId);
+
+  /** Renames a session; false when there is none. */
+  boolean renameSession(String projectId, String sessionId, String title);
 
   /** A runtime failure the caller can report as "the workspace engine is unavailable". */
   class RuntimeUnavailableException extends RuntimeException {

@@ -7,8 +7,10 @@ import dev.constellation.workspace.concurrency.TooManyConcurrentException;
 import dev.constellation.workspace.config.WorkspaceProperties;
 import dev.constellation.workspace.lifecycle.ActivityTracker;
 import dev.constellation.workspace.lifecycle.WorkspaceService;
+import dev.constellation.workspace.lifecycle.WorkspaceStatus;
 import dev.constellation.workspace.runtime.TerminalListener;
 import dev.constellation.workspace.runtime.TerminalProcess;
+import dev.constellation.workspace.runtime.TerminalSession;
 import dev.constellation.workspace.runtime.WorkspaceRuntime;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,18 +30,34 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Bridges a terminal WebSocket to a shell in the workspace: bytes both ways, plus resize messages.
+ * Attaches a terminal WebSocket to a session in the workspace (a new one, or {@code session=} to
+ * reattach): output as binary frames, typed input both as binary and text frames, and JSON control
+ * text frames ({@code session} first, {@code exit} when the shell ended; {@code resize} from the
+ * client). Closing the socket only detaches: the session keeps running.
  */
 @Component
 class TerminalHandler extends AbstractWebSocketHandler {
   private static final Logger log = LoggerFactory.getLogger(TerminalHandler.class);
   private static final String PROCESS = "terminal.process";
   private static final String SLOT = "terminal.slot";
+  private static final String INPUT = "terminal.input";
   static final CloseStatus INPUT_FULL =
       CloseStatus.POLICY_VIOLATION.withReason("input buffer full");
   static final CloseStatus TOO_SLOW =
       CloseStatus.POLICY_VIOLATION.withReason("client does not read output");
   static final CloseStatus TOO_MANY = CloseStatus.POLICY_VIOLATION.withReason("too many terminals");
+  static final CloseStatus TOO_MANY_SESSIONS =
+      CloseStatus.POLICY_VIOLATION.withReason("too many terminal sessions");
+
+  /** The workspace is not running; the IDE offers Start rather than starting it. */
+  static final CloseStatus WORKSPACE_STOPPED = new CloseStatus(4409, "workspace-stopped");
+
+  /** No such session in this project (ended, killed, or another project's). */
+  static final CloseStatus SESSION_NOT_FOUND = new CloseStatus(4404, "session-not-found");
+
+  /** The attachment broke while the session lives on (the engine went away): reattach. */
+  static final CloseStatus DETACHED = CloseStatus.GOING_AWAY.withReason("detached");
+
   // Tomcat's own bound on one blocking send; after it the send fails and the terminal is closed.
   private static final String TOMCAT_BLOCKING_SEND_TIMEOUT =
       "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
@@ -54,6 +72,7 @@ class TerminalHandler extends AbstractWebSocketHandler {
   private final JsonMapper json;
   private final ConcurrencyLimits concurrency;
   private final WorkspaceProperties.Terminal settings;
+  private final TerminalSessions sessions;
 
   TerminalHandler(
       WorkspaceService workspaces,
@@ -63,7 +82,9 @@ class TerminalHandler extends AbstractWebSocketHandler {
       AuditPublisher audit,
       JsonMapper json,
       ConcurrencyLimits concurrency,
-      WorkspaceProperties properties) {
+      WorkspaceProperties properties,
+      TerminalSessions sessions) {
+    this.sessions = sessions;
     this.concurrency = concurrency;
     this.settings = properties.terminal();
     this.workspaces = workspaces;
@@ -78,6 +99,16 @@ class TerminalHandler extends AbstractWebSocketHandler {
   public void afterConnectionEstablished(WebSocketSession raw) throws IOException {
     TerminalTicket holder = (TerminalTicket) raw.getAttributes().get(TerminalHandshake.HOLDER);
     String projectId = (String) raw.getAttributes().get(TerminalHandshake.PROJECT);
+    String wanted = (String) raw.getAttributes().get(TerminalHandshake.SESSION);
+    // A socket never starts a workspace: Stop stays stopped however often the IDE reconnects.
+    if (workspaces.status(projectId).status() != WorkspaceStatus.RUNNING) {
+      close(raw, WORKSPACE_STOPPED);
+      return;
+    }
+    if (wanted != null && !TerminalSession.validId(wanted)) {
+      close(raw, SESSION_NOT_FOUND);
+      return;
+    }
     ConcurrencyLimits.Slot slot;
     try {
       slot = concurrency.acquire(ConcurrencyLimits.Kind.TERMINAL, holder.userId(), projectId);
@@ -95,42 +126,94 @@ class TerminalHandler extends AbstractWebSocketHandler {
         && n.getNativeSession() instanceof jakarta.websocket.Session s) {
       s.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, settings.sendTimeLimit().toMillis());
     }
-    // Output comes from a runtime thread while the container may also send: the decorator
-    // serialises
-    // sends and bounds what waits for a slow client; a client that does not read is closed.
+    // Output comes from a runtime thread while control messages are sent from here: the
+    // decorator serialises sends and bounds what waits for a slow client; a client that does not
+    // read is closed.
     WebSocketSession session =
         new ConcurrentWebSocketSessionDecorator(
             raw, (int) settings.sendTimeLimit().toMillis(), settings.maxPendingOutputBytes());
     TerminalProcess process;
+    TerminalSession target;
     try {
-      workspaces.ensureRunning(projectId);
+      if (wanted == null) {
+        target = sessions.create(projectId, DEFAULT_COLS, DEFAULT_ROWS).orElse(null);
+        if (target == null) {
+          slot.close();
+          close(raw, TOO_MANY_SESSIONS);
+          return;
+        }
+      } else {
+        target = sessions.find(projectId, wanted).orElse(null);
+        if (target == null) {
+          slot.close();
+          close(raw, SESSION_NOT_FOUND);
+          return;
+        }
+      }
+      session.sendMessage(
+          new TextMessage(
+              json.writeValueAsString(
+                  Map.of("type", "session", "id", target.id(), "title", target.title()))));
+      String sessionId = target.id();
       process =
-          runtime.openTerminal(
-              projectId,
-              DEFAULT_COLS,
-              DEFAULT_ROWS,
-              new TerminalListener() {
-                @Override
-                public void output(byte[] bytes) {
-                  try {
-                    if (session.isOpen()) session.sendMessage(new BinaryMessage(bytes));
-                  } catch (IOException | RuntimeException e) {
-                    // Too much waits for this client, or one send took too long: end it rather than
-                    // buffer.
-                    log.info(
-                        "closing terminal in project {}: output could not be sent ({})",
-                        projectId,
-                        e.toString());
-                    close(raw, TOO_SLOW);
-                  }
-                }
+          runtime
+              .attach(
+                  projectId,
+                  sessionId,
+                  DEFAULT_COLS,
+                  DEFAULT_ROWS,
+                  settings.scrollbackLines(),
+                  new TerminalListener() {
+                    @Override
+                    public void output(byte[] bytes) {
+                      try {
+                        if (session.isOpen()) session.sendMessage(new BinaryMessage(bytes));
+                      } catch (IOException | RuntimeException e) {
+                        // Too much waits for this client, or one send took too long: end it
+                        // rather than buffer.
+                        log.info(
+                            "closing terminal in project {}: output could not be sent ({})",
+                            projectId,
+                            e.toString());
+                        close(raw, TOO_SLOW);
+                      }
+                    }
 
-                @Override
-                public void exited() {
-                  registry.remove(raw.getId());
-                  close(session, CloseStatus.NORMAL.withReason("shell exited"));
-                }
-              });
+                    @Override
+                    public void ended(boolean sessionEnded, Integer exitCode) {
+                      registry.remove(raw.getId());
+                      log.info(
+                          "terminal session {} in project {}: attachment ended (session ended {},"
+                              + " exit {})",
+                          sessionId,
+                          projectId,
+                          sessionEnded,
+                          exitCode);
+                      if (!sessionEnded) {
+                        close(session, DETACHED);
+                        return;
+                      }
+                      var exit = new java.util.LinkedHashMap<String, Object>();
+                      exit.put("type", "exit");
+                      exit.put("code", exitCode);
+                      try {
+                        session.sendMessage(new TextMessage(json.writeValueAsString(exit)));
+                      } catch (IOException | RuntimeException e) {
+                        log.info(
+                            "could not tell a terminal in project {} that its shell exited: {}",
+                            projectId,
+                            e.toString());
+                      }
+                      close(session, CloseStatus.NORMAL.withReason("shell exited"));
+                      sessions.announce(projectId);
+                    }
+                  })
+              .orElse(null);
+      if (process == null) {
+        slot.close();
+        close(raw, SESSION_NOT_FOUND);
+        return;
+      }
     } catch (RuntimeException e) {
       log.warn("could not open a terminal in project {}: {}", projectId, e.toString());
       slot.close();
@@ -138,10 +221,25 @@ class TerminalHandler extends AbstractWebSocketHandler {
       return;
     }
     raw.getAttributes().put(PROCESS, process);
+    if (!raw.isOpen()) {
+      // closed while attaching (the client left, or its output could not be sent)
+      process.close();
+      return;
+    }
     registry.add(
         new TerminalRegistry.Connection(raw.getId(), projectId, holder.user(), session, process),
         holder.issuedAtMillis());
-    audit.publish("terminal.open", holder.userId(), projectId, Map.of("runtime", runtime.name()));
+    audit.publish(
+        "terminal.open",
+        holder.userId(),
+        projectId,
+        Map.of(
+            "runtime",
+            runtime.name(),
+            "session",
+            target.id(),
+            "new",
+            String.valueOf(wanted == null)));
     activity.touch(projectId);
   }
 
@@ -173,10 +271,35 @@ class TerminalHandler extends AbstractWebSocketHandler {
     input(session, text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Input of one socket within the current window. tmux takes whatever its client is given and
+   * queues it for a shell that does not read, so what waits cannot be seen from here: the amount
+   * per window is bounded instead (far above typing or a paste).
+   */
+  private static final class InputWindow {
+    long startedAt = System.nanoTime();
+    long bytes;
+
+    synchronized boolean admit(int length, long limit, long windowNanos) {
+      long now = System.nanoTime();
+      if (now - startedAt > windowNanos) {
+        startedAt = now;
+        bytes = 0;
+      }
+      bytes += length;
+      return bytes <= limit;
+    }
+  }
+
   private void input(WebSocketSession session, byte[] bytes) {
     TerminalProcess process = (TerminalProcess) session.getAttributes().get(PROCESS);
     if (process == null) return;
-    if (!process.write(bytes)) {
+    InputWindow window =
+        (InputWindow) session.getAttributes().computeIfAbsent(INPUT, k -> new InputWindow());
+    boolean admitted =
+        window.admit(
+            bytes.length, settings.maxPendingInputBytes(), settings.sendTimeLimit().toNanos());
+    if (!admitted || !process.write(bytes)) {
       log.info(
           "closing terminal in project {}: the shell does not read its input",
           session.getAttributes().get(TerminalHandshake.PROJECT));

@@ -31,6 +31,10 @@ import org.springframework.web.util.UriComponentsBuilder;
 class TerminalHandshake implements HandshakeInterceptor {
   static final String HOLDER = "terminal.holder";
   static final String PROJECT = "terminal.project";
+
+  /** The session to reattach ({@code session=} in the query); absent for a new session. */
+  static final String SESSION = "terminal.session";
+
   private static final Logger log = LoggerFactory.getLogger(TerminalHandshake.class);
 
   private final TerminalTickets tickets;
@@ -63,8 +67,8 @@ class TerminalHandshake implements HandshakeInterceptor {
       response.setStatusCode(HttpStatus.FORBIDDEN);
       return false;
     }
-    String ticket =
-        UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams().getFirst("ticket");
+    var query = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams();
+    String ticket = query.getFirst("ticket");
     Optional<TerminalTicket> holder = tickets.redeem(ticket, projectId);
     if (holder.isEmpty()) {
       response.setStatusCode(HttpStatus.UNAUTHORIZED);
@@ -76,6 +80,8 @@ class TerminalHandshake implements HandshakeInterceptor {
     }
     attributes.put(HOLDER, holder.get());
     attributes.put(PROJECT, projectId);
+    String session = query.getFirst("session");
+    if (session != null) attributes.put(SESSION, session);
     return true;
   }
 

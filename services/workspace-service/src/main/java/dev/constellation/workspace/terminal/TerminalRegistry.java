@@ -6,6 +6,7 @@ import dev.constellation.common.access.ProjectRole;
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.auth.DisabledUsers;
 import dev.constellation.common.problem.ApiException;
+import dev.constellation.workspace.events.AccessChanged;
 import dev.constellation.workspace.lifecycle.WorkspaceStoppedEvent;
 import dev.constellation.workspace.runtime.TerminalProcess;
 import io.micrometer.core.instrument.Gauge;
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
@@ -28,8 +30,9 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * The open terminals of this replica, so that they can be closed when their workspace stops or
- * their user loses access to the project.
+ * The open terminal sockets of this replica, so that they can be closed when their workspace stops
+ * or their user loses access to the project. Closing a socket detaches it: the session stays, for
+ * the project's other members (a session belongs to the project, like the workspace it runs in).
  */
 @Component
 class TerminalRegistry implements MessageListener {
@@ -59,7 +62,14 @@ class TerminalRegistry implements MessageListener {
             return t;
           });
 
-  TerminalRegistry(ProjectAccessClient access, StringRedisTemplate redis, MeterRegistry meters) {
+  private final ApplicationEventPublisher events;
+
+  TerminalRegistry(
+      ProjectAccessClient access,
+      StringRedisTemplate redis,
+      MeterRegistry meters,
+      ApplicationEventPublisher events) {
+    this.events = events;
     this.access = access;
     this.redis = redis;
     Gauge.builder("workspace.terminals.active", connections, Map::size)
@@ -110,6 +120,8 @@ class TerminalRegistry implements MessageListener {
     log.debug("access changed in project {}: re-checking its terminals", projectId);
     accessChangedAt.put(projectId, System.currentTimeMillis());
     rechecks.execute(() -> recheck(projectId));
+    // The workspace event streams of the project are re-checked the same way.
+    events.publishEvent(AccessChanged.projectChanged(projectId));
   }
 
   /**
@@ -121,6 +133,7 @@ class TerminalRegistry implements MessageListener {
     // Only tickets still redeemable (at most 60 s old) need the mark.
     userRevokedAt.values().removeIf(at -> at < now - 120_000);
     userRevokedAt.put(userId, now);
+    events.publishEvent(AccessChanged.userRevoked(userId));
     for (Connection c : List.copyOf(connections.values())) {
       if (c.user().id().equals(userId)) {
         log.info(

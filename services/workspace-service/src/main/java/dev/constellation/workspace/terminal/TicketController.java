@@ -7,7 +7,6 @@ import dev.constellation.common.terminal.TerminalTickets;
 import dev.constellation.workspace.access.ProjectGuard;
 import dev.constellation.workspace.concurrency.ConcurrencyLimits;
 import dev.constellation.workspace.lifecycle.LocalRuntimePolicy;
-import dev.constellation.workspace.lifecycle.WorkspaceService;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -16,25 +15,23 @@ import org.springframework.web.bind.annotation.RestController;
 class TicketController {
   private final ProjectGuard guard;
   private final LocalRuntimePolicy localPolicy;
-  private final WorkspaceService workspaces;
   private final TerminalTickets tickets;
   private final ConcurrencyLimits concurrency;
 
   TicketController(
       ProjectGuard guard,
       LocalRuntimePolicy localPolicy,
-      WorkspaceService workspaces,
       TerminalTickets tickets,
       ConcurrencyLimits concurrency) {
     this.concurrency = concurrency;
     this.guard = guard;
     this.localPolicy = localPolicy;
-    this.workspaces = workspaces;
     this.tickets = tickets;
   }
 
   /**
-   * The caller is about to open a terminal: start the workspace now so the socket opens quickly.
+   * The caller is about to open a terminal. The workspace is not started here: a socket on a
+   * stopped workspace is closed with 4409 and the IDE offers Start (Stop must stay stopped).
    */
   @PostMapping("/api/projects/{projectId}/terminal/ticket")
   TerminalTickets.Issued ticket(
@@ -43,7 +40,6 @@ class TicketController {
     localPolicy.check(user);
     // Refused here already, as a 429 problem the UI can show; the socket takes the place for real.
     concurrency.check(ConcurrencyLimits.Kind.TERMINAL, user.id(), projectId);
-    workspaces.ensureRunning(projectId);
     return tickets.issue(user, projectId);
   }
 }

@@ -38,7 +38,9 @@ class TerminalHandshakeTest {
             1024,
             1024,
             1024,
-            Duration.ofSeconds(1)),
+            Duration.ofSeconds(1),
+            20,
+            100),
         new WorkspaceProperties.Local(true, false, List.of(), false));
   }
 

@@ -26,6 +26,7 @@ import dev.constellation.workspace.runtime.ExecResult;
 import dev.constellation.workspace.runtime.NetworkInfo;
 import dev.constellation.workspace.runtime.TerminalListener;
 import dev.constellation.workspace.runtime.TerminalProcess;
+import dev.constellation.workspace.runtime.TerminalSession;
 import dev.constellation.workspace.runtime.WorkspaceRuntime;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -41,7 +42,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +63,7 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
 
   private final DockerClient docker;
   private final WorkspaceProperties properties;
+  private final TmuxSessions tmux;
   private volatile boolean networkReady;
   private final OutboundProperties outbound;
   private final EgressFirewall firewall;
@@ -79,6 +80,12 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     this.properties = properties;
     this.outbound = outbound;
     this.firewall = firewall;
+    this.tmux =
+        new TmuxSessions(
+            docker,
+            properties.isolation().uid(),
+            properties.terminal().shell(),
+            properties.terminal().maxPendingInputBytes());
   }
 
   /** A runtime on the engine named by DOCKER_HOST (or the default socket), if it answers a ping. */
@@ -546,6 +553,11 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   }
 
   @Override
+  public boolean exists(String projectId) {
+    return inspect(projectId).isPresent();
+  }
+
+  @Override
   public boolean isRunning(String projectId) {
     return inspect(projectId)
         .map(c -> Boolean.TRUE.equals(c.getState().getRunning()))
@@ -714,99 +726,35 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   }
 
   @Override
-  public TerminalProcess openTerminal(
-      String projectId, int cols, int rows, TerminalListener listener) {
-    List<String> shell = new ArrayList<>(properties.terminal().shell());
-    String execId =
-        docker
-            .execCreateCmd(containerName(projectId))
-            .withCmd(shell.toArray(String[]::new))
-            .withUser(String.valueOf(properties.isolation().uid()))
-            .withWorkingDir("/workspace")
-            .withEnv(List.of("TERM=xterm-256color", "COLUMNS=" + cols, "LINES=" + rows))
-            .withTty(true)
-            .withAttachStdin(true)
-            .withAttachStdout(true)
-            .withAttachStderr(true)
-            .exec()
-            .getId();
-    {
-      var stdin = new StdinPipe(properties.terminal().maxPendingInputBytes());
-      var exited = new AtomicBoolean();
-      var callback =
-          new ResultCallback.Adapter<Frame>() {
-            @Override
-            public void onNext(Frame frame) {
-              byte[] payload = frame.getPayload();
-              if (payload != null && payload.length > 0) listener.output(payload);
-            }
-
-            @Override
-            public void onComplete() {
-              super.onComplete();
-              if (exited.compareAndSet(false, true)) listener.exited();
-            }
-
-            @Override
-            public void onError(Throwable throwable) {
-              super.onError(throwable);
-              if (exited.compareAndSet(false, true)) listener.exited();
-            }
-          };
-      docker.execStartCmd(execId).withTty(true).withStdIn(stdin).exec(callback);
-      var terminal = new DockerTerminal(docker, execId, stdin, callback, exited, listener);
-      terminal.resize(cols, rows);
-      return terminal;
-    }
+  public TerminalSession createSession(
+      String projectId, String id, String title, int cols, int rows) {
+    return tmux.create(containerName(projectId), id, title, cols, rows);
   }
 
-  private static final class DockerTerminal implements TerminalProcess {
-    private final DockerClient docker;
-    private final String execId;
-    private final StdinPipe stdin;
-    private final ResultCallback.Adapter<Frame> callback;
-    private final AtomicBoolean exited;
-    private final TerminalListener listener;
+  @Override
+  public List<TerminalSession> sessions(String projectId) {
+    if (!isRunning(projectId)) return List.of();
+    return tmux.list(containerName(projectId));
+  }
 
-    DockerTerminal(
-        DockerClient docker,
-        String execId,
-        StdinPipe stdin,
-        ResultCallback.Adapter<Frame> callback,
-        AtomicBoolean exited,
-        TerminalListener listener) {
-      this.docker = docker;
-      this.execId = execId;
-      this.stdin = stdin;
-      this.callback = callback;
-      this.exited = exited;
-      this.listener = listener;
-    }
+  @Override
+  public Optional<TerminalProcess> attach(
+      String projectId,
+      String sessionId,
+      int cols,
+      int rows,
+      int scrollbackLines,
+      TerminalListener listener) {
+    return tmux.attach(containerName(projectId), sessionId, cols, rows, scrollbackLines, listener);
+  }
 
-    @Override
-    public boolean write(byte[] input) {
-      return stdin.offer(input);
-    }
+  @Override
+  public boolean killSession(String projectId, String sessionId) {
+    return isRunning(projectId) && tmux.kill(containerName(projectId), sessionId);
+  }
 
-    @Override
-    public void resize(int cols, int rows) {
-      try {
-        docker.resizeExecCmd(execId).withSize(rows, cols).exec();
-      } catch (RuntimeException e) {
-        // the exec may not have started yet or already ended; the next resize will do
-      }
-    }
-
-    @Override
-    public void close() {
-      // EOF on stdin ends the login shell.
-      stdin.close();
-      try {
-        callback.close();
-      } catch (IOException ignored) {
-        // already closed
-      }
-      if (exited.compareAndSet(false, true)) listener.exited();
-    }
+  @Override
+  public boolean renameSession(String projectId, String sessionId, String title) {
+    return isRunning(projectId) && tmux.rename(containerName(projectId), sessionId, title);
   }
 }

@@ -8,6 +8,7 @@ import dev.constellation.workspace.runtime.CappedOutput;
 import dev.constellation.workspace.runtime.ExecResult;
 import dev.constellation.workspace.runtime.TerminalListener;
 import dev.constellation.workspace.runtime.TerminalProcess;
+import dev.constellation.workspace.runtime.TerminalSession;
 import dev.constellation.workspace.runtime.WorkspaceRuntime;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,10 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +103,7 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
   @Override
   public void stop(String projectId) {
     running.remove(projectId);
+    sessions.remove(projectId);
     Set<Process> owned = processes.remove(projectId);
     if (owned != null) owned.forEach(LocalWorkspaceRuntime::kill);
   }
@@ -270,9 +274,59 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
     process.destroyForcibly();
   }
 
+  /**
+   * Sessions live in this service's memory: a pty and the last output, so that a session outlives
+   * its WebSocket. A restart of this service ends them (the local runtime is one person's machine;
+   * its processes die with the service anyway).
+   */
+  private final Map<String, Map<String, LocalSession>> sessions = new ConcurrentHashMap<>();
+
+  private static final int SCROLLBACK_BYTES = 256 * 1024;
+
+  private final class LocalSession {
+    final String projectId;
+    final String id;
+    final PtyProcess pty;
+    final Instant createdAt = Instant.now();
+    final Set<TerminalListener> listeners = ConcurrentHashMap.newKeySet();
+    final byte[] ring = new byte[SCROLLBACK_BYTES];
+    volatile String title;
+    long written;
+
+    LocalSession(String projectId, String id, String title, PtyProcess pty) {
+      this.projectId = projectId;
+      this.id = id;
+      this.title = title;
+      this.pty = pty;
+    }
+
+    synchronized void record(byte[] bytes, int n) {
+      for (int i = 0; i < n; i++) ring[(int) ((written + i) % ring.length)] = bytes[i];
+      written += n;
+      for (TerminalListener l : listeners) l.output(java.util.Arrays.copyOf(bytes, n));
+    }
+
+    /** The kept output, then live output, without a gap or a repeat between them. */
+    synchronized void subscribe(TerminalListener listener) {
+      int kept = (int) Math.min(written, ring.length);
+      byte[] replay = new byte[kept];
+      for (int i = 0; i < kept; i++) replay[i] = ring[(int) ((written - kept + i) % ring.length)];
+      if (kept > 0) listener.output(replay);
+      listeners.add(listener);
+    }
+
+    String foreground() {
+      return pty.descendants()
+          .reduce((first, second) -> second)
+          .flatMap(p -> p.info().command())
+          .map(c -> Path.of(c).getFileName().toString())
+          .orElse("bash");
+    }
+  }
+
   @Override
-  public TerminalProcess openTerminal(
-      String projectId, int cols, int rows, TerminalListener listener) {
+  public TerminalSession createSession(
+      String projectId, String id, String title, int cols, int rows) {
     Path dir = directoryOf(projectId);
     Map<String, String> env = environment(dir, "xterm-256color");
     PtyProcess pty;
@@ -290,12 +344,8 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
       throw new RuntimeUnavailableException("cannot start a terminal: " + e.getMessage(), e);
     }
     track(projectId, pty);
-    var exited = new AtomicBoolean();
-    Runnable onExit =
-        () -> {
-          untrack(projectId, pty);
-          if (exited.compareAndSet(false, true)) listener.exited();
-        };
+    LocalSession session = new LocalSession(projectId, id, title, pty);
+    sessions.computeIfAbsent(projectId, p -> new ConcurrentHashMap<>()).put(id, session);
     daemon(
         "local-terminal-" + projectId,
         () -> {
@@ -303,38 +353,93 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
           try (InputStream in = pty.getInputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
-              if (n > 0) listener.output(java.util.Arrays.copyOf(buffer, n));
+              if (n > 0) session.record(buffer, n);
             }
           } catch (IOException ignored) {
             // the shell ended
           }
-          onExit.run();
+          untrack(projectId, pty);
+          Integer code = null;
+          try {
+            if (pty.waitFor(2, TimeUnit.SECONDS)) code = pty.exitValue();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          Map<String, LocalSession> owned = sessions.get(projectId);
+          if (owned != null) owned.remove(id);
+          for (TerminalListener l : session.listeners) l.ended(true, code);
         });
-    OutputStream stdin = pty.getOutputStream();
-    return new TerminalProcess() {
-      @Override
-      public synchronized boolean write(byte[] input) {
-        // Written straight to the pty: a shell that does not read blocks this writer, nothing
-        // queues.
-        try {
-          stdin.write(input);
-          stdin.flush();
-        } catch (IOException e) {
-          close();
-        }
-        return true;
-      }
+    return new TerminalSession(id, title, "bash", session.createdAt, false);
+  }
 
-      @Override
-      public void resize(int c, int r) {
-        if (pty.isAlive()) pty.setWinSize(new WinSize(c, r));
-      }
+  @Override
+  public List<TerminalSession> sessions(String projectId) {
+    return sessions.getOrDefault(projectId, Map.of()).values().stream()
+        .sorted(java.util.Comparator.comparing((LocalSession s) -> s.createdAt))
+        .map(
+            s ->
+                new TerminalSession(
+                    s.id, s.title, s.foreground(), s.createdAt, !s.listeners.isEmpty()))
+        .toList();
+  }
 
-      @Override
-      public void close() {
-        kill(pty);
-        onExit.run();
-      }
-    };
+  @Override
+  public Optional<TerminalProcess> attach(
+      String projectId,
+      String sessionId,
+      int cols,
+      int rows,
+      int scrollbackLines,
+      TerminalListener listener) {
+    LocalSession session = sessions.getOrDefault(projectId, Map.of()).get(sessionId);
+    if (session == null) return Optional.empty();
+    session.subscribe(listener);
+    OutputStream stdin = session.pty.getOutputStream();
+    var detached = new AtomicBoolean();
+    TerminalProcess attachment =
+        new TerminalProcess() {
+          @Override
+          public boolean write(byte[] input) {
+            // Written straight to the pty: a shell that does not read blocks this writer, nothing
+            // queues.
+            synchronized (stdin) {
+              try {
+                stdin.write(input);
+                stdin.flush();
+              } catch (IOException e) {
+                close();
+              }
+            }
+            return true;
+          }
+
+          @Override
+          public void resize(int c, int r) {
+            if (session.pty.isAlive()) session.pty.setWinSize(new WinSize(c, r));
+          }
+
+          @Override
+          public void close() {
+            if (detached.compareAndSet(false, true)) session.listeners.remove(listener);
+          }
+        };
+    attachment.resize(cols, rows);
+    return Optional.of(attachment);
+  }
+
+  @Override
+  public boolean killSession(String projectId, String sessionId) {
+    LocalSession session = sessions.getOrDefault(projectId, Map.of()).get(sessionId);
+    if (session == null) return false;
+    kill(session.pty);
+    return true;
+  }
+
+  @Override
+  public boolean renameSession(String projectId, String sessionId, String title) {
+    LocalSession session = sessions.getOrDefault(projectId, Map.of()).get(sessionId);
+    if (session == null) return false;
+    session.title = title;
+    return true;
   }
 }
