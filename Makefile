@@ -30,6 +30,7 @@ run: build ## Start the whole IDE locally (no Docker, no database to install) an
 test: ## Run every test: Java unit + integration, front-end unit, browser journey, config checks
 	bash scripts/check-compose.sh
 	bash scripts/check-monitoring.sh
+	bash scripts/check-workspace-image.sh
 	$(MVN) install
 	$(MAKE) --no-print-directory frontend-deps
 	$(NPM) --prefix frontend run lint
