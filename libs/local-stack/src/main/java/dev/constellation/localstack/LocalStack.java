@@ -138,6 +138,14 @@ public final class LocalStack implements AutoCloseable {
     for (ServiceSpec spec : SERVICES) {
       env.put(spec.envPrefix() + "_URL", "http://" + LOOPBACK + ":" + port(spec));
     }
+    // Previews are served by the gateway on p<port>-<project>.<domain>, at the gateway's own port
+    // (*.localhost is loopback in browsers).
+    env.putIfAbsent(
+        "PREVIEW_PUBLIC_URL",
+        "http://"
+            + settings.getOrDefault("GATEWAY_PREVIEW_DOMAIN", "preview.localhost")
+            + ":"
+            + gatewayPort());
     List<String> jvmArgs =
         List.of("-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseSerialGC", "-Xmx384m");
     for (ServiceSpec spec : SERVICES) {

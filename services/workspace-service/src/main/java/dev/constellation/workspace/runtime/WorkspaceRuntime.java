@@ -3,6 +3,8 @@ package dev.constellation.workspace.runtime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where workspaces run. The Docker implementation is the only code that talks to the engine, the
@@ -32,6 +34,19 @@ public interface WorkspaceRuntime {
 
   /** Starts an interactive shell with a TTY; output and exit are reported to {@code listener}. */
   TerminalProcess openTerminal(String projectId, int cols, int rows, TerminalListener listener);
+
+  /**
+   * The TCP ports listening inside the running workspace that this service can reach at {@link
+   * #address}; empty when it is not running. In a container, sockets bound to its loopback only are
+   * left out: nothing outside could reach them.
+   */
+  Set<Integer> listeningPorts(String projectId);
+
+  /**
+   * The address this service reaches the workspace's ports at — the container's own address on the
+   * workspace network, or 127.0.0.1 for host processes — empty when it is not running.
+   */
+  Optional<String> address(String projectId);
 
   /** A runtime failure the caller can report as "the workspace engine is unavailable". */
   class RuntimeUnavailableException extends RuntimeException {
