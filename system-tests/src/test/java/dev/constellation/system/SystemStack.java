@@ -57,6 +57,10 @@ public final class SystemStack {
         String installation = "systest-" + Long.toHexString(System.nanoTime());
         settings.put("WORKSPACE_INSTALLATION_ID", installation);
         settings.put("WORKSPACE_NETWORK_NAME", installation);
+        // Previews reach a workspace at its container IP: that needs a workspace network with a
+        // host address, which WORKSPACE_EGRESS=true gives (egress off makes it host-less).
+        if (System.getenv("WORKSPACE_EGRESS") != null)
+          settings.put("WORKSPACE_EGRESS", System.getenv("WORKSPACE_EGRESS"));
         settings.put("PATH", System.getenv("PATH"));
         settings.put("HOME", System.getenv().getOrDefault("HOME", "/tmp"));
         // Small enough that security/DiskAttacksIT can exhaust them in a few requests.

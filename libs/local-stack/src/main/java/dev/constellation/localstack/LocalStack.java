@@ -162,7 +162,10 @@ public final class LocalStack implements AutoCloseable {
       services.add(process.start());
     }
     for (ServiceProcess service : services) {
-      service.awaitReady(Duration.ofSeconds(240));
+      // A loaded machine (CI, several stacks at once) may need longer: LOCAL_READY_TIMEOUT_S.
+      service.awaitReady(
+          Duration.ofSeconds(
+              Long.parseLong(System.getenv().getOrDefault("LOCAL_READY_TIMEOUT_S", "240"))));
       log(String.format("%-10s ready on %s", shortName(service.name()), service.baseUrl()));
     }
     Files.writeString(

@@ -4,6 +4,8 @@ import dev.constellation.common.preview.PreviewHosts;
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.servlet.ServiceOnly;
 import dev.constellation.workspace.config.ProjectDirectories;
+import java.time.Duration;
+import java.util.Optional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -28,10 +30,17 @@ class InternalPortsController {
   Target target(@PathVariable String projectId, @PathVariable int port) {
     ProjectDirectories.requireValidId(projectId);
     if (!PreviewHosts.validPort(port) || !PortPolicy.previewable(port)) throw notListening(port);
-    return ports
-        .target(projectId, port)
-        .map(host -> new Target(host, port))
-        .orElseThrow(() -> notListening(port));
+    Optional<String> host = ports.target(projectId, port);
+    if (host == null) throw notListening(port);
+    return host.map(h -> new Target(h, port))
+        .orElseThrow(
+            () ->
+                ApiException.unavailable(
+                    "Port "
+                        + port
+                        + " listens, but this host has no route to the workspace network (egress"
+                        + " off gives its bridge no host address); previews need WORKSPACE_EGRESS=true.",
+                    Duration.ofSeconds(30)));
   }
 
   private static ApiException notListening(int port) {

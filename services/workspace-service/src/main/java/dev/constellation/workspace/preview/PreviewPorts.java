@@ -80,9 +80,12 @@ public class PreviewPorts {
     return eventData(projectId, current(projectId));
   }
 
-  /** Where the gateway reaches a port: only one listening in this project's workspace now. */
+  /**
+   * Where the gateway reaches a port: only one listening in this project's workspace now; null when
+   * it does not listen, empty when it listens but cannot be reached from here.
+   */
   Optional<String> target(String projectId, int port) {
-    if (!current(projectId).contains(port)) return Optional.empty();
+    if (!current(projectId).contains(port)) return null;
     return runtime.address(projectId);
   }
 

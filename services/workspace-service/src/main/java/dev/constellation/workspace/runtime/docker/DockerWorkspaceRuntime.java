@@ -665,14 +665,38 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     }
   }
 
+  /**
+   * The container's IP on the workspace network, only when this host has an interface on that
+   * network (the bridge's gateway address is ours). Otherwise — egress off (the bridge gets no host
+   * address), or this service running elsewhere — nothing here routes to the container, and a
+   * connection to its IP would leave through the default route to whatever answers there.
+   */
   @Override
   public Optional<String> address(String projectId) {
+    if (!hostOnWorkspaceNetwork()) return Optional.empty();
     return inspect(projectId)
         .filter(c -> Boolean.TRUE.equals(c.getState().getRunning()))
         .map(c -> c.getNetworkSettings() == null ? null : c.getNetworkSettings().getNetworks())
         .map(networks -> networks.get(properties.network().name()))
         .map(network -> network.getIpAddress())
         .filter(ip -> !ip.isBlank());
+  }
+
+  private boolean hostOnWorkspaceNetwork() {
+    try {
+      var ipam =
+          docker.inspectNetworkCmd().withNetworkId(properties.network().name()).exec().getIpam();
+      if (ipam == null || ipam.getConfig() == null) return false;
+      for (var config : ipam.getConfig()) {
+        String gateway = config.getGateway();
+        if (gateway == null || gateway.isBlank()) continue;
+        if (java.net.NetworkInterface.getByInetAddress(java.net.InetAddress.getByName(gateway))
+            != null) return true;
+      }
+      return false;
+    } catch (NotFoundException | IOException e) {
+      return false;
+    }
   }
 
   private static final class DockerTerminal implements TerminalProcess {
