@@ -161,6 +161,14 @@ public final class LocalStack implements AutoCloseable {
                   LocalStack::log)
               .orElse(null);
     }
+    // Previews are served by the gateway on p<port>-<project>.<domain>, at the gateway's own port
+    // (*.localhost is loopback in browsers).
+    env.putIfAbsent(
+        "PREVIEW_PUBLIC_URL",
+        "http://"
+            + settings.getOrDefault("GATEWAY_PREVIEW_DOMAIN", "preview.localhost")
+            + ":"
+            + gatewayPort());
     List<String> jvmArgs =
         List.of("-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseSerialGC", "-Xmx384m");
     for (ServiceSpec spec : SERVICES) {
@@ -182,7 +190,10 @@ public final class LocalStack implements AutoCloseable {
       services.add(process.start());
     }
     for (ServiceProcess service : services) {
-      service.awaitReady(Duration.ofSeconds(240));
+      // A loaded machine (CI, several stacks at once) may need longer: LOCAL_READY_TIMEOUT_S.
+      service.awaitReady(
+          Duration.ofSeconds(
+              Long.parseLong(System.getenv().getOrDefault("LOCAL_READY_TIMEOUT_S", "240"))));
       log(String.format("%-10s ready on %s", shortName(service.name()), service.baseUrl()));
     }
     Files.writeString(

@@ -94,18 +94,22 @@ class ArchitectureTest {
           .definedBy(ROOT + ".terminal..")
           .layer("concurrency")
           .definedBy(ROOT + ".concurrency..")
+          .layer("preview")
+          .definedBy(ROOT + ".preview..")
           .whereLayer("files")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("exec")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("terminal")
           .mayNotBeAccessedByAnyLayer()
+          .whereLayer("preview")
+          .mayNotBeAccessedByAnyLayer()
           .whereLayer("lifecycle")
           .mayOnlyBeAccessedByLayers("files", "exec", "terminal")
           .whereLayer("access")
-          .mayOnlyBeAccessedByLayers("lifecycle", "files", "exec", "terminal")
+          .mayOnlyBeAccessedByLayers("lifecycle", "files", "exec", "terminal", "preview")
           .whereLayer("runtime")
-          .mayOnlyBeAccessedByLayers("config", "lifecycle", "exec", "terminal")
+          .mayOnlyBeAccessedByLayers("config", "lifecycle", "exec", "terminal", "preview")
           .whereLayer("concurrency")
           .mayOnlyBeAccessedByLayers("exec", "terminal");
 
@@ -118,7 +122,8 @@ class ArchitectureTest {
   static final ArchRule otherFeaturesUseLifecycleThroughItsServiceApi =
       classes()
           .that()
-          .resideInAnyPackage(ROOT + ".files..", ROOT + ".exec..", ROOT + ".terminal..")
+          .resideInAnyPackage(
+              ROOT + ".files..", ROOT + ".exec..", ROOT + ".terminal..", ROOT + ".preview..")
           .should()
           .onlyDependOnClassesThat(
               DescribedPredicate.not(JavaClass.Predicates.resideInAPackage(ROOT + ".lifecycle.."))

@@ -83,6 +83,12 @@ class RoleMatrixIT {
     assertThat(status("POST", "/exec", token, Map.of("command", "true"))).isEqualTo(403);
     assertThat(status("POST", "/terminal/ticket", token, null)).isEqualTo(403);
     assertThat(sendMessage(token)).isEqualTo(403);
+    // Previews are for every member; sharing one is the owners' call.
+    assertThat(status("GET", "/ports", token, null)).isEqualTo(200);
+    assertThat(status("POST", "/ports/3000/preview-session", token, null)).isEqualTo(200);
+    assertThat(status("POST", "/ports/3000/share", token, Map.of("expiresInMinutes", 5)))
+        .isEqualTo(403);
+    assertThat(status("DELETE", "/ports/3000/share", token, null)).isEqualTo(403);
   }
 
   @Test
@@ -109,7 +115,8 @@ class RoleMatrixIT {
             "/files?path=",
             "/files/content?path=package.json",
             "/conversations",
-            "/export")) {
+            "/export",
+            "/ports")) {
       assertThat(status("GET", path, token, null)).as("GET " + path).isEqualTo(404);
     }
     assertThat(api.get("/api/conversations/" + conversationId, token).statusCode()).isEqualTo(404);
@@ -119,6 +126,10 @@ class RoleMatrixIT {
     assertThat(status("POST", "/workspace/start", token, null)).isEqualTo(404);
     assertThat(sendMessage(token)).isEqualTo(404);
     assertThat(status("POST", "/ai/edits", token, Map.of("instruction", "x"))).isEqualTo(404);
+    assertThat(status("POST", "/ports/3000/preview-session", token, null)).isEqualTo(404);
+    assertThat(status("POST", "/ports/3000/share", token, Map.of("expiresInMinutes", 5)))
+        .isEqualTo(404);
+    assertThat(status("DELETE", "/ports/3000/share", token, null)).isEqualTo(404);
 
     // Without a ticket of its own the stranger cannot open the project's terminal socket.
     String ws =

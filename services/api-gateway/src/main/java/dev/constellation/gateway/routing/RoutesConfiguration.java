@@ -77,6 +77,17 @@ class RoutesConfiguration {
                     .filters(f -> breaker(f, WORKSPACE + STREAMS))
                     .metadata(RESPONSE_TIMEOUT_ATTR, services.execResponseTimeout().toMillis())
                     .uri(services.workspaceUrl()))
+        // The ports list only; preview sessions and share links are the gateway's own
+        // (preview.PreviewController), and previews themselves never pass these routes.
+        .route(
+            WORKSPACE + "-ports",
+            r ->
+                r.method(HttpMethod.GET)
+                    .and()
+                    .path("/api/projects/{id}/ports")
+                    .filters(f -> breaker(f, WORKSPACE))
+                    .metadata(RESPONSE_TIMEOUT_ATTR, ordinary)
+                    .uri(services.workspaceUrl()))
         .route(
             WORKSPACE,
             r ->

@@ -28,6 +28,11 @@ public final class RequestContext {
     }
   }
 
+  /** Whether the client reached us over TLS (directly or through a trusted proxy). */
+  public static boolean secure(ServerWebExchange exchange) {
+    return Boolean.TRUE.equals(exchange.getAttribute(IncomingHeadersWebFilter.SECURE_ATTR));
+  }
+
   public static String requestId(ServerWebExchange exchange) {
     return exchange.getAttribute(REQUEST_ID_ATTR);
   }

@@ -45,8 +45,18 @@ class WebConfiguration {
   }
 
   @Bean
-  SecurityHeadersWebFilter securityHeadersWebFilter(WebProperties properties) {
-    return new SecurityHeadersWebFilter(properties.contentSecurityPolicy());
+  SecurityHeadersWebFilter securityHeadersWebFilter(
+      WebProperties properties,
+      @org.springframework.beans.factory.annotation.Value(
+              "${gateway.preview.domain:preview.localhost}")
+          String previewDomain) {
+    String csp = properties.contentSecurityPolicy();
+    // The IDE embeds port previews, which live on their own origins under the preview domain.
+    if (!csp.contains("frame-src")) {
+      csp +=
+          "; frame-src 'self' http://*." + previewDomain + ":* https://*." + previewDomain + ":*";
+    }
+    return new SecurityHeadersWebFilter(csp);
   }
 
   @Bean

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where workspaces run. The Docker implementation is the only code that talks to the engine, the
@@ -77,6 +78,19 @@ public interface WorkspaceRuntime {
 
   /** Renames a session; false when there is none. */
   boolean renameSession(String projectId, String sessionId, String title);
+
+  /**
+   * The TCP ports listening inside the running workspace that this service can reach at {@link
+   * #address}; empty when it is not running. In a container, sockets bound to its loopback only are
+   * left out: nothing outside could reach them.
+   */
+  Set<Integer> listeningPorts(String projectId);
+
+  /**
+   * The address this service reaches the workspace's ports at — the container's own address on the
+   * workspace network, or 127.0.0.1 for host processes — empty when it is not running.
+   */
+  Optional<String> address(String projectId);
 
   /** A runtime failure the caller can report as "the workspace engine is unavailable". */
   class RuntimeUnavailableException extends RuntimeException {

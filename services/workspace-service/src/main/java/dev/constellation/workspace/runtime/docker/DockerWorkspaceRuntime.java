@@ -24,6 +24,7 @@ import dev.constellation.workspace.runtime.CappedOutput;
 import dev.constellation.workspace.runtime.ContainerSpec;
 import dev.constellation.workspace.runtime.ExecResult;
 import dev.constellation.workspace.runtime.NetworkInfo;
+import dev.constellation.workspace.runtime.ListeningSockets;
 import dev.constellation.workspace.runtime.TerminalListener;
 import dev.constellation.workspace.runtime.TerminalProcess;
 import dev.constellation.workspace.runtime.TerminalSession;
@@ -41,6 +42,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -735,6 +738,106 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   public List<TerminalSession> sessions(String projectId) {
     if (!isRunning(projectId)) return List.of();
     return tmux.list(containerName(projectId));
+  }
+
+  // --- listening ports (previews) ---
+
+  @Override
+  public Set<Integer> listeningPorts(String projectId) {
+    InspectContainerResponse container = inspect(projectId).orElse(null);
+    if (container == null || !Boolean.TRUE.equals(container.getState().getRunning())) {
+      return Set.of();
+    }
+    String tables = socketTablesFromHost(container);
+    if (tables == null) tables = socketTablesByExec(projectId);
+    Set<Integer> ports = new TreeSet<>();
+    for (ListeningSockets.Socket socket : ListeningSockets.parse(tables)) {
+      if (!socket.loopbackOnly()) ports.add(socket.port());
+    }
+    return ports;
+  }
+
+  /**
+   * The container's socket tables read through the host's /proc, without starting a process: only
+   * when this service sees the engine's pid namespace, proven by the pid's cgroup naming this
+   * container (inside another container the same pid is some other process). Null otherwise, or
+   * when the kernel does not let us read them.
+   */
+  private static String socketTablesFromHost(InspectContainerResponse container) {
+    Long pid = container.getState().getPidLong();
+    if (pid == null || pid <= 0) return null;
+    Path proc = Path.of("/proc", String.valueOf(pid));
+    try {
+      if (!Files.readString(proc.resolve("cgroup")).contains(container.getId())) return null;
+      return Files.readString(proc.resolve("net/tcp")) + Files.readString(proc.resolve("net/tcp6"));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The same tables read by one short exec inside the container (its own network namespace). */
+  private String socketTablesByExec(String projectId) {
+    try {
+      String execId =
+          docker
+              .execCreateCmd(containerName(projectId))
+              .withCmd("cat", "/proc/net/tcp", "/proc/net/tcp6")
+              .withUser(String.valueOf(properties.isolation().uid()))
+              .withAttachStdout(true)
+              .exec()
+              .getId();
+      var out = new CappedOutput(1 << 20);
+      var callback =
+          new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+              if (frame.getPayload() != null && frame.getStreamType() == StreamType.STDOUT)
+                out.append(frame.getPayload(), 0, frame.getPayload().length);
+            }
+          };
+      docker.execStartCmd(execId).exec(callback);
+      if (!callback.awaitCompletion(5, TimeUnit.SECONDS)) return "";
+      return out.text();
+    } catch (NotFoundException | ConflictException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  /**
+   * The container's IP on the workspace network, only when this host has an interface on that
+   * network (the bridge's gateway address is ours). Otherwise — egress off (the bridge gets no host
+   * address), or this service running elsewhere — nothing here routes to the container, and a
+   * connection to its IP would leave through the default route to whatever answers there.
+   */
+  @Override
+  public Optional<String> address(String projectId) {
+    if (!hostOnWorkspaceNetwork()) return Optional.empty();
+    return inspect(projectId)
+        .filter(c -> Boolean.TRUE.equals(c.getState().getRunning()))
+        .map(c -> c.getNetworkSettings() == null ? null : c.getNetworkSettings().getNetworks())
+        .map(networks -> networks.get(properties.network().name()))
+        .map(network -> network.getIpAddress())
+        .filter(ip -> !ip.isBlank());
+  }
+
+  private boolean hostOnWorkspaceNetwork() {
+    try {
+      var ipam =
+          docker.inspectNetworkCmd().withNetworkId(properties.network().name()).exec().getIpam();
+      if (ipam == null || ipam.getConfig() == null) return false;
+      for (var config : ipam.getConfig()) {
+        String gateway = config.getGateway();
+        if (gateway == null || gateway.isBlank()) continue;
+        if (java.net.NetworkInterface.getByInetAddress(java.net.InetAddress.getByName(gateway))
+            != null) return true;
+      }
+      return false;
+    } catch (NotFoundException | IOException e) {
+      return false;
+    }
   }
 
   @Override

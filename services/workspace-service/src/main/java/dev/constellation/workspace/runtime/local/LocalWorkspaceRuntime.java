@@ -6,6 +6,7 @@ import com.pty4j.WinSize;
 import dev.constellation.workspace.config.WorkspaceProperties;
 import dev.constellation.workspace.runtime.CappedOutput;
 import dev.constellation.workspace.runtime.ExecResult;
+import dev.constellation.workspace.runtime.ListeningSockets;
 import dev.constellation.workspace.runtime.TerminalListener;
 import dev.constellation.workspace.runtime.TerminalProcess;
 import dev.constellation.workspace.runtime.TerminalSession;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -441,5 +443,63 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
     if (session == null) return false;
     session.title = title;
     return true;
+  }
+
+  // --- listening ports (previews) ---
+
+  /**
+   * The sockets the workspace's own processes (and their children) listen on: their socket inodes
+   * matched against the host's socket table. A sandbox without {@code --share-net} has a network
+   * namespace of its own that nothing on the host can reach, so it lists none.
+   */
+  @Override
+  public Set<Integer> listeningPorts(String projectId) {
+    if (!running.containsKey(projectId) || !sharesHostNetwork()) return Set.of();
+    Set<Long> inodes = new java.util.HashSet<>();
+    for (Process process : processes.getOrDefault(projectId, Set.of())) {
+      socketInodes(process.toHandle(), inodes);
+      process.descendants().forEach(child -> socketInodes(child, inodes));
+    }
+    if (inodes.isEmpty()) return Set.of();
+    String tables;
+    try {
+      tables =
+          Files.readString(Path.of("/proc/net/tcp")) + Files.readString(Path.of("/proc/net/tcp6"));
+    } catch (IOException e) {
+      return Set.of();
+    }
+    Set<Integer> ports = new TreeSet<>();
+    for (ListeningSockets.Socket socket : ListeningSockets.parse(tables)) {
+      if (inodes.contains(socket.inode())) ports.add(socket.port());
+    }
+    return ports;
+  }
+
+  private boolean sharesHostNetwork() {
+    return bwrap == null || properties.local().network();
+  }
+
+  private static void socketInodes(ProcessHandle process, Set<Long> into) {
+    Path fds = Path.of("/proc", String.valueOf(process.pid()), "fd");
+    try (var entries = Files.newDirectoryStream(fds)) {
+      for (Path fd : entries) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("socket:[") && target.endsWith("]"))
+            into.add(Long.parseLong(target.substring(8, target.length() - 1)));
+        } catch (IOException | NumberFormatException e) {
+          // closed meanwhile
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // the process ended
+    }
+  }
+
+  @Override
+  public Optional<String> address(String projectId) {
+    return running.containsKey(projectId) && sharesHostNetwork()
+        ? Optional.of("127.0.0.1")
+        : Optional.empty();
   }
 }
