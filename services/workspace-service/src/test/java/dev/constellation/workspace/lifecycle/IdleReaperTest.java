@@ -126,7 +126,8 @@ class IdleReaperTest {
         "default",
         new WorkspaceProperties.Limits(1, 1, 1),
         new WorkspaceProperties.Isolation(1000, true, true, true, "/home/dev", "64m"),
-        new WorkspaceProperties.Network("n", false),
+        new WorkspaceProperties.Network(
+            "n", false, List.of(), WorkspaceProperties.FirewallMode.SERVICE),
         new WorkspaceProperties.Files(1),
         new WorkspaceProperties.Exec(
             Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 1, 1, Duration.ofSeconds(1)),
