@@ -1,10 +1,12 @@
 package dev.constellation.gateway.auth;
 
 import dev.constellation.gateway.security.CurrentUser;
+import dev.constellation.gateway.users.User;
 import dev.constellation.gateway.web.ClientAddress;
 import dev.constellation.gateway.web.RequestContext;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -12,6 +14,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 @RestController
 @RequestMapping("/api/auth")
@@ -72,5 +75,14 @@ class AuthController {
   @GetMapping("/me")
   Mono<AuthApi.MeResponse> me(ServerWebExchange exchange) {
     return auth.me(CurrentUser.require(exchange));
+  }
+
+  /**
+   * Read as a tree so that a wrong type ({@code "yes"} for a boolean) is a 400 rather than coerced;
+   * fields this gateway does not know are ignored, so an older gateway accepts a newer UI.
+   */
+  @PatchMapping("/me/preferences")
+  Mono<User.Preferences> updatePreferences(@RequestBody JsonNode body, ServerWebExchange exchange) {
+    return auth.updatePreferences(CurrentUser.require(exchange), body);
   }
 }

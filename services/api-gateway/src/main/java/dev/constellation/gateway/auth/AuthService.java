@@ -17,6 +17,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Sign-up, sign-in, refresh, sign-out and password change. {@code requestId} and {@code client} are
@@ -295,7 +296,30 @@ class AuthService {
         .map(
             u ->
                 new AuthApi.MeResponse(
-                    u.id(), u.email(), u.displayName(), u.roles().stream().sorted().toList()));
+                    u.id(),
+                    u.email(),
+                    u.displayName(),
+                    u.roles().stream().sorted().toList(),
+                    u.preferencesOrDefault()));
+  }
+
+  /** Applies the fields of {@code patch} that are given onto the caller's stored preferences. */
+  Mono<User.Preferences> updatePreferences(AuthenticatedUser caller, JsonNode patch) {
+    if (patch == null || !patch.isObject())
+      throw ApiException.validation("body", "Send a JSON object of preferences.");
+    JsonNode autoStart = patch.get("autoStartWorkspace");
+    if (autoStart != null && !autoStart.isBoolean())
+      throw ApiException.validation("autoStartWorkspace", "autoStartWorkspace is true or false.");
+    return users
+        .findById(caller.id())
+        .switchIfEmpty(
+            Mono.error(() -> ApiException.unauthorized("This account no longer exists.")))
+        .flatMap(
+            u -> {
+              User.Preferences current = u.preferencesOrDefault();
+              if (autoStart == null) return Mono.just(current);
+              return users.setPreferences(u.id(), new User.Preferences(autoStart.booleanValue()));
+            });
   }
 
   private Mono<User> activeUser(String userId) {
