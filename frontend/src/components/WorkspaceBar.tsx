@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useAuth } from '../modules/auth';
 import { useWorkspace } from '../modules/workspaceContext';
 import { statusLabel } from '../modules/workspaceLive';
@@ -105,4 +105,22 @@ export function IdleBanner() {
       )}
     </div>
   );
+}
+
+/**
+ * Opening a project does not start its workspace, unless the user turned on auto-start: then the
+ * first status seen as STOPPED starts it, once per visit.
+ */
+export function AutoStart() {
+  const ws = useWorkspace();
+  const { user } = useAuth();
+  const done = useRef(false);
+  const wanted = user?.preferences?.autoStartWorkspace === true;
+  const status = ws.status?.status;
+  useEffect(() => {
+    if (done.current || !status) return;
+    done.current = true;
+    if (wanted && ws.canControl && status === 'STOPPED') void ws.start();
+  }, [status, wanted, ws]);
+  return null;
 }

@@ -137,6 +137,20 @@ describe('TerminalSession', () => {
     expect(states.at(-1)).toBe('stopped');
   });
 
+  it('a connect under way when the workspace stops opens no socket', async () => {
+    let release!: () => void;
+    (fakeApi.terminalTicket as ReturnType<typeof vi.fn>).mockImplementationOnce(
+      () => new Promise((r) => (release = () => r({ ticket: 't' }))),
+    );
+    const s = make();
+    const connecting = s.connect();
+    s.suspend();
+    release();
+    await connecting;
+    expect(FakeSocket.all).toHaveLength(0);
+    expect(states.at(-1)).toBe('stopped');
+  });
+
   it('on 4404 the lost session is reported and a new shell is opened', async () => {
     const s = make('gone');
     await s.connect();

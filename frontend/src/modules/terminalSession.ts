@@ -36,6 +36,8 @@ export class TerminalSession {
   private readonly encoder = new TextEncoder();
   private sessionId: string | null;
   private state: TerminalState = 'closed';
+  /** Set by suspend(): a connect already under way must not open a socket. */
+  private suspended = false;
 
   constructor(
     private readonly api: ApiClient,
@@ -73,7 +75,7 @@ export class TerminalSession {
       this.scheduleReconnect(messageOf(e));
       return;
     }
-    if (this.disposed) return;
+    if (this.disposed || this.suspended) return;
     const ws = new this.WebSocketImpl(
       this.api.terminalUrl(this.projectId, ticket, window.location, this.sessionId ?? undefined),
     );
@@ -129,6 +131,7 @@ export class TerminalSession {
   /** The workspace runs again: reconnect now (after a 4409, or instead of waiting out a backoff). */
   resume() {
     if (this.disposed || this.state === 'exited' || this.ws) return;
+    this.suspended = false;
     this.attempt = 0;
     void this.connect();
   }
@@ -138,6 +141,7 @@ export class TerminalSession {
     if (this.disposed || this.state === 'exited') return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.suspended = true;
     const ws = this.ws;
     this.ws = null;
     ws?.close();

@@ -13,11 +13,11 @@ import { FileTree } from '../components/FileTree';
 import { QuickOpen } from '../components/QuickOpen';
 import { TerminalPanel } from '../components/TerminalPanel';
 import { TopBar } from '../components/TopBar';
-import { IdleBanner, WorkspaceBar } from '../components/WorkspaceBar';
+import { AutoStart, IdleBanner, WorkspaceBar } from '../components/WorkspaceBar';
 import { PortsPanel } from '../components/PortsPanel';
 import { PreviewPane, type PreviewTarget } from '../components/PreviewPane';
 import { ProjectSettingsDialog } from '../components/ProjectSettingsDialog';
-import { useWorkspace, WorkspaceProvider } from '../modules/workspaceContext';
+import { WorkspaceProvider } from '../modules/workspaceContext';
 import { useAuth } from '../modules/auth';
 import { languageOf } from '../modules/languages';
 import { basename, isWithin, rebase } from '../modules/paths';
@@ -514,22 +514,4 @@ export default function IdePage({ projectId }: { projectId: string }) {
       </div>
     </WorkspaceProvider>
   );
-}
-
-/**
- * Opening a project does not start its workspace, unless the user turned on auto-start: then the
- * first status seen as STOPPED starts it, once per visit.
- */
-function AutoStart() {
-  const ws = useWorkspace();
-  const { user } = useAuth();
-  const done = useRef(false);
-  const wanted = user?.preferences?.autoStartWorkspace === true;
-  const status = ws.status?.status;
-  useEffect(() => {
-    if (done.current || !status) return;
-    done.current = true;
-    if (wanted && ws.canControl && status === 'STOPPED') void ws.start();
-  }, [status, wanted, ws]);
-  return null;
 }
