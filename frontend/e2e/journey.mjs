@@ -72,11 +72,8 @@ const checkHost = (url) => {
     const u = new URL(url);
     const wsOk = (u.protocol === 'ws:' || u.protocol === 'wss:') && u.host === base.host;
     // Port previews are served on their own origin, a sub-domain of the IDE's host
-    // (p3000-<project>.preview.localhost:<gateway port>), through the same gateway.
-    const previewOk =
-      u.hostname.endsWith(`.${base.hostname}`) &&
-      u.port === base.port &&
-      u.protocol === base.protocol;
+    // (p3000-<project>.preview.localhost:<port>), through the gateway.
+    const previewOk = u.hostname.endsWith(`.${base.hostname}`) && u.protocol === base.protocol;
     if (u.origin !== base.origin && !wsOk && !previewOk) foreign.push(url);
   } catch {
     foreign.push(url);

@@ -95,7 +95,7 @@ function PortRow({ port, onError }: { port: Port; onError(e: unknown): void }) {
   return (
     <li data-testid="port-item" data-port={port.port}>
       <div className="row">
-        <strong className="grow" title={port.url}>
+        <strong className="port-number" title={port.url}>
           :{port.port}
         </strong>
         <button
@@ -141,8 +141,11 @@ function PortRow({ port, onError }: { port: Port; onError(e: unknown): void }) {
       )}
       {share && (
         <div className="row share" data-testid="port-shared">
-          <span className="muted grow" title={share.url}>
-            Shared read-only until {new Date(share.expiresAt).toLocaleString()}
+          <span
+            className="muted"
+            title={`${share.url}\nuntil ${new Date(share.expiresAt).toLocaleString()}`}
+          >
+            Shared (read-only) until {untilText(share.expiresAt)}
           </span>
           <button className="link" onClick={() => void copy(share.url)}>
             {copied ? 'Copied' : 'Copy link'}
@@ -165,4 +168,13 @@ function PortRow({ port, onError }: { port: Port; onError(e: unknown): void }) {
       )}
     </li>
   );
+}
+
+/** "14:05" today, else a short date and time. */
+function untilText(iso: string): string {
+  const d = new Date(iso);
+  const today = new Date().toDateString() === d.toDateString();
+  return today
+    ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+    : d.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
 }
