@@ -57,6 +57,8 @@ export function TerminalPanel({ projectId, visible, theme, readOnly, onCommand }
   const [menu, setMenu] = useState<TerminalSessionInfo[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const next = useRef(1);
+  /** The tab the user just opened takes the keyboard; restored tabs do not. */
+  const userOpened = useRef<number | null>(null);
   const nextKey = useCallback(() => next.current++, []);
 
   // Restore once the status is known: reattach to what the server lists, else one new terminal.
@@ -88,6 +90,7 @@ export function TerminalPanel({ projectId, visible, theme, readOnly, onCommand }
     }
     const key = nextKey();
     setTabs((t) => [...(t ?? []), { key, sessionId, title }]);
+    userOpened.current = key;
     setActive(key);
   };
   const patch = (key: number, p: Partial<TermTab>) =>
@@ -222,6 +225,7 @@ export function TerminalPanel({ projectId, visible, theme, readOnly, onCommand }
             status={status}
             canControl={ws.canControl}
             visible={visible && t.key === active}
+            focusOnMount={t.key === userOpened.current}
             theme={theme}
             onState={(s) => setStates((m) => ({ ...m, [t.key]: s }))}
             onSession={(id, title) =>
@@ -277,6 +281,7 @@ function XtermView({
   status,
   canControl,
   visible,
+  focusOnMount,
   theme,
   onState,
   onSession,
@@ -290,6 +295,7 @@ function XtermView({
   status: WorkspaceStatus | null;
   canControl: boolean;
   visible: boolean;
+  focusOnMount: boolean;
   theme: Theme;
   onState(s: TerminalState): void;
   onSession(id: string, title: string | undefined): void;
@@ -408,15 +414,20 @@ function XtermView({
     if (termRef.current) termRef.current.options.theme = THEMES[theme];
   }, [theme]);
 
+  // Focus follows the user switching to this tab, never the page opening: a terminal that grabbed
+  // the keyboard while the user types elsewhere would take keystrokes (and ask to start a workspace).
+  const shown = useRef(focusOnMount);
   useEffect(() => {
     if (visible) {
+      const focus = shown.current;
+      shown.current = true;
       requestAnimationFrame(() => {
         try {
           fitRef.current?.fit();
         } catch {
           /* ignore */
         }
-        termRef.current?.focus();
+        if (focus) termRef.current?.focus();
       });
     }
   }, [visible]);
