@@ -66,7 +66,11 @@ class PreferencesIT extends GatewayTestBase {
 
     for (String wrong :
         new String[] {
-          "{\"autoStartWorkspace\":\"false\"}", "{\"autoStartWorkspace\":0}", "[false]", "false"
+          "{\"autoStartWorkspace\":\"false\"}",
+          "{\"autoStartWorkspace\":0}",
+          "{\"autoStartWorkspace\":null}",
+          "[false]",
+          "false"
         }) {
       Response refused = patchJson(PATH, wrong, user.accessToken());
       assertProblem(refused, 400);

@@ -4,6 +4,7 @@ import dev.constellation.gateway.security.CurrentUser;
 import dev.constellation.gateway.users.User;
 import dev.constellation.gateway.web.ClientAddress;
 import dev.constellation.gateway.web.RequestContext;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -14,7 +15,6 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 @RestController
 @RequestMapping("/api/auth")
@@ -78,11 +78,12 @@ class AuthController {
   }
 
   /**
-   * Read as a tree so that a wrong type ({@code "yes"} for a boolean) is a 400 rather than coerced;
-   * fields this gateway does not know are ignored, so an older gateway accepts a newer UI.
+   * Read as a plain map so that a wrong type ({@code "true"} for a boolean) is a 400 rather than
+   * coerced; fields this gateway does not know are ignored, so an older gateway accepts a newer UI.
    */
   @PatchMapping("/me/preferences")
-  Mono<User.Preferences> updatePreferences(@RequestBody JsonNode body, ServerWebExchange exchange) {
+  Mono<User.Preferences> updatePreferences(
+      @RequestBody Map<String, Object> body, ServerWebExchange exchange) {
     return auth.updatePreferences(CurrentUser.require(exchange), body);
   }
 }

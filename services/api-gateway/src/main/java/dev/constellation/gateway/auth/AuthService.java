@@ -17,7 +17,6 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Sign-up, sign-in, refresh, sign-out and password change. {@code requestId} and {@code client} are
@@ -304,22 +303,20 @@ class AuthService {
   }
 
   /** Applies the fields of {@code patch} that are given onto the caller's stored preferences. */
-  Mono<User.Preferences> updatePreferences(AuthenticatedUser caller, JsonNode patch) {
-    if (patch == null || !patch.isObject())
-      throw ApiException.validation("body", "Send a JSON object of preferences.");
-    JsonNode autoStart = patch.get("autoStartWorkspace");
-    if (autoStart != null && !autoStart.isBoolean())
+  Mono<User.Preferences> updatePreferences(AuthenticatedUser caller, Map<String, Object> patch) {
+    if (patch == null) throw ApiException.validation("body", "Send a JSON object of preferences.");
+    Object autoStart = patch.get("autoStartWorkspace");
+    if (patch.containsKey("autoStartWorkspace") && !(autoStart instanceof Boolean))
       throw ApiException.validation("autoStartWorkspace", "autoStartWorkspace is true or false.");
     return users
         .findById(caller.id())
         .switchIfEmpty(
             Mono.error(() -> ApiException.unauthorized("This account no longer exists.")))
         .flatMap(
-            u -> {
-              User.Preferences current = u.preferencesOrDefault();
-              if (autoStart == null) return Mono.just(current);
-              return users.setPreferences(u.id(), new User.Preferences(autoStart.booleanValue()));
-            });
+            u ->
+                autoStart == null
+                    ? Mono.just(u.preferencesOrDefault())
+                    : users.setPreferences(u.id(), new User.Preferences((Boolean) autoStart)));
   }
 
   private Mono<User> activeUser(String userId) {
