@@ -37,12 +37,11 @@ export type MessageContext = C['Context'];
 export type ProposedEdit = C['ProposedEdit'];
 export type ProposedEdits = C['ProposeEditsResponse'];
 
-// Issue 12's contracts (docs/api-contract.md), written by hand until `make gen` runs against the
-// services that serve them; then point these at the generated schema names.
+// Issue 12's workspace contracts (docs/api-contract.md), written by hand until `make gen` runs
+// against the merged workspace-service and gateway; then point these at the generated schema names.
+export type Preferences = G['Preferences'];
+/** `GET /api/auth/me` (G['MeResponse']) has them; the sign-in answer's user does not. */
 export type Me = User & { preferences?: Preferences };
-export interface Preferences {
-  autoStartWorkspace: boolean;
-}
 export type WorkspacePhase = 'creating' | 'starting' | 'ready' | 'stopping' | 'stopped' | 'failed';
 export interface WorkspaceStatusEvent {
   projectId: string;
