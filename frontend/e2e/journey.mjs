@@ -2,9 +2,12 @@
 // The user journey in real Chromium against a running stack:
 //   BASE_URL=http://localhost:8000 [WORKSPACES_ROOT=data/workspaces] node e2e/journey.mjs
 // register → create a node project → open a file → edit and save → reload and see the change →
-// `ls` in the terminal → ask the AI (streamed) → propose an edit, review the diff, apply it →
-// the file changed on disk. Fails if the page requests any host but BASE_URL's. Saves screenshots
-// to docs/screenshots/. Exits non-zero with a clear message on failure.
+// opening it did not start its workspace → Start → `ls` in the terminal → ask the AI (streamed) →
+// propose an edit, review the diff, apply it → the file changed on disk → `npm start` in the
+// terminal, the port in the Ports panel, its page in the preview pane → a second terminal → reload:
+// both terminals are back with their scrollback → Stop, and it stays stopped. Fails if the page
+// requests any host but BASE_URL's (and its preview sub-domains). Saves screenshots to
+// docs/screenshots/. Exits non-zero with a clear message on failure.
 import { chromium } from 'playwright-core';
 import {
   existsSync,
@@ -68,7 +71,10 @@ const checkHost = (url) => {
   try {
     const u = new URL(url);
     const wsOk = (u.protocol === 'ws:' || u.protocol === 'wss:') && u.host === base.host;
-    if (u.origin !== base.origin && !wsOk) foreign.push(url);
+    // Port previews are served on their own origin, a sub-domain of the IDE's host
+    // (p3000-<project>.preview.localhost:<port>), through the gateway.
+    const previewOk = u.hostname.endsWith(`.${base.hostname}`) && u.protocol === base.protocol;
+    if (u.origin !== base.origin && !wsOk && !previewOk) foreign.push(url);
   } catch {
     foreign.push(url);
   }
@@ -102,6 +108,57 @@ async function quickOpen(path) {
   await page.keyboard.press('Enter');
   await page.waitForSelector(`[data-testid="editor-tab"][data-path="${path}"]`);
   await page.waitForSelector('.monaco-editor .view-lines');
+}
+
+const badge = () => page.getByTestId('workspace-status').getAttribute('data-status');
+async function waitStatus(status, timeout) {
+  await page
+    .waitForSelector(`[data-testid=workspace-status][data-status="${status}"]`, { timeout })
+    .catch(async () =>
+      fail(
+        `the workspace badge did not reach ${status} (it shows ${await page.getByTestId('workspace-status').textContent()}; ${await page.locator('[data-testid=error]').allTextContents()})`,
+      ),
+    );
+}
+// The visible terminal's screen text (hidden tabs are not rendered).
+const visibleTerminal = () => page.locator('[data-testid=terminal]:visible .xterm-rows');
+async function waitTerminalText(text, timeout = 20_000) {
+  await page
+    .waitForFunction(
+      (t) =>
+        [...document.querySelectorAll('[data-testid=terminal] .xterm-rows')].some(
+          (el) => el.offsetParent !== null && el.textContent.includes(t),
+        ),
+      text,
+      { timeout },
+    )
+    .catch(async () =>
+      fail(
+        `the terminal never showed "${text}": ${(await visibleTerminal().textContent())?.slice(-400)}`,
+      ),
+    );
+}
+async function waitTerminalsOpen(count, timeout) {
+  await page
+    .waitForFunction(
+      (n) => {
+        const tabs = [...document.querySelectorAll('[data-testid=terminal-tab] .badge')];
+        return tabs.length === n && tabs.every((b) => b.textContent === 'open');
+      },
+      count,
+      { timeout },
+    )
+    .catch(async () =>
+      fail(
+        `expected ${count} open terminals, the tabs show: ${await page.locator('[data-testid=terminal-tab]').allTextContents()}`,
+      ),
+    );
+}
+async function typeInTerminal(index, text) {
+  await page.getByTestId('terminal-tab').nth(index).click();
+  await page.locator('[data-testid=terminal]:visible .xterm').click();
+  await page.waitForTimeout(300);
+  await page.keyboard.type(text);
 }
 
 try {
@@ -200,7 +257,21 @@ try {
     )
     .catch(async () => fail(`after reload the editor shows: ${(await editorText()).slice(-300)}`));
 
-  begin('run ls in the terminal');
+  begin('opening the project did not start its workspace');
+  await page.waitForSelector('[data-testid=workspace-status][data-status]:not([data-status=""])');
+  await page.waitForTimeout(3000);
+  const opened = await apiGet(`/api/projects/${encodeURIComponent(projectId)}/workspace`);
+  if (opened.status !== 'STOPPED' || (await badge()) !== 'STOPPED')
+    fail(
+      `opening the project started its workspace (API: ${opened.status}, badge: ${await badge()})`,
+    );
+  await page
+    .waitForSelector('[data-testid=terminal-stopped]')
+    .catch(() => fail('the terminal does not say the workspace is stopped'));
+
+  begin('start the workspace, run ls in the terminal');
+  await page.getByTestId('workspace-start').click();
+  await waitStatus('RUNNING', 180_000);
   await page.waitForSelector('[data-testid=terminal] .xterm');
   await page
     .waitForFunction(
@@ -317,6 +388,86 @@ try {
   await page.waitForSelector('[data-testid=health-status]');
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(SHOTS, 'admin.png') });
+
+  begin('back to the project: its terminal is still there');
+  await page.goto(`${BASE_URL}/projects/${encodeURIComponent(projectId)}`);
+  await waitStatus('RUNNING', 30_000);
+  await waitTerminalsOpen(1, 60_000);
+
+  begin('start the node server from the terminal');
+  await typeInTerminal(0, `echo first-${stamp}\n`);
+  await waitTerminalText(`first-${stamp}`);
+  await page.keyboard.type('npm start\n');
+  await waitTerminalText('listening on http://localhost:3000', 60_000);
+
+  begin('the port appears in the Ports panel');
+  const listedAt = Date.now();
+  await page
+    .waitForSelector('[data-testid=port-item][data-port="3000"]', { timeout: 20_000 })
+    .catch(async () =>
+      fail(
+        `port 3000 is not in the Ports panel: ${await page.getByTestId('ports-panel').textContent()}`,
+      ),
+    );
+  log(`   listed in the panel ${Date.now() - listedAt} ms after the server said it listens`);
+  const ports = await apiGet(`/api/projects/${encodeURIComponent(projectId)}/ports`);
+  if (!ports.some((p) => p.port === 3000))
+    fail(`GET /ports does not list 3000: ${JSON.stringify(ports)}`);
+
+  begin('open the preview pane and see the page');
+  await page
+    .locator('[data-testid=port-item][data-port="3000"] [data-testid=port-preview]')
+    .click();
+  await page.waitForSelector('[data-testid=preview-frame]');
+  await page
+    .frameLocator('[data-testid=preview-frame]')
+    .locator('body')
+    .filter({ hasText: 'Hello from Constellation' })
+    .waitFor({ timeout: 30_000 })
+    .catch(async () =>
+      fail(
+        `the preview pane does not show the page (src ${await page.getByTestId('preview-frame').getAttribute('src')}; ${await page.locator('[data-testid=error]').allTextContents()})`,
+      ),
+    );
+  const previewSrc = new URL(await page.getByTestId('preview-frame').getAttribute('src'));
+  if (previewSrc.host === base.host)
+    fail(`the preview is served on the IDE's own origin: ${previewSrc}`);
+  await page.screenshot({ path: join(SHOTS, 'ide-preview.png') });
+  await page.getByTestId('preview-close').click();
+
+  begin('open a second terminal and type in it');
+  await page.getByTestId('new-terminal').click();
+  await waitTerminalsOpen(2, 60_000);
+  await typeInTerminal(1, `echo second-${stamp}\n`);
+  await waitTerminalText(`second-${stamp}`);
+
+  begin('reload: both terminals are back with their scrollback');
+  await page.reload();
+  await waitStatus('RUNNING', 30_000);
+  await waitTerminalsOpen(2, 60_000);
+  await page.getByTestId('terminal-tab').nth(0).click();
+  await waitTerminalText(`first-${stamp}`);
+  await waitTerminalText('listening on http://localhost:3000');
+  await page.getByTestId('terminal-tab').nth(1).click();
+  await waitTerminalText(`second-${stamp}`);
+  // Still one server: the old one kept its port, nothing restarted it (no EADDRINUSE).
+  const sessions = await apiGet(`/api/projects/${encodeURIComponent(projectId)}/terminals`);
+  if (sessions.length !== 2) fail(`GET /terminals lists ${sessions.length} sessions, not 2`);
+
+  begin('stop the workspace and see it stay stopped');
+  await page.getByTestId('workspace-stop').click();
+  await waitStatus('STOPPED', 120_000);
+  await page.waitForTimeout(5000);
+  const after5s = await apiGet(`/api/projects/${encodeURIComponent(projectId)}/workspace`);
+  if (after5s.status !== 'STOPPED' || (await badge()) !== 'STOPPED')
+    fail(`the workspace did not stay stopped (API: ${after5s.status}, badge: ${await badge()})`);
+  await page
+    .waitForSelector('[data-testid=terminal-stopped]:visible', { timeout: 5000 })
+    .catch(() => fail('the terminal does not say the workspace is stopped'));
+  const tabStates = await page.locator('[data-testid=terminal-tab] .badge').allTextContents();
+  if (tabStates.some((t) => t === 'open'))
+    fail(`a terminal is still open after Stop: ${tabStates}`);
+  await page.screenshot({ path: join(SHOTS, 'ide-stopped.png') });
 
   if (foreign.length)
     fail(

@@ -307,6 +307,41 @@ describe('ApiClient', () => {
     expect(client.terminalUrl('p', 't', { protocol: 'http:', host: 'localhost:8000' })).toBe(
       'ws://localhost:8000/api/projects/p/terminal?ticket=t',
     );
+    expect(client.terminalUrl('p', 't', { protocol: 'http:', host: 'localhost:8000' }, 's/1')).toBe(
+      'ws://localhost:8000/api/projects/p/terminal?ticket=t&session=s%2F1',
+    );
+  });
+
+  it('calls the issue-12 endpoints as the contract says', async () => {
+    const seen: { method: string; url: string; body: unknown }[] = [];
+    const fetchImpl = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      seen.push({
+        method: init?.method ?? 'GET',
+        url: String(input),
+        body: init?.body ? JSON.parse(String(init.body)) : undefined,
+      });
+      return init?.method === 'DELETE' ? new Response(null, { status: 204 }) : json(200, {});
+    });
+    const client = new ApiClient({
+      store: new MemoryStore({ accessToken: 'a', refreshToken: 'r' }),
+      fetch: fetchImpl as typeof fetch,
+    });
+    await client.updatePreferences({ autoStartWorkspace: true });
+    await client.previewSession('p', 3000, '/x');
+    await client.sharePort('p', 3000, 60);
+    await client.unsharePort('p', 3000);
+    await client.renameTerminal('p', 's1', 'server');
+    await client.killTerminal('p', 's1');
+    await client.updateWorkspaceSettings('p', { memoryMb: 1024 });
+    expect(seen).toEqual([
+      { method: 'PATCH', url: '/api/auth/me/preferences', body: { autoStartWorkspace: true } },
+      { method: 'POST', url: '/api/projects/p/ports/3000/preview-session', body: { path: '/x' } },
+      { method: 'POST', url: '/api/projects/p/ports/3000/share', body: { expiresInMinutes: 60 } },
+      { method: 'DELETE', url: '/api/projects/p/ports/3000/share', body: undefined },
+      { method: 'PATCH', url: '/api/projects/p/terminals/s1', body: { title: 'server' } },
+      { method: 'DELETE', url: '/api/projects/p/terminals/s1', body: undefined },
+      { method: 'PUT', url: '/api/projects/p/workspace/settings', body: { memoryMb: 1024 } },
+    ]);
   });
 });
 

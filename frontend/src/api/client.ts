@@ -21,6 +21,12 @@ import type {
   UserSummary,
   Workspace,
   WriteResult,
+  Me,
+  Preferences,
+  Port,
+  PortShare,
+  TerminalSessionInfo,
+  WorkspaceSettings,
 } from './types';
 
 export interface Tokens {
@@ -212,7 +218,10 @@ export class ApiClient {
       }).catch(() => undefined);
   }
   me() {
-    return this.json<User>('/api/auth/me');
+    return this.json<Me>('/api/auth/me');
+  }
+  updatePreferences(patch: Partial<Preferences>) {
+    return this.json<Preferences>('/api/auth/me/preferences', { method: 'PATCH', json: patch });
   }
   /** The active account with this email (any signed-in user may ask); 404 when there is none. */
   lookupUser(email: string) {
@@ -337,6 +346,61 @@ export class ApiClient {
       json: { command, timeoutSeconds },
     });
   }
+  /** Opens the project's workspace event stream (SSE); the caller reads it with readSse. */
+  async workspaceEvents(id: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const res = await this.request(`/api/projects/${q(id)}/workspace/events`, {
+      headers: { Accept: 'text/event-stream, application/problem+json' },
+      signal,
+    });
+    if (!res.body)
+      throw new ApiError(res.status, null, null, 'The event stream could not be read.');
+    return res.body;
+  }
+  workspaceSettings(id: string) {
+    return this.json<WorkspaceSettings>(`/api/projects/${q(id)}/workspace/settings`);
+  }
+  updateWorkspaceSettings(
+    id: string,
+    body: Partial<Pick<WorkspaceSettings, 'image' | 'memoryMb' | 'cpus'>>,
+  ) {
+    return this.json<WorkspaceSettings>(`/api/projects/${q(id)}/workspace/settings`, {
+      method: 'PUT',
+      json: body,
+    });
+  }
+  ports(id: string) {
+    return this.json<Port[]>(`/api/projects/${q(id)}/ports`);
+  }
+  /** A one-time URL on the port's preview origin that sets its cookie and redirects to `path`. */
+  previewSession(id: string, port: number, path = '/') {
+    return this.json<{ url: string }>(`/api/projects/${q(id)}/ports/${port}/preview-session`, {
+      method: 'POST',
+      json: { path },
+    });
+  }
+  sharePort(id: string, port: number, expiresInMinutes: number) {
+    return this.json<PortShare>(`/api/projects/${q(id)}/ports/${port}/share`, {
+      method: 'POST',
+      json: { expiresInMinutes },
+    });
+  }
+  unsharePort(id: string, port: number) {
+    return this.json<void>(`/api/projects/${q(id)}/ports/${port}/share`, { method: 'DELETE' });
+  }
+  terminals(id: string) {
+    return this.json<TerminalSessionInfo[]>(`/api/projects/${q(id)}/terminals`);
+  }
+  killTerminal(id: string, sessionId: string) {
+    return this.json<void>(`/api/projects/${q(id)}/terminals/${q(sessionId)}`, {
+      method: 'DELETE',
+    });
+  }
+  renameTerminal(id: string, sessionId: string, title: string) {
+    return this.json<TerminalSessionInfo>(`/api/projects/${q(id)}/terminals/${q(sessionId)}`, {
+      method: 'PATCH',
+      json: { title },
+    });
+  }
   terminalTicket(id: string) {
     return this.json<Ticket>(`/api/projects/${q(id)}/terminal/ticket`, { method: 'POST' });
   }
@@ -344,10 +408,12 @@ export class ApiClient {
     id: string,
     ticket: string,
     location: { protocol: string; host: string } = window.location,
+    session?: string,
   ): string {
     const base = this.baseUrl ? new URL(this.baseUrl) : location;
     const scheme = base.protocol === 'https:' ? 'wss:' : 'ws:';
-    return `${scheme}//${base.host}/api/projects/${q(id)}/terminal?ticket=${q(ticket)}`;
+    const attach = session ? `&session=${q(session)}` : '';
+    return `${scheme}//${base.host}/api/projects/${q(id)}/terminal?ticket=${q(ticket)}${attach}`;
   }
 
   // ---- AI

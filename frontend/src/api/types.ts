@@ -36,3 +36,42 @@ export type ConversationPage = C['PageResponseConversationResponse'];
 export type MessageContext = C['Context'];
 export type ProposedEdit = C['ProposedEdit'];
 export type ProposedEdits = C['ProposeEditsResponse'];
+
+// Issue 12's workspace contracts (docs/api-contract.md), written by hand until `make gen` runs
+// against the merged workspace-service and gateway; then point these at the generated schema names.
+export type Preferences = G['Preferences'];
+/** `GET /api/auth/me` (G['MeResponse']) has them; the sign-in answer's user does not. */
+export type Me = User & { preferences?: Preferences };
+export type WorkspacePhase = 'creating' | 'starting' | 'ready' | 'stopping' | 'stopped' | 'failed';
+export interface WorkspaceStatusEvent {
+  projectId: string;
+  status: WorkspaceStatus;
+  phase?: WorkspacePhase;
+  reason?: string | null;
+  runtime?: string;
+}
+export interface IdleWarning {
+  stopsAt: string;
+}
+export interface PortShare {
+  url: string;
+  expiresAt: string;
+}
+export interface Port {
+  port: number;
+  url: string;
+  share?: PortShare | null;
+}
+export interface TerminalSessionInfo {
+  id: string;
+  title: string;
+  command?: string | null;
+  createdAt?: string;
+  attached?: boolean;
+}
+export interface WorkspaceSettings {
+  image: string;
+  memoryMb: number;
+  cpus: number;
+  limits: { images: string[]; maxMemoryMb: number; maxCpus: number };
+}

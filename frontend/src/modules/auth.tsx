@@ -1,10 +1,12 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api, onSessionExpired } from '../api/client';
-import type { User } from '../api/types';
+import type { Me, Preferences } from '../api/types';
 import { useRouter } from './router';
 
 interface AuthState {
-  user: User | null;
+  user: Me | null;
+  /** Stores the user's preferences server-side and shows them at once. */
+  setPreferences(patch: Partial<Preferences>): Promise<void>;
   loading: boolean;
   login(email: string, password: string): Promise<void>;
   register(email: string, password: string, displayName: string): Promise<void>;
@@ -14,7 +16,7 @@ interface AuthState {
 const AuthContext = createContext<AuthState | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
-  const [user, setUser] = useState<User | null>(null);
+  const [user, setUser] = useState<Me | null>(null);
   const [loading, setLoading] = useState(() => api.tokens !== null);
   const { navigate } = useRouter();
 
@@ -33,11 +35,23 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
   }, [navigate]);
 
-  const login = useCallback(async (email: string, password: string) => {
-    setUser(await api.login(email, password));
+  // The sign-in answer has no preferences; /me has them.
+  const withMe = useCallback(async (signedIn: Me) => {
+    setUser(signedIn);
+    await api.me().then(setUser, () => undefined);
   }, []);
-  const register = useCallback(async (email: string, password: string, displayName: string) => {
-    setUser(await api.register(email, password, displayName));
+  const login = useCallback(
+    async (email: string, password: string) => withMe(await api.login(email, password)),
+    [withMe],
+  );
+  const register = useCallback(
+    async (email: string, password: string, displayName: string) =>
+      withMe(await api.register(email, password, displayName)),
+    [withMe],
+  );
+  const setPreferences = useCallback(async (patch: Partial<Preferences>) => {
+    const preferences = await api.updatePreferences(patch);
+    setUser((u) => (u ? { ...u, preferences } : u));
   }, []);
   const logout = useCallback(async () => {
     await api.logout();
@@ -46,7 +60,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [navigate]);
 
   return (
-    <AuthContext.Provider value={{ user, loading, login, register, logout }}>
+    <AuthContext.Provider value={{ user, loading, login, register, logout, setPreferences }}>
       {children}
     </AuthContext.Provider>
   );

@@ -13,7 +13,11 @@ import { FileTree } from '../components/FileTree';
 import { QuickOpen } from '../components/QuickOpen';
 import { TerminalPanel } from '../components/TerminalPanel';
 import { TopBar } from '../components/TopBar';
-import { WorkspaceBar } from '../components/WorkspaceBar';
+import { AutoStart, IdleBanner, WorkspaceBar } from '../components/WorkspaceBar';
+import { PortsPanel } from '../components/PortsPanel';
+import { PreviewPane, type PreviewTarget } from '../components/PreviewPane';
+import { ProjectSettingsDialog } from '../components/ProjectSettingsDialog';
+import { WorkspaceProvider } from '../modules/workspaceContext';
 import { useAuth } from '../modules/auth';
 import { languageOf } from '../modules/languages';
 import { basename, isWithin, rebase } from '../modules/paths';
@@ -41,6 +45,8 @@ export default function IdePage({ projectId }: { projectId: string }) {
   const [terminalOpen, setTerminalOpen] = useState(true);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [proposal, setProposal] = useState<ProposedEdits | null>(null);
+  const [preview, setPreview] = useState<PreviewTarget | null>(null);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const terminalPanel = usePanelRef();
   const tabsRef = useRef(tabs);
@@ -54,6 +60,10 @@ export default function IdePage({ projectId }: { projectId: string }) {
       : (project.members.find((m) => m.userId === user?.id)?.role ?? 'VIEWER')
     : 'VIEWER';
   const readOnly = role === 'VIEWER';
+  const openPreview = useCallback(
+    (port: number, path = '/') => setPreview({ port, path: path || '/' }),
+    [],
+  );
 
   const uriOf = useCallback((path: string) => `file:///${projectId}/${path}`, [projectId]);
   const modelOf = useCallback(
@@ -281,179 +291,227 @@ export default function IdePage({ projectId }: { projectId: string }) {
 
   const activeTab = tabs.find((t) => t.path === active) ?? null;
   const mod = isMac ? '⌘' : 'Ctrl';
+  const editorPane = (
+    <div className="pane">
+      <div className="tabs" role="tablist">
+        {tabs.map((t) => (
+          <div
+            key={t.path}
+            className={`tab${t.path === active ? ' active' : ''}`}
+            role="tab"
+            aria-selected={t.path === active}
+            onClick={() => setActive(t.path)}
+            title={t.path}
+            data-testid="editor-tab"
+            data-path={t.path}
+            data-dirty={t.dirty}
+          >
+            {basename(t.path)}
+            {t.dirty ? (
+              <span className="dirty" title="Unsaved changes">
+                ●
+              </span>
+            ) : null}
+            {t.saving ? <span className="muted">…</span> : null}
+            <button
+              title={`Close (${mod}+W / Alt+W)`}
+              onClick={(e) => {
+                e.stopPropagation();
+                closeTab(t.path);
+              }}
+            >
+              ✕
+            </button>
+          </div>
+        ))}
+        <span className="grow" />
+        {activeTab && !readOnly && (
+          <button
+            className="link"
+            onClick={() => void save(active)}
+            disabled={!activeTab.dirty}
+            title={`Save (${mod}+S)`}
+            data-testid="save"
+          >
+            Save
+          </button>
+        )}
+      </div>
+      <div className="pane-body" style={{ overflow: 'hidden' }}>
+        {activeTab ? (
+          <Editor
+            path={uriOf(activeTab.path)}
+            language={languageOf(activeTab.path)}
+            theme={monacoTheme(theme)}
+            keepCurrentModel
+            onMount={(ed) => {
+              editorRef.current = ed;
+            }}
+            onChange={(value) => {
+              const path = activeRef.current;
+              const tab = tabsRef.current.find((t) => t.path === path);
+              if (tab && path) {
+                const dirty = (value ?? '') !== tab.saved;
+                if (dirty !== tab.dirty) patchTab(path, { dirty });
+              }
+            }}
+            options={{
+              readOnly,
+              automaticLayout: true,
+              minimap: { enabled: false },
+              fontSize: 13,
+              scrollBeyondLastLine: false,
+              tabSize: 2,
+            }}
+          />
+        ) : (
+          <div className="editor-empty">
+            <span>Open a file from the tree.</span>
+            <span>
+              <kbd>{mod}+P</kbd> quick open · <kbd>{mod}+S</kbd> save · <kbd>Alt+W</kbd> close tab ·{' '}
+              <kbd>Ctrl+`</kbd> terminal
+            </span>
+          </div>
+        )}
+      </div>
+    </div>
+  );
 
   return (
-    <div className="app ide">
-      <TopBar>
-        <strong>{project?.name}</strong>
-        {project && <span className="badge">{role.toLowerCase()}</span>}
-        <span className="grow" />
-        <WorkspaceBar projectId={projectId} canControl={!readOnly} />
-      </TopBar>
-      {error ? <ErrorBanner error={error} onClose={() => setError(null)} /> : null}
-      <div className="ide-body">
-        <Group orientation="horizontal">
-          <Panel defaultSize="18%" minSize="10%">
-            <FileTree
-              projectId={projectId}
-              refreshKey={treeKey}
-              readOnly={readOnly}
-              activePath={active}
-              onOpen={(p) => void openFile(p)}
-              onMoved={onMoved}
-              onDeleted={onDeleted}
-            />
-          </Panel>
-          <Separator className="sep v" />
-          <Panel defaultSize="54%" minSize="25%">
-            <Group orientation="vertical">
-              <Panel defaultSize="65%" minSize="15%">
-                <div className="pane">
-                  <div className="tabs" role="tablist">
-                    {tabs.map((t) => (
-                      <div
-                        key={t.path}
-                        className={`tab${t.path === active ? ' active' : ''}`}
-                        role="tab"
-                        aria-selected={t.path === active}
-                        onClick={() => setActive(t.path)}
-                        title={t.path}
-                        data-testid="editor-tab"
-                        data-path={t.path}
-                        data-dirty={t.dirty}
-                      >
-                        {basename(t.path)}
-                        {t.dirty ? (
-                          <span className="dirty" title="Unsaved changes">
-                            ●
-                          </span>
-                        ) : null}
-                        {t.saving ? <span className="muted">…</span> : null}
-                        <button
-                          title={`Close (${mod}+W / Alt+W)`}
-                          onClick={(e) => {
-                            e.stopPropagation();
-                            closeTab(t.path);
-                          }}
-                        >
-                          ✕
-                        </button>
-                      </div>
-                    ))}
-                    <span className="grow" />
-                    {activeTab && !readOnly && (
-                      <button
-                        className="link"
-                        onClick={() => void save(active)}
-                        disabled={!activeTab.dirty}
-                        title={`Save (${mod}+S)`}
-                        data-testid="save"
-                      >
-                        Save
-                      </button>
-                    )}
-                  </div>
-                  <div className="pane-body" style={{ overflow: 'hidden' }}>
-                    {activeTab ? (
-                      <Editor
-                        path={uriOf(activeTab.path)}
-                        language={languageOf(activeTab.path)}
-                        theme={monacoTheme(theme)}
-                        keepCurrentModel
-                        onMount={(ed) => {
-                          editorRef.current = ed;
-                        }}
-                        onChange={(value) => {
-                          const path = activeRef.current;
-                          const tab = tabsRef.current.find((t) => t.path === path);
-                          if (tab && path) {
-                            const dirty = (value ?? '') !== tab.saved;
-                            if (dirty !== tab.dirty) patchTab(path, { dirty });
-                          }
-                        }}
-                        options={{
-                          readOnly,
-                          automaticLayout: true,
-                          minimap: { enabled: false },
-                          fontSize: 13,
-                          scrollBeyondLastLine: false,
-                          tabSize: 2,
-                        }}
-                      />
-                    ) : (
-                      <div className="editor-empty">
-                        <span>Open a file from the tree.</span>
-                        <span>
-                          <kbd>{mod}+P</kbd> quick open · <kbd>{mod}+S</kbd> save · <kbd>Alt+W</kbd>{' '}
-                          close tab · <kbd>Ctrl+`</kbd> terminal
-                        </span>
-                      </div>
-                    )}
-                  </div>
-                </div>
-              </Panel>
-              <Separator className="sep h" />
-              <Panel
-                defaultSize="35%"
-                minSize="10%"
-                collapsible
-                collapsedSize="0%"
-                panelRef={terminalPanel}
-                onResize={(size) => setTerminalOpen(size.asPercentage > 0)}
-              >
-                <TerminalPanel
-                  projectId={projectId}
-                  visible={terminalOpen}
-                  theme={theme}
-                  readOnly={readOnly}
-                  onCommand={onTerminalCommand}
-                />
-              </Panel>
-            </Group>
-          </Panel>
-          <Separator className="sep v" />
-          <Panel defaultSize="28%" minSize="18%">
-            <AiPanel
-              projectId={projectId}
-              readOnly={readOnly}
-              getContext={getContext}
-              onProposal={setProposal}
-            />
-          </Panel>
-        </Group>
+    <WorkspaceProvider
+      projectId={projectId}
+      canControl={!readOnly}
+      isOwner={role === 'OWNER'}
+      onOpenPreview={openPreview}
+    >
+      <div className="app ide">
+        <TopBar>
+          <strong>{project?.name}</strong>
+          {project && <span className="badge">{role.toLowerCase()}</span>}
+          <span className="grow" />
+          <WorkspaceBar onSettings={() => setSettingsOpen(true)} />
+        </TopBar>
+        {project && <AutoStart />}
+        <IdleBanner />
+        {error ? <ErrorBanner error={error} onClose={() => setError(null)} /> : null}
+        <div className="ide-body">
+          <Group orientation="horizontal">
+            <Panel defaultSize="18%" minSize="10%">
+              <Group orientation="vertical">
+                <Panel defaultSize="70%" minSize="20%">
+                  <FileTree
+                    projectId={projectId}
+                    refreshKey={treeKey}
+                    readOnly={readOnly}
+                    activePath={active}
+                    onOpen={(p) => void openFile(p)}
+                    onMoved={onMoved}
+                    onDeleted={onDeleted}
+                  />
+                </Panel>
+                <Separator className="sep h" />
+                <Panel defaultSize="30%" minSize="10%">
+                  <PortsPanel />
+                </Panel>
+              </Group>
+            </Panel>
+            <Separator className="sep v" />
+            <Panel defaultSize="54%" minSize="25%">
+              <Group orientation="vertical">
+                <Panel defaultSize="65%" minSize="15%">
+                  {preview ? (
+                    <Group orientation="horizontal">
+                      <Panel defaultSize="55%" minSize="20%">
+                        {editorPane}
+                      </Panel>
+                      <Separator className="sep v" />
+                      <Panel defaultSize="45%" minSize="20%">
+                        <PreviewPane
+                          projectId={projectId}
+                          target={preview}
+                          onClose={() => setPreview(null)}
+                        />
+                      </Panel>
+                    </Group>
+                  ) : (
+                    editorPane
+                  )}
+                </Panel>
+                <Separator className="sep h" />
+                <Panel
+                  defaultSize="35%"
+                  minSize="10%"
+                  collapsible
+                  collapsedSize="0%"
+                  panelRef={terminalPanel}
+                  onResize={(size) => setTerminalOpen(size.asPercentage > 0)}
+                >
+                  <TerminalPanel
+                    projectId={projectId}
+                    visible={terminalOpen}
+                    theme={theme}
+                    readOnly={readOnly}
+                    onCommand={onTerminalCommand}
+                  />
+                </Panel>
+              </Group>
+            </Panel>
+            <Separator className="sep v" />
+            <Panel defaultSize="28%" minSize="18%">
+              <AiPanel
+                projectId={projectId}
+                readOnly={readOnly}
+                getContext={getContext}
+                onProposal={setProposal}
+              />
+            </Panel>
+          </Group>
+        </div>
+        {quickOpen && (
+          <QuickOpen
+            projectId={projectId}
+            onPick={(p) => void openFile(p)}
+            onClose={() => setQuickOpen(false)}
+          />
+        )}
+        {conflict && (
+          <ConflictDialog
+            conflict={conflict}
+            theme={theme}
+            onKeepMine={(content) => write(conflict.path, content, conflict.theirsEtag)}
+            onTakeTheirs={() => {
+              modelOf(conflict.path)?.setValue(conflict.theirs);
+              patchTab(conflict.path, {
+                etag: conflict.theirsEtag,
+                saved: conflict.theirs,
+                dirty: false,
+              });
+            }}
+            onClose={() => setConflict(null)}
+          />
+        )}
+        {proposal && (
+          <EditsReview
+            projectId={projectId}
+            proposal={proposal}
+            theme={theme}
+            onClose={() => setProposal(null)}
+            onApplied={(p) => void onEditsApplied(p)}
+          />
+        )}
+        {settingsOpen && project && (
+          <ProjectSettingsDialog
+            project={project}
+            canEdit={!readOnly}
+            isOwner={role === 'OWNER'}
+            onSaved={(p) => {
+              setProject(p);
+              document.title = `${p.name} — Constellation`;
+            }}
+            onClose={() => setSettingsOpen(false)}
+          />
+        )}
       </div>
-      {quickOpen && (
-        <QuickOpen
-          projectId={projectId}
-          onPick={(p) => void openFile(p)}
-          onClose={() => setQuickOpen(false)}
-        />
-      )}
-      {conflict && (
-        <ConflictDialog
-          conflict={conflict}
-          theme={theme}
-          onKeepMine={(content) => write(conflict.path, content, conflict.theirsEtag)}
-          onTakeTheirs={() => {
-            modelOf(conflict.path)?.setValue(conflict.theirs);
-            patchTab(conflict.path, {
-              etag: conflict.theirsEtag,
-              saved: conflict.theirs,
-              dirty: false,
-            });
-          }}
-          onClose={() => setConflict(null)}
-        />
-      )}
-      {proposal && (
-        <EditsReview
-          projectId={projectId}
-          proposal={proposal}
-          theme={theme}
-          onClose={() => setProposal(null)}
-          onApplied={(p) => void onEditsApplied(p)}
-        />
-      )}
-    </div>
+    </WorkspaceProvider>
   );
 }

@@ -115,6 +115,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/me/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["updatePreferences"];
+        trace?: never;
+    };
     "/api/auth/password": {
         parameters: {
             query?: never;
@@ -239,6 +255,7 @@ export interface components {
             displayName: string;
             email: string;
             id: string;
+            preferences: components["schemas"]["Preferences"];
             roles: string[];
         };
         Page: {
@@ -249,6 +266,9 @@ export interface components {
             size: number;
             /** Format: int64 */
             total: number;
+        };
+        Preferences: {
+            autoStartWorkspace: boolean;
         };
         /** @description RFC 9457 problem details; requestId matches the X-Request-Id header, field names a rejected field. */
         ProblemDetail: {
@@ -542,6 +562,41 @@ export interface operations {
                 };
                 content: {
                     "*/*": components["schemas"]["MeResponse"];
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    updatePreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["Preferences"];
                 };
             };
             /** @description The request failed; the body says why. */

@@ -1,5 +1,6 @@
 package dev.constellation.gateway.auth;
 
+import dev.constellation.gateway.users.User;
 import dev.constellation.gateway.users.UserResponse;
 import java.util.List;
 
@@ -38,5 +39,10 @@ final class AuthApi {
   record TokenResponse(
       UserResponse user, String accessToken, String refreshToken, long expiresIn) {}
 
-  record MeResponse(String id, String email, String displayName, List<String> roles) {}
+  record MeResponse(
+      String id,
+      String email,
+      String displayName,
+      List<String> roles,
+      User.Preferences preferences) {}
 }

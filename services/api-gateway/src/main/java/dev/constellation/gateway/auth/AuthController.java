@@ -1,10 +1,13 @@
 package dev.constellation.gateway.auth;
 
 import dev.constellation.gateway.security.CurrentUser;
+import dev.constellation.gateway.users.User;
 import dev.constellation.gateway.web.ClientAddress;
 import dev.constellation.gateway.web.RequestContext;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -72,5 +75,15 @@ class AuthController {
   @GetMapping("/me")
   Mono<AuthApi.MeResponse> me(ServerWebExchange exchange) {
     return auth.me(CurrentUser.require(exchange));
+  }
+
+  /**
+   * Read as a plain map so that a wrong type ({@code "true"} for a boolean) is a 400 rather than
+   * coerced; fields this gateway does not know are ignored, so an older gateway accepts a newer UI.
+   */
+  @PatchMapping("/me/preferences")
+  Mono<User.Preferences> updatePreferences(
+      @RequestBody Map<String, Object> body, ServerWebExchange exchange) {
+    return auth.updatePreferences(CurrentUser.require(exchange), body);
   }
 }

@@ -295,7 +295,28 @@ class AuthService {
         .map(
             u ->
                 new AuthApi.MeResponse(
-                    u.id(), u.email(), u.displayName(), u.roles().stream().sorted().toList()));
+                    u.id(),
+                    u.email(),
+                    u.displayName(),
+                    u.roles().stream().sorted().toList(),
+                    u.preferencesOrDefault()));
+  }
+
+  /** Applies the fields of {@code patch} that are given onto the caller's stored preferences. */
+  Mono<User.Preferences> updatePreferences(AuthenticatedUser caller, Map<String, Object> patch) {
+    if (patch == null) throw ApiException.validation("body", "Send a JSON object of preferences.");
+    Object autoStart = patch.get("autoStartWorkspace");
+    if (patch.containsKey("autoStartWorkspace") && !(autoStart instanceof Boolean))
+      throw ApiException.validation("autoStartWorkspace", "autoStartWorkspace is true or false.");
+    return users
+        .findById(caller.id())
+        .switchIfEmpty(
+            Mono.error(() -> ApiException.unauthorized("This account no longer exists.")))
+        .flatMap(
+            u ->
+                autoStart == null
+                    ? Mono.just(u.preferencesOrDefault())
+                    : users.setPreferences(u.id(), new User.Preferences((Boolean) autoStart)));
   }
 
   private Mono<User> activeUser(String userId) {

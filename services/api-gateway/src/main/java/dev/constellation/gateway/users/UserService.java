@@ -10,8 +10,12 @@ import org.bson.Document;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -71,7 +75,8 @@ public class UserService {
                     passwordHash,
                     admin ? Set.of(User.USER, User.ADMIN) : Set.of(User.USER),
                     false,
-                    clock.instant()))
+                    clock.instant(),
+                    null))
         .flatMap(mongo::insert);
   }
 
@@ -122,6 +127,22 @@ public class UserService {
         .findById(id)
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("There is no user " + id + ".")))
         .flatMap(user -> users.save(user.withPasswordHash(passwordHash)));
+  }
+
+  /**
+   * Sets only the {@code preferences} field of the stored document (one atomic update), so a
+   * concurrent role or password change is not overwritten by a stale copy of the user.
+   */
+  public Mono<User.Preferences> setPreferences(String id, User.Preferences preferences) {
+    return mongo
+        .findAndModify(
+            Query.query(Criteria.where("_id").is(id)),
+            new Update().set("preferences", preferences),
+            FindAndModifyOptions.options().returnNew(true),
+            User.class)
+        .switchIfEmpty(
+            Mono.error(() -> ApiException.unauthorized("This account no longer exists.")))
+        .map(User::preferencesOrDefault);
   }
 
   Mono<Void> delete(String id) {
