@@ -197,7 +197,15 @@ final class TerminalClient implements WebSocket.Listener {
     return null;
   }
 
+  private long received;
+
+  /** Output bytes received so far. */
+  synchronized long receivedBytes() {
+    return received;
+  }
+
   private synchronized void append(String s) {
+    received += s.length();
     text.append(s);
     notifyAll();
   }

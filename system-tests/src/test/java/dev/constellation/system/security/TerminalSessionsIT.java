@@ -301,32 +301,6 @@ class TerminalSessionsIT {
     }
   }
 
-  @Test
-  void aShellThatExitsSaysSoAndEndsItsSession() throws Exception {
-    Workspaces.Project p = Workspaces.newProject("sessions-exit").start();
-    try {
-      shellExits(p, TerminalClient.open(SystemStack.serviceUrl("workspace-service"), p, true, ""));
-      shellExits(p, TerminalClient.open(p));
-    } finally {
-      p.delete();
-    }
-  }
-
-  private static void shellExits(Workspaces.Project p, TerminalClient t) throws Exception {
-    String sessionId = t.sessionId(SHELL);
-    assertThat(t.run("echo ready", "ready", SHELL)).isTrue();
-    t.type("exit 3\r");
-    assertThat(t.closed.get(30, TimeUnit.SECONDS)).as(t.closeReason).isEqualTo(1000);
-    JsonNode last = t.controls.get(t.controls.size() - 1);
-    assertThat(last.path("type").asString())
-        .as("%s, %s", t.controls, t.closeReason)
-        .isEqualTo("exit");
-    assertThat(last.path("code").asInt()).isEqualTo(3);
-    assertThat(list(p)).isEmpty();
-    TerminalClient gone = TerminalClient.reattach(p, sessionId);
-    assertThat(gone.closed.get(20, TimeUnit.SECONDS)).isEqualTo(4404);
-  }
-
   private static int count(String text, String regex) {
     Matcher m = Pattern.compile(regex).matcher(text);
     int n = 0;
