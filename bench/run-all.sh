@@ -8,3 +8,5 @@ echo "== Workspaces";     bash bench/workspace/run.sh
 echo "== Gateway overhead (needs the make run stack with raised rate limits; see docs/benchmarks.md)"
 if curl -fs --max-time 2 http://127.0.0.1:8000/api/health >/dev/null; then bash bench/gateway/run.sh
 else echo "skipped: start the stack as docs/benchmarks.md shows, then run bench/gateway/run.sh"; fi
+echo "== Terminal reattach"; bash bench/terminal/run.sh
+echo "== Port previews";     bash bench/preview/run.sh
