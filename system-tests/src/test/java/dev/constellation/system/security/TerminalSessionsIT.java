@@ -58,9 +58,11 @@ class TerminalSessionsIT {
             .isTrue();
         assertThat(again.await(Pattern.compile("(?m)^done-1$"), SHELL)).isTrue();
         assertThat(again.run("echo X=$X", "X=42", SHELL)).as(again.clean()).isTrue();
-        // Each old line once: the history is replayed, the screen redrawn, nothing twice.
+        // History above the screen is replayed once, never twice. Lines on the screen may come
+        // more than once in the byte stream: tmux redraws the screen in place (after a resize, for
+        // one), which a terminal shows once and this transcript of raw bytes repeats.
         assertThat(count(again.clean(), "(?m)^L50$")).as(again.clean()).isEqualTo(1);
-        assertThat(count(again.clean(), "(?m)^L99$")).as(again.clean()).isEqualTo(1);
+        assertThat(count(again.clean(), "(?m)^L99$")).as(again.clean()).isPositive();
         assertThat(again.controls.get(0).path("type").asString()).isEqualTo("session");
       } finally {
         again.close();
