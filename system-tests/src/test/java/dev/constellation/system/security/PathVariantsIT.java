@@ -120,6 +120,10 @@ class PathVariantsIT {
                 + owner.userId();
         int status = send("GET", base + access, user.accessToken());
         if (status < 400 || status >= 500) failures.add("GET " + base + access + " -> " + status);
+        // The gateway's lookup of a preview's upstream address (issue 9).
+        String target = path + "/ports/3000/target";
+        status = send("GET", base + target, owner.accessToken());
+        if (status < 400 || status >= 500) failures.add("GET " + base + target + " -> " + status);
       }
     }
     assertThat(failures).as("internal endpoints reached without a service token").isEmpty();

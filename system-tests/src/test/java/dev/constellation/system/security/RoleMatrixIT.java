@@ -89,6 +89,14 @@ class RoleMatrixIT {
     assertThat(status("POST", "/ports/3000/share", token, Map.of("expiresInMinutes", 5)))
         .isEqualTo(403);
     assertThat(status("DELETE", "/ports/3000/share", token, null)).isEqualTo(403);
+    // Terminal sessions and workspace settings: listed and read by every member, changed by
+    // editors (sessions) and owners (settings) only.
+    assertThat(status("GET", "/terminals", token, null)).isEqualTo(200);
+    assertThat(status("DELETE", "/terminals/t-aaaaaaaaaaaa", token, null)).isEqualTo(403);
+    assertThat(status("PATCH", "/terminals/t-aaaaaaaaaaaa", token, Map.of("title", "x")))
+        .isEqualTo(403);
+    assertThat(status("GET", "/workspace/settings", token, null)).isEqualTo(200);
+    assertThat(status("PUT", "/workspace/settings", token, Map.of("memoryMb", 512))).isEqualTo(403);
   }
 
   @Test
@@ -116,7 +124,10 @@ class RoleMatrixIT {
             "/files/content?path=package.json",
             "/conversations",
             "/export",
-            "/ports")) {
+            "/ports",
+            "/terminals",
+            "/workspace/settings",
+            "/workspace/events")) {
       assertThat(status("GET", path, token, null)).as("GET " + path).isEqualTo(404);
     }
     assertThat(api.get("/api/conversations/" + conversationId, token).statusCode()).isEqualTo(404);
@@ -130,6 +141,10 @@ class RoleMatrixIT {
     assertThat(status("POST", "/ports/3000/share", token, Map.of("expiresInMinutes", 5)))
         .isEqualTo(404);
     assertThat(status("DELETE", "/ports/3000/share", token, null)).isEqualTo(404);
+    assertThat(status("DELETE", "/terminals/t-aaaaaaaaaaaa", token, null)).isEqualTo(404);
+    assertThat(status("PATCH", "/terminals/t-aaaaaaaaaaaa", token, Map.of("title", "x")))
+        .isEqualTo(404);
+    assertThat(status("PUT", "/workspace/settings", token, Map.of("memoryMb", 512))).isEqualTo(404);
 
     // Without a ticket of its own the stranger cannot open the project's terminal socket.
     String ws =
