@@ -8,8 +8,15 @@ import type { Project, ProposedEdits } from '../api/types';
 import { AiPanel, type EditorContext } from '../components/AiPanel';
 import { ConflictDialog, type Conflict } from '../components/ConflictDialog';
 import { EditsReview } from '../components/EditsReview';
+import { ActivityBar, viewForShortcut, type SidebarView } from '../components/ActivityBar';
+import { BottomPanel, type BottomTab } from '../components/BottomPanel';
+import { EditorTabs } from '../components/EditorTabs';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { FileTree } from '../components/FileTree';
+import { ProblemsPanel } from '../components/ProblemsPanel';
+import { SearchPanel } from '../components/SearchPanel';
+import { SourceControlPanel } from '../components/SourceControlPanel';
+import { StatusBar } from '../components/StatusBar';
 import { QuickOpen } from '../components/QuickOpen';
 import { TerminalPanel } from '../components/TerminalPanel';
 import { TopBar } from '../components/TopBar';
@@ -17,7 +24,8 @@ import { AutoStart, IdleBanner, WorkspaceBar } from '../components/WorkspaceBar'
 import { PortsPanel } from '../components/PortsPanel';
 import { PreviewPane, type PreviewTarget } from '../components/PreviewPane';
 import { ProjectSettingsDialog } from '../components/ProjectSettingsDialog';
-import { WorkspaceProvider } from '../modules/workspaceContext';
+import { useEditorStatus } from '../modules/editorStatus';
+import { WorkspaceProvider, useWorkspace } from '../modules/workspaceContext';
 import { useAuth } from '../modules/auth';
 import { languageOf } from '../modules/languages';
 import { basename, isWithin, rebase } from '../modules/paths';
@@ -47,7 +55,11 @@ export default function IdePage({ projectId }: { projectId: string }) {
   const [proposal, setProposal] = useState<ProposedEdits | null>(null);
   const [preview, setPreview] = useState<PreviewTarget | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [sidebar, setSidebar] = useState<SidebarView>('explorer');
+  const [bottomTab, setBottomTab] = useState<BottomTab>('terminal');
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const [editor, setEditor] = useState<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const editorStatus = useEditorStatus(editor);
   const terminalPanel = usePanelRef();
   const tabsRef = useRef(tabs);
   tabsRef.current = tabs;
@@ -188,9 +200,22 @@ export default function IdePage({ projectId }: { projectId: string }) {
     [modelOf],
   );
 
+  const showBottom = useCallback(
+    (tab: BottomTab) => {
+      setBottomTab(tab);
+      const p = terminalPanel.current;
+      if (p?.isCollapsed()) {
+        p.expand();
+        setTerminalOpen(true);
+      }
+    },
+    [terminalPanel],
+  );
+
   const toggleTerminal = useCallback(() => {
     const p = terminalPanel.current;
     if (!p) return;
+    setBottomTab('terminal');
     if (p.isCollapsed()) {
       p.expand();
       setTerminalOpen(true);
@@ -205,6 +230,12 @@ export default function IdePage({ projectId }: { projectId: string }) {
     const onKey = (e: KeyboardEvent) => {
       const mod = isMac ? e.metaKey : e.ctrlKey;
       const key = e.key.toLowerCase();
+      const view = viewForShortcut(e);
+      if (view) {
+        e.preventDefault();
+        setSidebar(view);
+        return;
+      }
       if (mod && key === 's') {
         e.preventDefault();
         void save(activeRef.current);
@@ -293,38 +324,13 @@ export default function IdePage({ projectId }: { projectId: string }) {
   const mod = isMac ? '⌘' : 'Ctrl';
   const editorPane = (
     <div className="pane">
-      <div className="tabs" role="tablist">
-        {tabs.map((t) => (
-          <div
-            key={t.path}
-            className={`tab${t.path === active ? ' active' : ''}`}
-            role="tab"
-            aria-selected={t.path === active}
-            onClick={() => setActive(t.path)}
-            title={t.path}
-            data-testid="editor-tab"
-            data-path={t.path}
-            data-dirty={t.dirty}
-          >
-            {basename(t.path)}
-            {t.dirty ? (
-              <span className="dirty" title="Unsaved changes">
-                ●
-              </span>
-            ) : null}
-            {t.saving ? <span className="muted">…</span> : null}
-            <button
-              title={`Close (${mod}+W / Alt+W)`}
-              onClick={(e) => {
-                e.stopPropagation();
-                closeTab(t.path);
-              }}
-            >
-              ✕
-            </button>
-          </div>
-        ))}
-        <span className="grow" />
+      <EditorTabs
+        tabs={tabs}
+        active={active}
+        closeTitle={`Close (${mod}+W / Alt+W, middle click)`}
+        onSelect={setActive}
+        onClose={closeTab}
+      >
         {activeTab && !readOnly && (
           <button
             className="link"
@@ -336,7 +342,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
             Save
           </button>
         )}
-      </div>
+      </EditorTabs>
       <div className="pane-body" style={{ overflow: 'hidden' }}>
         {activeTab ? (
           <Editor
@@ -346,6 +352,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
             keepCurrentModel
             onMount={(ed) => {
               editorRef.current = ed;
+              setEditor(ed);
             }}
             onChange={(value) => {
               const path = activeRef.current;
@@ -395,25 +402,35 @@ export default function IdePage({ projectId }: { projectId: string }) {
         <IdleBanner />
         {error ? <ErrorBanner error={error} onClose={() => setError(null)} /> : null}
         <div className="ide-body">
+          <ActivityBar view={sidebar} onSelect={setSidebar} />
           <Group orientation="horizontal">
             <Panel defaultSize="18%" minSize="10%">
-              <Group orientation="vertical">
-                <Panel defaultSize="70%" minSize="20%">
-                  <FileTree
-                    projectId={projectId}
-                    refreshKey={treeKey}
-                    readOnly={readOnly}
-                    activePath={active}
-                    onOpen={(p) => void openFile(p)}
-                    onMoved={onMoved}
-                    onDeleted={onDeleted}
-                  />
-                </Panel>
-                <Separator className="sep h" />
-                <Panel defaultSize="30%" minSize="10%">
-                  <PortsPanel />
-                </Panel>
-              </Group>
+              {/* Every view stays mounted so the tree keeps what is expanded while another is shown. */}
+              <div className="sidebar-view" hidden={sidebar !== 'explorer'}>
+                <Group orientation="vertical">
+                  <Panel defaultSize="70%" minSize="20%">
+                    <FileTree
+                      projectId={projectId}
+                      refreshKey={treeKey}
+                      readOnly={readOnly}
+                      activePath={active}
+                      onOpen={(p) => void openFile(p)}
+                      onMoved={onMoved}
+                      onDeleted={onDeleted}
+                    />
+                  </Panel>
+                  <Separator className="sep h" />
+                  <Panel defaultSize="30%" minSize="10%">
+                    <PortsPanel />
+                  </Panel>
+                </Group>
+              </div>
+              <div className="sidebar-view" hidden={sidebar !== 'search'}>
+                <SearchPanel projectId={projectId} onOpen={(p) => void openFile(p)} />
+              </div>
+              <div className="sidebar-view" hidden={sidebar !== 'scm'}>
+                <SourceControlPanel projectId={projectId} onOpen={(p) => void openFile(p)} />
+              </div>
             </Panel>
             <Separator className="sep v" />
             <Panel defaultSize="54%" minSize="25%">
@@ -446,12 +463,21 @@ export default function IdePage({ projectId }: { projectId: string }) {
                   panelRef={terminalPanel}
                   onResize={(size) => setTerminalOpen(size.asPercentage > 0)}
                 >
-                  <TerminalPanel
-                    projectId={projectId}
-                    visible={terminalOpen}
-                    theme={theme}
-                    readOnly={readOnly}
-                    onCommand={onTerminalCommand}
+                  <BottomPanel
+                    tab={bottomTab}
+                    onTab={showBottom}
+                    terminal={
+                      <TerminalPanel
+                        projectId={projectId}
+                        visible={terminalOpen && bottomTab === 'terminal'}
+                        theme={theme}
+                        readOnly={readOnly}
+                        onCommand={onTerminalCommand}
+                      />
+                    }
+                    problems={
+                      <ProblemsPanel projectId={projectId} onOpen={(p) => void openFile(p)} />
+                    }
                   />
                 </Panel>
               </Group>
@@ -467,6 +493,10 @@ export default function IdePage({ projectId }: { projectId: string }) {
             </Panel>
           </Group>
         </div>
+        <IdeStatusBar
+          editor={active ? editorStatus : null}
+          onShowProblems={() => showBottom('problems')}
+        />
         {quickOpen && (
           <QuickOpen
             projectId={projectId}
@@ -513,5 +543,19 @@ export default function IdePage({ projectId }: { projectId: string }) {
         )}
       </div>
     </WorkspaceProvider>
+  );
+}
+
+/** The status bar fed from the workspace context (which lives below the page's own state). */
+function IdeStatusBar({
+  editor,
+  onShowProblems,
+}: {
+  editor: ReturnType<typeof useEditorStatus>;
+  onShowProblems(): void;
+}) {
+  const ws = useWorkspace();
+  return (
+    <StatusBar editor={editor} workspace={ws.status?.status} onShowProblems={onShowProblems} />
   );
 }

@@ -1,0 +1,83 @@
+import { useEffect, useRef } from 'react';
+import { basename } from '../modules/paths';
+import { fileIcon } from '../modules/fileIcons';
+
+export interface TabInfo {
+  path: string;
+  dirty: boolean;
+  saving?: boolean;
+}
+
+/** The open files above the editor; the active one is kept in view, a middle click closes one. */
+export function EditorTabs({
+  tabs,
+  active,
+  closeTitle,
+  onSelect,
+  onClose,
+  children,
+}: {
+  tabs: TabInfo[];
+  active: string | null;
+  closeTitle: string;
+  onSelect(path: string): void;
+  onClose(path: string): void;
+  children?: React.ReactNode;
+}) {
+  const strip = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!active) return;
+    const el = strip.current?.querySelector<HTMLElement>(`[data-path="${CSS.escape(active)}"]`);
+    el?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  }, [active, tabs.length]);
+  return (
+    <div className="tabs" role="tablist" ref={strip}>
+      {tabs.map((t) => (
+        <div
+          key={t.path}
+          className={`tab${t.path === active ? ' active' : ''}`}
+          role="tab"
+          aria-selected={t.path === active}
+          onClick={() => onSelect(t.path)}
+          onMouseDown={(e) => {
+            // Middle click would otherwise start autoscroll in some browsers.
+            if (e.button === 1) e.preventDefault();
+          }}
+          onAuxClick={(e) => {
+            if (e.button === 1) {
+              e.preventDefault();
+              onClose(t.path);
+            }
+          }}
+          title={t.path}
+          data-testid="editor-tab"
+          data-path={t.path}
+          data-dirty={t.dirty}
+        >
+          <span aria-hidden className="file-icon">
+            {fileIcon(t.path, 'file')}
+          </span>
+          {basename(t.path)}
+          {t.dirty ? (
+            <span className="dirty" title="Unsaved changes">
+              ●
+            </span>
+          ) : null}
+          {t.saving ? <span className="muted">…</span> : null}
+          <button
+            title={closeTitle}
+            aria-label={`Close ${basename(t.path)}`}
+            onClick={(e) => {
+              e.stopPropagation();
+              onClose(t.path);
+            }}
+          >
+            ✕
+          </button>
+        </div>
+      ))}
+      <span className="grow" />
+      {children}
+    </div>
+  );
+}
