@@ -55,6 +55,16 @@ export class LocalTokenStore implements TokenStore {
   }
 }
 
+export interface OpenedFile {
+  etag: string | null;
+  binary: boolean;
+  mediaType: string;
+  size: number;
+  blob: Blob;
+  /** The decoded text; null for binary files. */
+  text: string | null;
+}
+
 export interface ApiClientOptions {
   baseUrl?: string;
   store: TokenStore;
@@ -321,6 +331,46 @@ export class ApiClient {
       headers: { Accept: '*/*' },
     });
     return { content: await res.text(), etag: res.headers.get('etag') };
+  }
+  /**
+   * A file for the editor: its bytes, and whether the server found them to be text (only text is
+   * decoded and may be edited; saving binary bytes as text would corrupt them).
+   */
+  async openFile(id: string, path: string): Promise<OpenedFile> {
+    const res = await this.request(`/api/projects/${q(id)}/files/content?path=${q(path)}`, {
+      headers: { Accept: '*/*' },
+    });
+    const blob = await res.blob();
+    const binary = res.headers.get('x-file-binary') === 'true';
+    return {
+      etag: res.headers.get('etag'),
+      binary,
+      mediaType: res.headers.get('x-file-media-type') ?? 'application/octet-stream',
+      size: blob.size,
+      blob,
+      text: binary ? null : await blob.text(),
+    };
+  }
+  /** A folder (or the whole project for "") as a zip. */
+  async downloadFolder(id: string, path: string): Promise<Blob> {
+    return (
+      await this.request(`/api/projects/${q(id)}/files/archive?path=${q(path)}`, {
+        headers: { Accept: 'application/zip' },
+      })
+    ).blob();
+  }
+  fileLimits(id: string) {
+    return this.json<{ maxFileBytes: number }>(`/api/projects/${q(id)}/files/limits`);
+  }
+  /** Raw bytes to a path (binary-safe); `ifMatch` as in writeFile. */
+  uploadFile(id: string, path: string, body: Blob, etag?: string | null) {
+    const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
+    if (etag) headers['If-Match'] = etag;
+    return this.json<WriteResult>(`/api/projects/${q(id)}/files/content?path=${q(path)}`, {
+      method: 'PUT',
+      body,
+      headers,
+    });
   }
   writeFile(id: string, path: string, content: string, etag?: string | null) {
     const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' };

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import Editor from '@monaco-editor/react';
 import { Group, Panel, Separator, usePanelRef } from 'react-resizable-panels';
 import { monaco } from '../modules/monaco';
@@ -25,6 +25,8 @@ import { PortsPanel } from '../components/PortsPanel';
 import { PreviewPane, type PreviewTarget } from '../components/PreviewPane';
 import { ProjectSettingsDialog } from '../components/ProjectSettingsDialog';
 import { useEditorStatus } from '../modules/editorStatus';
+import { download, hasEditor, viewerFor, type Viewer } from '../modules/fileKind';
+import { BinaryNotice, ImagePreview, MarkdownPreview } from '../components/FileViews';
 import { WorkspaceProvider, useWorkspace } from '../modules/workspaceContext';
 import { useAuth } from '../modules/auth';
 import { languageOf } from '../modules/languages';
@@ -37,6 +39,11 @@ interface Tab {
   saved: string;
   dirty: boolean;
   saving?: boolean;
+  viewer: Viewer;
+  /** The bytes of an image or other binary file (these tabs have no editor). */
+  blob?: Blob;
+  /** Markdown or SVG shown rendered beside the editor. */
+  preview?: boolean;
 }
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -60,6 +67,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const [editor, setEditor] = useState<monaco.editor.IStandaloneCodeEditor | null>(null);
   const editorStatus = useEditorStatus(editor);
+  const [liveText, setLiveText] = useState('');
   const terminalPanel = usePanelRef();
   const tabsRef = useRef(tabs);
   tabsRef.current = tabs;
@@ -82,6 +90,10 @@ export default function IdePage({ projectId }: { projectId: string }) {
     (path: string) => monaco.editor.getModel(monaco.Uri.parse(uriOf(path))),
     [uriOf],
   );
+
+  useEffect(() => {
+    if (active) setLiveText(modelOf(active)?.getValue() ?? '');
+  }, [active, modelOf]);
 
   useEffect(() => {
     api.getProject(projectId).then((p) => {
@@ -121,14 +133,16 @@ export default function IdePage({ projectId }: { projectId: string }) {
         return;
       }
       try {
-        const { content, etag } = await api.readFile(projectId, path);
-        if (!modelOf(path))
+        const file = await api.openFile(projectId, path);
+        const viewer = viewerFor(file, path);
+        const content = file.text ?? '';
+        // Binary bytes never become a model: there is then nothing that could save them as text.
+        if (hasEditor(viewer) && !modelOf(path))
           monaco.editor.createModel(content, languageOf(path), monaco.Uri.parse(uriOf(path)));
-        setTabs((ts) =>
-          ts.some((t) => t.path === path)
-            ? ts
-            : [...ts, { path, etag, saved: content, dirty: false }],
-        );
+        const tab: Tab = hasEditor(viewer)
+          ? { path, etag: file.etag, saved: content, dirty: false, viewer }
+          : { path, etag: file.etag, saved: '', dirty: false, viewer, blob: file.blob };
+        setTabs((ts) => (ts.some((t) => t.path === path) ? ts : [...ts, tab]));
         setActive(path);
       } catch (e) {
         setError(e);
@@ -158,7 +172,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
     async (path: string | null) => {
       const tab = tabsRef.current.find((t) => t.path === path);
       const model = path ? modelOf(path) : null;
-      if (!tab || !model || readOnly) return;
+      if (!tab || !model || readOnly || !hasEditor(tab.viewer)) return;
       const content = model.getValue();
       patchTab(tab.path, { saving: true });
       try {
@@ -321,6 +335,8 @@ export default function IdePage({ projectId }: { projectId: string }) {
   };
 
   const activeTab = tabs.find((t) => t.path === active) ?? null;
+  const activeTabPreview = !!activeTab?.preview;
+  const svgBlob = useMemo(() => new Blob([liveText], { type: 'image/svg+xml' }), [liveText]);
   const mod = isMac ? '⌘' : 'Ctrl';
   const editorPane = (
     <div className="pane">
@@ -331,7 +347,21 @@ export default function IdePage({ projectId }: { projectId: string }) {
         onSelect={setActive}
         onClose={closeTab}
       >
-        {activeTab && !readOnly && (
+        {activeTab && (activeTab.viewer === 'markdown' || activeTab.viewer === 'svg') && (
+          <button
+            className="link"
+            aria-pressed={!!activeTab.preview}
+            data-testid="toggle-preview"
+            title="Show the rendered file beside the editor"
+            onClick={() => {
+              setLiveText(modelOf(activeTab.path)?.getValue() ?? '');
+              patchTab(activeTab.path, { preview: !activeTab.preview });
+            }}
+          >
+            {activeTab.preview ? 'Hide preview' : 'Preview'}
+          </button>
+        )}
+        {activeTab && !readOnly && hasEditor(activeTab.viewer) && (
           <button
             className="link"
             onClick={() => void save(active)}
@@ -344,33 +374,60 @@ export default function IdePage({ projectId }: { projectId: string }) {
         )}
       </EditorTabs>
       <div className="pane-body" style={{ overflow: 'hidden' }}>
-        {activeTab ? (
-          <Editor
-            path={uriOf(activeTab.path)}
-            language={languageOf(activeTab.path)}
-            theme={monacoTheme(theme)}
-            keepCurrentModel
-            onMount={(ed) => {
-              editorRef.current = ed;
-              setEditor(ed);
-            }}
-            onChange={(value) => {
-              const path = activeRef.current;
-              const tab = tabsRef.current.find((t) => t.path === path);
-              if (tab && path) {
-                const dirty = (value ?? '') !== tab.saved;
-                if (dirty !== tab.dirty) patchTab(path, { dirty });
-              }
-            }}
-            options={{
-              readOnly,
-              automaticLayout: true,
-              minimap: { enabled: false },
-              fontSize: 13,
-              scrollBeyondLastLine: false,
-              tabSize: 2,
-            }}
+        {activeTab && activeTab.viewer === 'image' && activeTab.blob ? (
+          <ImagePreview
+            key={activeTab.path}
+            path={activeTab.path}
+            blob={activeTab.blob}
+            onDownload={() => download(projectId, activeTab.path, 'file').catch(setError)}
           />
+        ) : activeTab && activeTab.viewer === 'binary' ? (
+          <BinaryNotice
+            path={activeTab.path}
+            size={activeTab.blob?.size ?? 0}
+            onDownload={() => download(projectId, activeTab.path, 'file').catch(setError)}
+          />
+        ) : activeTab ? (
+          <div className="editor-split">
+            <div className="editor-host">
+              <Editor
+                path={uriOf(activeTab.path)}
+                language={languageOf(activeTab.path)}
+                theme={monacoTheme(theme)}
+                keepCurrentModel
+                onMount={(ed) => {
+                  editorRef.current = ed;
+                  setEditor(ed);
+                }}
+                onChange={(value) => {
+                  if (activeTabPreview) setLiveText(value ?? '');
+                  const path = activeRef.current;
+                  const tab = tabsRef.current.find((t) => t.path === path);
+                  if (tab && path) {
+                    const dirty = (value ?? '') !== tab.saved;
+                    if (dirty !== tab.dirty) patchTab(path, { dirty });
+                  }
+                }}
+                options={{
+                  readOnly,
+                  automaticLayout: true,
+                  minimap: { enabled: false },
+                  fontSize: 13,
+                  scrollBeyondLastLine: false,
+                  tabSize: 2,
+                }}
+              />
+            </div>
+            {activeTab.preview ? (
+              <div className="side-preview" aria-label="Preview">
+                {activeTab.viewer === 'svg' ? (
+                  <ImagePreview path={activeTab.path} blob={svgBlob} />
+                ) : (
+                  <MarkdownPreview projectId={projectId} path={activeTab.path} text={liveText} />
+                )}
+              </div>
+            ) : null}
+          </div>
         ) : (
           <div className="editor-empty">
             <span>Open a file from the tree.</span>
@@ -494,7 +551,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
           </Group>
         </div>
         <IdeStatusBar
-          editor={active ? editorStatus : null}
+          editor={activeTab && hasEditor(activeTab.viewer) ? editorStatus : null}
           onShowProblems={() => showBottom('problems')}
         />
         {quickOpen && (

@@ -3,6 +3,7 @@ package dev.constellation.common.servlet;
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.problem.ProblemType;
 import dev.constellation.common.problem.Problems;
+import dev.constellation.common.problem.ValidationMessages;
 import dev.constellation.common.resilience.StorageOutages;
 import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
@@ -38,10 +39,7 @@ public class ProblemExceptionHandler {
   ResponseEntity<ProblemDetail> invalid(MethodArgumentNotValidException e) {
     var error = e.getBindingResult().getFieldErrors().stream().findFirst();
     String field = error.map(f -> f.getField()).orElse("body");
-    String detail =
-        error
-            .map(f -> f.getField() + " " + f.getDefaultMessage())
-            .orElse("The request body is invalid.");
+    String detail = error.map(ValidationMessages::sentence).orElse("The request body is invalid.");
     ProblemDetail problem =
         Problems.of(
             HttpStatus.BAD_REQUEST,

@@ -84,7 +84,13 @@ final class BodySizeWebFilter implements WebFilter, Ordered {
   private static ApiException tooLarge(long max) {
     return new ApiException(
         ProblemType.TOO_LARGE,
-        "The request body is larger than the " + (max / 1024) + " KiB this endpoint accepts.");
+        "The request is larger than " + human(max) + ", the most this endpoint accepts.");
+  }
+
+  private static String human(long bytes) {
+    if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0) return bytes / (1024 * 1024) + " MB";
+    if (bytes >= 1024 && bytes % 1024 == 0) return bytes / 1024 + " KB";
+    return bytes + " bytes";
   }
 
   @Override

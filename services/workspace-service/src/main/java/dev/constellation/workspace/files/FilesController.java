@@ -8,6 +8,7 @@ import dev.constellation.workspace.lifecycle.ActivityTracker;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -25,18 +26,30 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 @RestController
 @RequestMapping("/api/projects/{projectId}/files")
 class FilesController {
   record MoveRequest(@NotNull String from, @NotNull String to) {}
 
+  /**
+   * @param maxFileBytes the largest file that can be opened, saved or uploaded through this API
+   */
+  record FileLimits(long maxFileBytes) {}
+
+  static final String BINARY_HEADER = "X-File-Binary";
+  static final String MEDIA_TYPE_HEADER = "X-File-Media-Type";
+
   private final ProjectFiles files;
+  private final ProjectArchives archives;
   private final ProjectGuard guard;
   private final ActivityTracker activity;
 
-  FilesController(ProjectFiles files, ProjectGuard guard, ActivityTracker activity) {
+  FilesController(
+      ProjectFiles files, ProjectArchives archives, ProjectGuard guard, ActivityTracker activity) {
     this.files = files;
+    this.archives = archives;
     this.guard = guard;
     this.activity = activity;
   }
@@ -57,7 +70,11 @@ class FilesController {
       @CurrentUser AuthenticatedUser user) {
     guard.require(user, projectId, ProjectAction.READ);
     ProjectFiles.Content content = files.read(projectId, path);
+    FileKind kind = FileKind.of(fileName(path), content.bytes());
     return ResponseEntity.ok()
+        // The served type stays octet-stream (B20); the UI learns what the bytes are from these.
+        .header(BINARY_HEADER, Boolean.toString(kind.binary()))
+        .header(MEDIA_TYPE_HEADER, kind.mediaType())
         .header(HttpHeaders.ETAG, content.etag())
         .header(HttpHeaders.CACHE_CONTROL, "no-store")
         // User HTML or SVG opened from this URL must never run as the IDE's origin (B20).
@@ -75,6 +92,47 @@ class FilesController {
 
   private static String fileName(String path) {
     return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  /** The limits the UI states to people before they upload ("at most 10 MB"). */
+  @GetMapping("/limits")
+  FileLimits limits(@PathVariable String projectId, @CurrentUser AuthenticatedUser user) {
+    guard.require(user, projectId, ProjectAction.READ);
+    return new FileLimits(files.maxFileBytes());
+  }
+
+  /**
+   * A folder (or the whole project for {@code ""}) as a zip download. Links inside are left out,
+   * never followed; a missing folder or a link in the path is refused before anything is sent.
+   */
+  @GetMapping(path = "/archive", produces = "application/zip")
+  ResponseEntity<StreamingResponseBody> archive(
+      @PathVariable String projectId,
+      @RequestParam(defaultValue = "") String path,
+      @CurrentUser AuthenticatedUser user)
+      throws IOException {
+    guard.require(user, projectId, ProjectAction.READ);
+    // Checked now so a bad path answers with a problem rather than a broken 200.
+    files.openFolder(projectId, path).close();
+    String name = path.isEmpty() ? "project" : fileName(path);
+    StreamingResponseBody body =
+        out -> {
+          try (Dir folder = files.openFolder(projectId, path)) {
+            var buffered = new BufferedOutputStream(out, 64 * 1024);
+            archives.exportFolder(folder, buffered);
+            buffered.flush();
+          }
+        };
+    return ResponseEntity.ok()
+        .header(HttpHeaders.CACHE_CONTROL, "no-store")
+        .header(
+            HttpHeaders.CONTENT_DISPOSITION,
+            ContentDisposition.attachment()
+                .filename(name + ".zip", StandardCharsets.UTF_8)
+                .build()
+                .toString())
+        .contentType(MediaType.parseMediaType("application/zip"))
+        .body(body);
   }
 
   @PutMapping("/content")

@@ -69,6 +69,17 @@ class ProjectArchives {
     zip.flush();
   }
 
+  /**
+   * Writes one folder of a project (opened by the caller, who closes it) as a zip whose entries are
+   * relative to that folder; like the export, links are left out and never followed.
+   */
+  void exportFolder(Dir folder, OutputStream out) throws IOException {
+    ZipOutputStream zip = new ZipOutputStream(out);
+    exportDir(folder, "", zip);
+    zip.finish();
+    zip.flush();
+  }
+
   private void exportDir(Dir dir, String prefix, ZipOutputStream zip) throws IOException {
     List<String> names = dir.names();
     Collections.sort(names);

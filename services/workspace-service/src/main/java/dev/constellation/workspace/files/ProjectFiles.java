@@ -91,6 +91,23 @@ class ProjectFiles {
     }
   }
 
+  /**
+   * Opens a folder of the project (the root for {@code ""}) without following links; the caller
+   * closes it. A missing folder, a file or a link there is refused with a problem.
+   */
+  Dir openFolder(String projectId, String path) {
+    List<String> names = FilePaths.parse(path, true);
+    try {
+      return openDirectory(projectId, names, path, names.isEmpty());
+    } catch (IOException e) {
+      throw translate(e, path);
+    }
+  }
+
+  long maxFileBytes() {
+    return maxFileBytes;
+  }
+
   private byte[] readAll(Dir parent, String name, String path) throws IOException {
     try (Dir.RegularFile file = parent.openRegular(name, path)) {
       long size = file.attributes().size();
@@ -296,11 +313,27 @@ class ProjectFiles {
         HttpStatus.CONTENT_TOO_LARGE,
         "file-too-large",
         "File too large",
-        "'"
+        "The file '"
             + path
-            + "' is larger than the "
-            + maxFileBytes
-            + " bytes the files API handles; use the terminal for it.");
+            + "' is larger than "
+            + humanBytes(maxFileBytes)
+            + ", the most the editor opens or uploads; use the terminal for bigger files.");
+  }
+
+  /**
+   * "10 MB", "512 KB", "700 bytes": sizes as people read them (1 MB = 1024 KB, as browsers show).
+   */
+  static String humanBytes(long bytes) {
+    if (bytes >= 1024L * 1024 * 1024 && bytes % (1024L * 1024 * 1024 / 10) == 0)
+      return trim(bytes / (1024.0 * 1024 * 1024)) + " GB";
+    if (bytes >= 1024L * 1024) return trim(bytes / (1024.0 * 1024)) + " MB";
+    if (bytes >= 1024) return trim(bytes / 1024.0) + " KB";
+    return bytes + (bytes == 1 ? " byte" : " bytes");
+  }
+
+  private static String trim(double value) {
+    double rounded = Math.round(value * 10) / 10.0;
+    return rounded == Math.rint(rounded) ? Long.toString((long) rounded) : Double.toString(rounded);
   }
 
   static ApiException translate(IOException e, String path) {
