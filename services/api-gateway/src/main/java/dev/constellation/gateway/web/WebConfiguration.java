@@ -84,6 +84,9 @@ class WebConfiguration {
       cors.addExposedHeader("X-Request-Id");
       cors.addExposedHeader("ETag");
       cors.addExposedHeader("Retry-After");
+      // What the editor learns about a file it opens (binary or text, and its media type).
+      cors.addExposedHeader("X-File-Binary");
+      cors.addExposedHeader("X-File-Media-Type");
       cors.setAllowCredentials(true);
       cors.setMaxAge(3600L);
       source.registerCorsConfiguration("/api/**", cors);
