@@ -27,7 +27,9 @@ export function EditorTabs({
   const strip = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!active) return;
-    const el = strip.current?.querySelector<HTMLElement>(`[data-path="${CSS.escape(active)}"]`);
+    const el = [...(strip.current?.querySelectorAll<HTMLElement>('.tab') ?? [])].find(
+      (t) => t.dataset.path === active,
+    );
     el?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
   }, [active, tabs.length]);
   return (

@@ -161,8 +161,8 @@ export function FileTree({
   const focusRow = (entry: FileEntry) => {
     setSelected(entry);
     requestAnimationFrame(() =>
-      treeRef.current
-        ?.querySelector<HTMLElement>(`.tree-item[data-path="${CSS.escape(entry.path)}"]`)
+      [...(treeRef.current?.querySelectorAll<HTMLElement>('.tree-item') ?? [])]
+        .find((el) => el.dataset.path === entry.path)
         ?.focus(),
     );
   };
@@ -330,6 +330,7 @@ export function FileTree({
                 className={`tree-item${isSelected ? ' selected' : ''}${dropTarget === entry.path ? ' drop' : ''}`}
                 style={{ paddingLeft: 6 + depth * 14 }}
                 tabIndex={entry.path === focusPath ? 0 : -1}
+                onFocus={() => selected?.path !== entry.path && setSelected(entry)}
                 onClick={() => toggle(entry)}
                 onContextMenu={(e) => {
                   e.preventDefault();

@@ -114,7 +114,6 @@ export async function runUpload(
   let bytesDone = 0;
   const done: string[] = [];
   for (const item of items) {
-    if (signal?.cancelled) break;
     onProgress({
       done: done.length,
       total: items.length,
@@ -122,6 +121,8 @@ export async function runUpload(
       bytesTotal,
       current: item.path,
     });
+    // Checked after reporting, so a Stop pressed while a file was sent ends before the next one.
+    if (signal?.cancelled) break;
     await api.uploadFile(projectId, item.path, item.file);
     bytesDone += item.file.size;
     done.push(item.path);
