@@ -5,7 +5,8 @@
 // opening it did not start its workspace → Start → `ls` in the terminal → ask the AI (streamed) →
 // propose an edit, review the diff, apply it → the file changed on disk → `npm start` in the
 // terminal, the port in the Ports panel, its page in the preview pane → a second terminal → reload:
-// both terminals are back with their scrollback → Stop, and it stays stopped. Fails if the page
+// both terminals are back with their scrollback → Stop, and it stays stopped. Along the way: the
+// status bar follows the cursor, and a PNG uploaded through the tree opens as an image preview. Fails if the page
 // requests any host but BASE_URL's (and its preview sub-domains). Saves screenshots to
 // docs/screenshots/. Exits non-zero with a clear message on failure.
 import { chromium } from 'playwright-core';
@@ -161,6 +162,72 @@ async function typeInTerminal(index, text) {
   await page.keyboard.type(text);
 }
 
+// The status bar follows the cursor; a PNG uploaded through the tree opens as an image, not text.
+async function statusBarAndImagePreview() {
+  begin('the status bar shows the cursor position and follows it');
+  const cursor = page.getByTestId('status-cursor');
+  const position = async () => {
+    const m = /^Ln (\d+), Col (\d+)/.exec((await cursor.textContent()) ?? '');
+    if (!m) fail(`the status bar shows "${await cursor.textContent()}", not "Ln x, Col y"`);
+    return { line: Number(m[1]), col: Number(m[2]) };
+  };
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.press(`${mod}+End`);
+  await page.waitForFunction(() =>
+    /^Ln \d+, Col \d+/.test(
+      document.querySelector('[data-testid=status-cursor]')?.textContent ?? '',
+    ),
+  );
+  const end = await position();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowUp');
+  await page
+    .waitForFunction(
+      (l) =>
+        document.querySelector('[data-testid=status-cursor]')?.textContent?.startsWith(`Ln ${l},`),
+      end.line - 1,
+    )
+    .catch(async () =>
+      fail(`after moving up the status bar still shows "${await cursor.textContent()}"`),
+    );
+  if ((await position()).col !== 1) fail(`Home did not move the status bar to Col 1`);
+
+  begin('upload a PNG through the tree and open it: an image preview, not the editor');
+  // A 2×3 PNG: the preview must say its real dimensions.
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAADCAYAAAC56t6BAAAAEUlEQVR4nGP4z8DwH4QZMBgAoXkL9U3EmgcAAAAASUVORK5CYII=',
+    'base64',
+  );
+  await page.getByTestId('upload-input').setInputFiles({
+    name: `pixel-${stamp}.png`,
+    mimeType: 'image/png',
+    buffer: png,
+  });
+  await page
+    .waitForSelector('[data-testid=upload-done]')
+    .catch(async () =>
+      fail(`the upload did not finish: ${await page.locator('[role=dialog]').textContent()}`),
+    );
+  await page.locator('[role=dialog] button', { hasText: 'Close' }).click();
+  const name = `pixel-${stamp}.png`;
+  await page.click(`[data-testid=tree-item][data-path="${name}"]`);
+  await page
+    .waitForSelector('[data-testid=image-preview] img')
+    .catch(() => fail('the PNG did not open as an image preview'));
+  await page
+    .waitForFunction(
+      () => document.querySelector('[data-testid=image-dimensions]')?.textContent === '2 × 3 px',
+    )
+    .catch(async () =>
+      fail(`the preview shows "${await page.getByTestId('image-dimensions').textContent()}"`),
+    );
+  if (await page.locator('.pane .monaco-editor').count()) fail('an editor is shown for the PNG');
+  if ((await page.getByTestId('status-cursor').count()) !== 0)
+    fail('the status bar shows a cursor for an image');
+  await page.screenshot({ path: join(SHOTS, 'ide-image-preview.png') });
+  await page.click(`[data-testid=editor-tab][data-path="${name}"] button`);
+}
+
 try {
   begin(`health of ${BASE_URL}`);
   const health = await fetch(`${BASE_URL}/api/health`)
@@ -256,6 +323,8 @@ try {
       line,
     )
     .catch(async () => fail(`after reload the editor shows: ${(await editorText()).slice(-300)}`));
+
+  await statusBarAndImagePreview();
 
   begin('opening the project did not start its workspace');
   await page.waitForSelector('[data-testid=workspace-status][data-status]:not([data-status=""])');
