@@ -17,6 +17,7 @@ import { ProblemsPanel } from '../components/ProblemsPanel';
 import { SearchPanel } from '../components/SearchPanel';
 import { SourceControlPanel } from '../components/SourceControlPanel';
 import { StatusBar } from '../components/StatusBar';
+import { ConfirmDialog } from '../components/PromptDialog';
 import { QuickOpen } from '../components/QuickOpen';
 import { TerminalPanel } from '../components/TerminalPanel';
 import { TopBar } from '../components/TopBar';
@@ -62,6 +63,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
   const [proposal, setProposal] = useState<ProposedEdits | null>(null);
   const [preview, setPreview] = useState<PreviewTarget | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [confirmClose, setConfirmClose] = useState<string | null>(null);
   const [sidebar, setSidebar] = useState<SidebarView>('explorer');
   const [bottomTab, setBottomTab] = useState<BottomTab>('terminal');
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
@@ -197,12 +199,8 @@ export default function IdePage({ projectId }: { projectId: string }) {
     [modelOf, readOnly, write, projectId],
   );
 
-  const closeTab = useCallback(
-    (path: string | null) => {
-      if (!path) return;
-      const tab = tabsRef.current.find((t) => t.path === path);
-      if (tab?.dirty && !window.confirm(`${basename(path)} has unsaved changes. Close it anyway?`))
-        return;
+  const discardTab = useCallback(
+    (path: string) => {
       const rest = tabsRef.current.filter((t) => t.path !== path);
       setTabs(rest);
       if (activeRef.current === path) {
@@ -212,6 +210,17 @@ export default function IdePage({ projectId }: { projectId: string }) {
       setTimeout(() => modelOf(path)?.dispose(), 0);
     },
     [modelOf],
+  );
+
+  // A tab with unsaved changes is closed only after the person agrees to lose them.
+  const closeTab = useCallback(
+    (path: string | null) => {
+      if (!path) return;
+      const tab = tabsRef.current.find((t) => t.path === path);
+      if (tab?.dirty) setConfirmClose(path);
+      else discardTab(path);
+    },
+    [discardTab],
   );
 
   const showBottom = useCallback(
@@ -575,6 +584,15 @@ export default function IdePage({ projectId }: { projectId: string }) {
               });
             }}
             onClose={() => setConflict(null)}
+          />
+        )}
+        {confirmClose && (
+          <ConfirmDialog
+            title="Unsaved changes"
+            message={`${basename(confirmClose)} has unsaved changes. Close it and lose them?`}
+            confirmLabel="Close without saving"
+            onConfirm={() => discardTab(confirmClose)}
+            onClose={() => setConfirmClose(null)}
           />
         )}
         {proposal && (
