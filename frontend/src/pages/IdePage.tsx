@@ -16,7 +16,7 @@ import { FileTree } from '../components/FileTree';
 import { ProblemsPanel } from '../components/ProblemsPanel';
 import { SearchPanel } from '../components/SearchPanel';
 import { SourceControlPanel } from '../components/SourceControlPanel';
-import { StatusBar } from '../components/StatusBar';
+import { StatusBar, type ProblemCounts } from '../components/StatusBar';
 import { ConfirmDialog } from '../components/PromptDialog';
 import { QuickOpen } from '../components/QuickOpen';
 import { TerminalPanel } from '../components/TerminalPanel';
@@ -625,12 +625,24 @@ export default function IdePage({ projectId }: { projectId: string }) {
 function IdeStatusBar({
   editor,
   onShowProblems,
+  branch,
+  problems,
 }: {
   editor: ReturnType<typeof useEditorStatus>;
   onShowProblems(): void;
+  /** From the source control feature (H5) once merged. */
+  branch?: string;
+  /** From the language feature (H2) once merged. */
+  problems?: ProblemCounts;
 }) {
   const ws = useWorkspace();
   return (
-    <StatusBar editor={editor} workspace={ws.status?.status} onShowProblems={onShowProblems} />
+    <StatusBar
+      editor={editor}
+      branch={branch}
+      problems={problems}
+      workspace={ws.status?.status}
+      onShowProblems={onShowProblems}
+    />
   );
 }
