@@ -1,15 +1,20 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import Editor from '@monaco-editor/react';
 import { Group, Panel, Separator, usePanelRef } from 'react-resizable-panels';
 import { monaco } from '../modules/monaco';
 import { api } from '../api/client';
 import { ApiError } from '../api/problem';
-import type { Project, ProposedEdits } from '../api/types';
+import type { FilesEvent, Project, ProposedEdits } from '../api/types';
 import { AiPanel, type EditorContext } from '../components/AiPanel';
 import { ConflictDialog, type Conflict } from '../components/ConflictDialog';
 import { EditsReview } from '../components/EditsReview';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { FileTree } from '../components/FileTree';
+import { FilesWatch } from '../components/FilesWatch';
+import { DiskBar } from '../components/DiskBar';
+import { PromptDialog } from '../components/PromptDialog';
+import { SignInAgain } from '../components/SignInAgain';
+import { BufferStore, type StoredBuffer } from '../modules/buffers';
 import { QuickOpen } from '../components/QuickOpen';
 import { TerminalPanel } from '../components/TerminalPanel';
 import { TopBar } from '../components/TopBar';
@@ -29,6 +34,12 @@ interface Tab {
   saved: string;
   dirty: boolean;
   saving?: boolean;
+  /** Brought back from IndexedDB after a reload, a crash or a sign-in. */
+  restored?: boolean;
+  /** The file on disk moved on while this tab was dirty, or is gone. */
+  disk?: 'changed' | 'deleted';
+  diskEtag?: string | null;
+  diskContent?: string;
 }
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -47,10 +58,20 @@ export default function IdePage({ projectId }: { projectId: string }) {
   const [proposal, setProposal] = useState<ProposedEdits | null>(null);
   const [preview, setPreview] = useState<PreviewTarget | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [saveAsNew, setSaveAsNew] = useState<string | null>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const terminalPanel = usePanelRef();
   const tabsRef = useRef(tabs);
   tabsRef.current = tabs;
+  // The user of the page's start: an expired session (user still shown) keeps the same store.
+  const userId = user?.id ?? null;
+  const buffers = useMemo(
+    () => (userId ? new BufferStore(userId, projectId) : null),
+    [userId, projectId],
+  );
+  const buffersRef = useRef(buffers);
+  buffersRef.current = buffers;
+  const tabsRestored = useRef(false);
   const activeRef = useRef(active);
   activeRef.current = active;
 
@@ -85,17 +106,8 @@ export default function IdePage({ projectId }: { projectId: string }) {
     };
   }, [projectId]);
 
-  // Files change from terminals and from other users: refresh the tree on focus and every few seconds while visible.
+  // Files change from terminals and from other users: the files watch (FilesWatch) says when.
   const refreshTree = useCallback(() => setTreeKey((k) => k + 1), []);
-  useEffect(() => {
-    const onFocus = () => refreshTree();
-    window.addEventListener('focus', onFocus);
-    const t = setInterval(() => document.visibilityState === 'visible' && refreshTree(), 5000);
-    return () => {
-      window.removeEventListener('focus', onFocus);
-      clearInterval(t);
-    };
-  }, [refreshTree]);
   const commandTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const onTerminalCommand = useCallback(() => {
     if (commandTimer.current) clearTimeout(commandTimer.current);
@@ -125,19 +137,158 @@ export default function IdePage({ projectId }: { projectId: string }) {
     [projectId, modelOf, uriOf],
   );
 
-  const patchTab = (path: string, patch: Partial<Tab>) =>
+  // The ref too, at once: Monaco's onChange (run inside setValue) must see the new `saved`.
+  const patchTab = (path: string, patch: Partial<Tab>) => {
+    tabsRef.current = tabsRef.current.map((t) => (t.path === path ? { ...t, ...patch } : t));
     setTabs((ts) => ts.map((t) => (t.path === path ? { ...t, ...patch } : t)));
+  };
+
+  /** Replaces a model's text as one undoable edit, keeping the cursor and scroll of its editor. */
+  const replaceText = useCallback(
+    (path: string, content: string) => {
+      const model = modelOf(path);
+      if (!model || model.getValue() === content) return;
+      const ed = editorRef.current;
+      const view = ed && ed.getModel() === model ? ed.saveViewState() : null;
+      model.pushEditOperations(
+        [],
+        [{ range: model.getFullModelRange(), text: content }],
+        () => null,
+      );
+      if (ed && view) ed.restoreViewState(view);
+    },
+    [modelOf],
+  );
+
+  /** Reads an open file again after a change on disk and brings its tab up to date. */
+  const recheck = useCallback(
+    async (path: string) => {
+      const before = tabsRef.current.find((t) => t.path === path);
+      if (!before || before.saving) return;
+      let disk: { content: string; etag: string | null };
+      try {
+        disk = await api.readFile(projectId, path);
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) patchTab(path, { disk: 'deleted' });
+        return;
+      }
+      const tab = tabsRef.current.find((t) => t.path === path);
+      const model = modelOf(path);
+      if (!tab || !model || tab.saving) return;
+      if (disk.etag && disk.etag === tab.etag) {
+        // our own save coming back, or the file is as this tab knows it again
+        if (tab.disk) patchTab(path, { disk: undefined });
+        return;
+      }
+      if (disk.content === model.getValue()) {
+        patchTab(path, {
+          etag: disk.etag,
+          saved: disk.content,
+          dirty: false,
+          disk: undefined,
+          restored: false,
+        });
+        void buffersRef.current?.drop(path);
+      } else if (!tab.dirty) {
+        patchTab(path, { etag: disk.etag, saved: disk.content, dirty: false, disk: undefined });
+        replaceText(path, disk.content);
+      } else {
+        patchTab(path, { disk: 'changed', diskEtag: disk.etag, diskContent: disk.content });
+      }
+    },
+    [projectId, modelOf, replaceText],
+  );
+
+  const onFiles = useCallback(
+    (e: FilesEvent) => {
+      refreshTree();
+      for (const t of tabsRef.current)
+        if (e.overflow || e.changes.some((c) => isWithin(t.path, c.path))) void recheck(t.path);
+    },
+    [refreshTree, recheck],
+  );
+
+  /** Opens a tab for `path` after a reload: with its unsaved buffer when there is one. */
+  const restoreTab = useCallback(
+    async (path: string, kept: StoredBuffer | undefined) => {
+      let disk: { content: string; etag: string | null } | null = null;
+      try {
+        disk = await api.readFile(projectId, path);
+      } catch (e) {
+        if (!kept || !(e instanceof ApiError && e.status === 404)) return;
+      }
+      if (tabsRef.current.some((t) => t.path === path)) return;
+      const content = kept ? kept.content : disk!.content;
+      if (!modelOf(path))
+        monaco.editor.createModel(content, languageOf(path), monaco.Uri.parse(uriOf(path)));
+      let tab: Tab;
+      if (!kept) tab = { path, etag: disk!.etag, saved: disk!.content, dirty: false };
+      else if (!disk)
+        tab = { path, etag: null, saved: '', dirty: true, restored: true, disk: 'deleted' };
+      else if (disk.content === kept.content) {
+        tab = { path, etag: disk.etag, saved: disk.content, dirty: false };
+        void buffersRef.current?.drop(path);
+      } else {
+        // The base ETag stays: saving still meets a change made since as a conflict (412).
+        const moved = kept.baseEtag !== disk.etag;
+        tab = {
+          path,
+          etag: kept.baseEtag,
+          saved: moved ? '' : disk.content,
+          dirty: true,
+          restored: true,
+          ...(moved
+            ? { disk: 'changed' as const, diskEtag: disk.etag, diskContent: disk.content }
+            : {}),
+        };
+      }
+      setTabs((ts) => (ts.some((t) => t.path === path) ? ts : [...ts, tab]));
+    },
+    [projectId, modelOf, uriOf],
+  );
+
+  // Tabs and unsaved buffers come back after a reload, a crash or a sign-in.
+  useEffect(() => {
+    if (!buffers) return;
+    let cancelled = false;
+    tabsRestored.current = false;
+    void (async () => {
+      const [saved, kept] = await Promise.all([buffers.tabs(), buffers.buffers()]);
+      const byPath = new Map(kept.map((b) => [b.path, b]));
+      const paths = [...new Set([...(saved?.paths ?? []), ...byPath.keys()])];
+      for (const path of paths) {
+        if (cancelled) return;
+        await restoreTab(path, byPath.get(path));
+      }
+      if (cancelled) return;
+      if (saved?.active && paths.includes(saved.active)) setActive((a) => a ?? saved.active);
+      else if (paths.length) setActive((a) => a ?? paths[0]);
+      tabsRestored.current = true;
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [buffers, restoreTab]);
+
+  useEffect(() => {
+    if (!buffers || !tabsRestored.current) return;
+    void buffers.saveTabs({ paths: tabs.map((t) => t.path), active });
+  }, [buffers, tabs, active]);
 
   const write = useCallback(
     async (path: string, content: string, etag: string | null) => {
       const res = await api.writeFile(projectId, path, content, etag);
       const model = modelOf(path);
+      const dirty = model ? model.getValue() !== content : false;
       patchTab(path, {
         etag: res.etag,
         saved: content,
-        dirty: model ? model.getValue() !== content : false,
+        dirty,
         saving: false,
+        restored: false,
+        disk: undefined,
       });
+      if (!dirty) void buffersRef.current?.drop(path);
     },
     [projectId, modelOf],
   );
@@ -147,6 +298,10 @@ export default function IdePage({ projectId }: { projectId: string }) {
       const tab = tabsRef.current.find((t) => t.path === path);
       const model = path ? modelOf(path) : null;
       if (!tab || !model || readOnly) return;
+      if (tab.disk === 'deleted') {
+        setSaveAsNew(tab.path);
+        return;
+      }
       const content = model.getValue();
       patchTab(tab.path, { saving: true });
       try {
@@ -163,8 +318,14 @@ export default function IdePage({ projectId }: { projectId: string }) {
               theirsEtag: theirs.etag,
             });
           } catch (e2) {
-            setError(e2);
+            if (e2 instanceof ApiError && e2.status === 404) {
+              patchTab(tab.path, { disk: 'deleted' });
+              setSaveAsNew(tab.path);
+            } else setError(e2);
           }
+        } else if (e instanceof ApiError && e.status === 404) {
+          patchTab(tab.path, { disk: 'deleted' });
+          setSaveAsNew(tab.path);
         } else setError(e);
       }
     },
@@ -179,6 +340,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
         return;
       const rest = tabsRef.current.filter((t) => t.path !== path);
       setTabs(rest);
+      void buffersRef.current?.drop(path);
       if (activeRef.current === path) {
         const i = tabsRef.current.findIndex((t) => t.path === path);
         setActive(rest[Math.min(i, rest.length - 1)]?.path ?? null);
@@ -230,6 +392,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
   // Warn before leaving with unsaved changes.
   useEffect(() => {
     const onBefore = (e: BeforeUnloadEvent) => {
+      void buffersRef.current?.flush();
       if (tabsRef.current.some((t) => t.dirty)) e.preventDefault();
     };
     window.addEventListener('beforeunload', onBefore);
@@ -257,6 +420,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
   };
   const onDeleted = (path: string) => {
     const gone = tabsRef.current.filter((t) => isWithin(t.path, path));
+    gone.forEach((t) => void buffersRef.current?.drop(t.path));
     setTabs((ts) => ts.filter((t) => !isWithin(t.path, path)));
     setActive((a) => (a && isWithin(a, path) ? null : a));
     setTimeout(() => gone.forEach((t) => modelOf(t.path)?.dispose()), 0);
@@ -305,8 +469,25 @@ export default function IdePage({ projectId }: { projectId: string }) {
             data-testid="editor-tab"
             data-path={t.path}
             data-dirty={t.dirty}
+            data-disk={t.disk ?? ''}
+            data-restored={t.restored ? 'true' : undefined}
           >
-            {basename(t.path)}
+            <span className={t.disk === 'deleted' ? 'tab-deleted' : undefined}>
+              {basename(t.path)}
+            </span>
+            {t.disk === 'changed' ? (
+              <span className="tab-mark" title="The file changed on disk since you edited it">
+                changed on disk
+              </span>
+            ) : t.disk === 'deleted' ? (
+              <span className="tab-mark" title="The file was deleted on disk">
+                deleted
+              </span>
+            ) : t.restored ? (
+              <span className="tab-mark" title="Unsaved changes restored from this browser">
+                restored
+              </span>
+            ) : null}
             {t.dirty ? (
               <span className="dirty" title="Unsaved changes">
                 ●
@@ -337,6 +518,44 @@ export default function IdePage({ projectId }: { projectId: string }) {
           </button>
         )}
       </div>
+      {activeTab?.disk && (
+        <DiskBar
+          state={activeTab.disk}
+          readOnly={readOnly}
+          onCompare={() => {
+            const model = modelOf(activeTab.path);
+            if (model && activeTab.diskContent !== undefined)
+              setConflict({
+                path: activeTab.path,
+                mine: model.getValue(),
+                theirs: activeTab.diskContent,
+                theirsEtag: activeTab.diskEtag ?? null,
+              });
+          }}
+          onReload={() => {
+            const { path, diskContent, diskEtag } = activeTab;
+            if (diskContent === undefined) return;
+            patchTab(path, {
+              etag: diskEtag ?? null,
+              saved: diskContent,
+              dirty: false,
+              disk: undefined,
+              restored: false,
+            });
+            replaceText(path, diskContent);
+            void buffersRef.current?.drop(path);
+          }}
+          onKeepMine={() => {
+            const model = modelOf(activeTab.path);
+            if (model)
+              void write(activeTab.path, model.getValue(), activeTab.diskEtag ?? null).catch(
+                setError,
+              );
+          }}
+          onSaveAsNew={() => setSaveAsNew(activeTab.path)}
+          onClose={() => closeTab(activeTab.path)}
+        />
+      )}
       <div className="pane-body" style={{ overflow: 'hidden' }}>
         {activeTab ? (
           <Editor
@@ -353,6 +572,8 @@ export default function IdePage({ projectId }: { projectId: string }) {
               if (tab && path) {
                 const dirty = (value ?? '') !== tab.saved;
                 if (dirty !== tab.dirty) patchTab(path, { dirty });
+                if (dirty) buffersRef.current?.keep(path, value ?? '', tab.etag);
+                else void buffersRef.current?.drop(path);
               }
             }}
             options={{
@@ -392,6 +613,8 @@ export default function IdePage({ projectId }: { projectId: string }) {
           <WorkspaceBar onSettings={() => setSettingsOpen(true)} />
         </TopBar>
         {project && <AutoStart />}
+        <FilesWatch onFiles={onFiles} />
+        {user && <SignInAgain user={user} />}
         <IdleBanner />
         {error ? <ErrorBanner error={error} onClose={() => setError(null)} /> : null}
         <div className="ide-body">
@@ -485,9 +708,39 @@ export default function IdePage({ projectId }: { projectId: string }) {
                 etag: conflict.theirsEtag,
                 saved: conflict.theirs,
                 dirty: false,
+                disk: undefined,
+                restored: false,
               });
+              void buffersRef.current?.drop(conflict.path);
             }}
             onClose={() => setConflict(null)}
+          />
+        )}
+        {saveAsNew && (
+          <PromptDialog
+            title="Save as a new file"
+            label="Path in the project"
+            initial={saveAsNew}
+            submitLabel="Save"
+            onSubmit={async (to) => {
+              const from = saveAsNew;
+              const content = modelOf(from)?.getValue() ?? '';
+              const res = await api.writeFile(projectId, to, content, null);
+              if (to !== from) {
+                void buffersRef.current?.drop(from);
+                onMoved(from, to);
+              }
+              patchTab(to, {
+                etag: res.etag,
+                saved: content,
+                dirty: false,
+                disk: undefined,
+                restored: false,
+              });
+              void buffersRef.current?.drop(to);
+              refreshTree();
+            }}
+            onClose={() => setSaveAsNew(null)}
           />
         )}
         {proposal && (
