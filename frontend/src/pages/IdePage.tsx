@@ -15,6 +15,7 @@ import { DiskBar } from '../components/DiskBar';
 import { PromptDialog } from '../components/PromptDialog';
 import { SignInAgain } from '../components/SignInAgain';
 import { BufferStore, type StoredBuffer } from '../modules/buffers';
+import { onDiskChange, type OnDisk } from '../modules/diskSync';
 import { QuickOpen } from '../components/QuickOpen';
 import { TerminalPanel } from '../components/TerminalPanel';
 import { TopBar } from '../components/TopBar';
@@ -165,35 +166,46 @@ export default function IdePage({ projectId }: { projectId: string }) {
     async (path: string) => {
       const before = tabsRef.current.find((t) => t.path === path);
       if (!before || before.saving) return;
-      let disk: { content: string; etag: string | null };
+      let disk: OnDisk | null;
       try {
         disk = await api.readFile(projectId, path);
       } catch (e) {
-        if (e instanceof ApiError && e.status === 404) patchTab(path, { disk: 'deleted' });
-        return;
+        if (!(e instanceof ApiError && e.status === 404)) return;
+        disk = null;
       }
       const tab = tabsRef.current.find((t) => t.path === path);
       const model = modelOf(path);
       if (!tab || !model || tab.saving) return;
-      if (disk.etag && disk.etag === tab.etag) {
-        // our own save coming back, or the file is as this tab knows it again
-        if (tab.disk) patchTab(path, { disk: undefined });
-        return;
-      }
-      if (disk.content === model.getValue()) {
-        patchTab(path, {
-          etag: disk.etag,
-          saved: disk.content,
-          dirty: false,
-          disk: undefined,
-          restored: false,
-        });
-        void buffersRef.current?.drop(path);
-      } else if (!tab.dirty) {
-        patchTab(path, { etag: disk.etag, saved: disk.content, dirty: false, disk: undefined });
-        replaceText(path, disk.content);
-      } else {
-        patchTab(path, { disk: 'changed', diskEtag: disk.etag, diskContent: disk.content });
+      const action = onDiskChange(tab, model.getValue(), disk);
+      switch (action.kind) {
+        case 'same':
+          // our own save coming back, or the file is as this tab knows it again
+          if (tab.disk) patchTab(path, { disk: undefined });
+          break;
+        case 'in-sync':
+          patchTab(path, {
+            etag: action.etag,
+            saved: action.content,
+            dirty: false,
+            disk: undefined,
+            restored: false,
+          });
+          void buffersRef.current?.drop(path);
+          break;
+        case 'refresh':
+          patchTab(path, {
+            etag: action.etag,
+            saved: action.content,
+            dirty: false,
+            disk: undefined,
+          });
+          replaceText(path, action.content);
+          break;
+        case 'changed':
+          patchTab(path, { disk: 'changed', diskEtag: action.etag, diskContent: action.content });
+          break;
+        case 'deleted':
+          patchTab(path, { disk: 'deleted' });
       }
     },
     [projectId, modelOf, replaceText],
