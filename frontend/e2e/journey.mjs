@@ -226,6 +226,96 @@ async function statusBarAndImagePreview() {
     fail('the status bar shows a cursor for an image');
   await page.screenshot({ path: join(SHOTS, 'ide-image-preview.png') });
   await page.click(`[data-testid=editor-tab][data-path="${name}"] button`);
+const editorShows = (text, timeout = 15_000) =>
+  page.waitForFunction(
+    (t) =>
+      document
+        .querySelector('.monaco-editor .view-lines')
+        ?.textContent?.replace(/\u00a0/g, ' ')
+        .includes(t),
+    text,
+    { timeout },
+  );
+
+/** Issue 10: a dirty buffer is kept in IndexedDB and comes back, dirty, after a reload. */
+async function unsavedEditSurvivesReload(projectId, file) {
+  begin('an unsaved edit survives a reload');
+  const line = `// unsaved ${stamp}`;
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.press(`${mod}+End`);
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(line);
+  await page.waitForSelector(`[data-testid="editor-tab"][data-path="${file}"][data-dirty="true"]`);
+  // The buffer is written after a short pause in typing: wait until IndexedDB holds it.
+  await page.waitForFunction(
+    (l) =>
+      new Promise((done) => {
+        const open = indexedDB.open('constellation-buffers');
+        open.onerror = () => done(false);
+        open.onsuccess = () => {
+          try {
+            const all = open.result.transaction('buffers').objectStore('buffers').getAll();
+            all.onsuccess = () => done(all.result.some((v) => v?.content?.includes(l)));
+            all.onerror = () => done(false);
+          } catch {
+            done(false);
+          }
+        };
+      }),
+    line,
+    { timeout: 10_000, polling: 100 },
+  );
+  // The page asks before leaving with unsaved changes: leave, as a user pressing F5 would.
+  const leave = (d) => (d.type() === 'beforeunload' ? d.accept() : d.dismiss());
+  page.once('dialog', leave);
+  await page.reload();
+  page.off('dialog', leave);
+  await page
+    .waitForSelector(
+      `[data-testid="editor-tab"][data-path="${file}"][data-dirty="true"][data-restored="true"]`,
+      { timeout: 20_000 },
+    )
+    .catch(() => fail('after a reload the unsaved tab did not come back dirty'));
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.press(`${mod}+End`);
+  await editorShows(line).catch(async () =>
+    fail(`after a reload the restored buffer shows: ${(await editorText()).slice(-300)}`),
+  );
+  await page.keyboard.press(`${mod}+KeyS`);
+  await page
+    .waitForSelector(`[data-testid="editor-tab"][data-path="${file}"][data-dirty="false"]`)
+    .catch(() => fail('the restored buffer could not be saved'));
+  const saved = await apiGet(
+    `/api/projects/${encodeURIComponent(projectId)}/files/content?path=${encodeURIComponent(file)}`,
+    true,
+  );
+  if (!saved.includes(line)) fail('the restored, saved file on the server lacks the edit');
+}
+
+/** Issue 10: an open file that is not dirty shows a change made by someone else (files watch). */
+async function openFileFollowsChangesOnDisk(projectId, file) {
+  begin('an open file follows a change made elsewhere');
+  const url = `/api/projects/${encodeURIComponent(projectId)}/files/content?path=${encodeURIComponent(file)}`;
+  const marker = `// changed elsewhere ${stamp}`;
+  const current = await apiGet(url, true);
+  const res = await fetch(BASE_URL + url, {
+    method: 'PUT',
+    headers: {
+      Authorization: `Bearer ${await token()}`,
+      'Content-Type': 'application/octet-stream',
+    },
+    body: `${current.replace(/\n$/, '')}\n${marker}\n`,
+  });
+  if (!res.ok) fail(`writing the file through the API answered ${res.status}`);
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.press(`${mod}+End`);
+  await editorShows(marker).catch(async () =>
+    fail(`the open file did not follow the change on disk: ${(await editorText()).slice(-300)}`),
+  );
+  const dirty = await page
+    .locator(`[data-testid="editor-tab"][data-path="${file}"]`)
+    .getAttribute('data-dirty');
+  if (dirty !== 'false') fail('the refreshed file is marked dirty');
 }
 
 try {
@@ -325,6 +415,8 @@ try {
     .catch(async () => fail(`after reload the editor shows: ${(await editorText()).slice(-300)}`));
 
   await statusBarAndImagePreview();
+  await unsavedEditSurvivesReload(projectId, file);
+  await openFileFollowsChangesOnDisk(projectId, file);
 
   begin('opening the project did not start its workspace');
   await page.waitForSelector('[data-testid=workspace-status][data-status]:not([data-status=""])');

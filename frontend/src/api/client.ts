@@ -39,8 +39,11 @@ export interface TokenStore {
   set(tokens: Tokens | null): void;
 }
 
+/** Where the tokens live in localStorage; a `storage` event for it means another tab signed in or out. */
+export const TOKENS_KEY = 'constellation.tokens';
+
 export class LocalTokenStore implements TokenStore {
-  constructor(private readonly key = 'constellation.tokens') {}
+  constructor(private readonly key = TOKENS_KEY) {}
   get(): Tokens | null {
     try {
       const raw = localStorage.getItem(this.key);
@@ -96,6 +99,8 @@ export class ApiClient {
   private readonly fetchImpl: typeof fetch;
   private readonly onSessionExpired?: () => void;
   private refreshing: Promise<boolean> | null = null;
+  private reauthenticator: (() => Promise<boolean>) | null = null;
+  private reauthenticating: Promise<boolean> | null = null;
 
   constructor(opts: ApiClientOptions) {
     this.baseUrl = opts.baseUrl ?? '';
@@ -106,6 +111,22 @@ export class ApiClient {
 
   get tokens(): Tokens | null {
     return this.store.get();
+  }
+
+  /**
+   * While set (by a page with work to lose, the IDE), an ended session does not leave the page: the
+   * function is asked to sign in again (a dialog) and answers whether it did; then the request that
+   * failed is sent once more. Concurrent failures share one dialog. Unset, or answered false, the
+   * session ends as before (`onSessionExpired`).
+   */
+  setReauthenticator(fn: (() => Promise<boolean>) | null) {
+    this.reauthenticator = fn;
+  }
+
+  /** Ends the session here (the user chose the sign-in page over the dialog). */
+  endSession() {
+    this.store.set(null);
+    this.onSessionExpired?.();
   }
 
   /** Sends a request; resolves with the response when 2xx, throws ApiError otherwise. */
@@ -138,10 +159,19 @@ export class ApiClient {
       throw new ApiError(0, null, null);
     }
     if (res.status === 401 && auth) {
-      if (await this.refreshAfter(used)) {
+      let refreshed = await this.refreshAfter(used);
+      if (refreshed) {
         used = this.store.get()?.accessToken;
         res = await send(used);
-        if (res.status === 401) this.expire();
+        if (res.status === 401) {
+          this.expire();
+          refreshed = false;
+        }
+      }
+      // No tokens left (refused or signed out elsewhere), not just a network failure: sign in again.
+      if (!refreshed && !this.store.get() && this.reauthenticator && (await this.signInAgain())) {
+        used = this.store.get()?.accessToken;
+        res = await send(used);
       }
     }
     if (!res.ok) throw await errorFromResponse(res);
@@ -196,7 +226,22 @@ export class ApiClient {
 
   private expire() {
     this.store.set(null);
-    this.onSessionExpired?.();
+    if (!this.reauthenticator) this.onSessionExpired?.();
+  }
+
+  private signInAgain(): Promise<boolean> {
+    const ask = this.reauthenticator;
+    if (!ask) return Promise.resolve(false);
+    this.reauthenticating ??= ask()
+      .catch(() => false)
+      .then((ok) => {
+        if (!ok) this.onSessionExpired?.();
+        return ok;
+      })
+      .finally(() => {
+        this.reauthenticating = null;
+      });
+    return this.reauthenticating;
   }
 
   // ---- auth and users (gateway)

@@ -75,3 +75,14 @@ export interface WorkspaceSettings {
   cpus: number;
   limits: { images: string[]; maxMemoryMb: number; maxCpus: number };
 }
+
+/** One change in a `files` event of the workspace stream. */
+export interface FileChange {
+  path: string;
+  kind: 'created' | 'modified' | 'deleted';
+}
+/** `overflow`: too many changes (or some were missed): list again instead of patching. */
+export interface FilesEvent {
+  changes: FileChange[];
+  overflow: boolean;
+}

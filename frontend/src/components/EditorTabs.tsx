@@ -6,6 +6,10 @@ export interface TabInfo {
   path: string;
   dirty: boolean;
   saving?: boolean;
+  /** Brought back from this browser's unsaved buffers. */
+  restored?: boolean;
+  /** The file on disk moved on while this tab was dirty, or is gone. */
+  disk?: 'changed' | 'deleted';
 }
 
 /** The open files above the editor; the active one is kept in view, a middle click closes one. */
@@ -55,11 +59,28 @@ export function EditorTabs({
           data-testid="editor-tab"
           data-path={t.path}
           data-dirty={t.dirty}
+          data-disk={t.disk ?? ''}
+          data-restored={t.restored ? 'true' : undefined}
         >
           <span aria-hidden className="file-icon">
             {fileIcon(t.path, 'file')}
           </span>
-          {basename(t.path)}
+          <span className={t.disk === 'deleted' ? 'tab-deleted' : undefined}>
+            {basename(t.path)}
+          </span>
+          {t.disk === 'changed' ? (
+            <span className="tab-mark" title="The file changed on disk since you edited it">
+              changed on disk
+            </span>
+          ) : t.disk === 'deleted' ? (
+            <span className="tab-mark" title="The file was deleted on disk">
+              deleted
+            </span>
+          ) : t.restored ? (
+            <span className="tab-mark" title="Unsaved changes restored from this browser">
+              restored
+            </span>
+          ) : null}
           {t.dirty ? (
             <span className="dirty" title="Unsaved changes">
               ●

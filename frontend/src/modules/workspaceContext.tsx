@@ -9,6 +9,7 @@ import {
   type ReactNode,
 } from 'react';
 import { api } from '../api/client';
+import type { FilesEvent } from '../api/types';
 import { INITIAL_LIVE, WorkspaceLive, type LiveState } from './workspaceLive';
 
 export interface WorkspaceCtx extends LiveState {
@@ -25,6 +26,8 @@ export interface WorkspaceCtx extends LiveState {
   refreshPorts(): Promise<void>;
   /** Opens a port in the preview pane (from the Ports panel or a link in a terminal). */
   openPreview(port: number, path?: string): void;
+  /** Hears changes to the project's files (the `files` events); answers the unsubscribe function. */
+  onFiles(fn: (e: FilesEvent) => void): () => void;
 }
 
 const Ctx = createContext<WorkspaceCtx | null>(null);
@@ -45,14 +48,18 @@ export function WorkspaceProvider({
   const [state, setState] = useState<LiveState>(INITIAL_LIVE);
   const [actionError, setActionError] = useState<unknown>(null);
   const live = useRef<WorkspaceLive | null>(null);
+  // Kept here, not in WorkspaceLive: children subscribe in effects that run before this one's.
+  const filesListeners = useRef(new Set<(e: FilesEvent) => void>());
   const preview = useRef(onOpenPreview);
   preview.current = onOpenPreview;
 
   useEffect(() => {
     const l = new WorkspaceLive(api, projectId, setState);
     live.current = l;
+    const unsubscribe = l.onFiles((e) => filesListeners.current.forEach((fn) => fn(e)));
     l.start();
     return () => {
+      unsubscribe();
       l.stop();
       live.current = null;
       setState(INITIAL_LIVE);
@@ -89,6 +96,10 @@ export function WorkspaceProvider({
     await live.current?.refreshPorts();
   }, []);
   const openPreview = useCallback((port: number, path?: string) => preview.current(port, path), []);
+  const onFiles = useCallback((fn: (e: FilesEvent) => void) => {
+    filesListeners.current.add(fn);
+    return () => void filesListeners.current.delete(fn);
+  }, []);
 
   const value = useMemo<WorkspaceCtx>(
     () => ({
@@ -103,6 +114,7 @@ export function WorkspaceProvider({
       keepRunning,
       refreshPorts,
       openPreview,
+      onFiles,
     }),
     [
       state,
@@ -115,6 +127,7 @@ export function WorkspaceProvider({
       keepRunning,
       refreshPorts,
       openPreview,
+      onFiles,
     ],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;

@@ -185,4 +185,37 @@ describe('WorkspaceLive', () => {
     await tick();
     expect(t.calls[0].signal?.aborted).toBe(true);
   });
+
+  it('passes files events on, and asks for a re-list after the stream was down', async () => {
+    const streams: ReturnType<typeof sseStream>[] = [];
+    const t = setup((url) => {
+      if (url.endsWith('/workspace/events')) {
+        const s = sseStream();
+        streams.push(s);
+        return new Response(s.body, { headers: { 'content-type': 'text/event-stream' } });
+      }
+      return json(200, { projectId: 'p1', status: 'RUNNING', runtime: 'docker' });
+    });
+    const heard: unknown[] = [];
+    t.live.onFiles((e) => heard.push(e));
+    t.live.start();
+    await until(() => t.last()?.streaming === true, 'stream');
+    expect(heard).toEqual([]);
+
+    streams[0].send('files', {
+      changes: [
+        { path: 'a.txt', kind: 'modified' },
+        { path: 'b', kind: 'bogus' },
+      ],
+      overflow: false,
+    });
+    await until(() => heard.length === 1, 'files event');
+    expect(heard[0]).toEqual({ changes: [{ path: 'a.txt', kind: 'modified' }], overflow: false });
+
+    streams[0].end();
+    await until(() => t.last().streaming === false, 'stream down');
+    t.timers.find((x) => x.ms === 1000)!.fn();
+    await until(() => heard.length === 2, 're-list after reconnect');
+    expect(heard[1]).toEqual({ changes: [], overflow: true });
+  });
 });

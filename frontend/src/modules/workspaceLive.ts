@@ -2,6 +2,7 @@ import type { ApiClient } from '../api/client';
 import { ApiError } from '../api/problem';
 import { readSse } from '../api/sse';
 import type {
+  FilesEvent,
   IdleWarning,
   Port,
   TerminalSessionInfo,
@@ -56,6 +57,8 @@ export class WorkspaceLive {
   private retryTimer: unknown = null;
   private pollTimer: unknown = null;
   private portsAsked = false;
+  private connectedBefore = false;
+  private readonly filesListeners = new Set<(e: FilesEvent) => void>();
   private readonly maxBackoffMs: number;
   private readonly pollMs: number;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
@@ -89,6 +92,15 @@ export class WorkspaceLive {
     this.abort = null;
     this.clearTimer(this.retryTimer);
     this.clearTimer(this.pollTimer);
+  }
+
+  /**
+   * Hears the `files` events (changes on disk). After the stream was down the listener gets an
+   * overflow, as changes made meanwhile were not pushed. Answers the unsubscribe function.
+   */
+  onFiles(fn: (e: FilesEvent) => void): () => void {
+    this.filesListeners.add(fn);
+    return () => this.filesListeners.delete(fn);
   }
 
   /** A workspace answer from an action (start/stop) or a poll: shown at once. */
@@ -151,6 +163,8 @@ export class WorkspaceLive {
       this.attempt = 0;
       this.clearTimer(this.pollTimer);
       this.set({ streaming: true });
+      if (this.connectedBefore) this.emitFiles({ changes: [], overflow: true });
+      this.connectedBefore = true;
       for await (const ev of readSse(body, abort.signal)) this.dispatch(ev.event, ev.data);
     } catch (e) {
       if (this.stopped) return;
@@ -198,6 +212,24 @@ export class WorkspaceLive {
       void this.refreshPorts();
     } else if (event === 'terminals' && Array.isArray(o.sessions)) {
       this.set({ sessions: o.sessions as TerminalSessionInfo[] });
+    } else if (event === 'files' && Array.isArray(o.changes)) {
+      const changes = (o.changes as unknown[]).filter(
+        (c): c is FilesEvent['changes'][number] =>
+          !!c &&
+          typeof (c as { path?: unknown }).path === 'string' &&
+          ['created', 'modified', 'deleted'].includes((c as { kind?: string }).kind ?? ''),
+      );
+      this.emitFiles({ changes, overflow: o.overflow === true });
+    }
+  }
+
+  private emitFiles(e: FilesEvent) {
+    for (const fn of this.filesListeners) {
+      try {
+        fn(e);
+      } catch {
+        /* one listener's failure does not starve the others */
+      }
     }
   }
 }

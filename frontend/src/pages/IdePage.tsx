@@ -4,7 +4,7 @@ import { Group, Panel, Separator, usePanelRef } from 'react-resizable-panels';
 import { monaco } from '../modules/monaco';
 import { api } from '../api/client';
 import { ApiError } from '../api/problem';
-import type { Project, ProposedEdits } from '../api/types';
+import type { FilesEvent, Project, ProposedEdits } from '../api/types';
 import { AiPanel, type EditorContext } from '../components/AiPanel';
 import { ConflictDialog, type Conflict } from '../components/ConflictDialog';
 import { EditsReview } from '../components/EditsReview';
@@ -17,7 +17,12 @@ import { ProblemsPanel } from '../components/ProblemsPanel';
 import { SearchPanel } from '../components/SearchPanel';
 import { SourceControlPanel } from '../components/SourceControlPanel';
 import { StatusBar, type ProblemCounts } from '../components/StatusBar';
-import { ConfirmDialog } from '../components/PromptDialog';
+import { ConfirmDialog, PromptDialog } from '../components/PromptDialog';
+import { FilesWatch } from '../components/FilesWatch';
+import { DiskBar } from '../components/DiskBar';
+import { SignInAgain } from '../components/SignInAgain';
+import { BufferStore, type StoredBuffer } from '../modules/buffers';
+import { onDiskChange, type OnDisk } from '../modules/diskSync';
 import { QuickOpen } from '../components/QuickOpen';
 import { TerminalPanel } from '../components/TerminalPanel';
 import { TopBar } from '../components/TopBar';
@@ -45,6 +50,12 @@ interface Tab {
   blob?: Blob;
   /** Markdown or SVG shown rendered beside the editor. */
   preview?: boolean;
+  /** Brought back from IndexedDB after a reload, a crash or a sign-in. */
+  restored?: boolean;
+  /** The file on disk moved on while this tab was dirty, or is gone. */
+  disk?: 'changed' | 'deleted';
+  diskEtag?: string | null;
+  diskContent?: string;
 }
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -66,6 +77,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
   const [confirmClose, setConfirmClose] = useState<string | null>(null);
   const [sidebar, setSidebar] = useState<SidebarView>('explorer');
   const [bottomTab, setBottomTab] = useState<BottomTab>('terminal');
+  const [saveAsNew, setSaveAsNew] = useState<string | null>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const [editor, setEditor] = useState<monaco.editor.IStandaloneCodeEditor | null>(null);
   const editorStatus = useEditorStatus(editor);
@@ -73,6 +85,15 @@ export default function IdePage({ projectId }: { projectId: string }) {
   const terminalPanel = usePanelRef();
   const tabsRef = useRef(tabs);
   tabsRef.current = tabs;
+  // The user of the page's start: an expired session (user still shown) keeps the same store.
+  const userId = user?.id ?? null;
+  const buffers = useMemo(
+    () => (userId ? new BufferStore(userId, projectId) : null),
+    [userId, projectId],
+  );
+  const buffersRef = useRef(buffers);
+  buffersRef.current = buffers;
+  const tabsRestored = useRef(false);
   const activeRef = useRef(active);
   activeRef.current = active;
 
@@ -111,17 +132,8 @@ export default function IdePage({ projectId }: { projectId: string }) {
     };
   }, [projectId]);
 
-  // Files change from terminals and from other users: refresh the tree on focus and every few seconds while visible.
+  // Files change from terminals and from other users: the files watch (FilesWatch) says when.
   const refreshTree = useCallback(() => setTreeKey((k) => k + 1), []);
-  useEffect(() => {
-    const onFocus = () => refreshTree();
-    window.addEventListener('focus', onFocus);
-    const t = setInterval(() => document.visibilityState === 'visible' && refreshTree(), 5000);
-    return () => {
-      window.removeEventListener('focus', onFocus);
-      clearInterval(t);
-    };
-  }, [refreshTree]);
   const commandTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const onTerminalCommand = useCallback(() => {
     if (commandTimer.current) clearTimeout(commandTimer.current);
@@ -153,19 +165,191 @@ export default function IdePage({ projectId }: { projectId: string }) {
     [projectId, modelOf, uriOf],
   );
 
-  const patchTab = (path: string, patch: Partial<Tab>) =>
+  // The ref too, at once: Monaco's onChange (run inside setValue) must see the new `saved`.
+  const patchTab = (path: string, patch: Partial<Tab>) => {
+    tabsRef.current = tabsRef.current.map((t) => (t.path === path ? { ...t, ...patch } : t));
     setTabs((ts) => ts.map((t) => (t.path === path ? { ...t, ...patch } : t)));
+  };
+
+  /** Replaces a model's text as one undoable edit, keeping the cursor and scroll of its editor. */
+  const replaceText = useCallback(
+    (path: string, content: string) => {
+      const model = modelOf(path);
+      if (!model || model.getValue() === content) return;
+      const ed = editorRef.current;
+      const view = ed && ed.getModel() === model ? ed.saveViewState() : null;
+      model.pushEditOperations(
+        [],
+        [{ range: model.getFullModelRange(), text: content }],
+        () => null,
+      );
+      if (ed && view) ed.restoreViewState(view);
+    },
+    [modelOf],
+  );
+
+  /** Reads an open file again after a change on disk and brings its tab up to date. */
+  const recheck = useCallback(
+    async (path: string) => {
+      const before = tabsRef.current.find((t) => t.path === path);
+      if (!before || before.saving || !hasEditor(before.viewer)) return;
+      let disk: OnDisk | null;
+      try {
+        disk = await api.readFile(projectId, path);
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 404)) return;
+        disk = null;
+      }
+      const tab = tabsRef.current.find((t) => t.path === path);
+      const model = modelOf(path);
+      if (!tab || !model || tab.saving) return;
+      const action = onDiskChange(tab, model.getValue(), disk);
+      switch (action.kind) {
+        case 'same':
+          // our own save coming back, or the file is as this tab knows it again
+          if (tab.disk) patchTab(path, { disk: undefined });
+          break;
+        case 'in-sync':
+          patchTab(path, {
+            etag: action.etag,
+            saved: action.content,
+            dirty: false,
+            disk: undefined,
+            restored: false,
+          });
+          void buffersRef.current?.drop(path);
+          break;
+        case 'refresh':
+          patchTab(path, {
+            etag: action.etag,
+            saved: action.content,
+            dirty: false,
+            disk: undefined,
+          });
+          replaceText(path, action.content);
+          break;
+        case 'changed':
+          patchTab(path, { disk: 'changed', diskEtag: action.etag, diskContent: action.content });
+          break;
+        case 'deleted':
+          patchTab(path, { disk: 'deleted' });
+      }
+    },
+    [projectId, modelOf, replaceText],
+  );
+
+  const onFiles = useCallback(
+    (e: FilesEvent) => {
+      refreshTree();
+      for (const t of tabsRef.current)
+        if (e.overflow || e.changes.some((c) => isWithin(t.path, c.path))) void recheck(t.path);
+    },
+    [refreshTree, recheck],
+  );
+
+  /** Opens a tab for `path` after a reload: with its unsaved buffer when there is one. */
+  const restoreTab = useCallback(
+    async (path: string, kept: StoredBuffer | undefined) => {
+      if (!kept) {
+        // A tab without unsaved text reopens as any file does: an image stays an image.
+        try {
+          const file = await api.openFile(projectId, path);
+          const viewer = viewerFor(file, path);
+          const content = file.text ?? '';
+          if (hasEditor(viewer) && !modelOf(path))
+            monaco.editor.createModel(content, languageOf(path), monaco.Uri.parse(uriOf(path)));
+          const tab: Tab = hasEditor(viewer)
+            ? { path, etag: file.etag, saved: content, dirty: false, viewer }
+            : { path, etag: file.etag, saved: '', dirty: false, viewer, blob: file.blob };
+          setTabs((ts) => (ts.some((t) => t.path === path) ? ts : [...ts, tab]));
+        } catch {
+          // Gone since: nothing to bring back.
+        }
+        return;
+      }
+      // Only text is ever kept as an unsaved buffer.
+      const viewer = viewerFor(
+        { binary: false, mediaType: /\.svg$/i.test(path) ? 'image/svg+xml' : 'text/plain' },
+        path,
+      );
+      let disk: { content: string; etag: string | null } | null = null;
+      try {
+        disk = await api.readFile(projectId, path);
+      } catch (e) {
+        if (!kept || !(e instanceof ApiError && e.status === 404)) return;
+      }
+      if (tabsRef.current.some((t) => t.path === path)) return;
+      const content = kept ? kept.content : disk!.content;
+      if (!modelOf(path))
+        monaco.editor.createModel(content, languageOf(path), monaco.Uri.parse(uriOf(path)));
+      let tab: Tab;
+      if (!disk)
+        tab = { path, etag: null, saved: '', dirty: true, restored: true, disk: 'deleted', viewer };
+      else if (disk.content === kept.content) {
+        tab = { path, etag: disk.etag, saved: disk.content, dirty: false, viewer };
+        void buffersRef.current?.drop(path);
+      } else {
+        // The base ETag stays: saving still meets a change made since as a conflict (412).
+        const moved = kept.baseEtag !== disk.etag;
+        tab = {
+          path,
+          etag: kept.baseEtag,
+          saved: moved ? '' : disk.content,
+          dirty: true,
+          restored: true,
+          viewer,
+          ...(moved
+            ? { disk: 'changed' as const, diskEtag: disk.etag, diskContent: disk.content }
+            : {}),
+        };
+      }
+      setTabs((ts) => (ts.some((t) => t.path === path) ? ts : [...ts, tab]));
+    },
+    [projectId, modelOf, uriOf],
+  );
+
+  // Tabs and unsaved buffers come back after a reload, a crash or a sign-in.
+  useEffect(() => {
+    if (!buffers) return;
+    let cancelled = false;
+    tabsRestored.current = false;
+    void (async () => {
+      const [saved, kept] = await Promise.all([buffers.tabs(), buffers.buffers()]);
+      const byPath = new Map(kept.map((b) => [b.path, b]));
+      const paths = [...new Set([...(saved?.paths ?? []), ...byPath.keys()])];
+      for (const path of paths) {
+        if (cancelled) return;
+        await restoreTab(path, byPath.get(path));
+      }
+      if (cancelled) return;
+      if (saved?.active && paths.includes(saved.active)) setActive((a) => a ?? saved.active);
+      else if (paths.length) setActive((a) => a ?? paths[0]);
+      tabsRestored.current = true;
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [buffers, restoreTab]);
+
+  useEffect(() => {
+    if (!buffers || !tabsRestored.current) return;
+    void buffers.saveTabs({ paths: tabs.map((t) => t.path), active });
+  }, [buffers, tabs, active]);
 
   const write = useCallback(
     async (path: string, content: string, etag: string | null) => {
       const res = await api.writeFile(projectId, path, content, etag);
       const model = modelOf(path);
+      const dirty = model ? model.getValue() !== content : false;
       patchTab(path, {
         etag: res.etag,
         saved: content,
-        dirty: model ? model.getValue() !== content : false,
+        dirty,
         saving: false,
+        restored: false,
+        disk: undefined,
       });
+      if (!dirty) void buffersRef.current?.drop(path);
     },
     [projectId, modelOf],
   );
@@ -175,6 +359,10 @@ export default function IdePage({ projectId }: { projectId: string }) {
       const tab = tabsRef.current.find((t) => t.path === path);
       const model = path ? modelOf(path) : null;
       if (!tab || !model || readOnly || !hasEditor(tab.viewer)) return;
+      if (tab.disk === 'deleted') {
+        setSaveAsNew(tab.path);
+        return;
+      }
       const content = model.getValue();
       patchTab(tab.path, { saving: true });
       try {
@@ -191,8 +379,14 @@ export default function IdePage({ projectId }: { projectId: string }) {
               theirsEtag: theirs.etag,
             });
           } catch (e2) {
-            setError(e2);
+            if (e2 instanceof ApiError && e2.status === 404) {
+              patchTab(tab.path, { disk: 'deleted' });
+              setSaveAsNew(tab.path);
+            } else setError(e2);
           }
+        } else if (e instanceof ApiError && e.status === 404) {
+          patchTab(tab.path, { disk: 'deleted' });
+          setSaveAsNew(tab.path);
         } else setError(e);
       }
     },
@@ -203,6 +397,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
     (path: string) => {
       const rest = tabsRef.current.filter((t) => t.path !== path);
       setTabs(rest);
+      void buffersRef.current?.drop(path);
       if (activeRef.current === path) {
         const i = tabsRef.current.findIndex((t) => t.path === path);
         setActive(rest[Math.min(i, rest.length - 1)]?.path ?? null);
@@ -284,6 +479,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
   // Warn before leaving with unsaved changes.
   useEffect(() => {
     const onBefore = (e: BeforeUnloadEvent) => {
+      void buffersRef.current?.flush();
       if (tabsRef.current.some((t) => t.dirty)) e.preventDefault();
     };
     window.addEventListener('beforeunload', onBefore);
@@ -311,6 +507,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
   };
   const onDeleted = (path: string) => {
     const gone = tabsRef.current.filter((t) => isWithin(t.path, path));
+    gone.forEach((t) => void buffersRef.current?.drop(t.path));
     setTabs((ts) => ts.filter((t) => !isWithin(t.path, path)));
     setActive((a) => (a && isWithin(a, path) ? null : a));
     setTimeout(() => gone.forEach((t) => modelOf(t.path)?.dispose()), 0);
@@ -382,6 +579,44 @@ export default function IdePage({ projectId }: { projectId: string }) {
           </button>
         )}
       </EditorTabs>
+      {activeTab?.disk && (
+        <DiskBar
+          state={activeTab.disk}
+          readOnly={readOnly}
+          onCompare={() => {
+            const model = modelOf(activeTab.path);
+            if (model && activeTab.diskContent !== undefined)
+              setConflict({
+                path: activeTab.path,
+                mine: model.getValue(),
+                theirs: activeTab.diskContent,
+                theirsEtag: activeTab.diskEtag ?? null,
+              });
+          }}
+          onReload={() => {
+            const { path, diskContent, diskEtag } = activeTab;
+            if (diskContent === undefined) return;
+            patchTab(path, {
+              etag: diskEtag ?? null,
+              saved: diskContent,
+              dirty: false,
+              disk: undefined,
+              restored: false,
+            });
+            replaceText(path, diskContent);
+            void buffersRef.current?.drop(path);
+          }}
+          onKeepMine={() => {
+            const model = modelOf(activeTab.path);
+            if (model)
+              void write(activeTab.path, model.getValue(), activeTab.diskEtag ?? null).catch(
+                setError,
+              );
+          }}
+          onSaveAsNew={() => setSaveAsNew(activeTab.path)}
+          onClose={() => closeTab(activeTab.path)}
+        />
+      )}
       <div className="pane-body" style={{ overflow: 'hidden' }}>
         {activeTab && activeTab.viewer === 'image' && activeTab.blob ? (
           <ImagePreview
@@ -415,6 +650,8 @@ export default function IdePage({ projectId }: { projectId: string }) {
                   if (tab && path) {
                     const dirty = (value ?? '') !== tab.saved;
                     if (dirty !== tab.dirty) patchTab(path, { dirty });
+                    if (dirty) buffersRef.current?.keep(path, value ?? '', tab.etag);
+                    else void buffersRef.current?.drop(path);
                   }
                 }}
                 options={{
@@ -465,6 +702,8 @@ export default function IdePage({ projectId }: { projectId: string }) {
           <WorkspaceBar onSettings={() => setSettingsOpen(true)} />
         </TopBar>
         {project && <AutoStart />}
+        <FilesWatch onFiles={onFiles} />
+        {user && <SignInAgain user={user} />}
         <IdleBanner />
         {error ? <ErrorBanner error={error} onClose={() => setError(null)} /> : null}
         <div className="ide-body">
@@ -581,7 +820,10 @@ export default function IdePage({ projectId }: { projectId: string }) {
                 etag: conflict.theirsEtag,
                 saved: conflict.theirs,
                 dirty: false,
+                disk: undefined,
+                restored: false,
               });
+              void buffersRef.current?.drop(conflict.path);
             }}
             onClose={() => setConflict(null)}
           />
@@ -593,6 +835,33 @@ export default function IdePage({ projectId }: { projectId: string }) {
             confirmLabel="Close without saving"
             onConfirm={() => discardTab(confirmClose)}
             onClose={() => setConfirmClose(null)}
+          />
+        )}
+        {saveAsNew && (
+          <PromptDialog
+            title="Save as a new file"
+            label="Path in the project"
+            initial={saveAsNew}
+            submitLabel="Save"
+            onSubmit={async (to) => {
+              const from = saveAsNew;
+              const content = modelOf(from)?.getValue() ?? '';
+              const res = await api.writeFile(projectId, to, content, null);
+              if (to !== from) {
+                void buffersRef.current?.drop(from);
+                onMoved(from, to);
+              }
+              patchTab(to, {
+                etag: res.etag,
+                saved: content,
+                dirty: false,
+                disk: undefined,
+                restored: false,
+              });
+              void buffersRef.current?.drop(to);
+              refreshTree();
+            }}
+            onClose={() => setSaveAsNew(null)}
           />
         )}
         {proposal && (

@@ -5,6 +5,7 @@ package dev.constellation.workspace.events;
  * ApplicationEventPublisher}, relayed to {@code GET /api/projects/{id}/workspace/events} as an SSE
  * event named {@code type} whose data is {@code data} as JSON.
  *
- * @param type {@code status}, {@code idle-warning}, {@code ports} or {@code terminals}
+ * @param type {@code status}, {@code idle-warning}, {@code ports}, {@code terminals} or {@code
+ *     files}
  */
 public record WorkspaceEvent(String projectId, String type, Object data) {}

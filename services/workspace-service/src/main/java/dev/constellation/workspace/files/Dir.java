@@ -145,9 +145,18 @@ final class Dir implements AutoCloseable {
     throw new NotRegular(shownPath);
   }
 
+  /**
+   * A path naming exactly this open directory (the descriptor's magic link), for APIs that take a
+   * path, such as a {@code WatchService}: they reach the directory this descriptor was opened on,
+   * whatever its name points to by now.
+   */
+  Path descriptorPath() {
+    return Path.of("/proc/self/fd/" + fd);
+  }
+
   SecureDirectoryStream<Path> stream() throws IOException {
     if (stream == null) {
-      DirectoryStream<Path> opened = Files.newDirectoryStream(Path.of("/proc/self/fd/" + fd));
+      DirectoryStream<Path> opened = Files.newDirectoryStream(descriptorPath());
       if (!(opened instanceof SecureDirectoryStream<Path> secure)) {
         opened.close();
         throw new IllegalStateException(
