@@ -11,6 +11,8 @@ import { EditsReview } from '../components/EditsReview';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { FileTree } from '../components/FileTree';
 import { QuickOpen } from '../components/QuickOpen';
+import { SearchPanel } from '../components/SearchPanel';
+import type { SearchMatch } from '../modules/search';
 import { TerminalPanel } from '../components/TerminalPanel';
 import { TopBar } from '../components/TopBar';
 import { AutoStart, IdleBanner, WorkspaceBar } from '../components/WorkspaceBar';
@@ -47,6 +49,9 @@ export default function IdePage({ projectId }: { projectId: string }) {
   const [proposal, setProposal] = useState<ProposedEdits | null>(null);
   const [preview, setPreview] = useState<PreviewTarget | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  // The activity bar (issue 10) will host these views; until then a small switch above the tree.
+  const [sidebarView, setSidebarView] = useState<'explorer' | 'search'>('explorer');
+  const [searchFocus, setSearchFocus] = useState({ token: 0, seed: '' });
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const terminalPanel = usePanelRef();
   const tabsRef = useRef(tabs);
@@ -215,6 +220,13 @@ export default function IdePage({ projectId }: { projectId: string }) {
       ) {
         e.preventDefault();
         closeTab(activeRef.current);
+      } else if (mod && e.shiftKey && (key === 'f' || e.code === 'KeyF')) {
+        e.preventDefault();
+        const ed = editorRef.current;
+        const sel = ed?.getSelection();
+        const text = sel && !sel.isEmpty() ? (ed?.getModel()?.getValueInRange(sel) ?? '') : '';
+        setSidebarView('search');
+        setSearchFocus((f) => ({ token: f.token + 1, seed: text.includes('\n') ? '' : text }));
       } else if (mod && key === 'p') {
         e.preventDefault();
         setQuickOpen(true);
@@ -276,6 +288,29 @@ export default function IdePage({ projectId }: { projectId: string }) {
       }
     }
   };
+  const onEditsAppliedRef = useRef(onEditsApplied);
+  onEditsAppliedRef.current = onEditsApplied;
+
+  /** Opens a search hit: the file, then the match selected and scrolled into view once its model is shown. */
+  const openMatch = useCallback(
+    async (path: string, m: SearchMatch) => {
+      await openFile(path);
+      const range = new monaco.Range(m.line, m.column, m.line, m.column + m.length);
+      const started = Date.now();
+      const reveal = () => {
+        const ed = editorRef.current;
+        if (ed && ed.getModel()?.uri.toString() === monaco.Uri.parse(uriOf(path)).toString()) {
+          ed.setSelection(range);
+          ed.revealRangeInCenter(range);
+          ed.focus();
+        } else if (Date.now() - started < 3000) requestAnimationFrame(reveal);
+      };
+      reveal();
+    },
+    [openFile, uriOf],
+  );
+
+  const onReplaced = useCallback((paths: string[]) => void onEditsAppliedRef.current(paths), []);
 
   const getContext = (): EditorContext => {
     const ed = editorRef.current;
@@ -399,15 +434,51 @@ export default function IdePage({ projectId }: { projectId: string }) {
             <Panel defaultSize="18%" minSize="10%">
               <Group orientation="vertical">
                 <Panel defaultSize="70%" minSize="20%">
-                  <FileTree
-                    projectId={projectId}
-                    refreshKey={treeKey}
-                    readOnly={readOnly}
-                    activePath={active}
-                    onOpen={(p) => void openFile(p)}
-                    onMoved={onMoved}
-                    onDeleted={onDeleted}
-                  />
+                  <div className="pane">
+                    <div className="sidebar-switch" role="toolbar" aria-label="Side bar">
+                      <button
+                        className="link"
+                        aria-pressed={sidebarView === 'explorer'}
+                        onClick={() => setSidebarView('explorer')}
+                      >
+                        Files
+                      </button>
+                      <button
+                        className="link"
+                        aria-pressed={sidebarView === 'search'}
+                        title={`Search in files (${mod}+Shift+F)`}
+                        data-testid="sidebar-search"
+                        onClick={() => {
+                          setSidebarView('search');
+                          setSearchFocus((f) => ({ token: f.token + 1, seed: '' }));
+                        }}
+                      >
+                        Search
+                      </button>
+                    </div>
+                    <div className="pane-body" style={{ overflow: 'hidden' }}>
+                      {sidebarView === 'search' ? (
+                        <SearchPanel
+                          projectId={projectId}
+                          readOnly={readOnly}
+                          focusToken={searchFocus.token}
+                          seed={searchFocus.seed}
+                          onOpen={(p, m) => void openMatch(p, m)}
+                          onChanged={onReplaced}
+                        />
+                      ) : (
+                        <FileTree
+                          projectId={projectId}
+                          refreshKey={treeKey}
+                          readOnly={readOnly}
+                          activePath={active}
+                          onOpen={(p) => void openFile(p)}
+                          onMoved={onMoved}
+                          onDeleted={onDeleted}
+                        />
+                      )}
+                    </div>
+                  </div>
                 </Panel>
                 <Separator className="sep h" />
                 <Panel defaultSize="30%" minSize="10%">
