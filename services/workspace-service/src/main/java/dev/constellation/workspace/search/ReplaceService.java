@@ -45,12 +45,8 @@ class ReplaceService {
   private final Map<String, Undo> undos = new LinkedHashMap<>();
 
   ReplaceService(ProjectFiles files) {
-    this(files, Clock.systemUTC());
-  }
-
-  ReplaceService(ProjectFiles files, Clock clock) {
     this.files = files;
-    this.clock = clock;
+    this.clock = Clock.systemUTC();
   }
 
   ReplaceResults replace(String projectId, String userId, ReplaceRequest request) {

@@ -58,7 +58,8 @@ class SearchController {
     this.audit = audit;
   }
 
-  @PostMapping(path = "/api/projects/{projectId}/search", produces = NDJSON)
+  // No `produces`: a refusal must still be written as application/problem+json.
+  @PostMapping("/api/projects/{projectId}/search")
   @ApiResponse(
       responseCode = "200",
       description =
