@@ -14,9 +14,9 @@ import org.jspecify.annotations.Nullable;
 record ReplaceRequest(
     @Nullable @Size(max = 1000, message = "The search text may be at most 1,000 characters.")
         String query,
-    boolean regex,
-    boolean caseSensitive,
-    boolean wholeWord,
+    @Nullable Boolean regex,
+    @Nullable Boolean caseSensitive,
+    @Nullable Boolean wholeWord,
     @NotNull @Size(max = 1000, message = "The replacement may be at most 1,000 characters.")
         String replacement,
     @NotEmpty(message = "Choose at least one file to replace in.")
@@ -24,4 +24,13 @@ record ReplaceRequest(
         List<@Valid PreviewedFile> files) {
 
   record PreviewedFile(@NotNull String path, @NotNull String etag) {}
+
+  /** The one expression both engines run; missing switches are off. */
+  SearchPattern pattern() {
+    return SearchPattern.of(
+        query,
+        Boolean.TRUE.equals(regex),
+        Boolean.TRUE.equals(caseSensitive),
+        Boolean.TRUE.equals(wholeWord));
+  }
 }

@@ -50,9 +50,7 @@ class ReplaceService {
   }
 
   ReplaceResults replace(String projectId, String userId, ReplaceRequest request) {
-    SearchPattern pattern =
-        SearchPattern.of(
-            request.query(), request.regex(), request.caseSensitive(), request.wholeWord());
+    SearchPattern pattern = request.pattern();
     List<ReplaceResults.Skipped> skipped = new ArrayList<>();
     List<Planned> plan = new ArrayList<>();
     long bytes = 0;

@@ -73,8 +73,7 @@ class SearchController {
       HttpServletResponse response)
       throws IOException {
     guard.require(user, projectId, ProjectAction.READ);
-    SearchPattern pattern =
-        SearchPattern.of(body.query(), body.regex(), body.caseSensitive(), body.wholeWord());
+    SearchPattern pattern = body.pattern();
     Globs globs = Globs.of(body.includes(), body.excludes());
     if (!running.tryAcquire())
       throw ApiException.unavailable(

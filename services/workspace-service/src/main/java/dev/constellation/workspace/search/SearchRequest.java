@@ -13,9 +13,9 @@ import org.jspecify.annotations.Nullable;
 record SearchRequest(
     @Nullable @Size(max = 1000, message = "The search text may be at most 1,000 characters.")
         String query,
-    boolean regex,
-    boolean caseSensitive,
-    boolean wholeWord,
+    @Nullable Boolean regex,
+    @Nullable Boolean caseSensitive,
+    @Nullable Boolean wholeWord,
     @Nullable @Size(max = 50, message = "At most 50 include globs.") List<String> include,
     @Nullable @Size(max = 50, message = "At most 50 exclude globs.") List<String> exclude,
     @Nullable @Positive @Max(value = 10_000, message = "maxResults may be at most 10,000.")
@@ -33,5 +33,14 @@ record SearchRequest(
 
   List<String> excludes() {
     return exclude == null ? List.of() : exclude;
+  }
+
+  /** The one expression both engines run; missing switches are off. */
+  SearchPattern pattern() {
+    return SearchPattern.of(
+        query,
+        Boolean.TRUE.equals(regex),
+        Boolean.TRUE.equals(caseSensitive),
+        Boolean.TRUE.equals(wholeWord));
   }
 }
