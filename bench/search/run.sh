@@ -60,12 +60,12 @@ WORKSPACE_PORT=$(free_port)
 launcher_pid=$!
 
 echo "starting the stack (gateway :$GATEWAY_PORT, workspace-service :$WORKSPACE_PORT; log $WORK/launcher.log)" >&2
-for _ in $(seq 300); do
+for _ in $(seq "${READY_TIMEOUT:-300}"); do
   grep -q "is running" "$WORK/launcher.log" && break
   kill -0 "$launcher_pid" 2>/dev/null || { cat "$WORK/launcher.log" >&2; exit 1; }
   sleep 1
 done
-grep -q "is running" "$WORK/launcher.log" || { echo "the stack did not start within 300 s" >&2; exit 1; }
+grep -q "is running" "$WORK/launcher.log" || { echo "the stack did not start within ${READY_TIMEOUT:-300} s" >&2; exit 1; }
 
 echo "## Find in files benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores, Docker $(docker version --format '{{.Server.Version}}')"
 GATEWAY="http://127.0.0.1:$GATEWAY_PORT" timeout 1500 java "$ROOT/bench/search/SearchBench.java"
