@@ -2,7 +2,7 @@
 // The user journey in real Chromium against a running stack:
 //   BASE_URL=http://localhost:8000 [WORKSPACES_ROOT=data/workspaces] node e2e/journey.mjs
 // register → create a node project → open a file → edit and save → reload and see the change →
-// opening it did not start its workspace → Start → `ls` in the terminal → ask the AI (streamed) →
+// find in files opens the edited line → opening it did not start its workspace → Start → `ls` in the terminal → ask the AI (streamed) →
 // propose an edit, review the diff, apply it → the file changed on disk → `npm start` in the
 // terminal, the port in the Ports panel, its page in the preview pane → a second terminal → reload:
 // both terminals are back with their scrollback → Stop, and it stays stopped. Along the way: the
@@ -316,6 +316,44 @@ async function openFileFollowsChangesOnDisk(projectId, file) {
     .locator(`[data-testid="editor-tab"][data-path="${file}"]`)
     .getAttribute('data-dirty');
   if (dirty !== 'false') fail('the refreshed file is marked dirty');
+// Find in files: Ctrl/Cmd+Shift+F, type a word, the hit streams in, a click opens the file with the
+// match selected on its line.
+async function findInFiles(path, text) {
+  begin('find in files opens the hit');
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.press(`${mod}+Shift+KeyF`);
+  const query = page.getByTestId('search-query');
+  await query.waitFor();
+  if (!(await query.evaluate((el) => el === document.activeElement)))
+    fail('Ctrl+Shift+F did not put the focus in the search box');
+  await query.fill(text);
+  const hit = page.locator(`[data-testid=search-hit][data-path="${path}"]`).first();
+  await hit
+    .waitFor({ timeout: 20_000 })
+    .catch(async () =>
+      fail(
+        `no search hit in ${path} for "${text}": ${await page.getByTestId('search-panel').textContent()}`,
+      ),
+    );
+  const lineNumber = Number(await hit.getAttribute('data-line'));
+  await hit.click();
+  await page.waitForSelector(
+    `[data-testid="editor-tab"][data-path="${path}"][aria-selected="true"]`,
+  );
+  await page
+    .waitForFunction(
+      (t) => {
+        const sel = document.querySelector('.monaco-editor .selected-text');
+        const lines = document.querySelector('.monaco-editor .view-lines')?.textContent ?? '';
+        return sel && lines.replace(/\u00a0/g, ' ').includes(t);
+      },
+      text,
+      { timeout: 10_000 },
+    )
+    .catch(() => fail(`opening the hit did not show ${path} with the match selected`));
+  log(`   hit at ${path}:${lineNumber}`);
+  await page.getByRole('button', { name: 'Files', exact: true }).click();
+  await page.waitForSelector('[data-testid=tree-item]');
 }
 
 try {
@@ -417,6 +455,7 @@ try {
   await statusBarAndImagePreview();
   await unsavedEditSurvivesReload(projectId, file);
   await openFileFollowsChangesOnDisk(projectId, file);
+  await findInFiles(file, `journey ${stamp}`);
 
   begin('opening the project did not start its workspace');
   await page.waitForSelector('[data-testid=workspace-status][data-status]:not([data-status=""])');

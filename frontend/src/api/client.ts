@@ -28,6 +28,7 @@ import type {
   TerminalSessionInfo,
   WorkspaceSettings,
 } from './types';
+import type { ReplaceResult, SearchQuery, UndoResult } from '../modules/search';
 
 export interface Tokens {
   accessToken: string;
@@ -450,6 +451,36 @@ export class ApiClient {
     if (!res.body)
       throw new ApiError(res.status, null, null, 'The event stream could not be read.');
     return res.body;
+  }
+  /** Find in files: the NDJSON stream of results (one line per file, then a summary); read it with readSearch. */
+  async search(
+    id: string,
+    body: SearchQuery,
+    signal?: AbortSignal,
+  ): Promise<ReadableStream<Uint8Array>> {
+    const res = await this.request(`/api/projects/${q(id)}/search`, {
+      method: 'POST',
+      json: body,
+      headers: { Accept: 'application/x-ndjson, application/problem+json' },
+      signal,
+    });
+    if (!res.body)
+      throw new ApiError(res.status, null, null, 'The search results could not be read.');
+    return res.body;
+  }
+  replaceInFiles(
+    id: string,
+    body: SearchQuery & { replacement: string; files: { path: string; etag: string }[] },
+  ) {
+    return this.json<ReplaceResult>(`/api/projects/${q(id)}/search/replace`, {
+      method: 'POST',
+      json: body,
+    });
+  }
+  undoReplace(id: string, undoId: string) {
+    return this.json<UndoResult>(`/api/projects/${q(id)}/search/replace/${q(undoId)}/undo`, {
+      method: 'POST',
+    });
   }
   workspaceSettings(id: string) {
     return this.json<WorkspaceSettings>(`/api/projects/${q(id)}/workspace/settings`);

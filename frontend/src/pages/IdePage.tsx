@@ -24,6 +24,7 @@ import { SignInAgain } from '../components/SignInAgain';
 import { BufferStore, type StoredBuffer } from '../modules/buffers';
 import { onDiskChange, type OnDisk } from '../modules/diskSync';
 import { QuickOpen } from '../components/QuickOpen';
+import type { SearchMatch } from '../modules/search';
 import { TerminalPanel } from '../components/TerminalPanel';
 import { TopBar } from '../components/TopBar';
 import { AutoStart, IdleBanner, WorkspaceBar } from '../components/WorkspaceBar';
@@ -78,6 +79,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
   const [sidebar, setSidebar] = useState<SidebarView>('explorer');
   const [bottomTab, setBottomTab] = useState<BottomTab>('terminal');
   const [saveAsNew, setSaveAsNew] = useState<string | null>(null);
+  const [searchFocus, setSearchFocus] = useState({ token: 0, seed: '' });
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const [editor, setEditor] = useState<monaco.editor.IStandaloneCodeEditor | null>(null);
   const editorStatus = useEditorStatus(editor);
@@ -449,6 +451,15 @@ export default function IdePage({ projectId }: { projectId: string }) {
       const mod = isMac ? e.metaKey : e.ctrlKey;
       const key = e.key.toLowerCase();
       const view = viewForShortcut(e);
+      if (view === 'search') {
+        e.preventDefault();
+        const ed = editorRef.current;
+        const sel = ed?.getSelection();
+        const text = sel && !sel.isEmpty() ? (ed?.getModel()?.getValueInRange(sel) ?? '') : '';
+        setSidebar('search');
+        setSearchFocus((f) => ({ token: f.token + 1, seed: text.includes('\n') ? '' : text }));
+        return;
+      }
       if (view) {
         e.preventDefault();
         setSidebar(view);
@@ -527,6 +538,29 @@ export default function IdePage({ projectId }: { projectId: string }) {
       }
     }
   };
+  const onEditsAppliedRef = useRef(onEditsApplied);
+  onEditsAppliedRef.current = onEditsApplied;
+
+  /** Opens a search hit: the file, then the match selected and scrolled into view once its model is shown. */
+  const openMatch = useCallback(
+    async (path: string, m: SearchMatch) => {
+      await openFile(path);
+      const range = new monaco.Range(m.line, m.column, m.line, m.column + m.length);
+      const started = Date.now();
+      const reveal = () => {
+        const ed = editorRef.current;
+        if (ed && ed.getModel()?.uri.toString() === monaco.Uri.parse(uriOf(path)).toString()) {
+          ed.setSelection(range);
+          ed.revealRangeInCenter(range);
+          ed.focus();
+        } else if (Date.now() - started < 3000) requestAnimationFrame(reveal);
+      };
+      reveal();
+    },
+    [openFile, uriOf],
+  );
+
+  const onReplaced = useCallback((paths: string[]) => void onEditsAppliedRef.current(paths), []);
 
   const getContext = (): EditorContext => {
     const ed = editorRef.current;
@@ -707,7 +741,13 @@ export default function IdePage({ projectId }: { projectId: string }) {
         <IdleBanner />
         {error ? <ErrorBanner error={error} onClose={() => setError(null)} /> : null}
         <div className="ide-body">
-          <ActivityBar view={sidebar} onSelect={setSidebar} />
+          <ActivityBar
+            view={sidebar}
+            onSelect={(v) => {
+              setSidebar(v);
+              if (v === 'search') setSearchFocus((f) => ({ token: f.token + 1, seed: '' }));
+            }}
+          />
           <Group orientation="horizontal">
             <Panel defaultSize="18%" minSize="10%">
               {/* Every view stays mounted so the tree keeps what is expanded while another is shown. */}
@@ -731,7 +771,14 @@ export default function IdePage({ projectId }: { projectId: string }) {
                 </Group>
               </div>
               <div className="sidebar-view" hidden={sidebar !== 'search'}>
-                <SearchPanel projectId={projectId} onOpen={(p) => void openFile(p)} />
+                <SearchPanel
+                  projectId={projectId}
+                  readOnly={readOnly}
+                  focusToken={searchFocus.token}
+                  seed={searchFocus.seed}
+                  onOpen={(p, m) => void openMatch(p, m)}
+                  onChanged={onReplaced}
+                />
               </div>
               <div className="sidebar-view" hidden={sidebar !== 'scm'}>
                 <SourceControlPanel projectId={projectId} onOpen={(p) => void openFile(p)} />

@@ -83,6 +83,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["search"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/search/replace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["replace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/search/replace/{undoId}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["undo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/terminal/ticket": {
         parameters: {
             query?: never;
@@ -238,6 +286,12 @@ export interface components {
             /** Format: int32 */
             memoryMb?: number | null;
         };
+        Changed: {
+            etag: string;
+            path: string;
+            /** Format: int32 */
+            replacements: number;
+        };
         ExecRequest: {
             command: string;
             /** Format: int32 */
@@ -293,6 +347,10 @@ export interface components {
             share?: components["schemas"]["Share"] | null;
             url: string;
         };
+        PreviewedFile: {
+            etag: string;
+            path: string;
+        };
         /** @description RFC 9457 problem details; requestId matches the X-Request-Id header, field names a rejected field. */
         ProblemDetail: {
             detail?: string;
@@ -309,10 +367,37 @@ export interface components {
         Rename: {
             title: string;
         };
+        ReplaceRequest: {
+            caseSensitive?: boolean | null;
+            files: components["schemas"]["PreviewedFile"][];
+            query?: string | null;
+            regex?: boolean | null;
+            replacement: string;
+            wholeWord?: boolean | null;
+        };
+        ReplaceResults: {
+            changed: components["schemas"]["Changed"][];
+            skipped: components["schemas"]["Skipped"][];
+            undoId: string;
+        };
+        SearchRequest: {
+            caseSensitive?: boolean | null;
+            exclude?: string[] | null;
+            include?: string[] | null;
+            /** Format: int32 */
+            maxResults?: number | null;
+            query?: string | null;
+            regex?: boolean | null;
+            wholeWord?: boolean | null;
+        };
         Share: {
             /** Format: date-time */
             expiresAt: string;
             url: string;
+        };
+        Skipped: {
+            path: string;
+            reason: string;
         };
         TerminalSession: {
             attached: boolean;
@@ -321,6 +406,10 @@ export interface components {
             createdAt: string;
             id: string;
             title: string;
+        };
+        Undone: {
+            restored: components["schemas"]["Changed"][];
+            skipped: components["schemas"]["Skipped"][];
         };
         WorkspaceResponse: {
             /** Format: date-time */
@@ -574,6 +663,108 @@ export interface operations {
                 };
                 content: {
                     "*/*": components["schemas"]["PortResponse"][];
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchRequest"];
+            };
+        };
+        responses: {
+            /** @description NDJSON: one {path, etag, matches} line per file, then {done, files, matches, truncated, limitHit, timedOut, engine} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    replace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["ReplaceResults"];
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    undo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                undoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["Undone"];
                 };
             };
             /** @description The request failed; the body says why. */

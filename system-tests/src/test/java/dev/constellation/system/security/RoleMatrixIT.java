@@ -97,6 +97,20 @@ class RoleMatrixIT {
         .isEqualTo(403);
     assertThat(status("GET", "/workspace/settings", token, null)).isEqualTo(200);
     assertThat(status("PUT", "/workspace/settings", token, Map.of("memoryMb", 512))).isEqualTo(403);
+    // Find in files reads; replace (and its undo) writes.
+    assertThat(status("POST", "/search", token, Map.of("query", "project"))).isEqualTo(200);
+    assertThat(status("POST", "/search/replace", token, replaceBody())).isEqualTo(403);
+    assertThat(status("POST", "/search/replace/u-1/undo", token, null)).isEqualTo(403);
+  }
+
+  private static Map<String, Object> replaceBody() {
+    return Map.of(
+        "query",
+        "project",
+        "replacement",
+        "x",
+        "files",
+        List.of(Map.of("path", "README.md", "etag", "\"x\"")));
   }
 
   @Test
@@ -145,6 +159,9 @@ class RoleMatrixIT {
     assertThat(status("PATCH", "/terminals/t-aaaaaaaaaaaa", token, Map.of("title", "x")))
         .isEqualTo(404);
     assertThat(status("PUT", "/workspace/settings", token, Map.of("memoryMb", 512))).isEqualTo(404);
+    assertThat(status("POST", "/search", token, Map.of("query", "project"))).isEqualTo(404);
+    assertThat(status("POST", "/search/replace", token, replaceBody())).isEqualTo(404);
+    assertThat(status("POST", "/search/replace/u-1/undo", token, null)).isEqualTo(404);
 
     // Without a ticket of its own the stranger cannot open the project's terminal socket.
     String ws =

@@ -36,6 +36,9 @@ class RoutesConfiguration {
    */
   static final String STREAMS = "-streams";
 
+  /** Above workspace-service's own 20 s bound of a search. */
+  static final Duration SEARCH_RESPONSE_TIMEOUT = Duration.ofSeconds(40);
+
   @Bean
   RouteLocator routes(RouteLocatorBuilder builder, ServicesProperties services) {
     long ordinary = services.responseTimeout().toMillis();
@@ -76,6 +79,15 @@ class RoutesConfiguration {
                 r.path("/api/projects/{id}/exec")
                     .filters(f -> breaker(f, WORKSPACE + STREAMS))
                     .metadata(RESPONSE_TIMEOUT_ATTR, services.execResponseTimeout().toMillis())
+                    .uri(services.workspaceUrl()))
+        // Find in files streams NDJSON as files are searched (Netty passes each chunk on as it
+        // comes); the service ends a search at 20 s, so the bound here only catches a stuck one.
+        .route(
+            WORKSPACE + "-search",
+            r ->
+                r.path("/api/projects/{id}/search", "/api/projects/{id}/search/**")
+                    .filters(f -> breaker(f, WORKSPACE + STREAMS))
+                    .metadata(RESPONSE_TIMEOUT_ATTR, SEARCH_RESPONSE_TIMEOUT.toMillis())
                     .uri(services.workspaceUrl()))
         // The ports list only; preview sessions and share links are the gateway's own
         // (preview.PreviewController), and previews themselves never pass these routes.

@@ -37,10 +37,10 @@ import org.springframework.stereotype.Service;
  * the old file, so a failed write (a full disk) leaves the old content.
  */
 @Service
-class ProjectFiles {
+public class ProjectFiles {
   static final String TEMP_PREFIX = ".constellation-write-";
 
-  record Content(byte[] bytes, String etag) {}
+  public record Content(byte[] bytes, String etag) {}
 
   private final ProjectTree tree;
   private final long maxFileBytes;
@@ -81,7 +81,7 @@ class ProjectFiles {
     }
   }
 
-  Content read(String projectId, String path) {
+  public Content read(String projectId, String path) {
     List<String> names = FilePaths.parse(path, false);
     try (Dir parent = openDirectory(projectId, names.subList(0, names.size() - 1), path, false)) {
       byte[] bytes = readAll(parent, names.get(names.size() - 1), path);
@@ -129,7 +129,7 @@ class ProjectFiles {
    * Writes the file atomically; {@code ifMatch} (an ETag or "*") must match the current content
    * when given.
    */
-  WriteResult write(String projectId, String path, InputStream body, String ifMatch) {
+  public WriteResult write(String projectId, String path, InputStream body, String ifMatch) {
     List<String> names = FilePaths.parse(path, false);
     byte[] bytes = readBody(body, path);
     ReentrantLock lock =
@@ -289,7 +289,7 @@ class ProjectFiles {
 
   // ---- helpers
 
-  static String etagOf(byte[] bytes) {
+  public static String etagOf(byte[] bytes) {
     try {
       return "\""
           + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))

@@ -1,4 +1,4 @@
 package dev.constellation.workspace.files;
 
 /** What a write answers. */
-record WriteResult(String path, String etag, long size) {}
+public record WriteResult(String path, String etag, long size) {}

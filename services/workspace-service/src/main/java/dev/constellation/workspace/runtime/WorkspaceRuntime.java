@@ -92,6 +92,35 @@ public interface WorkspaceRuntime {
    */
   Optional<String> address(String projectId);
 
+  /**
+   * Whether {@link #execLines} can run programs inside this runtime's workspaces. The local runtime
+   * answers false: a host process would see the host's file system, not only the project's.
+   */
+  default boolean canExecLines() {
+    return false;
+  }
+
+  /**
+   * Runs {@code argv} (no shell) in the running workspace's project directory and hands each line
+   * of its standard output to {@code lines} as it arrives; a line longer than {@code maxLineBytes}
+   * is dropped. Reading stops when {@code lines} answers false or at {@code timeout}, when the
+   * process is killed.
+   */
+  default LinesResult execLines(
+      String projectId,
+      List<String> argv,
+      Duration timeout,
+      int maxLineBytes,
+      java.util.function.Predicate<String> lines) {
+    throw new UnsupportedOperationException(name() + " cannot run programs line by line");
+  }
+
+  /**
+   * How {@link #execLines} ended: the exit code (-1 when it was stopped or killed), whether the
+   * timeout ended it, and the start of its standard error.
+   */
+  record LinesResult(int exitCode, boolean timedOut, boolean stopped, String stderr) {}
+
   /** A runtime failure the caller can report as "the workspace engine is unavailable". */
   class RuntimeUnavailableException extends RuntimeException {
     public RuntimeUnavailableException(String message, Throwable cause) {

@@ -650,6 +650,128 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
         exitCode, stdout.text(), stderr.text(), timedOut, killedBy, List.copyOf(reached));
   }
 
+  @Override
+  public boolean canExecLines() {
+    return true;
+  }
+
+  @Override
+  public LinesResult execLines(
+      String projectId,
+      List<String> argv,
+      Duration timeout,
+      int maxLineBytes,
+      java.util.function.Predicate<String> lines) {
+    long seconds = Math.max(1, timeout.toSeconds());
+    List<String> command = new ArrayList<>(List.of("timeout", "-s", "KILL", seconds + "s"));
+    command.addAll(argv);
+    String execId =
+        docker
+            .execCreateCmd(containerName(projectId))
+            .withCmd(command.toArray(String[]::new))
+            .withUser(String.valueOf(properties.isolation().uid()))
+            .withWorkingDir("/workspace")
+            .withAttachStdout(true)
+            .withAttachStderr(true)
+            .exec()
+            .getId();
+    var stderr = new CappedOutput(4096);
+    var splitter = new LineSplitter(maxLineBytes, lines);
+    var callback =
+        new ResultCallback.Adapter<Frame>() {
+          @Override
+          public void onNext(Frame frame) {
+            byte[] payload = frame.getPayload();
+            if (payload == null) return;
+            if (frame.getStreamType() == StreamType.STDERR) {
+              stderr.append(payload, 0, payload.length);
+            } else if (!splitter.accept(payload)) {
+              // Closing the attached stream makes the program's next write fail: it ends itself.
+              try {
+                close();
+              } catch (IOException ignored) {
+                // closed either way
+              }
+            }
+          }
+        };
+    boolean finished;
+    try {
+      docker.execStartCmd(execId).exec(callback);
+      finished = callback.awaitCompletion(seconds + 5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      finished = false;
+    } finally {
+      try {
+        callback.close();
+      } catch (IOException ignored) {
+        // the stream is done either way
+      }
+    }
+    if (splitter.stopped()) return new LinesResult(-1, false, true, stderr.text());
+    splitter.finish();
+    Long exit = finished ? docker.inspectExecCmd(execId).exec().getExitCodeLong() : null;
+    int exitCode = exit == null ? -1 : exit.intValue();
+    // timeout(1) answers 137 for the KILL it sent.
+    return new LinesResult(
+        exitCode, !finished || exitCode == 137, splitter.stopped(), stderr.text());
+  }
+
+  /** Cuts a byte stream into UTF-8 lines for a consumer that may ask to stop. */
+  static final class LineSplitter {
+    private final int maxLineBytes;
+    private final java.util.function.Predicate<String> lines;
+    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    private boolean overlong;
+    private volatile boolean stopped;
+
+    LineSplitter(int maxLineBytes, java.util.function.Predicate<String> lines) {
+      this.maxLineBytes = maxLineBytes;
+      this.lines = lines;
+    }
+
+    synchronized boolean accept(byte[] bytes) {
+      if (stopped) return false;
+      int start = 0;
+      for (int i = 0; i < bytes.length; i++) {
+        if (bytes[i] != '\n') continue;
+        append(bytes, start, i - start);
+        if (!emit()) return false;
+        start = i + 1;
+      }
+      append(bytes, start, bytes.length - start);
+      return true;
+    }
+
+    synchronized void finish() {
+      if (!stopped && line.size() > 0) emit();
+    }
+
+    boolean stopped() {
+      return stopped;
+    }
+
+    private void append(byte[] bytes, int offset, int length) {
+      if (overlong) return;
+      if (line.size() + length > maxLineBytes) {
+        overlong = true;
+        line.reset();
+        return;
+      }
+      line.write(bytes, offset, length);
+    }
+
+    private boolean emit() {
+      boolean keepGoing =
+          overlong || lines.test(line.toString(java.nio.charset.StandardCharsets.UTF_8));
+      line.reset();
+      overlong = false;
+      if (!keepGoing) stopped = true;
+      return keepGoing;
+    }
+  }
+
   /**
    * The workspace cgroup's counters of OOM kills and refused forks (cgroup v1 or v2, seen from
    * inside).
