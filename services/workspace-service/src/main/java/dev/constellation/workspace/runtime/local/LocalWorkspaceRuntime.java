@@ -52,6 +52,9 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
   static final List<String> SYSTEM_DIRECTORIES =
       List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc");
 
+  /** Where the workspace image keeps its npm language servers (deploy/workspace-image/lsp). */
+  static final String LANGUAGE_SERVERS = "/opt/constellation/lsp";
+
   /** Files under /etc that say more than a workspace needs; replaced by empty ones. */
   static final List<String> HIDDEN_SYSTEM_FILES =
       List.of("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-");
@@ -154,6 +157,9 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
           line.addAll(List.of("--ro-bind", dir, dir));
         }
       }
+      // The language servers, where the host has them where the workspace image does.
+      if (Files.isDirectory(Path.of(LANGUAGE_SERVERS), LinkOption.NOFOLLOW_LINKS))
+        line.addAll(List.of("--ro-bind", LANGUAGE_SERVERS, LANGUAGE_SERVERS));
       for (String file : HIDDEN_SYSTEM_FILES) {
         if (Files.exists(Path.of(file), LinkOption.NOFOLLOW_LINKS))
           line.addAll(List.of("--ro-bind", "/dev/null", file));
