@@ -25,15 +25,16 @@ class LanguageServersIT {
   private static final String UTIL_TS =
       "export function greet(name: string): string {\n  return 'hi ' + name;\n}\n";
   private static final String B_TS = "export function helper(): number {\n  return 1;\n}\n";
-  // line 3: a type error; line 4: helper() is defined in b.ts; lines 5 and 6 end with a dot
+  // line 3: a type error; line 4: helper() is defined in b.ts; lines 5 and 6: a member is being
+  // typed after the dot (the semicolons keep the two lines from parsing as one `util.http.`)
   private static final String MAIN_TS =
       "import * as util from './util';\n"
           + "import { helper } from './b';\n"
           + "import * as http from 'http';\n"
           + "const n: number = 'x';\n"
           + "helper();\n"
-          + "util.\n"
-          + "http.\n";
+          + "util.;\n"
+          + "http.;\n";
   private static final String APP_PY = "import os\n\nprint(os.getcwd(), undefined_name)\n";
 
   private static Api api;
@@ -117,7 +118,7 @@ class LanguageServersIT {
   void goToDefinitionLeadsToTheOtherFile() throws Exception {
     try (LspClient ts = LspClient.open(api, owner.accessToken(), projectId, "typescript")) {
       ts.initialize(SERVER);
-      ts.didOpen("main.ts", "typescript", MAIN_TS);
+      openMain(ts);
       JsonNode definition = ts.at("definition", "main.ts", 4, 2, SERVER);
       JsonNode first = definition.isArray() ? definition.get(0) : definition;
       String uri =
@@ -134,7 +135,7 @@ class LanguageServersIT {
   void aFileSavedThroughTheFilesApiReachesTheServer() throws Exception {
     try (LspClient ts = LspClient.open(api, owner.accessToken(), projectId, "typescript")) {
       ts.initialize(SERVER);
-      ts.didOpen("main.ts", "typescript", MAIN_TS);
+      openMain(ts);
       assertThat(LspClient.labels(ts.at("completion", "main.ts", 5, 5, SERVER)))
           .contains("greet")
           .doesNotContain("farewell");
