@@ -96,6 +96,10 @@ class ArchitectureTest {
           .definedBy(ROOT + ".concurrency..")
           .layer("preview")
           .definedBy(ROOT + ".preview..")
+          .layer("lsp")
+          .definedBy(ROOT + ".lsp..")
+          .whereLayer("lsp")
+          .mayNotBeAccessedByAnyLayer()
           .whereLayer("files")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("exec")
@@ -105,13 +109,13 @@ class ArchitectureTest {
           .whereLayer("preview")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("lifecycle")
-          .mayOnlyBeAccessedByLayers("files", "exec", "terminal")
+          .mayOnlyBeAccessedByLayers("files", "exec", "terminal", "lsp")
           .whereLayer("access")
-          .mayOnlyBeAccessedByLayers("lifecycle", "files", "exec", "terminal", "preview")
+          .mayOnlyBeAccessedByLayers("lifecycle", "files", "exec", "terminal", "preview", "lsp")
           .whereLayer("runtime")
-          .mayOnlyBeAccessedByLayers("config", "lifecycle", "exec", "terminal", "preview")
+          .mayOnlyBeAccessedByLayers("config", "lifecycle", "exec", "terminal", "preview", "lsp")
           .whereLayer("concurrency")
-          .mayOnlyBeAccessedByLayers("exec", "terminal");
+          .mayOnlyBeAccessedByLayers("exec", "terminal", "lsp");
 
   /**
    * Reconciler and IdleReaper are public only so that tests can drive them; records and the
@@ -123,7 +127,11 @@ class ArchitectureTest {
       classes()
           .that()
           .resideInAnyPackage(
-              ROOT + ".files..", ROOT + ".exec..", ROOT + ".terminal..", ROOT + ".preview..")
+              ROOT + ".files..",
+              ROOT + ".exec..",
+              ROOT + ".terminal..",
+              ROOT + ".preview..",
+              ROOT + ".lsp..")
           .should()
           .onlyDependOnClassesThat(
               DescribedPredicate.not(JavaClass.Predicates.resideInAPackage(ROOT + ".lifecycle.."))
