@@ -11,3 +11,4 @@ else echo "skipped: start the stack as docs/benchmarks.md shows, then run bench/
 echo "== Terminal reattach"; bash bench/terminal/run.sh
 echo "== Port previews";     bash bench/preview/run.sh
 echo "== Find in files";     bash bench/search/run.sh
+echo "== Language servers";  bash bench/lsp/run.sh

@@ -98,6 +98,10 @@ class ArchitectureTest {
           .definedBy(ROOT + ".preview..")
           .layer("search")
           .definedBy(ROOT + ".search..")
+          .layer("lsp")
+          .definedBy(ROOT + ".lsp..")
+          .whereLayer("lsp")
+          .mayNotBeAccessedByAnyLayer()
           // Find in files walks and rewrites through the files' own no-follow seam
           // (ProjectWalker, ProjectFiles), never around it.
           .whereLayer("files")
@@ -111,13 +115,15 @@ class ArchitectureTest {
           .whereLayer("preview")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("lifecycle")
-          .mayOnlyBeAccessedByLayers("files", "exec", "terminal")
+          .mayOnlyBeAccessedByLayers("files", "exec", "terminal", "lsp")
           .whereLayer("access")
-          .mayOnlyBeAccessedByLayers("lifecycle", "files", "exec", "terminal", "preview", "search")
+          .mayOnlyBeAccessedByLayers(
+              "lifecycle", "files", "exec", "terminal", "preview", "search", "lsp")
           .whereLayer("runtime")
-          .mayOnlyBeAccessedByLayers("config", "lifecycle", "exec", "terminal", "preview", "search")
+          .mayOnlyBeAccessedByLayers(
+              "config", "lifecycle", "exec", "terminal", "preview", "search", "lsp")
           .whereLayer("concurrency")
-          .mayOnlyBeAccessedByLayers("exec", "terminal");
+          .mayOnlyBeAccessedByLayers("exec", "terminal", "lsp");
 
   /**
    * Reconciler and IdleReaper are public only so that tests can drive them; records and the
@@ -129,7 +135,11 @@ class ArchitectureTest {
       classes()
           .that()
           .resideInAnyPackage(
-              ROOT + ".files..", ROOT + ".exec..", ROOT + ".terminal..", ROOT + ".preview..")
+              ROOT + ".files..",
+              ROOT + ".exec..",
+              ROOT + ".terminal..",
+              ROOT + ".preview..",
+              ROOT + ".lsp..")
           .should()
           .onlyDependOnClassesThat(
               DescribedPredicate.not(JavaClass.Predicates.resideInAPackage(ROOT + ".lifecycle.."))
