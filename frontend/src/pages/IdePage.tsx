@@ -15,6 +15,8 @@ import { TerminalPanel } from '../components/TerminalPanel';
 import { TopBar } from '../components/TopBar';
 import { AutoStart, IdleBanner, WorkspaceBar } from '../components/WorkspaceBar';
 import { PortsPanel } from '../components/PortsPanel';
+import { ProblemsPanel } from '../components/ProblemsPanel';
+import { LspWorkspaceStatus, useLsp } from '../modules/lsp/useLsp';
 import { PreviewPane, type PreviewTarget } from '../components/PreviewPane';
 import { ProjectSettingsDialog } from '../components/ProjectSettingsDialog';
 import { WorkspaceProvider } from '../modules/workspaceContext';
@@ -110,8 +112,11 @@ export default function IdePage({ projectId }: { projectId: string }) {
       }
       try {
         const { content, etag } = await api.readFile(projectId, path);
-        if (!modelOf(path))
-          monaco.editor.createModel(content, languageOf(path), monaco.Uri.parse(uriOf(path)));
+        const existing = modelOf(path);
+        // A model without a tab was read in for go-to-definition; bring it up to date.
+        if (existing) {
+          if (existing.getValue() !== content) existing.setValue(content);
+        } else monaco.editor.createModel(content, languageOf(path), monaco.Uri.parse(uriOf(path)));
         setTabs((ts) =>
           ts.some((t) => t.path === path)
             ? ts
@@ -125,12 +130,38 @@ export default function IdePage({ projectId }: { projectId: string }) {
     [projectId, modelOf, uriOf],
   );
 
+  // Go to definition, references and the Problems panel open a file at a spot.
+  const reveal = useRef<{ path: string; range: monaco.IRange } | null>(null);
+  const [revealTick, setRevealTick] = useState(0);
+  const openFileAt = useCallback(
+    async (path: string, range?: monaco.IRange) => {
+      reveal.current = range ? { path, range } : null;
+      await openFile(path);
+      setRevealTick((t) => t + 1);
+    },
+    [openFile],
+  );
+  useEffect(() => {
+    const r = reveal.current;
+    const ed = editorRef.current;
+    if (!r || !ed || ed.getModel()?.uri.toString() !== modelOf(r.path)?.uri.toString()) return;
+    reveal.current = null;
+    ed.setSelection(r.range);
+    ed.revealRangeInCenterIfOutsideViewport(r.range);
+    ed.focus();
+  }, [active, revealTick, modelOf]);
+  const lsp = useLsp(projectId, project !== null && !readOnly, {
+    openFile: (path, range) => void openFileAt(path, range),
+    isOpen: (path) => tabsRef.current.some((t) => t.path === path),
+  });
+
   const patchTab = (path: string, patch: Partial<Tab>) =>
     setTabs((ts) => ts.map((t) => (t.path === path ? { ...t, ...patch } : t)));
 
   const write = useCallback(
     async (path: string, content: string, etag: string | null) => {
       const res = await api.writeFile(projectId, path, content, etag);
+      lsp.client?.didSave(path);
       const model = modelOf(path);
       patchTab(path, {
         etag: res.etag,
@@ -139,7 +170,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
         saving: false,
       });
     },
-    [projectId, modelOf],
+    [projectId, modelOf, lsp.client],
   );
 
   const save = useCallback(
@@ -392,6 +423,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
           <WorkspaceBar onSettings={() => setSettingsOpen(true)} />
         </TopBar>
         {project && <AutoStart />}
+        <LspWorkspaceStatus client={lsp.client} />
         <IdleBanner />
         {error ? <ErrorBanner error={error} onClose={() => setError(null)} /> : null}
         <div className="ide-body">
@@ -446,13 +478,31 @@ export default function IdePage({ projectId }: { projectId: string }) {
                   panelRef={terminalPanel}
                   onResize={(size) => setTerminalOpen(size.asPercentage > 0)}
                 >
-                  <TerminalPanel
-                    projectId={projectId}
-                    visible={terminalOpen}
-                    theme={theme}
-                    readOnly={readOnly}
-                    onCommand={onTerminalCommand}
-                  />
+                  <Group orientation="horizontal">
+                    <Panel defaultSize="68%" minSize="20%">
+                      <TerminalPanel
+                        projectId={projectId}
+                        visible={terminalOpen}
+                        theme={theme}
+                        readOnly={readOnly}
+                        onCommand={onTerminalCommand}
+                      />
+                    </Panel>
+                    <Separator className="sep v" />
+                    <Panel defaultSize="32%" minSize="12%">
+                      <ProblemsPanel
+                        servers={lsp.servers}
+                        onOpen={(path, line, column) =>
+                          void openFileAt(path, {
+                            startLineNumber: line,
+                            startColumn: column,
+                            endLineNumber: line,
+                            endColumn: column,
+                          })
+                        }
+                      />
+                    </Panel>
+                  </Group>
                 </Panel>
               </Group>
             </Panel>
