@@ -190,7 +190,8 @@ export class LspClient {
 
   pathOf(uri: monaco.Uri): string | null {
     if (uri.scheme !== 'file' || !uri.path.startsWith(this.prefix)) return null;
-    return uri.path.slice(this.prefix.length);
+    const path = uri.path.slice(this.prefix.length);
+    return path.split('/').some((s) => s === '' || s === '.' || s === '..') ? null : path;
   }
 
   target(model: Model): Target | null {

@@ -135,7 +135,7 @@ export function registerFeatures(client: LspClient): IDisposable[] {
   ]);
 }
 
-function completion(client: LspClient): monaco.languages.CompletionItemProvider {
+export function completion(client: LspClient): monaco.languages.CompletionItemProvider {
   return {
     triggerCharacters: TRIGGERS,
     async provideCompletionItems(model, position, context, token) {
