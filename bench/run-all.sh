@@ -10,3 +10,4 @@ if curl -fs --max-time 2 http://127.0.0.1:8000/api/health >/dev/null; then bash 
 else echo "skipped: start the stack as docs/benchmarks.md shows, then run bench/gateway/run.sh"; fi
 echo "== Terminal reattach"; bash bench/terminal/run.sh
 echo "== Port previews";     bash bench/preview/run.sh
+echo "== Language servers";  bash bench/lsp/run.sh

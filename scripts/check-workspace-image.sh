@@ -21,11 +21,23 @@ for build in Dockerfile build-local.sh; do
     || failures+=("$build warms the Maven repository somewhere else than /opt/constellation/maven-repository")
   grep -q 'profile.sh' "$build" || failures+=("$build does not install profile.sh")
 done
+# The language servers: the Dockerfile runs lsp/install.sh itself, build-local.sh through
+# add-lsp.sh; both from the same package-lock.json.
+grep -q 'lsp/install.sh /' Dockerfile && grep -q 'deploy/workspace-image/lsp/package-lock.json' Dockerfile \
+  || failures+=("the Dockerfile does not install the language servers with lsp/install.sh")
+grep -q 'add-lsp.sh' build-local.sh && grep -q 'lsp/install.sh' add-lsp.sh \
+  || failures+=("build-local.sh does not add the language servers with add-lsp.sh and lsp/install.sh")
+[ -f lsp/package-lock.json ] || failures+=("lsp/package-lock.json is missing: the servers' versions are not pinned")
+for server in typescript-language-server typescript vscode-langservers-extracted yaml-language-server @types/node; do
+  grep -q "\"$server\": \"[0-9]" lsp/package.json || failures+=("lsp/package.json does not pin $server")
+done
+
 grep -q '/opt/constellation/maven-repository' profile.sh || failures+=("profile.sh does not seed from /opt/constellation/maven-repository")
 
 # What the templates and the terminals use.
 for pkg in bash ca-certificates curl git openssh-client ripgrep tmux nodejs npm python3 \
-    python-is-python3 python3-pip python3-venv python3-pytest openjdk-17-jdk-headless maven; do
+    python-is-python3 python3-pip python3-venv python3-pytest openjdk-17-jdk-headless maven \
+    python3-pylsp python3-pyflakes; do
   grep -qxF "$pkg" packages.txt || failures+=("packages.txt lacks $pkg")
 done
 grep -qxE '(vim|vim-tiny|nano)' packages.txt || failures+=("packages.txt has no editor (vim or nano)")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the workspace image with no registry: debootstrap a minimal Debian root with the packages
 # of packages.txt (the Dockerfile installs the same file), warm its Maven repository from the host,
-# `docker import` it, then add the non-root user.
+# `docker import` it, then add the non-root user; last, the language servers (add-lsp.sh).
 # Usage: deploy/workspace-image/build-local.sh [image-name]   (default constellation/workspace:local)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -11,7 +11,8 @@ MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 PACKAGES=${WORKSPACE_PACKAGES:-$(grep -v '^#' "$HERE/packages.txt" | paste -sd' ' -)}
 
 if docker image inspect "$IMAGE" >/dev/null 2>&1 && [ "${REBUILD:-0}" != 1 ]; then
-  echo "$IMAGE already exists (REBUILD=1 to build again)"; exit 0
+  echo "$IMAGE already exists (REBUILD=1 to build again)"
+  exec "$HERE/add-lsp.sh" "$IMAGE"
 fi
 command -v debootstrap >/dev/null || { echo "debootstrap is needed: apt-get install debootstrap" >&2; exit 1; }
 command -v mvn >/dev/null || { echo "Maven is needed to warm the image's Maven repository" >&2; exit 1; }
@@ -43,3 +44,5 @@ tar -C "$ROOT" -c . | docker import \
   --change 'ENV HOME=/home/dev SHELL=/bin/bash LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change 'CMD ["sleep","infinity"]' - "$IMAGE"
 echo "built $IMAGE"
+# The language servers come from npm on the host, as a layer of their own (see add-lsp.sh).
+"$HERE/add-lsp.sh" "$IMAGE"

@@ -82,6 +82,8 @@ class RoleMatrixIT {
     assertThat(putFile(token, "viewer.txt")).isEqualTo(403);
     assertThat(status("POST", "/exec", token, Map.of("command", "true"))).isEqualTo(403);
     assertThat(status("POST", "/terminal/ticket", token, null)).isEqualTo(403);
+    // A language server runs the project's code (tsconfig and pylsp plugins): editors only.
+    assertThat(status("POST", "/lsp/typescript/ticket", token, null)).isEqualTo(403);
     assertThat(sendMessage(token)).isEqualTo(403);
     // Previews are for every member; sharing one is the owners' call.
     assertThat(status("GET", "/ports", token, null)).isEqualTo(200);
@@ -105,6 +107,7 @@ class RoleMatrixIT {
     String token = editor.accessToken();
     assertThat(putFile(token, "editor.txt")).isEqualTo(200);
     assertThat(status("POST", "/terminal/ticket", token, null)).isEqualTo(200);
+    assertThat(status("POST", "/lsp/typescript/ticket", token, null)).isEqualTo(200);
     assertThat(sendMessage(token)).isEqualTo(200);
     // The local runtime refuses installations with several accounts; what matters here is that
     // access was granted, which a refusal for that reason still shows.
@@ -134,6 +137,7 @@ class RoleMatrixIT {
     assertThat(putFile(token, "stranger.txt")).isEqualTo(404);
     assertThat(status("POST", "/exec", token, Map.of("command", "true"))).isEqualTo(404);
     assertThat(status("POST", "/terminal/ticket", token, null)).isEqualTo(404);
+    assertThat(status("POST", "/lsp/typescript/ticket", token, null)).isEqualTo(404);
     assertThat(status("POST", "/workspace/start", token, null)).isEqualTo(404);
     assertThat(sendMessage(token)).isEqualTo(404);
     assertThat(status("POST", "/ai/edits", token, Map.of("instruction", "x"))).isEqualTo(404);

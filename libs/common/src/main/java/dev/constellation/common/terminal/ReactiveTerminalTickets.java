@@ -28,13 +28,18 @@ public final class ReactiveTerminalTickets {
    * closed); the claim makes the second one a 401 before any upgrade.
    */
   public Mono<TerminalTicket> claim(String ticket, String projectId) {
+    return claim(ticket, projectId, TerminalTickets.TERMINAL);
+  }
+
+  /** Like {@link #claim(String, String)}, for a ticket of {@code purpose}. */
+  public Mono<TerminalTicket> claim(String ticket, String projectId, String purpose) {
     String key = TicketKeys.of(ticket);
     if (key == null) return Mono.empty();
     return redis
         .opsForValue()
         .get(key)
         .flatMap(value -> Mono.justOrEmpty(TerminalTickets.parse(json, value)))
-        .filter(t -> t.validFor(projectId, clock.millis()))
+        .filter(t -> t.validFor(projectId, purpose, clock.millis()))
         .filterWhen(
             t ->
                 redis

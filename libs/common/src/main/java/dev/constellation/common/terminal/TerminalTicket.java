@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What a terminal ticket stands for, as stored in Redis: who asked for it, for which project, and
+ * What a ticket stands for, as stored in Redis: who asked for it, for which project and which
+ * socket ({@code purpose}: {@link TerminalTickets#TERMINAL} or {@link TerminalTickets#lsp}), and
  * until when it may be redeemed.
  */
 public record TerminalTicket(
@@ -13,6 +14,7 @@ public record TerminalTicket(
     String email,
     List<String> roles,
     String projectId,
+    String purpose,
     long issuedAtMillis,
     long expiresAtMillis) {
 
@@ -20,9 +22,11 @@ public record TerminalTicket(
     return new AuthenticatedUser(userId, email, Set.copyOf(roles));
   }
 
-  boolean validFor(String projectId, long nowMillis) {
+  boolean validFor(String projectId, String purpose, long nowMillis) {
     return this.projectId != null
         && this.projectId.equals(projectId)
+        && this.purpose != null
+        && this.purpose.equals(purpose)
         && nowMillis < expiresAtMillis;
   }
 }

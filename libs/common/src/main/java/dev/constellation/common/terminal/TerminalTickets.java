@@ -11,14 +11,24 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One-time tickets that open a terminal WebSocket (a browser cannot put a bearer token on a
- * WebSocket handshake). workspace-service issues and redeems them; the gateway only peeks ({@link
- * ReactiveTerminalTickets}). They live in Redis so that any replica can redeem them, and GETDEL
- * makes redeeming atomic: a ticket works once, for its project, within its lifetime (at most {@link
- * #MAX_TTL}). The ticket string itself is a credential: never log it.
+ * One-time tickets that open a terminal or language-server WebSocket (a browser cannot put a bearer
+ * token on a WebSocket handshake). workspace-service issues and redeems them; the gateway only
+ * peeks ({@link ReactiveTerminalTickets}). They live in Redis so that any replica can redeem them,
+ * and GETDEL makes redeeming atomic: a ticket works once, for its project, within its lifetime (at
+ * most {@link #MAX_TTL}). Each ticket opens one kind of socket only (its purpose): a terminal
+ * ticket cannot open a language server, nor a ticket for one language another. The ticket string
+ * itself is a credential: never log it.
  */
 public final class TerminalTickets {
   public static final Duration MAX_TTL = Duration.ofSeconds(60);
+
+  /** The purpose of a ticket that opens a terminal. */
+  public static final String TERMINAL = "terminal";
+
+  /** The purpose of a ticket that opens the language server of {@code language}. */
+  public static String lsp(String language) {
+    return "lsp:" + language;
+  }
 
   /** What the ticket endpoint answers. */
   public record Issued(String ticket, long expiresIn) {}
@@ -37,6 +47,10 @@ public final class TerminalTickets {
   }
 
   public Issued issue(AuthenticatedUser user, String projectId) {
+    return issue(user, projectId, TERMINAL);
+  }
+
+  public Issued issue(AuthenticatedUser user, String projectId, String purpose) {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -47,18 +61,27 @@ public final class TerminalTickets {
             user.email(),
             List.copyOf(user.roles()),
             projectId,
+            purpose,
             now,
             now + ttl.toMillis());
     redis.opsForValue().set(TicketKeys.of(ticket), json.writeValueAsString(record), ttl);
     return new Issued(ticket, ttl.toSeconds());
   }
 
-  /** The record of a valid ticket for {@code projectId}; the ticket is spent either way. */
+  /** The record of a valid terminal ticket for {@code projectId}; spent either way. */
   public Optional<TerminalTicket> redeem(String ticket, String projectId) {
+    return redeem(ticket, projectId, TERMINAL);
+  }
+
+  /**
+   * The record of a valid ticket for {@code projectId} and {@code purpose}; the ticket is spent
+   * either way.
+   */
+  public Optional<TerminalTicket> redeem(String ticket, String projectId, String purpose) {
     String key = TicketKeys.of(ticket);
     if (key == null) return Optional.empty();
     String value = redis.opsForValue().getAndDelete(key);
-    return parse(json, value).filter(t -> t.validFor(projectId, clock.millis()));
+    return parse(json, value).filter(t -> t.validFor(projectId, purpose, clock.millis()));
   }
 
   static Optional<TerminalTicket> parse(JsonMapper json, String value) {

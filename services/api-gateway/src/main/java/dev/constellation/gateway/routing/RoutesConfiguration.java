@@ -52,11 +52,14 @@ class RoutesConfiguration {
                     .metadata(RESPONSE_TIMEOUT_ATTR, -1)
                     .uri(services.claudeUrl()))
         // workspace-service compares the browser's Origin with the Host it was asked for, so the
-        // terminal socket keeps the Host the browser used.
+        // terminal and language-server sockets keep the Host the browser used.
         .route(
             WORKSPACE + "-terminal",
             r ->
-                r.path("/api/projects/{id}/terminal", "/api/projects/{id}/terminal/**")
+                r.path(
+                        "/api/projects/{id}/terminal",
+                        "/api/projects/{id}/terminal/**",
+                        "/api/projects/{id}/lsp/**")
                     .filters(f -> breaker(f.preserveHostHeader(), WORKSPACE + STREAMS))
                     .metadata(RESPONSE_TIMEOUT_ATTR, -1)
                     .uri(services.workspaceUrl()))

@@ -20,6 +20,8 @@ final class PublicPaths {
   // workspace-service issues (to an authenticated caller) and checks is the credential instead.
   private static final PathPattern TERMINAL =
       PathPatternParser.defaultInstance.parse("/api/projects/{id}/terminal");
+  static final PathPattern LANGUAGE_SERVER =
+      PathPatternParser.defaultInstance.parse("/api/projects/{id}/lsp/{language}");
 
   private PublicPaths() {}
 
@@ -31,10 +33,12 @@ final class PublicPaths {
     return !isTerminalUpgrade(request);
   }
 
+  /** A terminal or language-server socket: both are opened with a one-time ticket. */
   static boolean isTerminalUpgrade(ServerHttpRequest request) {
     return HttpMethod.GET.equals(request.getMethod())
         && "websocket".equalsIgnoreCase(request.getHeaders().getUpgrade())
         && request.getQueryParams().containsKey("ticket")
-        && TERMINAL.matches(request.getPath().pathWithinApplication());
+        && (TERMINAL.matches(request.getPath().pathWithinApplication())
+            || LANGUAGE_SERVER.matches(request.getPath().pathWithinApplication()));
   }
 }

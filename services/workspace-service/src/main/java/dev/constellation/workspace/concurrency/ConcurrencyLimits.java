@@ -1,5 +1,6 @@
 package dev.constellation.workspace.concurrency;
 
+import dev.constellation.workspace.config.LanguageServerProperties;
 import dev.constellation.workspace.config.WorkspaceProperties;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +18,8 @@ public class ConcurrencyLimits {
   /** What is counted. */
   public enum Kind {
     EXEC("commands", "concurrent-execs"),
-    TERMINAL("terminals", "concurrent-terminals");
+    TERMINAL("terminals", "concurrent-terminals"),
+    LANGUAGE_SERVER("language servers", "concurrent-language-servers");
 
     final String noun;
     final String problemType;
@@ -36,9 +38,17 @@ public class ConcurrencyLimits {
 
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
   private final WorkspaceProperties properties;
+  private final LanguageServerProperties languageServers;
 
   public ConcurrencyLimits(WorkspaceProperties properties) {
+    this(properties, LanguageServerProperties.defaults());
+  }
+
+  @org.springframework.beans.factory.annotation.Autowired
+  public ConcurrencyLimits(
+      WorkspaceProperties properties, LanguageServerProperties languageServers) {
     this.properties = properties;
+    this.languageServers = languageServers;
   }
 
   /**
@@ -78,13 +88,19 @@ public class ConcurrencyLimits {
   }
 
   private int perUser(Kind kind) {
-    return kind == Kind.EXEC ? properties.exec().maxPerUser() : properties.terminal().maxPerUser();
+    return switch (kind) {
+      case EXEC -> properties.exec().maxPerUser();
+      case TERMINAL -> properties.terminal().maxPerUser();
+      case LANGUAGE_SERVER -> languageServers.maxPerUser();
+    };
   }
 
   private int perProject(Kind kind) {
-    return kind == Kind.EXEC
-        ? properties.exec().maxPerProject()
-        : properties.terminal().maxPerProject();
+    return switch (kind) {
+      case EXEC -> properties.exec().maxPerProject();
+      case TERMINAL -> properties.terminal().maxPerProject();
+      case LANGUAGE_SERVER -> languageServers.maxPerProject();
+    };
   }
 
   private TooManyConcurrentException refused(Kind kind, String detail) {

@@ -73,6 +73,21 @@ public interface WorkspaceRuntime {
       int scrollbackLines,
       TerminalListener listener);
 
+  /**
+   * Starts {@code command} in the running workspace's project directory as the workspace user, with
+   * piped standard input and output; {@code maxPendingInputBytes} bounds what may wait for it to
+   * read. A command that does not exist in the workspace ends at once with exit code 127.
+   */
+  StdioProcess spawn(String projectId, List<String> command, long maxPendingInputBytes);
+
+  /**
+   * Where processes of the running workspace see the project directory: /workspace in a container,
+   * the directory itself for host processes.
+   */
+  default String workspaceRoot(String projectId) {
+    return "/workspace";
+  }
+
   /** Ends a session and its shell; false when there was none. */
   boolean killSession(String projectId, String sessionId);
 

@@ -254,6 +254,13 @@ class TerminalHandler extends AbstractWebSocketHandler {
   @Override
   protected void handleTextMessage(WebSocketSession session, TextMessage message) {
     String text = message.getPayload();
+    // The container admits larger text for language servers (see TerminalWebSocketConfiguration).
+    if (text.length() > settings.maxMessageBytes()) {
+      TerminalProcess process = (TerminalProcess) session.getAttributes().get(PROCESS);
+      close(session, CloseStatus.TOO_BIG_TO_PROCESS);
+      if (process != null) process.close();
+      return;
+    }
     if (text.startsWith("{\"type\"") || text.startsWith("{ \"type\"")) {
       TerminalProcess process = (TerminalProcess) session.getAttributes().get(PROCESS);
       try {

@@ -2,6 +2,7 @@ package dev.constellation.workspace.terminal;
 
 import dev.constellation.common.access.AccessChannels;
 import dev.constellation.common.auth.TokenRevocations;
+import dev.constellation.workspace.config.LanguageServerProperties;
 import dev.constellation.workspace.config.WorkspaceProperties;
 import java.nio.charset.StandardCharsets;
 import org.springframework.context.annotation.Bean;
@@ -35,11 +36,17 @@ class TerminalWebSocketConfiguration implements WebSocketConfigurer {
         .setAllowedOriginPatterns("*");
   }
 
-  /** A larger message closes the socket (1009) before it is buffered whole. */
+  /**
+   * A larger message closes the socket (1009) before it is buffered whole. Language servers are
+   * sent whole documents, so text may be larger there; TerminalHandler holds terminals to their own
+   * limit.
+   */
   @Bean
-  ServletServerContainerFactoryBean webSocketContainer(WorkspaceProperties properties) {
+  ServletServerContainerFactoryBean webSocketContainer(
+      WorkspaceProperties properties, LanguageServerProperties languageServers) {
     var container = new ServletServerContainerFactoryBean();
-    container.setMaxTextMessageBufferSize(properties.terminal().maxMessageBytes());
+    container.setMaxTextMessageBufferSize(
+        Math.max(properties.terminal().maxMessageBytes(), languageServers.maxMessageBytes()));
     container.setMaxBinaryMessageBufferSize(properties.terminal().maxMessageBytes());
     container.setMaxSessionIdleTimeout(0L);
     return container;

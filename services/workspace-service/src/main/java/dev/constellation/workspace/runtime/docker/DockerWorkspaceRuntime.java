@@ -25,6 +25,7 @@ import dev.constellation.workspace.runtime.ContainerSpec;
 import dev.constellation.workspace.runtime.ExecResult;
 import dev.constellation.workspace.runtime.ListeningSockets;
 import dev.constellation.workspace.runtime.NetworkInfo;
+import dev.constellation.workspace.runtime.StdioProcess;
 import dev.constellation.workspace.runtime.TerminalListener;
 import dev.constellation.workspace.runtime.TerminalProcess;
 import dev.constellation.workspace.runtime.TerminalSession;
@@ -849,6 +850,20 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
       int scrollbackLines,
       TerminalListener listener) {
     return tmux.attach(containerName(projectId), sessionId, cols, rows, scrollbackLines, listener);
+  }
+
+  @Override
+  public StdioProcess spawn(String projectId, List<String> command, long maxPendingInputBytes) {
+    try {
+      return new StdioExec(
+          docker,
+          containerName(projectId),
+          properties.isolation().uid(),
+          command,
+          maxPendingInputBytes);
+    } catch (DockerException e) {
+      throw new RuntimeUnavailableException("Docker refused a process: " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -6,9 +6,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The stdin of a terminal exec: WebSocket threads offer bytes, docker-java's thread reads them.
- * Unlike PipedInputStream it does not care which threads write or whether they are still alive.
- * What waits here is bounded: a shell that does not read while a client floods it must not grow the
- * heap, so an offer beyond the bound is refused and the caller ends the terminal.
+ * Language servers use it both ways: for their stdin, and for their stdout (docker-java's thread
+ * offers, the bridge's thread reads; {@link #finish} ends it after what is queued). Unlike
+ * PipedInputStream it does not care which threads write or whether they are still alive. What waits
+ * here is bounded: a shell that does not read while a client floods it must not grow the heap, so
+ * an offer beyond the bound is refused and the caller ends the terminal.
  */
 final class StdinPipe extends InputStream {
   private static final byte[] EOF = new byte[0];
@@ -62,6 +64,14 @@ final class StdinPipe extends InputStream {
     System.arraycopy(current, position, buffer, offset, n);
     position += n;
     return n;
+  }
+
+  /** Ends the stream after the bytes already queued (close drops them). */
+  void finish() {
+    if (!closed) {
+      closed = true;
+      chunks.add(EOF);
+    }
   }
 
   @Override

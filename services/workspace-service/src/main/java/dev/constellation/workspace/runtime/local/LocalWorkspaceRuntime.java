@@ -7,6 +7,7 @@ import dev.constellation.workspace.config.WorkspaceProperties;
 import dev.constellation.workspace.runtime.CappedOutput;
 import dev.constellation.workspace.runtime.ExecResult;
 import dev.constellation.workspace.runtime.ListeningSockets;
+import dev.constellation.workspace.runtime.StdioProcess;
 import dev.constellation.workspace.runtime.TerminalListener;
 import dev.constellation.workspace.runtime.TerminalProcess;
 import dev.constellation.workspace.runtime.TerminalSession;
@@ -50,6 +51,9 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
   /** What a sandbox sees of the host, read-only; everything else is absent. */
   static final List<String> SYSTEM_DIRECTORIES =
       List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc");
+
+  /** Where the workspace image keeps its npm language servers (deploy/workspace-image/lsp). */
+  static final String LANGUAGE_SERVERS = "/opt/constellation/lsp";
 
   /** Files under /etc that say more than a workspace needs; replaced by empty ones. */
   static final List<String> HIDDEN_SYSTEM_FILES =
@@ -153,6 +157,9 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
           line.addAll(List.of("--ro-bind", dir, dir));
         }
       }
+      // The language servers, where the host has them where the workspace image does.
+      if (Files.isDirectory(Path.of(LANGUAGE_SERVERS), LinkOption.NOFOLLOW_LINKS))
+        line.addAll(List.of("--ro-bind", LANGUAGE_SERVERS, LANGUAGE_SERVERS));
       for (String file : HIDDEN_SYSTEM_FILES) {
         if (Files.exists(Path.of(file), LinkOption.NOFOLLOW_LINKS))
           line.addAll(List.of("--ro-bind", "/dev/null", file));
@@ -239,6 +246,65 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
     }
     int exit = process.isAlive() ? -1 : process.exitValue();
     return ExecResult.of(exit, stdout.text(), stderr.text(), !finished);
+  }
+
+  @Override
+  public StdioProcess spawn(String projectId, List<String> command, long maxPendingInputBytes) {
+    Path dir = directoryOf(projectId);
+    Map<String, String> env = environment(dir, "dumb");
+    List<String> line =
+        new ArrayList<>(
+            List.of("sh", "-c", "command -v \"$1\" >/dev/null || exit 127; exec \"$@\"", "stdio"));
+    line.addAll(command);
+    var builder =
+        new ProcessBuilder(commandLine(dir, line, env))
+            .directory(dir.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new RuntimeUnavailableException(
+          "cannot start " + command.get(0) + ": " + e.getMessage(), e);
+    }
+    track(projectId, process);
+    process.onExit().thenRun(() -> untrack(projectId, process));
+    // A pipe to a host process holds 64 KiB; a writer beyond it waits, which bounds it already.
+    return new StdioProcess() {
+      @Override
+      public InputStream stdout() {
+        return process.getInputStream();
+      }
+
+      @Override
+      public java.io.OutputStream stdin() {
+        return process.getOutputStream();
+      }
+
+      @Override
+      public java.util.OptionalInt exitCode() {
+        try {
+          return process.waitFor(5, TimeUnit.SECONDS)
+              ? java.util.OptionalInt.of(process.exitValue())
+              : java.util.OptionalInt.empty();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return java.util.OptionalInt.empty();
+        }
+      }
+
+      @Override
+      public void close() {
+        kill(process);
+      }
+    };
+  }
+
+  @Override
+  public String workspaceRoot(String projectId) {
+    return directoryOf(projectId).toString();
   }
 
   private static Thread drain(InputStream in, CappedOutput sink) {

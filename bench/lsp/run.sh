@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Language-server benchmark: completion latency (request sent → response received) through the
+# gateway's WebSocket versus straight to the same server in the same workspace (`docker exec -i`,
+# LSP over stdio), same run; and the memory (RSS) a TypeScript and a Python server cost.
+#
+#   bash bench/lsp/run.sh      # REPS=200 by default
+#
+# Starts its own stack with the launcher (free ports, a temporary data directory, its own
+# WORKSPACE_INSTALLATION_ID and workspace network), and stops it and removes every container it
+# made on exit. Needs the service jars (`mvn -q -o package -DskipTests`), a Docker engine with the
+# workspace image with its language servers (WORKSPACE_IMAGE, default constellation/workspace:local)
+# and JDK 17. Bounded: every wait has a timeout.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+RUN_ID="lspbench-$(date +%s)-$RANDOM"
+WORK=$(mktemp -d "/tmp/$RUN_ID.XXXX")
+BENCH_LABEL="dev.constellation.bench=$RUN_ID"
+launcher_pid=
+
+for jar in "$ROOT"/libs/local-stack/target/local-stack-0.1.0-SNAPSHOT-exec.jar \
+  "$ROOT"/services/{api-gateway,project-service,workspace-service,claude-service}/target/*.jar; do
+  [ -f "$jar" ] || { echo "missing $jar: run mvn -q -o install -DskipTests" >&2; exit 1; }
+done
+docker image inspect "${WORKSPACE_IMAGE:-constellation/workspace:local}" >/dev/null
+
+cleanup() {
+  if [ -n "$launcher_pid" ] && kill -0 "$launcher_pid" 2>/dev/null; then
+    kill "$launcher_pid" # the launcher's shutdown hook stops the services, Redis and MongoDB
+    for _ in $(seq 60); do kill -0 "$launcher_pid" 2>/dev/null || break; sleep 0.5; done
+  fi
+  local leftovers
+  leftovers=$(docker ps -aq --filter "label=dev.constellation.installation=$RUN_ID"; docker ps -aq --filter "label=$BENCH_LABEL")
+  [ -z "$leftovers" ] || docker rm -f $leftovers >/dev/null
+  docker network rm "$RUN_ID" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Other people rebuild the jars in this checkout; a jar replaced under a starting JVM breaks it.
+mkdir -p "$WORK/root/libs/local-stack/target"
+cp "$ROOT"/libs/local-stack/target/local-stack-0.1.0-SNAPSHOT-exec.jar "$WORK/root/libs/local-stack/target/"
+for service in api-gateway project-service workspace-service claude-service; do
+  mkdir -p "$WORK/root/services/$service/target"
+  cp "$ROOT/services/$service/target/$service.jar" "$WORK/root/services/$service/target/"
+done
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+GATEWAY_PORT=$(free_port)
+WORKSPACE_PORT=$(free_port)
+
+(
+  cd "$WORK/root"
+  API_GATEWAY_PORT=$GATEWAY_PORT PROJECT_SERVICE_PORT=$(free_port) WORKSPACE_SERVICE_PORT=$WORKSPACE_PORT \
+  CLAUDE_SERVICE_PORT=$(free_port) LOCAL_MONGO_PORT=0 LOCAL_REDIS_PORT=0 CONSTELLATION_DATA_DIR="$WORK/data" \
+  WORKSPACE_RUNTIME=docker WORKSPACE_INSTALLATION_ID=$RUN_ID WORKSPACE_NETWORK_NAME=$RUN_ID \
+  CONSTELLATION_RATELIMIT_CLIENT_CAPACITY=1000000000 CONSTELLATION_RATELIMIT_USER_CAPACITY=1000000000 \
+    exec java -Dconstellation.root="$WORK/root" -jar libs/local-stack/target/local-stack-0.1.0-SNAPSHOT-exec.jar
+) >"$WORK/launcher.log" 2>&1 &
+launcher_pid=$!
+
+echo "starting the stack (gateway :$GATEWAY_PORT, workspace-service :$WORKSPACE_PORT; log $WORK/launcher.log)" >&2
+for _ in $(seq 300); do
+  grep -q "is running" "$WORK/launcher.log" && break
+  kill -0 "$launcher_pid" 2>/dev/null || { cat "$WORK/launcher.log" >&2; exit 1; }
+  sleep 1
+done
+grep -q "is running" "$WORK/launcher.log" || { echo "the stack did not start within 300 s" >&2; exit 1; }
+
+echo "## Language-server benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores, Docker $(docker version --format '{{.Server.Version}}')"
+GATEWAY="http://127.0.0.1:$GATEWAY_PORT" timeout 900 java "$ROOT/bench/lsp/LspBench.java"
