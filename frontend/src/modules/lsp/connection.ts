@@ -224,9 +224,9 @@ export class LspConnection {
       this.setState('ready');
       this.events.onReady(conn, result.capabilities);
     } catch (e) {
-      // A socket that closed mid-handshake is handled by its close event.
-      if (this.ws === ws)
-        ws.close(1011, e instanceof Error ? e.message.slice(0, 100) : 'initialize failed');
+      // A socket that closed mid-handshake is handled by its close event. Browsers accept only
+      // 1000 and 3000–4999 from a client; 4000 is ours for "retry".
+      if (this.ws === ws) ws.close(4000, 'initialize failed');
     }
   }
 
