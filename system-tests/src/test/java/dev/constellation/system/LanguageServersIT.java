@@ -25,15 +25,16 @@ class LanguageServersIT {
   private static final String UTIL_TS =
       "export function greet(name: string): string {\n  return 'hi ' + name;\n}\n";
   private static final String B_TS = "export function helper(): number {\n  return 1;\n}\n";
-  // line 3: a type error; line 4: helper() is defined in b.ts; lines 5 and 6 end with a dot
+  // line 3: a type error; line 4: helper() is defined in b.ts; lines 5 and 6: a member is being
+  // typed after the dot (the semicolons keep the two lines from parsing as one `util.http.`)
   private static final String MAIN_TS =
       "import * as util from './util';\n"
           + "import { helper } from './b';\n"
           + "import * as http from 'http';\n"
           + "const n: number = 'x';\n"
           + "helper();\n"
-          + "util.\n"
-          + "http.\n";
+          + "util.;\n"
+          + "http.;\n";
   private static final String APP_PY = "import os\n\nprint(os.getcwd(), undefined_name)\n";
 
   private static Api api;
@@ -88,19 +89,28 @@ class LanguageServersIT {
     assertThat(written.statusCode()).as(written.body()).isEqualTo(200);
   }
 
+  /**
+   * Opens main.ts and waits for its type error. typescript-language-server answers from a
+   * syntax-only tsserver until the semantic one has loaded the program (node's types make that take
+   * seconds, or a minute on a loaded machine): the diagnostic says the semantic one is ready.
+   */
+  private static JsonNode openMain(LspClient ts) throws Exception {
+    ts.didOpen("main.ts", "typescript", MAIN_TS);
+    JsonNode diagnostics =
+        ts.awaitDiagnostics(
+            "main.ts", d -> d.toString().contains("not assignable to type 'number'"), SERVER);
+    assertThat(diagnostics)
+        .as("a diagnostic for the type error, got %s", ts.received())
+        .isNotNull();
+    return diagnostics;
+  }
+
   @Test
   void typescriptCompletesLocalModulesAndNodeAndReportsATypeError() throws Exception {
     try (LspClient ts = LspClient.open(api, owner.accessToken(), projectId, "typescript")) {
       JsonNode capabilities = ts.initialize(SERVER).path("capabilities");
       assertThat(capabilities.has("completionProvider")).as("%s", capabilities).isTrue();
-      ts.didOpen("main.ts", "typescript", MAIN_TS);
-
-      JsonNode diagnostics =
-          ts.awaitDiagnostics(
-              "main.ts", d -> d.toString().contains("not assignable to type 'number'"), SERVER);
-      assertThat(diagnostics)
-          .as("a diagnostic for the type error, got %s", ts.received())
-          .isNotNull();
+      JsonNode diagnostics = openMain(ts);
       JsonNode typeError = null;
       for (JsonNode d : diagnostics)
         if (d.path("message").asString().contains("not assignable")) typeError = d;
@@ -117,7 +127,7 @@ class LanguageServersIT {
   void goToDefinitionLeadsToTheOtherFile() throws Exception {
     try (LspClient ts = LspClient.open(api, owner.accessToken(), projectId, "typescript")) {
       ts.initialize(SERVER);
-      ts.didOpen("main.ts", "typescript", MAIN_TS);
+      openMain(ts);
       JsonNode definition = ts.at("definition", "main.ts", 4, 2, SERVER);
       JsonNode first = definition.isArray() ? definition.get(0) : definition;
       String uri =
@@ -134,7 +144,7 @@ class LanguageServersIT {
   void aFileSavedThroughTheFilesApiReachesTheServer() throws Exception {
     try (LspClient ts = LspClient.open(api, owner.accessToken(), projectId, "typescript")) {
       ts.initialize(SERVER);
-      ts.didOpen("main.ts", "typescript", MAIN_TS);
+      openMain(ts);
       assertThat(LspClient.labels(ts.at("completion", "main.ts", 5, 5, SERVER)))
           .contains("greet")
           .doesNotContain("farewell");
