@@ -3,6 +3,8 @@
 //   BASE_URL=http://localhost:8000 [WORKSPACES_ROOT=data/workspaces] node e2e/journey.mjs
 // register → create a node project → open a file → edit and save → reload and see the change →
 // find in files opens the edited line → opening it did not start its workspace → Start → `ls` in the terminal → ask the AI (streamed) →
+// opening it did not start its workspace → Start → `ls` in the terminal → a language server's
+// completion, squiggle and Problems entry → ask the AI (streamed) →
 // propose an edit, review the diff, apply it → the file changed on disk → `npm start` in the
 // terminal, the port in the Ports panel, its page in the preview pane → a second terminal → reload:
 // both terminals are back with their scrollback → Stop, and it stays stopped. Along the way: the
@@ -354,6 +356,69 @@ async function findInFiles(path, text) {
   log(`   hit at ${path}:${lineNumber}`);
   await page.getByRole('button', { name: 'Files', exact: true }).click();
   await page.waitForSelector('[data-testid=tree-item]');
+// Language servers in the editor: a TypeScript file that imports a local module gets the module's
+// members from the server as completions after `greet.`, and a type error gets a squiggle and a row
+// in the Problems panel. The server loads the project lazily, so the list is asked for again until
+// it comes (a slow first load is not a failure; no list within the time is).
+async function languageServerStep(projectId) {
+  begin('language server: completion from the server, a squiggle and the Problems panel');
+  const put = async (path, content) => {
+    const res = await fetch(
+      `${BASE_URL}/api/projects/${encodeURIComponent(projectId)}/files/content?path=${encodeURIComponent(path)}`,
+      {
+        method: 'PUT',
+        headers: {
+          Authorization: `Bearer ${await token()}`,
+          'Content-Type': 'application/octet-stream',
+        },
+        body: content,
+      },
+    );
+    if (!res.ok) fail(`writing ${path} answered ${res.status}`);
+  };
+  await put(
+    'lsp-demo/greet.ts',
+    'export function greetUser(name: string): string {\n  return `Hello, ${name}`;\n}\n',
+  );
+  await put(
+    'lsp-demo/main.ts',
+    "import * as greet from './greet';\n\nconst count: number = 'not a number';\nconsole.log(count);\n",
+  );
+  await quickOpen('lsp-demo/main.ts');
+  await page
+    .waitForSelector('[data-testid=problem][data-path="lsp-demo/main.ts"]', { timeout: 180_000 })
+    .catch(async () =>
+      fail(
+        `no problem listed for the type error (Problems panel: ${await page.getByTestId('problems-panel').textContent()})`,
+      ),
+    );
+  await page
+    .waitForSelector('.monaco-editor .squiggly-error', { state: 'attached', timeout: 10_000 })
+    .catch(() => fail('the type error has no squiggle in the editor'));
+
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.press(`${mod}+End`);
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('greet.');
+  const item = '.suggest-widget .monaco-list-row[aria-label*="greetUser"]';
+  const deadline = Date.now() + 90_000;
+  while (!(await page.locator(item).count())) {
+    if (Date.now() > deadline)
+      fail(
+        `no completion "greetUser" from the language server after "greet." (suggestions: ${await page.locator('.suggest-widget .monaco-list-row').allTextContents()})`,
+      );
+    await page.keyboard.press('Control+Space');
+    await page.waitForSelector(item, { timeout: 3000 }).catch(() => undefined);
+  }
+  await page.screenshot({ path: join(SHOTS, 'ide-language-server.png') });
+  await page.keyboard.press('Escape');
+  // Undo the typing so later reloads meet no unsaved changes.
+  const demoTab = '[data-testid="editor-tab"][data-path="lsp-demo/main.ts"]';
+  for (let i = 0; i < 6 && (await page.locator(`${demoTab}[data-dirty="true"]`).count()); i++)
+    await page.keyboard.press(`${mod}+KeyZ`);
+  await page
+    .waitForSelector(`${demoTab}[data-dirty="false"]`)
+    .catch(() => fail('undo did not bring the demo file back to its saved text'));
 }
 
 try {
@@ -502,6 +567,8 @@ try {
         `ls output never showed ${top}: ${await page.locator('[data-testid=terminal] .xterm-rows').textContent()}`,
       ),
     );
+
+  await languageServerStep(projectId);
 
   begin('ask the AI and see the streamed answer');
   await page.getByTestId('chat-input').fill(`What does ${file} do?`);

@@ -542,6 +542,23 @@ export class ApiClient {
     return `${scheme}//${base.host}/api/projects/${q(id)}/terminal?ticket=${q(ticket)}${attach}`;
   }
 
+  /** A one-time ticket for a language server's socket (EDITOR and up; 404 when the language has none). */
+  lspTicket(id: string, language: string) {
+    return this.json<Ticket>(`/api/projects/${q(id)}/lsp/${q(language)}/ticket`, {
+      method: 'POST',
+    });
+  }
+  lspUrl(
+    id: string,
+    language: string,
+    ticket: string,
+    location: { protocol: string; host: string } = window.location,
+  ): string {
+    const base = this.baseUrl ? new URL(this.baseUrl) : location;
+    const scheme = base.protocol === 'https:' ? 'wss:' : 'ws:';
+    return `${scheme}//${base.host}/api/projects/${q(id)}/lsp/${q(language)}?ticket=${q(ticket)}`;
+  }
+
   // ---- AI
   listConversations(projectId: string) {
     return this.json<ConversationPage>(

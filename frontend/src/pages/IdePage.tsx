@@ -29,9 +29,11 @@ import { TerminalPanel } from '../components/TerminalPanel';
 import { TopBar } from '../components/TopBar';
 import { AutoStart, IdleBanner, WorkspaceBar } from '../components/WorkspaceBar';
 import { PortsPanel } from '../components/PortsPanel';
+import { LspWorkspaceStatus, useLsp } from '../modules/lsp/useLsp';
 import { PreviewPane, type PreviewTarget } from '../components/PreviewPane';
 import { ProjectSettingsDialog } from '../components/ProjectSettingsDialog';
 import { useEditorStatus } from '../modules/editorStatus';
+import { useProblemCounts } from '../modules/problems';
 import { download, hasEditor, viewerFor, type Viewer } from '../modules/fileKind';
 import { BinaryNotice, ImagePreview, MarkdownPreview } from '../components/FileViews';
 import { WorkspaceProvider, useWorkspace } from '../modules/workspaceContext';
@@ -153,8 +155,14 @@ export default function IdePage({ projectId }: { projectId: string }) {
         const viewer = viewerFor(file, path);
         const content = file.text ?? '';
         // Binary bytes never become a model: there is then nothing that could save them as text.
-        if (hasEditor(viewer) && !modelOf(path))
-          monaco.editor.createModel(content, languageOf(path), monaco.Uri.parse(uriOf(path)));
+        if (hasEditor(viewer)) {
+          const existing = modelOf(path);
+          // A model without a tab was read in for go-to-definition; bring it up to date.
+          if (existing) {
+            if (existing.getValue() !== content) existing.setValue(content);
+          } else
+            monaco.editor.createModel(content, languageOf(path), monaco.Uri.parse(uriOf(path)));
+        }
         const tab: Tab = hasEditor(viewer)
           ? { path, etag: file.etag, saved: content, dirty: false, viewer }
           : { path, etag: file.etag, saved: '', dirty: false, viewer, blob: file.blob };
@@ -166,6 +174,31 @@ export default function IdePage({ projectId }: { projectId: string }) {
     },
     [projectId, modelOf, uriOf],
   );
+
+  // Go to definition, references and the Problems panel open a file at a spot.
+  const reveal = useRef<{ path: string; range: monaco.IRange } | null>(null);
+  const [revealTick, setRevealTick] = useState(0);
+  const openFileAt = useCallback(
+    async (path: string, range?: monaco.IRange) => {
+      reveal.current = range ? { path, range } : null;
+      await openFile(path);
+      setRevealTick((t) => t + 1);
+    },
+    [openFile],
+  );
+  useEffect(() => {
+    const r = reveal.current;
+    const ed = editorRef.current;
+    if (!r || !ed || ed.getModel()?.uri.toString() !== modelOf(r.path)?.uri.toString()) return;
+    reveal.current = null;
+    ed.setSelection(r.range);
+    ed.revealRangeInCenterIfOutsideViewport(r.range);
+    ed.focus();
+  }, [active, revealTick, modelOf]);
+  const lsp = useLsp(projectId, project !== null && !readOnly, {
+    openFile: (path, range) => void openFileAt(path, range),
+    isOpen: (path) => tabsRef.current.some((t) => t.path === path),
+  });
 
   // The ref too, at once: Monaco's onChange (run inside setValue) must see the new `saved`.
   const patchTab = (path: string, patch: Partial<Tab>) => {
@@ -341,6 +374,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
   const write = useCallback(
     async (path: string, content: string, etag: string | null) => {
       const res = await api.writeFile(projectId, path, content, etag);
+      lsp.client?.didSave(path);
       const model = modelOf(path);
       const dirty = model ? model.getValue() !== content : false;
       patchTab(path, {
@@ -353,7 +387,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
       });
       if (!dirty) void buffersRef.current?.drop(path);
     },
-    [projectId, modelOf],
+    [projectId, modelOf, lsp.client],
   );
 
   const save = useCallback(
@@ -738,6 +772,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
         {project && <AutoStart />}
         <FilesWatch onFiles={onFiles} />
         {user && <SignInAgain user={user} />}
+        <LspWorkspaceStatus client={lsp.client} />
         <IdleBanner />
         {error ? <ErrorBanner error={error} onClose={() => setError(null)} /> : null}
         <div className="ide-body">
@@ -828,7 +863,17 @@ export default function IdePage({ projectId }: { projectId: string }) {
                       />
                     }
                     problems={
-                      <ProblemsPanel projectId={projectId} onOpen={(p) => void openFile(p)} />
+                      <ProblemsPanel
+                        servers={lsp.servers}
+                        onOpen={(path, line, column) =>
+                          void openFileAt(path, {
+                            startLineNumber: line,
+                            startColumn: column,
+                            endLineNumber: line,
+                            endColumn: column,
+                          })
+                        }
+                      />
                     }
                   />
                 </Panel>
@@ -948,15 +993,16 @@ function IdeStatusBar({
   onShowProblems(): void;
   /** From the source control feature (H5) once merged. */
   branch?: string;
-  /** From the language feature (H2) once merged. */
+  /** Counts to show instead of the language servers' own (tests). */
   problems?: ProblemCounts;
 }) {
   const ws = useWorkspace();
+  const counts = useProblemCounts();
   return (
     <StatusBar
       editor={editor}
       branch={branch}
-      problems={problems}
+      problems={problems ?? counts}
       workspace={ws.status?.status}
       onShowProblems={onShowProblems}
     />
