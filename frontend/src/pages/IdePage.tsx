@@ -15,6 +15,9 @@ import { TerminalPanel } from '../components/TerminalPanel';
 import { TopBar } from '../components/TopBar';
 import { AutoStart, IdleBanner, WorkspaceBar } from '../components/WorkspaceBar';
 import { PortsPanel } from '../components/PortsPanel';
+import { SourceControlPanel } from '../components/SourceControlPanel';
+import { GitDiffView } from '../components/GitDiffView';
+import { announceFileSaved } from '../modules/git';
 import { PreviewPane, type PreviewTarget } from '../components/PreviewPane';
 import { ProjectSettingsDialog } from '../components/ProjectSettingsDialog';
 import { WorkspaceProvider } from '../modules/workspaceContext';
@@ -47,6 +50,11 @@ export default function IdePage({ projectId }: { projectId: string }) {
   const [proposal, setProposal] = useState<ProposedEdits | null>(null);
   const [preview, setPreview] = useState<PreviewTarget | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  // The lead wires the activity bar (H7); until then a two-way toggle picks the sidebar view.
+  const [sidebar, setSidebar] = useState<'explorer' | 'scm'>('explorer');
+  // One diff tab, replaced by each click in Source Control (VS Code's preview tab).
+  const [diffTab, setDiffTab] = useState<{ path: string; staged: boolean } | null>(null);
+  const [diffActive, setDiffActive] = useState(false);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const terminalPanel = usePanelRef();
   const tabsRef = useRef(tabs);
@@ -104,6 +112,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
 
   const openFile = useCallback(
     async (path: string) => {
+      setDiffActive(false);
       if (tabsRef.current.some((t) => t.path === path)) {
         setActive(path);
         return;
@@ -138,6 +147,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
         dirty: model ? model.getValue() !== content : false,
         saving: false,
       });
+      announceFileSaved(path);
     },
     [projectId, modelOf],
   );
@@ -297,10 +307,13 @@ export default function IdePage({ projectId }: { projectId: string }) {
         {tabs.map((t) => (
           <div
             key={t.path}
-            className={`tab${t.path === active ? ' active' : ''}`}
+            className={`tab${t.path === active && !diffActive ? ' active' : ''}`}
             role="tab"
-            aria-selected={t.path === active}
-            onClick={() => setActive(t.path)}
+            aria-selected={t.path === active && !diffActive}
+            onClick={() => {
+              setActive(t.path);
+              setDiffActive(false);
+            }}
             title={t.path}
             data-testid="editor-tab"
             data-path={t.path}
@@ -324,8 +337,32 @@ export default function IdePage({ projectId }: { projectId: string }) {
             </button>
           </div>
         ))}
+        {diffTab && (
+          <div
+            className={`tab diff-tab${diffActive ? ' active' : ''}`}
+            role="tab"
+            aria-selected={diffActive}
+            onClick={() => setDiffActive(true)}
+            title={`${diffTab.path} (${diffTab.staged ? 'staged' : 'working tree'})`}
+            data-testid="diff-tab"
+          >
+            <i>
+              {basename(diffTab.path)} ({diffTab.staged ? 'index' : 'working tree'})
+            </i>
+            <button
+              title="Close diff"
+              onClick={(e) => {
+                e.stopPropagation();
+                setDiffTab(null);
+                setDiffActive(false);
+              }}
+            >
+              ✕
+            </button>
+          </div>
+        )}
         <span className="grow" />
-        {activeTab && !readOnly && (
+        {activeTab && !readOnly && !diffActive && (
           <button
             className="link"
             onClick={() => void save(active)}
@@ -338,7 +375,16 @@ export default function IdePage({ projectId }: { projectId: string }) {
         )}
       </div>
       <div className="pane-body" style={{ overflow: 'hidden' }}>
-        {activeTab ? (
+        {diffActive && diffTab ? (
+          <GitDiffView
+            projectId={projectId}
+            path={diffTab.path}
+            staged={diffTab.staged}
+            theme={theme}
+            readOnly={readOnly}
+            onOpenFile={(p) => void openFile(p)}
+          />
+        ) : activeTab ? (
           <Editor
             path={uriOf(activeTab.path)}
             language={languageOf(activeTab.path)}
@@ -399,15 +445,51 @@ export default function IdePage({ projectId }: { projectId: string }) {
             <Panel defaultSize="18%" minSize="10%">
               <Group orientation="vertical">
                 <Panel defaultSize="70%" minSize="20%">
-                  <FileTree
-                    projectId={projectId}
-                    refreshKey={treeKey}
-                    readOnly={readOnly}
-                    activePath={active}
-                    onOpen={(p) => void openFile(p)}
-                    onMoved={onMoved}
-                    onDeleted={onDeleted}
-                  />
+                  <div className="pane">
+                    <div className="sidebar-switch" role="tablist" aria-label="Sidebar">
+                      <button
+                        role="tab"
+                        aria-selected={sidebar === 'explorer'}
+                        className={sidebar === 'explorer' ? 'active' : ''}
+                        onClick={() => setSidebar('explorer')}
+                        data-testid="sidebar-explorer"
+                      >
+                        Explorer
+                      </button>
+                      <button
+                        role="tab"
+                        aria-selected={sidebar === 'scm'}
+                        className={sidebar === 'scm' ? 'active' : ''}
+                        onClick={() => setSidebar('scm')}
+                        data-testid="sidebar-scm"
+                      >
+                        Source control
+                      </button>
+                    </div>
+                    <div className="pane-body">
+                      {sidebar === 'explorer' ? (
+                        <FileTree
+                          projectId={projectId}
+                          refreshKey={treeKey}
+                          readOnly={readOnly}
+                          activePath={active}
+                          onOpen={(p) => void openFile(p)}
+                          onMoved={onMoved}
+                          onDeleted={onDeleted}
+                        />
+                      ) : (
+                        <SourceControlPanel
+                          projectId={projectId}
+                          readOnly={readOnly}
+                          onOpenDiff={(path, staged) => {
+                            setDiffTab({ path, staged });
+                            setDiffActive(true);
+                          }}
+                          onOpenFile={(p) => void openFile(p)}
+                        />
+                      )}
+                    </div>
+                  </div>
                 </Panel>
                 <Separator className="sep h" />
                 <Panel defaultSize="30%" minSize="10%">
