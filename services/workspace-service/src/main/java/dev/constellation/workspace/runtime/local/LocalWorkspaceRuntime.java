@@ -7,6 +7,7 @@ import dev.constellation.workspace.config.WorkspaceProperties;
 import dev.constellation.workspace.runtime.CappedOutput;
 import dev.constellation.workspace.runtime.ExecResult;
 import dev.constellation.workspace.runtime.ListeningSockets;
+import dev.constellation.workspace.runtime.ProcessOutput;
 import dev.constellation.workspace.runtime.TerminalListener;
 import dev.constellation.workspace.runtime.TerminalProcess;
 import dev.constellation.workspace.runtime.TerminalSession;
@@ -239,6 +240,50 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
     }
     int exit = process.isAlive() ? -1 : process.exitValue();
     return ExecResult.of(exit, stdout.text(), stderr.text(), !finished);
+  }
+
+  @Override
+  public ProcessOutput run(
+      String projectId, List<String> argv, byte[] stdin, Duration timeout, int maxOutputBytes) {
+    Path dir = directoryOf(projectId);
+    Map<String, String> env = environment(dir, "dumb");
+    var builder = new ProcessBuilder(commandLine(dir, argv, env)).directory(dir.toFile());
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new RuntimeUnavailableException(
+          "cannot start " + argv.get(0) + ": " + e.getMessage(), e);
+    }
+    track(projectId, process);
+    var stdout = new CappedOutput(maxOutputBytes);
+    var stderr = new CappedOutput(maxOutputBytes);
+    Thread out = drain(process.getInputStream(), stdout);
+    Thread err = drain(process.getErrorStream(), stderr);
+    boolean finished;
+    try {
+      try (var in = process.getOutputStream()) {
+        in.write(stdin);
+      } catch (IOException ignored) {
+        // the command did not read its input; its exit status tells the rest
+      }
+      finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!finished) kill(process);
+      process.waitFor(5, TimeUnit.SECONDS);
+      out.join(2000);
+      err.join(2000);
+    } catch (InterruptedException e) {
+      kill(process);
+      Thread.currentThread().interrupt();
+      finished = false;
+    } finally {
+      untrack(projectId, process);
+    }
+    int exit = process.isAlive() ? -1 : process.exitValue();
+    return new ProcessOutput(
+        exit, stdout.bytes(), stderr.text(), !finished, stdout.truncated() || stderr.truncated());
   }
 
   private static Thread drain(InputStream in, CappedOutput sink) {
