@@ -391,7 +391,7 @@ try {
     log(`   checked ${onDisk}`);
   }
 
-  await sourceControl(projectId, file);
+  await sourceControl(projectId, file, email);
 
   begin('dashboard and admin screenshots');
   await page.goto(`${BASE_URL}/`);
@@ -511,7 +511,7 @@ try {
 
 // Issue 10: the project becomes a repository (init + a first commit through the API), then a
 // change goes the whole way through the Source Control panel: listed, diffed, staged, committed.
-async function sourceControl(projectId, file) {
+async function sourceControl(projectId, file, email) {
   const git = `/api/projects/${encodeURIComponent(projectId)}/git`;
   begin('source control: make the project a git repository');
   await apiPost(`${git}/init`);
@@ -593,7 +593,7 @@ async function sourceControl(projectId, file) {
       ),
     );
   const [last] = await apiGet(`${git}/log?limit=1`);
-  if (last?.subject !== message || last?.author !== 'Journey User')
+  if (last?.subject !== message || last?.email !== email)
     fail(`git/log's last commit is ${JSON.stringify(last)}`);
   await page.getByTestId('sidebar-explorer').click();
 }

@@ -136,7 +136,7 @@ function AddCredentialForm({
         await git.addCredential(
           kind === 'ssh-key'
             ? { kind, host: h }
-            : { kind, host: h, username: username.trim(), token },
+            : { kind, host: h, username: username.trim() || undefined, token },
         ),
       );
     } catch (err) {
@@ -160,9 +160,8 @@ function AddCredentialForm({
       {kind === 'https-token' && (
         <>
           <label>
-            User name
+            User name <span className="muted">(optional for most hosts)</span>
             <input
-              required
               autoComplete="off"
               value={username}
               onChange={(e) => setUsername(e.target.value)}

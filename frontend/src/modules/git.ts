@@ -68,7 +68,7 @@ export interface GitCredential {
   createdAt?: string;
 }
 export type NewGitCredential =
-  | { kind: 'https-token'; host: string; username: string; token: string }
+  | { kind: 'https-token'; host: string; username?: string; token: string }
   | { kind: 'ssh-key'; host: string };
 
 type Options = Parameters<ApiClient['request']>[1];
