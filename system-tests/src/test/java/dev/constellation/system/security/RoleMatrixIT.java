@@ -97,6 +97,14 @@ class RoleMatrixIT {
         .isEqualTo(403);
     assertThat(status("GET", "/workspace/settings", token, null)).isEqualTo(200);
     assertThat(status("PUT", "/workspace/settings", token, Map.of("memoryMb", 512))).isEqualTo(403);
+    // Source control: every member reads it (409 while the workspace is stopped), editors change
+    // it.
+    assertThat(status("GET", "/git/status", token, null)).isNotIn(401, 403, 404);
+    assertThat(status("GET", "/git/log", token, null)).isNotIn(401, 403, 404);
+    assertThat(status("POST", "/git/commit", token, Map.of("message", "x"))).isEqualTo(403);
+    assertThat(status("POST", "/git/push", token, Map.of())).isEqualTo(403);
+    assertThat(status("POST", "/git/stage", token, Map.of("paths", List.of("package.json"))))
+        .isEqualTo(403);
   }
 
   @Test
@@ -127,7 +135,11 @@ class RoleMatrixIT {
             "/ports",
             "/terminals",
             "/workspace/settings",
-            "/workspace/events")) {
+            "/workspace/events",
+            "/git/status",
+            "/git/log",
+            "/git/branches",
+            "/git/diff?path=package.json")) {
       assertThat(status("GET", path, token, null)).as("GET " + path).isEqualTo(404);
     }
     assertThat(api.get("/api/conversations/" + conversationId, token).statusCode()).isEqualTo(404);
@@ -145,6 +157,10 @@ class RoleMatrixIT {
     assertThat(status("PATCH", "/terminals/t-aaaaaaaaaaaa", token, Map.of("title", "x")))
         .isEqualTo(404);
     assertThat(status("PUT", "/workspace/settings", token, Map.of("memoryMb", 512))).isEqualTo(404);
+    assertThat(status("POST", "/git/commit", token, Map.of("message", "x"))).isEqualTo(404);
+    assertThat(status("POST", "/git/push", token, Map.of())).isEqualTo(404);
+    assertThat(status("POST", "/git/clone", token, Map.of("url", "https://example.com/r.git")))
+        .isEqualTo(404);
 
     // Without a ticket of its own the stranger cannot open the project's terminal socket.
     String ws =

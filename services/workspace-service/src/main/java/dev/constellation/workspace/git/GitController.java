@@ -283,8 +283,11 @@ class GitController {
       @PathVariable String projectId,
       @Valid @RequestBody CloneRequest body,
       @CurrentUser AuthenticatedUser user) {
-    // Checked before the workspace starts: a bad URL changes nothing.
+    // Checked before the workspace starts (and after access: a stranger learns nothing): a bad
+    // URL changes nothing.
+    guard.require(user, projectId, ProjectAction.WRITE);
     GitUrls.requireValid(body.url());
+    if (body.branch() != null) GitNames.requireBranch(body.branch(), "branch");
     return write(
         projectId,
         user,
