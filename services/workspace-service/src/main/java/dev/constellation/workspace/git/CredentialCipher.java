@@ -12,6 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -32,6 +33,7 @@ class CredentialCipher {
   private final SecretKeySpec key;
   private final SecureRandom random = new SecureRandom();
 
+  @Autowired
   CredentialCipher(
       @Value("${workspace.git.credentials-key:}") String configuredKey, AuthProperties auth) {
     this(keyFrom(configuredKey, auth.jwtSecret()));
