@@ -518,7 +518,7 @@ async function sourceControl(projectId, file, email) {
   const initial = await apiGet(`${git}/status`);
   if (!initial.repository) fail(`git/status after init: ${JSON.stringify(initial)}`);
   await apiPost(`${git}/stage`, { paths: initial.files.map((f) => f.path) });
-  await apiPost(`${git}/commit`, { message: 'Initial commit' });
+  await apiPost(`${git}/commit`, { message: 'Initial commit', amend: false });
 
   begin('source control: edit and save, see the file modified');
   await quickOpen(file);

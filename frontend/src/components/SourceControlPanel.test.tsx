@@ -297,7 +297,7 @@ describe('SourceControlPanel', () => {
     await click($('scm-push'));
     expect($('error')!.textContent).toContain('rejected: the remote has commits you do not have');
     expect(($('scm-push') as HTMLButtonElement).disabled).toBe(false);
-    expect(callsTo('POST /api/projects/p1/git/push')[0].body).toEqual({});
+    expect(callsTo('POST /api/projects/p1/git/push')[0].body).toEqual({ setUpstream: false });
   });
 
   it('viewers read status, diffs and history but get no button that changes anything', async () => {

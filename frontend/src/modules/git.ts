@@ -101,9 +101,10 @@ export const git = {
   createBranch: (id: string, name: string, checkout = true, from?: string) =>
     post<unknown>(`${base(id)}/branches`, { name, from, checkout }),
   checkout: (id: string, branch: string) => post<unknown>(`${base(id)}/checkout`, { branch }),
-  pull: (id: string) => post<{ output?: string }>(`${base(id)}/pull`),
+  // The service's records take booleans as required: always send them.
+  pull: (id: string) => post<{ output?: string }>(`${base(id)}/pull`, { setUpstream: false }),
   push: (id: string, setUpstream = false) =>
-    post<{ output?: string }>(`${base(id)}/push`, setUpstream ? { setUpstream } : {}),
+    post<{ output?: string }>(`${base(id)}/push`, { setUpstream }),
   merge: (id: string, branch: string) =>
     post<{ conflicts?: string[] }>(`${base(id)}/merge`, { branch }),
   abortMerge: (id: string) => post<unknown>(`${base(id)}/merge/abort`),
