@@ -545,6 +545,9 @@ async function sourceControl(projectId, file, email) {
   begin('source control: the diff editor shows both sides');
   await page.locator(`${row('changes')} .scm-open`).click();
   await page.waitForSelector('[data-testid=git-diff-editor] .monaco-diff-editor');
+  // The appended lines are below the fold: the hunk's header scrolls both sides to them.
+  await page.waitForSelector('[data-testid=git-hunk]');
+  await page.locator('[data-testid=git-hunk] .hunk-header').last().click();
   const sides = () =>
     page.evaluate(() =>
       [
