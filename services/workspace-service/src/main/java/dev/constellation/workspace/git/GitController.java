@@ -40,15 +40,19 @@ class GitController {
   record PathsRequest(@NotNull @Size(max = 10_000) List<String> paths) {}
 
   record StageHunksRequest(
-      @NotBlank String path, @NotNull @Size(max = 10_000) List<Integer> hunks, boolean unstage) {}
+      @NotBlank String path,
+      @NotNull @Size(max = 10_000) List<Integer> hunks,
+      @Nullable Boolean unstage) {}
 
-  record CommitRequest(@NotBlank @Size(max = 65_536) String message, boolean amend) {}
+  record CommitRequest(@NotBlank @Size(max = 65_536) String message, @Nullable Boolean amend) {}
 
-  record CreateBranchRequest(@NotBlank String name, @Nullable String from, boolean checkout) {}
+  record CreateBranchRequest(
+      @NotBlank String name, @Nullable String from, @Nullable Boolean checkout) {}
 
   record CheckoutRequest(@NotBlank String branch) {}
 
-  record RemoteRequest(@Nullable String remote, @Nullable String branch, boolean setUpstream) {}
+  record RemoteRequest(
+      @Nullable String remote, @Nullable String branch, @Nullable Boolean setUpstream) {}
 
   record MergeRequest(@NotBlank String branch) {}
 
@@ -175,7 +179,7 @@ class GitController {
         null,
         Map.of(),
         () -> {
-          git.stageHunks(projectId, body.path(), body.hunks(), body.unstage());
+          git.stageHunks(projectId, body.path(), body.hunks(), Boolean.TRUE.equals(body.unstage()));
           return null;
         });
   }
@@ -189,8 +193,8 @@ class GitController {
         projectId,
         user,
         "git.commit",
-        Map.of("amend", String.valueOf(body.amend())),
-        () -> git.commit(projectId, user, body.message(), body.amend()));
+        Map.of("amend", String.valueOf(Boolean.TRUE.equals(body.amend()))),
+        () -> git.commit(projectId, user, body.message(), Boolean.TRUE.equals(body.amend())));
   }
 
   @PostMapping("/api/projects/{projectId}/git/branches")
@@ -205,7 +209,8 @@ class GitController {
         null,
         Map.of(),
         () -> {
-          git.createBranch(projectId, body.name(), body.from(), body.checkout());
+          git.createBranch(
+              projectId, body.name(), body.from(), Boolean.TRUE.equals(body.checkout()));
           return git.branches(projectId);
         });
   }
@@ -231,7 +236,7 @@ class GitController {
       @PathVariable String projectId,
       @RequestBody(required = false) @Nullable RemoteRequest body,
       @CurrentUser AuthenticatedUser user) {
-    RemoteRequest b = body == null ? new RemoteRequest(null, null, false) : body;
+    RemoteRequest b = body == null ? new RemoteRequest(null, null, null) : body;
     return write(
         projectId,
         user,
@@ -245,13 +250,15 @@ class GitController {
       @PathVariable String projectId,
       @RequestBody(required = false) @Nullable RemoteRequest body,
       @CurrentUser AuthenticatedUser user) {
-    RemoteRequest b = body == null ? new RemoteRequest(null, null, false) : body;
+    RemoteRequest b = body == null ? new RemoteRequest(null, null, null) : body;
     return write(
         projectId,
         user,
         "git.push",
         Map.of(),
-        () -> git.push(projectId, user, b.remote(), b.branch(), b.setUpstream()));
+        () ->
+            git.push(
+                projectId, user, b.remote(), b.branch(), Boolean.TRUE.equals(b.setUpstream())));
   }
 
   @PostMapping("/api/projects/{projectId}/git/merge")
