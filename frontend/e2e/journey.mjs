@@ -96,6 +96,17 @@ async function apiGet(path, asText = false) {
   if (!res.ok) fail(`GET ${path} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
   return asText ? res.text() : res.json();
 }
+async function apiPost(path, body) {
+  const t = await token();
+  const res = await fetch(BASE_URL + path, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+  });
+  if (!res.ok) fail(`POST ${path} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  const text = await res.text();
+  return text ? JSON.parse(text) : undefined;
+}
 const editorText = () =>
   page.evaluate(
     () =>
@@ -647,6 +658,8 @@ try {
     log(`   checked ${onDisk}`);
   }
 
+  await sourceControl(projectId, file, email);
+
   begin('dashboard and admin screenshots');
   await page.goto(`${BASE_URL}/`);
   await page.waitForSelector('[data-testid=project-card]');
@@ -761,6 +774,98 @@ try {
   await context.close().catch(() => undefined);
   rmSync(profile, { recursive: true, force: true });
   process.exit(1);
+}
+
+// Issue 10: the project becomes a repository (init + a first commit through the API), then a
+// change goes the whole way through the Source Control panel: listed, diffed, staged, committed.
+async function sourceControl(projectId, file, email) {
+  const git = `/api/projects/${encodeURIComponent(projectId)}/git`;
+  begin('source control: make the project a git repository');
+  await apiPost(`${git}/init`);
+  const initial = await apiGet(`${git}/status`);
+  if (!initial.repository) fail(`git/status after init: ${JSON.stringify(initial)}`);
+  await apiPost(`${git}/stage`, { paths: initial.files.map((f) => f.path) });
+  await apiPost(`${git}/commit`, { message: 'Initial commit', amend: false });
+
+  begin('source control: edit and save, see the file modified');
+  await quickOpen(file);
+  const line = `// committed by the journey ${stamp}`;
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.press(`${mod}+End`);
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(line);
+  await page.waitForSelector(`[data-testid="editor-tab"][data-path="${file}"][data-dirty="true"]`);
+  await page.keyboard.press(`${mod}+KeyS`);
+  await page.waitForSelector(`[data-testid="editor-tab"][data-path="${file}"][data-dirty="false"]`);
+  await page.getByTestId('activity-scm').click();
+  const row = (group) => `[data-testid=scm-file][data-path="${file}"][data-group=${group}]`;
+  await page
+    .waitForSelector(row('changes'), { timeout: 20_000 })
+    .catch(async () =>
+      fail(
+        `${file} is not listed as changed: ${await page.getByTestId('scm-panel').textContent()}`,
+      ),
+    );
+  const letter = await page.locator(`${row('changes')} [data-testid=scm-letter]`).textContent();
+  if (letter !== 'M') fail(`${file} shows status letter ${letter}, not M`);
+
+  begin('source control: the diff editor shows both sides');
+  await page.locator(`${row('changes')} .scm-open`).click();
+  await page.waitForSelector('[data-testid=git-diff-editor] .monaco-diff-editor');
+  // The appended lines are below the fold: the hunk's header scrolls both sides to them.
+  await page.waitForSelector('[data-testid=git-hunk]');
+  await page.locator('[data-testid=git-hunk] .hunk-header').last().click();
+  const sides = () =>
+    page.evaluate(() =>
+      [
+        ...document.querySelectorAll(
+          '[data-testid=git-diff-editor] .monaco-diff-editor .monaco-editor .view-lines',
+        ),
+      ].map((e) => e.textContent.replace(/\u00a0/g, ' ')),
+    );
+  await page
+    .waitForFunction(
+      (l) => {
+        const v = [
+          ...document.querySelectorAll(
+            '[data-testid=git-diff-editor] .monaco-diff-editor .monaco-editor .view-lines',
+          ),
+        ].map((e) => e.textContent.replace(/\u00a0/g, ' '));
+        return v.length === 2 && v[0].length > 0 && !v[0].includes(l) && v[1].includes(l);
+      },
+      line,
+      { timeout: 20_000 },
+    )
+    .catch(async () => fail(`the diff does not show both sides: ${JSON.stringify(await sides())}`));
+  await page.screenshot({ path: join(SHOTS, 'ide-source-control.png') });
+
+  begin('source control: stage, write a message, commit with Ctrl+Enter');
+  await page.locator(`${row('changes')} [data-testid=scm-stage]`).click();
+  await page.waitForSelector(row('staged'));
+  const message = `Journey change ${stamp}`;
+  await page.getByTestId('scm-message').fill(message);
+  await page.getByTestId('scm-message').press(`${mod}+Enter`);
+  await page
+    .waitForSelector('[data-testid=scm-clean]', { timeout: 30_000 })
+    .catch(async () =>
+      fail(
+        `the change list is not empty after commit: ${await page.getByTestId('scm-panel').textContent()}`,
+      ),
+    );
+  await page
+    .waitForFunction(
+      (m) => document.querySelector('[data-testid=scm-commit-item]')?.textContent.includes(m),
+      message,
+    )
+    .catch(async () =>
+      fail(
+        `the history does not show the commit: ${await page.getByTestId('scm-history').textContent()}`,
+      ),
+    );
+  const [last] = await apiGet(`${git}/log?limit=1`);
+  if (last?.subject !== message || last?.email !== email)
+    fail(`git/log's last commit is ${JSON.stringify(last)}`);
+  await page.getByTestId('sidebar-explorer').click();
 }
 
 // WORKSPACES_ROOT/<projectId>/<path> is the expected layout; fall back to a shallow search for the id.

@@ -19,6 +19,8 @@ export function EditorTabs({
   closeTitle,
   onSelect,
   onClose,
+  activeHidden = false,
+  extra,
   children,
 }: {
   tabs: TabInfo[];
@@ -26,6 +28,10 @@ export function EditorTabs({
   closeTitle: string;
   onSelect(path: string): void;
   onClose(path: string): void;
+  /** Another kind of tab (a diff) is shown: no file tab is the active one. */
+  activeHidden?: boolean;
+  /** Tabs that are not files, after the files' own. */
+  extra?: React.ReactNode;
   children?: React.ReactNode;
 }) {
   const strip = useRef<HTMLDivElement>(null);
@@ -41,9 +47,9 @@ export function EditorTabs({
       {tabs.map((t) => (
         <div
           key={t.path}
-          className={`tab${t.path === active ? ' active' : ''}`}
+          className={`tab${t.path === active && !activeHidden ? ' active' : ''}`}
           role="tab"
-          aria-selected={t.path === active}
+          aria-selected={t.path === active && !activeHidden}
           onClick={() => onSelect(t.path)}
           onMouseDown={(e) => {
             // Middle click would otherwise start autoscroll in some browsers.
@@ -99,6 +105,7 @@ export function EditorTabs({
           </button>
         </div>
       ))}
+      {extra}
       <span className="grow" />
       {children}
     </div>

@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import { GitCredentialsDialog } from './GitCredentialsDialog';
 import { useAuth } from '../modules/auth';
 import { Link } from '../modules/router';
 import { useTheme } from '../modules/theme';
@@ -6,6 +7,7 @@ import { useTheme } from '../modules/theme';
 export function TopBar({ children }: { children?: ReactNode }) {
   const { user, logout } = useAuth();
   const [theme, setTheme] = useTheme();
+  const [credentials, setCredentials] = useState(false);
   return (
     <header className="topbar">
       <Link to="/" className="brand">
@@ -29,11 +31,20 @@ export function TopBar({ children }: { children?: ReactNode }) {
           <span className="muted" title={user.email}>
             {user.displayName}
           </span>
+          <button
+            className="link"
+            onClick={() => setCredentials(true)}
+            title="Tokens and SSH keys for cloning, pulling and pushing"
+            data-testid="git-credentials-open"
+          >
+            Git credentials
+          </button>
           <button className="link" onClick={() => void logout()}>
             Sign out
           </button>
         </>
       )}
+      {credentials && <GitCredentialsDialog onClose={() => setCredentials(false)} />}
     </header>
   );
 }

@@ -30,6 +30,8 @@ import { TopBar } from '../components/TopBar';
 import { AutoStart, IdleBanner, WorkspaceBar } from '../components/WorkspaceBar';
 import { PortsPanel } from '../components/PortsPanel';
 import { LspWorkspaceStatus, useLsp } from '../modules/lsp/useLsp';
+import { GitDiffView } from '../components/GitDiffView';
+import { announceFileSaved, useGitBranch } from '../modules/git';
 import { PreviewPane, type PreviewTarget } from '../components/PreviewPane';
 import { ProjectSettingsDialog } from '../components/ProjectSettingsDialog';
 import { useEditorStatus } from '../modules/editorStatus';
@@ -82,6 +84,9 @@ export default function IdePage({ projectId }: { projectId: string }) {
   const [bottomTab, setBottomTab] = useState<BottomTab>('terminal');
   const [saveAsNew, setSaveAsNew] = useState<string | null>(null);
   const [searchFocus, setSearchFocus] = useState({ token: 0, seed: '' });
+  // One diff tab, replaced by each click in Source Control (VS Code's preview tab).
+  const [diffTab, setDiffTab] = useState<{ path: string; staged: boolean } | null>(null);
+  const [diffActive, setDiffActive] = useState(false);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const [editor, setEditor] = useState<monaco.editor.IStandaloneCodeEditor | null>(null);
   const editorStatus = useEditorStatus(editor);
@@ -146,6 +151,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
 
   const openFile = useCallback(
     async (path: string) => {
+      setDiffActive(false);
       if (tabsRef.current.some((t) => t.path === path)) {
         setActive(path);
         return;
@@ -386,6 +392,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
         disk: undefined,
       });
       if (!dirty) void buffersRef.current?.drop(path);
+      announceFileSaved(path);
     },
     [projectId, modelOf, lsp.client],
   );
@@ -618,24 +625,56 @@ export default function IdePage({ projectId }: { projectId: string }) {
         tabs={tabs}
         active={active}
         closeTitle={`Close (${mod}+W / Alt+W, middle click)`}
-        onSelect={setActive}
+        activeHidden={diffActive}
+        onSelect={(p) => {
+          setActive(p);
+          setDiffActive(false);
+        }}
         onClose={closeTab}
+        extra={
+          diffTab && (
+            <div
+              className={`tab diff-tab${diffActive ? ' active' : ''}`}
+              role="tab"
+              aria-selected={diffActive}
+              onClick={() => setDiffActive(true)}
+              title={`${diffTab.path} (${diffTab.staged ? 'staged' : 'working tree'})`}
+              data-testid="diff-tab"
+            >
+              <i>
+                {basename(diffTab.path)} ({diffTab.staged ? 'index' : 'working tree'})
+              </i>
+              <button
+                title="Close diff"
+                onClick={(e) => {
+                  e.stopPropagation();
+                  setDiffTab(null);
+                  setDiffActive(false);
+                }}
+              >
+                ✕
+              </button>
+            </div>
+          )
+        }
       >
-        {activeTab && (activeTab.viewer === 'markdown' || activeTab.viewer === 'svg') && (
-          <button
-            className="link"
-            aria-pressed={!!activeTab.preview}
-            data-testid="toggle-preview"
-            title="Show the rendered file beside the editor"
-            onClick={() => {
-              setLiveText(modelOf(activeTab.path)?.getValue() ?? '');
-              patchTab(activeTab.path, { preview: !activeTab.preview });
-            }}
-          >
-            {activeTab.preview ? 'Hide preview' : 'Preview'}
-          </button>
-        )}
-        {activeTab && !readOnly && hasEditor(activeTab.viewer) && (
+        {activeTab &&
+          !diffActive &&
+          (activeTab.viewer === 'markdown' || activeTab.viewer === 'svg') && (
+            <button
+              className="link"
+              aria-pressed={!!activeTab.preview}
+              data-testid="toggle-preview"
+              title="Show the rendered file beside the editor"
+              onClick={() => {
+                setLiveText(modelOf(activeTab.path)?.getValue() ?? '');
+                patchTab(activeTab.path, { preview: !activeTab.preview });
+              }}
+            >
+              {activeTab.preview ? 'Hide preview' : 'Preview'}
+            </button>
+          )}
+        {activeTab && !readOnly && !diffActive && hasEditor(activeTab.viewer) && (
           <button
             className="link"
             onClick={() => void save(active)}
@@ -647,7 +686,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
           </button>
         )}
       </EditorTabs>
-      {activeTab?.disk && (
+      {activeTab?.disk && !diffActive && (
         <DiskBar
           state={activeTab.disk}
           readOnly={readOnly}
@@ -686,7 +725,16 @@ export default function IdePage({ projectId }: { projectId: string }) {
         />
       )}
       <div className="pane-body" style={{ overflow: 'hidden' }}>
-        {activeTab && activeTab.viewer === 'image' && activeTab.blob ? (
+        {diffActive && diffTab ? (
+          <GitDiffView
+            projectId={projectId}
+            path={diffTab.path}
+            staged={diffTab.staged}
+            theme={theme}
+            readOnly={readOnly}
+            onOpenFile={(p) => void openFile(p)}
+          />
+        ) : activeTab && activeTab.viewer === 'image' && activeTab.blob ? (
           <ImagePreview
             key={activeTab.path}
             path={activeTab.path}
@@ -816,7 +864,15 @@ export default function IdePage({ projectId }: { projectId: string }) {
                 />
               </div>
               <div className="sidebar-view" hidden={sidebar !== 'scm'}>
-                <SourceControlPanel projectId={projectId} onOpen={(p) => void openFile(p)} />
+                <SourceControlPanel
+                  projectId={projectId}
+                  readOnly={readOnly}
+                  onOpenDiff={(path, staged) => {
+                    setDiffTab({ path, staged });
+                    setDiffActive(true);
+                  }}
+                  onOpenFile={(p) => void openFile(p)}
+                />
               </div>
             </Panel>
             <Separator className="sep v" />
@@ -891,6 +947,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
           </Group>
         </div>
         <IdeStatusBar
+          projectId={projectId}
           editor={activeTab && hasEditor(activeTab.viewer) ? editorStatus : null}
           onShowProblems={() => showBottom('problems')}
         />
@@ -984,24 +1041,27 @@ export default function IdePage({ projectId }: { projectId: string }) {
 
 /** The status bar fed from the workspace context (which lives below the page's own state). */
 function IdeStatusBar({
+  projectId,
   editor,
   onShowProblems,
   branch,
   problems,
 }: {
+  projectId: string;
   editor: ReturnType<typeof useEditorStatus>;
   onShowProblems(): void;
-  /** From the source control feature (H5) once merged. */
+  /** A branch to show instead of the repository's own (tests). */
   branch?: string;
   /** Counts to show instead of the language servers' own (tests). */
   problems?: ProblemCounts;
 }) {
   const ws = useWorkspace();
   const counts = useProblemCounts();
+  const git = useGitBranch(projectId);
   return (
     <StatusBar
       editor={editor}
-      branch={branch}
+      branch={branch ?? git?.branch ?? undefined}
       problems={problems ?? counts}
       workspace={ws.status?.status}
       onShowProblems={onShowProblems}

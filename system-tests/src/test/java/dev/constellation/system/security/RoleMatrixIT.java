@@ -103,6 +103,14 @@ class RoleMatrixIT {
     assertThat(status("POST", "/search", token, Map.of("query", "project"))).isEqualTo(200);
     assertThat(status("POST", "/search/replace", token, replaceBody())).isEqualTo(403);
     assertThat(status("POST", "/search/replace/u-1/undo", token, null)).isEqualTo(403);
+    // Source control: every member reads it (409 while the workspace is stopped), editors change
+    // it.
+    assertThat(status("GET", "/git/status", token, null)).isNotIn(401, 403, 404);
+    assertThat(status("GET", "/git/log", token, null)).isNotIn(401, 403, 404);
+    assertThat(status("POST", "/git/commit", token, Map.of("message", "x"))).isEqualTo(403);
+    assertThat(status("POST", "/git/push", token, Map.of())).isEqualTo(403);
+    assertThat(status("POST", "/git/stage", token, Map.of("paths", List.of("package.json"))))
+        .isEqualTo(403);
   }
 
   private static Map<String, Object> replaceBody() {
@@ -144,7 +152,11 @@ class RoleMatrixIT {
             "/ports",
             "/terminals",
             "/workspace/settings",
-            "/workspace/events")) {
+            "/workspace/events",
+            "/git/status",
+            "/git/log",
+            "/git/branches",
+            "/git/diff?path=package.json")) {
       assertThat(status("GET", path, token, null)).as("GET " + path).isEqualTo(404);
     }
     assertThat(api.get("/api/conversations/" + conversationId, token).statusCode()).isEqualTo(404);
@@ -166,6 +178,10 @@ class RoleMatrixIT {
     assertThat(status("POST", "/search", token, Map.of("query", "project"))).isEqualTo(404);
     assertThat(status("POST", "/search/replace", token, replaceBody())).isEqualTo(404);
     assertThat(status("POST", "/search/replace/u-1/undo", token, null)).isEqualTo(404);
+    assertThat(status("POST", "/git/commit", token, Map.of("message", "x"))).isEqualTo(404);
+    assertThat(status("POST", "/git/push", token, Map.of())).isEqualTo(404);
+    assertThat(status("POST", "/git/clone", token, Map.of("url", "https://example.com/r.git")))
+        .isEqualTo(404);
 
     // Without a ticket of its own the stranger cannot open the project's terminal socket.
     String ws =

@@ -34,6 +34,12 @@ public enum ProblemType {
   METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
   CONFLICT(HttpStatus.CONFLICT, "conflict", "Conflict"),
   LAST_OWNER(HttpStatus.CONFLICT, "last-owner", "Last owner"),
+  /** A read that needs the running workspace (git status, log...) while it is stopped. */
+  WORKSPACE_STOPPED(HttpStatus.CONFLICT, "workspace-stopped", "Workspace stopped"),
+  /** Clone into a project that already has files. */
+  PROJECT_NOT_EMPTY(HttpStatus.CONFLICT, "project-not-empty", "Project not empty"),
+  /** Git refused or failed; the detail is git's own message with any credential removed. */
+  GIT_FAILED(HttpStatus.UNPROCESSABLE_CONTENT, "git-failed", "Git failed"),
   ETAG_MISMATCH(HttpStatus.PRECONDITION_FAILED, "etag-mismatch", "File changed"),
   /** A request body over the limit, wherever it is measured (gateway or service). */
   TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "too-large", "Request too large"),
@@ -54,7 +60,9 @@ public enum ProblemType {
       HttpStatus.SERVICE_UNAVAILABLE, "workspace-unavailable", "Workspace unavailable"),
   AI_NOT_CONFIGURED(HttpStatus.SERVICE_UNAVAILABLE, "ai-not-configured", "AI not configured"),
   BUSY(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Too many answers in progress"),
-  UPSTREAM_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "upstream-timeout", "Service timed out");
+  UPSTREAM_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "upstream-timeout", "Service timed out"),
+  /** A git operation (clone, pull, push) ran past its time bound and was stopped. */
+  GIT_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "git-timeout", "Git timed out");
 
   private static final Map<String, ProblemType> BY_SLUG =
       Arrays.stream(values())

@@ -56,6 +56,15 @@ public final class ProductionSecretsCheck implements ApplicationListener<Applica
               + " random bytes");
     }
 
+    String gitKey =
+        environment.getProperty(
+            "workspace.git.credentials-key", environment.getProperty("GIT_CREDENTIALS_KEY", ""));
+    if (!gitKey.isBlank() && !isKeyOf32Bytes(gitKey)) {
+      problems.add(
+          "GIT_CREDENTIALS_KEY (workspace.git.credentials-key) must be the base64 of 32 random"
+              + " bytes (openssl rand -base64 32)");
+    }
+
     checkUriPassword(environment, "spring.mongodb.uri", "MONGODB_URI", problems);
     checkUriPassword(environment, "spring.data.redis.url", "REDIS_URL", problems);
     String redisPassword =
@@ -68,6 +77,14 @@ public final class ProductionSecretsCheck implements ApplicationListener<Applica
     if (!problems.isEmpty()) {
       throw new WeakSecretException(
           "Refusing to start with the 'prod' profile: " + String.join("; ", problems) + ".");
+    }
+  }
+
+  private static boolean isKeyOf32Bytes(String base64) {
+    try {
+      return java.util.Base64.getDecoder().decode(base64.strip()).length == 32;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 

@@ -55,6 +55,26 @@ class ProductionSecretsCheckTest {
   }
 
   @Test
+  void refusesAGitCredentialsKeyThatIsNot32BytesOfBase64() {
+    var env =
+        environment(
+            Map.of("constellation.auth.jwt-secret", STRONG, "GIT_CREDENTIALS_KEY", "c2hvcnQ="),
+            "prod");
+    assertThatThrownBy(() -> ProductionSecretsCheck.check(env))
+        .hasMessageContaining("GIT_CREDENTIALS_KEY")
+        .hasMessageNotContaining("c2hvcnQ=");
+    var good =
+        environment(
+            Map.of(
+                "constellation.auth.jwt-secret",
+                STRONG,
+                "GIT_CREDENTIALS_KEY",
+                java.util.Base64.getEncoder().encodeToString(new byte[32])),
+            "prod");
+    assertThatCode(() -> ProductionSecretsCheck.check(good)).doesNotThrowAnyException();
+  }
+
+  @Test
   void refusesMissingJwtSecret() {
     var env = environment(Map.of(), "prod");
     assertThatThrownBy(() -> ProductionSecretsCheck.check(env))

@@ -92,6 +92,15 @@ class RoutesConfiguration {
                     .filters(f -> breaker(f, WORKSPACE + STREAMS))
                     .metadata(RESPONSE_TIMEOUT_ATTR, SEARCH_RESPONSE_TIMEOUT.toMillis())
                     .uri(services.workspaceUrl()))
+        // Source control: clone, pull and push talk to remote hosts (bounded at 5 minutes in
+        // workspace-service), so they get exec's longer timeout rather than the ordinary one.
+        .route(
+            WORKSPACE + "-git",
+            r ->
+                r.path("/api/projects/{id}/git/**", "/api/git/**")
+                    .filters(f -> breaker(f, WORKSPACE + STREAMS))
+                    .metadata(RESPONSE_TIMEOUT_ATTR, services.execResponseTimeout().toMillis())
+                    .uri(services.workspaceUrl()))
         // The ports list only; preview sessions and share links are the gateway's own
         // (preview.PreviewController), and previews themselves never pass these routes.
         .route(

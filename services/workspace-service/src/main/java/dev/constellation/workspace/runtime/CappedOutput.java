@@ -26,6 +26,10 @@ public final class CappedOutput {
     return truncated;
   }
 
+  public synchronized byte[] bytes() {
+    return bytes.toByteArray();
+  }
+
   /**
    * The kept bytes as UTF-8; a multi-byte character split by the cap becomes a replacement
    * character.

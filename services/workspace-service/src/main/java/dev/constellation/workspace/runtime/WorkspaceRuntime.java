@@ -52,6 +52,14 @@ public interface WorkspaceRuntime {
   ExecResult exec(String projectId, String command, Duration timeout, int maxOutputBytes);
 
   /**
+   * Runs {@code argv} (no shell in between: nothing in it is interpreted) in the project directory
+   * of the running workspace, with {@code stdin} as its standard input. Made for commands whose
+   * input must not be visible in a process list or an engine's logs (a credential on stdin).
+   */
+  ProcessOutput run(
+      String projectId, List<String> argv, byte[] stdin, Duration timeout, int maxOutputBytes);
+
+  /**
    * Starts a detached shell session {@code id} ({@link TerminalSession#validId}) in the running
    * workspace's project directory.
    */

@@ -25,6 +25,7 @@ import dev.constellation.workspace.runtime.ContainerSpec;
 import dev.constellation.workspace.runtime.ExecResult;
 import dev.constellation.workspace.runtime.ListeningSockets;
 import dev.constellation.workspace.runtime.NetworkInfo;
+import dev.constellation.workspace.runtime.ProcessOutput;
 import dev.constellation.workspace.runtime.StdioProcess;
 import dev.constellation.workspace.runtime.TerminalListener;
 import dev.constellation.workspace.runtime.TerminalProcess;
@@ -996,5 +997,59 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   @Override
   public boolean renameSession(String projectId, String sessionId, String title) {
     return isRunning(projectId) && tmux.rename(containerName(projectId), sessionId, title);
+  }
+
+  @Override
+  public ProcessOutput run(
+      String projectId, List<String> argv, byte[] stdin, Duration timeout, int maxOutputBytes) {
+    long seconds = Math.max(1, timeout.toSeconds());
+    List<String> command = new ArrayList<>(List.of("timeout", "-s", "KILL", seconds + "s"));
+    command.addAll(argv);
+    String execId =
+        docker
+            .execCreateCmd(containerName(projectId))
+            .withCmd(command.toArray(String[]::new))
+            .withUser(String.valueOf(properties.isolation().uid()))
+            .withWorkingDir("/workspace")
+            .withAttachStdin(true)
+            .withAttachStdout(true)
+            .withAttachStderr(true)
+            .exec()
+            .getId();
+    var stdout = new CappedOutput(maxOutputBytes);
+    var stderr = new CappedOutput(maxOutputBytes);
+    var callback =
+        new ResultCallback.Adapter<Frame>() {
+          @Override
+          public void onNext(Frame frame) {
+            byte[] payload = frame.getPayload();
+            if (payload == null) return;
+            (frame.getStreamType() == StreamType.STDERR ? stderr : stdout)
+                .append(payload, 0, payload.length);
+          }
+        };
+    boolean finished;
+    try {
+      docker.execStartCmd(execId).withStdIn(new java.io.ByteArrayInputStream(stdin)).exec(callback);
+      finished = callback.awaitCompletion(seconds + 5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      finished = false;
+    } finally {
+      try {
+        callback.close();
+      } catch (IOException ignored) {
+        // the stream is done either way
+      }
+    }
+    Long exit = finished ? docker.inspectExecCmd(execId).exec().getExitCodeLong() : null;
+    int exitCode = exit == null ? -1 : exit.intValue();
+    boolean timedOut = !finished || exitCode == 137;
+    return new ProcessOutput(
+        exitCode,
+        stdout.bytes(),
+        stderr.text(),
+        timedOut,
+        stdout.truncated() || stderr.truncated());
   }
 }

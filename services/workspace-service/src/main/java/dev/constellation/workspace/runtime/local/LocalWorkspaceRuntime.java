@@ -568,4 +568,48 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
         ? Optional.of("127.0.0.1")
         : Optional.empty();
   }
+
+  @Override
+  public ProcessOutput run(
+      String projectId, List<String> argv, byte[] stdin, Duration timeout, int maxOutputBytes) {
+    Path dir = directoryOf(projectId);
+    Map<String, String> env = environment(dir, "dumb");
+    var builder = new ProcessBuilder(commandLine(dir, argv, env)).directory(dir.toFile());
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new RuntimeUnavailableException(
+          "cannot start " + argv.get(0) + ": " + e.getMessage(), e);
+    }
+    track(projectId, process);
+    var stdout = new CappedOutput(maxOutputBytes);
+    var stderr = new CappedOutput(maxOutputBytes);
+    Thread out = drain(process.getInputStream(), stdout);
+    Thread err = drain(process.getErrorStream(), stderr);
+    boolean finished;
+    try {
+      try (var in = process.getOutputStream()) {
+        in.write(stdin);
+      } catch (IOException ignored) {
+        // the command did not read its input; its exit status tells the rest
+      }
+      finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!finished) kill(process);
+      process.waitFor(5, TimeUnit.SECONDS);
+      out.join(2000);
+      err.join(2000);
+    } catch (InterruptedException e) {
+      kill(process);
+      Thread.currentThread().interrupt();
+      finished = false;
+    } finally {
+      untrack(projectId, process);
+    }
+    int exit = process.isAlive() ? -1 : process.exitValue();
+    return new ProcessOutput(
+        exit, stdout.bytes(), stderr.text(), !finished, stdout.truncated() || stderr.truncated());
+  }
 }
