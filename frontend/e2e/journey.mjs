@@ -239,6 +239,8 @@ async function statusBarAndImagePreview() {
     fail('the status bar shows a cursor for an image');
   await page.screenshot({ path: join(SHOTS, 'ide-image-preview.png') });
   await page.click(`[data-testid=editor-tab][data-path="${name}"] button`);
+}
+
 const editorShows = (text, timeout = 15_000) =>
   page.waitForFunction(
     (t) =>
@@ -329,6 +331,8 @@ async function openFileFollowsChangesOnDisk(projectId, file) {
     .locator(`[data-testid="editor-tab"][data-path="${file}"]`)
     .getAttribute('data-dirty');
   if (dirty !== 'false') fail('the refreshed file is marked dirty');
+}
+
 // Find in files: Ctrl/Cmd+Shift+F, type a word, the hit streams in, a click opens the file with the
 // match selected on its line.
 async function findInFiles(path, text) {
@@ -365,8 +369,10 @@ async function findInFiles(path, text) {
     )
     .catch(() => fail(`opening the hit did not show ${path} with the match selected`));
   log(`   hit at ${path}:${lineNumber}`);
-  await page.getByRole('button', { name: 'Files', exact: true }).click();
+  await page.getByTestId('activity-explorer').click();
   await page.waitForSelector('[data-testid=tree-item]');
+}
+
 // Language servers in the editor: a TypeScript file that imports a local module gets the module's
 // members from the server as completions after `greet.`, and a type error gets a squiggle and a row
 // in the Problems panel. The server loads the project lazily, so the list is asked for again until
@@ -865,7 +871,7 @@ async function sourceControl(projectId, file, email) {
   const [last] = await apiGet(`${git}/log?limit=1`);
   if (last?.subject !== message || last?.email !== email)
     fail(`git/log's last commit is ${JSON.stringify(last)}`);
-  await page.getByTestId('sidebar-explorer').click();
+  await page.getByTestId('activity-explorer').click();
 }
 
 // WORKSPACES_ROOT/<projectId>/<path> is the expected layout; fall back to a shallow search for the id.
