@@ -418,14 +418,15 @@ async function languageServerStep(projectId) {
   await page.keyboard.press('Enter');
   await page.keyboard.type('greet.');
   const item = '.suggest-widget .monaco-list-row[aria-label*="greetUser"]';
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 150_000;
   while (!(await page.locator(item).count())) {
     if (Date.now() > deadline)
       fail(
         `no completion "greetUser" from the language server after "greet." (suggestions: ${await page.locator('.suggest-widget .monaco-list-row').allTextContents()})`,
       );
+    // Each new trigger cancels the request before it, so give a slow first answer time to come.
     await page.keyboard.press('Control+Space');
-    await page.waitForSelector(item, { timeout: 3000 }).catch(() => undefined);
+    await page.waitForSelector(item, { timeout: 20_000 }).catch(() => undefined);
   }
   await page.screenshot({ path: join(SHOTS, 'ide-language-server.png') });
   await page.keyboard.press('Escape');
