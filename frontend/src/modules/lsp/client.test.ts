@@ -358,15 +358,25 @@ describe('LspClient', () => {
     expect(states).toContain('unavailable');
   });
 
-  it('waits on 4409 until the workspace runs again', async () => {
+  it('retries a 4409 while the workspace is said to run (a socket that raced the start)', async () => {
     const { api, client: c } = setup();
     model('src/f.ts', '');
     await until(() => FakeServerSocket.last()?.readyState === 1, 'socket open');
     FakeServerSocket.last().serverClose(4409, 'workspace stopped');
+    await until(() => c.state('typescript') === 'reconnecting', 'reconnecting');
+    await until(() => c.state('typescript') === 'ready', 'ready again', 5000);
+    expect(api.lspTicket).toHaveBeenCalledTimes(2);
+  });
+
+  it('waits after a 4409 once the workspace is known to be stopped, until it runs again', async () => {
+    const { api, client: c } = setup();
+    model('src/f.ts', '');
+    await until(() => FakeServerSocket.last()?.readyState === 1, 'socket open');
+    c.setWorkspaceRunning(false);
+    FakeServerSocket.last().serverClose(4409, 'workspace stopped');
     await new Promise((r) => setTimeout(r, 60));
     expect(c.state('typescript')).toBe('stopped');
     expect(api.lspTicket).toHaveBeenCalledTimes(1);
-    c.setWorkspaceRunning(false);
     c.setWorkspaceRunning(true);
     await until(() => c.state('typescript') === 'ready', 'ready again');
     expect(api.lspTicket).toHaveBeenCalledTimes(2);

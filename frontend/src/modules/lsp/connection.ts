@@ -237,9 +237,13 @@ export class LspConnection {
     this.conn = null;
     this.caps = null;
     if (this.disposed) return;
-    if (code === WORKSPACE_STOPPED) {
+    if (code === WORKSPACE_STOPPED && this.suspended) {
       this.attempt = 0;
       this.setState('stopped', reason || undefined);
+    } else if (code === WORKSPACE_STOPPED) {
+      // The workspace's status says it runs: the socket raced its start (or a restart of
+      // workspace-service). Try again with backoff; a real stop suspends this connection.
+      this.scheduleReconnect(reason || 'the workspace is not running yet');
     } else if (code === NO_SERVER) {
       this.setState('unavailable', reason || undefined);
     } else {

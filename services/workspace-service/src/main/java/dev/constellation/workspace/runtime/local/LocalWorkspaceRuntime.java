@@ -7,6 +7,7 @@ import dev.constellation.workspace.config.WorkspaceProperties;
 import dev.constellation.workspace.runtime.CappedOutput;
 import dev.constellation.workspace.runtime.ExecResult;
 import dev.constellation.workspace.runtime.ListeningSockets;
+import dev.constellation.workspace.runtime.ProcessOutput;
 import dev.constellation.workspace.runtime.StdioProcess;
 import dev.constellation.workspace.runtime.TerminalListener;
 import dev.constellation.workspace.runtime.TerminalProcess;
