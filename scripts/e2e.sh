@@ -30,7 +30,7 @@ trap cleanup EXIT
 
 node frontend/e2e/fake-anthropic.mjs --port "$FAKE_PORT" >"$WORK/fake-anthropic.log" 2>&1 & pids+=($!)
 java -jar libs/local-stack/target/local-stack-0.1.0-SNAPSHOT-exec.jar >"$WORK/stack.log" 2>&1 & pids+=($!)
-for _ in $(seq 1 240); do
+for _ in $(seq 1 "${LOCAL_READY_TIMEOUT_S:-480}"); do
   grep -q "is running" "$WORK/stack.log" 2>/dev/null && break
   kill -0 "${pids[1]}" 2>/dev/null || { cat "$WORK/stack.log"; tail -n 50 "$WORK"/data/logs/*.log; exit 1; }
   sleep 1

@@ -67,6 +67,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/files/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["archive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/files/content": {
         parameters: {
             query?: never;
@@ -76,6 +92,22 @@ export interface paths {
         };
         get: operations["read"];
         put: operations["write"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/files/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["limits"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -339,6 +371,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/lsp/{language}/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ticket_1"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/ports": {
         parameters: {
             query?: never;
@@ -349,6 +397,54 @@ export interface paths {
         get: operations["list_2"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["search"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/search/replace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["replace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/search/replace/{undoId}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["undo"];
         delete?: never;
         options?: never;
         head?: never;
@@ -520,6 +616,12 @@ export interface components {
             /** Format: int32 */
             memoryMb?: number | null;
         };
+        Changed: {
+            etag: string;
+            path: string;
+            /** Format: int32 */
+            replacements: number;
+        };
         CheckoutRequest: {
             branch: string;
         };
@@ -533,7 +635,7 @@ export interface components {
             head?: string | null;
         };
         CommitRequest: {
-            amend: boolean;
+            amend?: boolean | null;
             message: string;
         };
         CommitResponse: {
@@ -541,7 +643,7 @@ export interface components {
             summary: string;
         };
         CreateBranchRequest: {
-            checkout: boolean;
+            checkout?: boolean | null;
             from?: string | null;
             name: string;
         };
@@ -590,6 +692,10 @@ export interface components {
             size: number;
             /** @enum {string} */
             type: "file" | "dir";
+        };
+        FileLimits: {
+            /** Format: int64 */
+            maxFileBytes: number;
         };
         FileStatus: {
             conflicted: boolean;
@@ -675,6 +781,10 @@ export interface components {
             share?: components["schemas"]["Share"] | null;
             url: string;
         };
+        PreviewedFile: {
+            etag: string;
+            path: string;
+        };
         /** @description RFC 9457 problem details; requestId matches the X-Request-Id header, field names a rejected field. */
         ProblemDetail: {
             detail?: string;
@@ -691,20 +801,47 @@ export interface components {
         RemoteRequest: {
             branch?: string | null;
             remote?: string | null;
-            setUpstream: boolean;
+            setUpstream?: boolean | null;
         };
         Rename: {
             title: string;
+        };
+        ReplaceRequest: {
+            caseSensitive?: boolean | null;
+            files: components["schemas"]["PreviewedFile"][];
+            query?: string | null;
+            regex?: boolean | null;
+            replacement: string;
+            wholeWord?: boolean | null;
+        };
+        ReplaceResults: {
+            changed: components["schemas"]["Changed"][];
+            skipped: components["schemas"]["Skipped"][];
+            undoId: string;
+        };
+        SearchRequest: {
+            caseSensitive?: boolean | null;
+            exclude?: string[] | null;
+            include?: string[] | null;
+            /** Format: int32 */
+            maxResults?: number | null;
+            query?: string | null;
+            regex?: boolean | null;
+            wholeWord?: boolean | null;
         };
         Share: {
             /** Format: date-time */
             expiresAt: string;
             url: string;
         };
+        Skipped: {
+            path: string;
+            reason: string;
+        };
         StageHunksRequest: {
             hunks: number[];
             path: string;
-            unstage: boolean;
+            unstage?: boolean | null;
         };
         TerminalSession: {
             attached: boolean;
@@ -713,6 +850,10 @@ export interface components {
             createdAt: string;
             id: string;
             title: string;
+        };
+        Undone: {
+            restored: components["schemas"]["Changed"][];
+            skipped: components["schemas"]["Skipped"][];
         };
         WorkspaceResponse: {
             /** Format: date-time */
@@ -938,6 +1079,39 @@ export interface operations {
             };
         };
     };
+    archive: {
+        parameters: {
+            query?: {
+                path?: string;
+            };
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
     read: {
         parameters: {
             query: {
@@ -993,6 +1167,37 @@ export interface operations {
                 };
                 content: {
                     "*/*": components["schemas"]["WriteResult"];
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    limits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["FileLimits"];
                 };
             };
             /** @description The request failed; the body says why. */
@@ -1573,6 +1778,38 @@ export interface operations {
             };
         };
     };
+    ticket_1: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                language: string;
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["Issued"];
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
     list_2: {
         parameters: {
             query?: never;
@@ -1591,6 +1828,108 @@ export interface operations {
                 };
                 content: {
                     "*/*": components["schemas"]["PortResponse"][];
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchRequest"];
+            };
+        };
+        responses: {
+            /** @description NDJSON: one {path, etag, matches} line per file, then {done, files, matches, truncated, limitHit, timedOut, engine} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    replace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["ReplaceResults"];
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    undo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                undoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["Undone"];
                 };
             };
             /** @description The request failed; the body says why. */
