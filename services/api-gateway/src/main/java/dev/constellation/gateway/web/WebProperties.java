@@ -32,7 +32,7 @@ public record WebProperties(
     if (contentSecurityPolicy == null || contentSecurityPolicy.isBlank()) {
       contentSecurityPolicy =
           "default-src 'self'; script-src 'self'; worker-src 'self' blob:; "
-              + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+              + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
               + "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
     }
     if (bodyLimits == null) bodyLimits = new BodyLimits(null, null, null);
