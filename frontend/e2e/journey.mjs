@@ -402,6 +402,7 @@ async function languageServerStep(projectId) {
     "import * as greet from './greet';\n\nconst count: number = 'not a number';\nconsole.log(count);\n",
   );
   await quickOpen('lsp-demo/main.ts');
+  await page.getByTestId('panel-tab-problems').click();
   await page
     .waitForSelector('[data-testid=problem][data-path="lsp-demo/main.ts"]', { timeout: 180_000 })
     .catch(async () =>
@@ -437,6 +438,7 @@ async function languageServerStep(projectId) {
   await page
     .waitForSelector(`${demoTab}[data-dirty="false"]`)
     .catch(() => fail('undo did not bring the demo file back to its saved text'));
+  await page.getByTestId('panel-tab-terminal').click();
 }
 
 try {
