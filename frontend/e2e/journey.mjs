@@ -589,6 +589,8 @@ try {
     );
 
   await languageServerStep(projectId);
+  // The AI steps attach the open file: bring the journey's file back to the front.
+  await quickOpen(file);
 
   begin('ask the AI and see the streamed answer');
   await page.getByTestId('chat-input').fill(`What does ${file} do?`);
