@@ -427,7 +427,11 @@ function XtermView({
         } catch {
           /* ignore */
         }
-        if (focus) termRef.current?.focus();
+        // Output that arrived while this terminal was hidden (a reattach's scrollback) was never
+        // drawn, and a fit to the same size redraws nothing: draw the rows now.
+        const term = termRef.current;
+        if (term) term.refresh(0, term.rows - 1);
+        if (focus) term?.focus();
       });
     }
   }, [visible]);
