@@ -22,6 +22,7 @@ vi.mock('@xterm/xterm', () => ({
     }
     reset() {}
     focus() {}
+    refresh() {}
     dispose() {}
     input(d: string) {
       this.data?.(d);
