@@ -16,7 +16,7 @@ import { FileTree } from '../components/FileTree';
 import { ProblemsPanel } from '../components/ProblemsPanel';
 import { SearchPanel } from '../components/SearchPanel';
 import { SourceControlPanel } from '../components/SourceControlPanel';
-import { StatusBar, type ProblemCounts } from '../components/StatusBar';
+import { StatusBar } from '../components/StatusBar';
 import { ConfirmDialog, PromptDialog } from '../components/PromptDialog';
 import { FilesWatch } from '../components/FilesWatch';
 import { DiskBar } from '../components/DiskBar';
@@ -1044,25 +1044,19 @@ function IdeStatusBar({
   projectId,
   editor,
   onShowProblems,
-  branch,
-  problems,
 }: {
   projectId: string;
   editor: ReturnType<typeof useEditorStatus>;
   onShowProblems(): void;
-  /** A branch to show instead of the repository's own (tests). */
-  branch?: string;
-  /** Counts to show instead of the language servers' own (tests). */
-  problems?: ProblemCounts;
 }) {
   const ws = useWorkspace();
-  const counts = useProblemCounts();
+  const problems = useProblemCounts();
   const git = useGitBranch(projectId);
   return (
     <StatusBar
       editor={editor}
-      branch={branch ?? git?.branch ?? undefined}
-      problems={problems ?? counts}
+      branch={git?.branch ?? undefined}
+      problems={problems}
       workspace={ws.status?.status}
       onShowProblems={onShowProblems}
     />
