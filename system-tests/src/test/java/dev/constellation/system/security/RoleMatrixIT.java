@@ -111,6 +111,28 @@ class RoleMatrixIT {
     assertThat(status("POST", "/git/push", token, Map.of())).isEqualTo(403);
     assertThat(status("POST", "/git/stage", token, Map.of("paths", List.of("package.json"))))
         .isEqualTo(403);
+    assertThat(status("GET", "/git/branches", token, null)).isNotIn(401, 403, 404);
+    assertThat(status("GET", "/git/diff?path=package.json", token, null)).isNotIn(401, 403, 404);
+    for (var change : gitChanges().entrySet())
+      assertThat(status("POST", change.getKey(), token, change.getValue()))
+          .as("POST " + change.getKey())
+          .isEqualTo(403);
+    // Downloading a folder and reading the upload limit are reads.
+    assertThat(status("GET", "/files/archive?path=src", token, null)).isEqualTo(200);
+    assertThat(status("GET", "/files/limits", token, null)).isEqualTo(200);
+  }
+
+  /** Every source-control change besides commit, push and stage, with a body that is valid. */
+  private static Map<String, Object> gitChanges() {
+    return Map.of(
+        "/git/init", Map.of(),
+        "/git/unstage", Map.of("paths", List.of("package.json")),
+        "/git/stage-hunks", Map.of("path", "package.json", "hunks", List.of(0), "unstage", false),
+        "/git/branches", Map.of("name", "feature", "checkout", false),
+        "/git/checkout", Map.of("branch", "main"),
+        "/git/merge", Map.of("branch", "main"),
+        "/git/merge/abort", Map.of(),
+        "/git/pull", Map.of());
   }
 
   private static Map<String, Object> replaceBody() {
@@ -156,7 +178,9 @@ class RoleMatrixIT {
             "/git/status",
             "/git/log",
             "/git/branches",
-            "/git/diff?path=package.json")) {
+            "/git/diff?path=package.json",
+            "/files/archive?path=src",
+            "/files/limits")) {
       assertThat(status("GET", path, token, null)).as("GET " + path).isEqualTo(404);
     }
     assertThat(api.get("/api/conversations/" + conversationId, token).statusCode()).isEqualTo(404);
@@ -182,6 +206,10 @@ class RoleMatrixIT {
     assertThat(status("POST", "/git/push", token, Map.of())).isEqualTo(404);
     assertThat(status("POST", "/git/clone", token, Map.of("url", "https://example.com/r.git")))
         .isEqualTo(404);
+    for (var change : gitChanges().entrySet())
+      assertThat(status("POST", change.getKey(), token, change.getValue()))
+          .as("POST " + change.getKey())
+          .isEqualTo(404);
 
     // Without a ticket of its own the stranger cannot open the project's terminal socket.
     String ws =
