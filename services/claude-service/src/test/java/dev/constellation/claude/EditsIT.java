@@ -2,8 +2,8 @@ package dev.constellation.claude;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.constellation.claude.support.FakeAnthropic;
 import dev.constellation.claude.support.TestStack;
+import dev.constellation.fakeanthropic.FakeAnthropic;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
