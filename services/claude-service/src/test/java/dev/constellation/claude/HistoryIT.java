@@ -33,7 +33,8 @@ class HistoryIT extends TestStack {
               null,
               Instant.now(),
               null,
-              false));
+              false,
+              null));
     }
     ANTHROPIC.enqueue(FakeAnthropic.text("SUMMARY-OF-OLD-TURNS"), FakeAnthropic.text("answer"));
 
