@@ -2,8 +2,8 @@ package dev.constellation.claude;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.constellation.claude.support.FakeAnthropic;
 import dev.constellation.claude.support.TestStack;
+import dev.constellation.fakeanthropic.FakeAnthropic;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;

@@ -34,6 +34,8 @@ public enum ProblemType {
   METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
   CONFLICT(HttpStatus.CONFLICT, "conflict", "Conflict"),
   LAST_OWNER(HttpStatus.CONFLICT, "last-owner", "Last owner"),
+  /** A second agent turn in a conversation while one runs. */
+  AGENT_TURN_RUNNING(HttpStatus.CONFLICT, "agent-turn-running", "Agent turn running"),
   /** A read that needs the running workspace (git status, log...) while it is stopped. */
   WORKSPACE_STOPPED(HttpStatus.CONFLICT, "workspace-stopped", "Workspace stopped"),
   /** Clone into a project that already has files. */

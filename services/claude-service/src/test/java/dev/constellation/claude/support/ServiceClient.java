@@ -2,6 +2,7 @@ package dev.constellation.claude.support;
 
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.auth.JwtCodec;
+import dev.constellation.fakeanthropic.FakeAnthropic;
 import dev.constellation.localstack.TestInfrastructure;
 import java.io.BufferedReader;
 import java.io.IOException;
