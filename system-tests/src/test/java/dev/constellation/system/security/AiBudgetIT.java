@@ -118,7 +118,8 @@ class AiBudgetIT {
             r -> {
               assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
               assertThat(r.body())
-                  .contains("ai-budget-exceeded", "\"budget\":\"project\"", "This project's");
+                  .contains(
+                      "ai-budget-exceeded", "\"budget\":\"project\"", "project's daily AI budget");
               assertThat(r.headers().firstValue("Retry-After")).isPresent();
             });
 

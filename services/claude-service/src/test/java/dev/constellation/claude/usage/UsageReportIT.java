@@ -124,6 +124,34 @@ class UsageReportIT extends TestStack {
   }
 
   @Test
+  void recordsFromBeforeCostsWereKeptArePricedFromTheirTokens() {
+    Member m = member("EDITOR");
+    String day = LocalDate.now(ZoneOffset.UTC).toString();
+    mongo
+        .getCollection("usage")
+        .insertOne(
+            new Document("_id", day + "|" + m.userId() + "|" + m.projectId() + "|" + MODEL)
+                .append("day", day)
+                .append("userId", m.userId())
+                .append("projectId", m.projectId())
+                .append("model", MODEL)
+                .append("requests", 1L)
+                .append("inputTokens", 1_000_000L)
+                .append("outputTokens", 0L)
+                .append("cacheReadInputTokens", 0L)
+                .append("cacheCreationInputTokens", 0L)
+                .append("totalTokens", 1_000_000L));
+
+    JsonNode row = admin("/api/admin/usage?projectId=" + m.projectId()).get("items").get(0);
+    assertThat(row.get("costUsd").asDouble()).isCloseTo(3.00, within(1e-9));
+    JsonNode meter =
+        call("GET", "/api/projects/" + m.projectId() + "/ai/usage", m.token(), null)
+            .json()
+            .get("today");
+    assertThat(meter.get("project").get("costUsd").asDouble()).isCloseTo(3.00, within(1e-9));
+  }
+
+  @Test
   void anyMemberSeesTodaysSpendOfTheProjectAndTheirOwnAgainstTheBudgets() {
     Member editor = member("EDITOR");
     Member viewer = joining(editor, "VIEWER");
