@@ -30,6 +30,10 @@ export type ExecResult = W['ExecResult'];
 export type Ticket = W['Issued'];
 
 export type Usage = C['UsageResponse'];
+export type UsagePage = C['UsagePage'];
+export type UsageRow = C['UsageRow'];
+/** Today's AI spend of the caller and of a project against their daily budgets (0 = unlimited). */
+export type ProjectAiUsage = C['ProjectUsageResponse'];
 export type Message = C['MessageResponse'];
 export type Conversation = C['ConversationResponse'];
 export type ConversationPage = C['PageResponseConversationResponse'];

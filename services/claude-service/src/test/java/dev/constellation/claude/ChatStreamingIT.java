@@ -278,7 +278,7 @@ class ChatStreamingIT extends TestStack {
 
     assertThat(s.status()).isEqualTo(429);
     assertThat(s.contentType()).startsWith("application/problem+json");
-    assertThat(s.body()).contains("ai-budget-exceeded", "daily AI budget");
+    assertThat(s.body()).contains("ai-budget-exceeded", "daily AI budget", "\"budget\":\"user\"");
     assertThat(ANTHROPIC.received()).isEmpty();
   }
 

@@ -79,7 +79,7 @@ class RoutesConfiguration {
         .route(
             WORKSPACE + "-exec",
             r ->
-                r.path("/api/projects/{id}/exec")
+                r.path("/api/projects/{id}/exec", "/api/projects/{id}/exec/stream")
                     .filters(f -> breaker(f, WORKSPACE + STREAMS))
                     .metadata(RESPONSE_TIMEOUT_ATTR, services.execResponseTimeout().toMillis())
                     .uri(services.workspaceUrl()))
@@ -98,6 +98,15 @@ class RoutesConfiguration {
             WORKSPACE + "-git",
             r ->
                 r.path("/api/projects/{id}/git/**", "/api/git/**")
+                    .filters(f -> breaker(f, WORKSPACE + STREAMS))
+                    .metadata(RESPONSE_TIMEOUT_ATTR, services.execResponseTimeout().toMillis())
+                    .uri(services.workspaceUrl()))
+        // Checkpoints read or rewrite a whole project (a snapshot, a restore): exec's longer
+        // timeout rather than the ordinary one.
+        .route(
+            WORKSPACE + "-checkpoints",
+            r ->
+                r.path("/api/projects/{id}/checkpoints", "/api/projects/{id}/checkpoints/**")
                     .filters(f -> breaker(f, WORKSPACE + STREAMS))
                     .metadata(RESPONSE_TIMEOUT_ATTR, services.execResponseTimeout().toMillis())
                     .uri(services.workspaceUrl()))

@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param limits sizes the API accepts from callers
  * @param dailyTokenBudget tokens a user may spend per UTC day (AI_DAILY_TOKEN_BUDGET); 0 =
  *     unlimited
+ * @param projectDailyTokenBudget tokens all members of one project together may spend per UTC day
+ *     (AI_PROJECT_DAILY_TOKEN_BUDGET); 0 = unlimited
  * @param workspaceUrl base URL of workspace-service, which serves project files
  *     (WORKSPACE_SERVICE_URL)
  */
@@ -28,6 +30,7 @@ public record ClaudeProperties(
     @Valid @NotNull Context context,
     @Valid @NotNull Limits limits,
     @Min(0) long dailyTokenBudget,
+    @Min(0) long projectDailyTokenBudget,
     @NotBlank String workspaceUrl,
     @Valid @NotNull Agent agent) {
 
