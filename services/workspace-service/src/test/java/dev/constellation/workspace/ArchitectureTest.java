@@ -102,10 +102,10 @@ class ArchitectureTest {
           .definedBy(ROOT + ".lsp..")
           .whereLayer("lsp")
           .mayNotBeAccessedByAnyLayer()
-          // Find in files walks and rewrites through the files' own no-follow seam
-          // (ProjectWalker, ProjectFiles), never around it.
+          // Find in files walks and rewrites, and headless problems read, through the files' own
+          // no-follow seam (ProjectWalker, ProjectFiles), never around it.
           .whereLayer("files")
-          .mayOnlyBeAccessedByLayers("search")
+          .mayOnlyBeAccessedByLayers("search", "lsp")
           .whereLayer("search")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("exec")
