@@ -51,6 +51,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/exec/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["stream"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/files": {
         parameters: {
             query?: never;
@@ -125,6 +141,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["move"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/files/tree": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["tree"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -403,6 +435,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/problems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["problems"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/search": {
         parameters: {
             query?: never;
@@ -669,6 +717,13 @@ export interface components {
             original: string;
             path: string;
         };
+        Entry: {
+            path: string;
+            /** Format: int64 */
+            size: number;
+            /** @enum {string} */
+            type: "file" | "dir" | "link";
+        };
         ExecRequest: {
             command: string;
             /** Format: int32 */
@@ -703,6 +758,10 @@ export interface components {
             origPath?: string | null;
             path: string;
             worktree: string;
+        };
+        FileTree: {
+            entries: components["schemas"]["Entry"][];
+            truncated: boolean;
         };
         GitStatus: {
             /** Format: int32 */
@@ -785,6 +844,22 @@ export interface components {
             etag: string;
             path: string;
         };
+        Problem: {
+            code?: string | null;
+            /** Format: int32 */
+            column: number;
+            /** Format: int32 */
+            endColumn: number;
+            /** Format: int32 */
+            endLine: number;
+            /** Format: int32 */
+            line: number;
+            message: string;
+            path: string;
+            /** @enum {string} */
+            severity: "error" | "warning" | "info" | "hint";
+            source: string;
+        };
         /** @description RFC 9457 problem details; requestId matches the X-Request-Id header, field names a rejected field. */
         ProblemDetail: {
             detail?: string;
@@ -797,6 +872,14 @@ export interface components {
             title: string;
             /** Format: uri */
             type: string;
+        };
+        ProblemsRequest: {
+            paths: string[];
+        };
+        ProblemsResponse: {
+            languages: string[];
+            problems: components["schemas"]["Problem"][];
+            unavailable: components["schemas"]["Unavailable"][];
         };
         RemoteRequest: {
             branch?: string | null;
@@ -850,6 +933,10 @@ export interface components {
             createdAt: string;
             id: string;
             title: string;
+        };
+        Unavailable: {
+            language: string;
+            reason: string;
         };
         Undone: {
             restored: components["schemas"]["Changed"][];
@@ -1002,6 +1089,41 @@ export interface operations {
                 };
                 content: {
                     "*/*": components["schemas"]["ExecResult"];
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    stream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExecRequest"];
+            };
+        };
+        responses: {
+            /** @description NDJSON: {stream: stdout|stderr, text} lines as output arrives (an empty stdout text is a keep-alive), then {done: true, exitCode, timedOut, killedBy, truncated} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
                 };
             };
             /** @description The request failed; the body says why. */
@@ -1232,6 +1354,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    tree: {
+        parameters: {
+            query?: {
+                maxEntries?: number;
+                path?: string;
+            };
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["FileTree"];
+                };
             };
             /** @description The request failed; the body says why. */
             default: {
@@ -1828,6 +1984,41 @@ export interface operations {
                 };
                 content: {
                     "*/*": components["schemas"]["PortResponse"][];
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    problems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProblemsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["ProblemsResponse"];
                 };
             };
             /** @description The request failed; the body says why. */
