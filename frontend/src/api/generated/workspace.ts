@@ -483,6 +483,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/problems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["problems"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/search": {
         parameters: {
             query?: never;
@@ -905,6 +921,22 @@ export interface components {
             etag: string;
             path: string;
         };
+        Problem: {
+            code?: string | null;
+            /** Format: int32 */
+            column: number;
+            /** Format: int32 */
+            endColumn: number;
+            /** Format: int32 */
+            endLine: number;
+            /** Format: int32 */
+            line: number;
+            message: string;
+            path: string;
+            /** @enum {string} */
+            severity: "error" | "warning" | "info" | "hint";
+            source: string;
+        };
         /** @description RFC 9457 problem details; requestId matches the X-Request-Id header, field names a rejected field. */
         ProblemDetail: {
             detail?: string;
@@ -917,6 +949,14 @@ export interface components {
             title: string;
             /** Format: uri */
             type: string;
+        };
+        ProblemsRequest: {
+            paths: string[];
+        };
+        ProblemsResponse: {
+            languages: string[];
+            problems: components["schemas"]["Problem"][];
+            unavailable: components["schemas"]["Unavailable"][];
         };
         RemoteRequest: {
             branch?: string | null;
@@ -979,6 +1019,10 @@ export interface components {
             createdAt: string;
             id: string;
             title: string;
+        };
+        Unavailable: {
+            language: string;
+            reason: string;
         };
         Undone: {
             restored: components["schemas"]["Changed"][];
@@ -2156,6 +2200,41 @@ export interface operations {
                 };
                 content: {
                     "*/*": components["schemas"]["PortResponse"][];
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    problems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProblemsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["ProblemsResponse"];
                 };
             };
             /** @description The request failed; the body says why. */

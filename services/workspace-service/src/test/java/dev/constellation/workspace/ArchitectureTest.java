@@ -104,12 +104,12 @@ class ArchitectureTest {
           .definedBy(ROOT + ".checkpoint..")
           .whereLayer("lsp")
           .mayNotBeAccessedByAnyLayer()
-          // Find in files walks and rewrites through the files' own no-follow seam
-          // (ProjectWalker, ProjectFiles), never around it.
-          // Checkpoints read and restore through the same seam (ProjectWalker, ProjectFiles,
-          // WorkingTree); the files layer hears of nothing of theirs but an event.
+          // Find in files walks and rewrites, and headless problems read, through the files' own
+          // no-follow seam (ProjectWalker, ProjectFiles), never around it. Checkpoints read and
+          // restore through the same seam (ProjectWalker, ProjectFiles, WorkingTree); the files
+          // layer hears of nothing of theirs but an event.
           .whereLayer("files")
-          .mayOnlyBeAccessedByLayers("search", "checkpoint")
+          .mayOnlyBeAccessedByLayers("search", "lsp", "checkpoint")
           .whereLayer("checkpoint")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("search")
