@@ -290,6 +290,8 @@ class CheckpointService {
         changes.put(e.getKey(), entry(e.getKey(), "deleted", before, null, textBudget));
       }
       return List.copyOf(changes.values());
+    } catch (org.eclipse.jgit.errors.MissingObjectException droppedMeanwhile) {
+      throw notFound(checkpointId);
     } catch (IOException e) {
       throw failed(e);
     }

@@ -22,6 +22,7 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
 import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -228,7 +229,11 @@ class CheckpointStore {
     List<Meta> all = new ArrayList<>();
     try (RevWalk walk = new RevWalk(repo)) {
       for (Ref ref : repo.getRefDatabase().getRefsByPrefix(REF_PREFIX)) {
-        all.add(meta(walk.parseCommit(ref.getObjectId())));
+        try {
+          all.add(meta(walk.parseCommit(ref.getObjectId())));
+        } catch (MissingObjectException droppedMeanwhile) {
+          // listed while a newer checkpoint's caps dropped this one: it is gone
+        }
       }
     }
     all.sort(Comparator.comparing(Meta::createdAt).thenComparing(Meta::id).reversed());
