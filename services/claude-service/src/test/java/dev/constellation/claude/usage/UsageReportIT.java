@@ -3,9 +3,9 @@ package dev.constellation.claude.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.constellation.claude.support.FakeAnthropic;
 import dev.constellation.claude.support.TestStack;
 import dev.constellation.common.audit.AuditEvent;
+import dev.constellation.fakeanthropic.FakeAnthropic;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
