@@ -114,6 +114,16 @@ final class DiskClient {
         token);
   }
 
+  /** A JSON POST to any route, as this user. */
+  HttpResponse<byte[]> post(String path, Object body) throws IOException, InterruptedException {
+    return send(json("POST", path, body), token);
+  }
+
+  /** A GET of any route, the query as given. */
+  HttpResponse<byte[]> get(String pathAndQuery) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).GET(), token);
+  }
+
   long projectCount() throws IOException, InterruptedException {
     var response =
         send(HttpRequest.newBuilder(URI.create(base + "/api/projects?size=100")).GET(), token);

@@ -79,7 +79,10 @@ class RoutesConfiguration {
         .route(
             WORKSPACE + "-exec",
             r ->
-                r.path("/api/projects/{id}/exec", "/api/projects/{id}/exec/stream")
+                r.path(
+                        "/api/projects/{id}/exec",
+                        "/api/projects/{id}/exec/stream",
+                        "/api/projects/{id}/problems")
                     .filters(f -> breaker(f, WORKSPACE + STREAMS))
                     .metadata(RESPONSE_TIMEOUT_ATTR, services.execResponseTimeout().toMillis())
                     .uri(services.workspaceUrl()))
