@@ -145,6 +145,7 @@ class AgentIT {
   }
 
   @Test
+  @Checklist({"B53"})
   void stopMidCommandCancelsItAndItsProcessIsGone() throws Exception {
     Workspaces.Project p = project("agent-stop");
     String tag = tag();
@@ -174,6 +175,63 @@ class AgentIT {
       left = processesMatching(p, marker);
     } while (!left.isBlank() && System.nanoTime() < deadline && pause());
     assertThat(left).as("processes of the stopped command").isBlank();
+  }
+
+  @Test
+  @Checklist({"B51"})
+  void onlyTheUserWhoStartedTheTurnDecidesOrStopsIt() throws Exception {
+    Workspaces.Project p = project("agent-other");
+    Api.Session other = p.api().register("agent-other-e");
+    member(p, other.userId(), "EDITOR");
+    String tag = tag();
+    model.script(
+        tag,
+        turn(toolUse("write_file", Map.of("path", "planted.txt", "content", "by the other\n"))),
+        turn(say("Understood.")));
+
+    try (Turn t = Turn.start(p, conversation(p), "FAKE-SCRIPT:" + tag + " plant a file")) {
+      JsonNode held = t.awaitingApproval("write_file");
+      String decision =
+          "/api/conversations/"
+              + t.conversationId
+              + "/steps/"
+              + held.path("stepId").asString()
+              + "/decision";
+      HttpResponse<String> approve =
+          p.api()
+              .send(
+                  "POST",
+                  decision,
+                  other.accessToken(),
+                  Map.of("decision", "approve", "allow", "edits"));
+      assertThat(approve.statusCode()).as(approve.body()).isEqualTo(403);
+      HttpResponse<String> stop =
+          p.api()
+              .send(
+                  "POST",
+                  "/api/conversations/" + t.conversationId + "/stop",
+                  other.accessToken(),
+                  Map.of());
+      assertThat(stop.statusCode()).as(stop.body()).isEqualTo(403);
+      // Still waiting for its own user, who says no.
+      t.decide(held, "deny");
+      assertThat(t.next("tool-result").json().path("status").asString()).isEqualTo("denied");
+      assertThat(t.next("done").json().path("stopReason").asString()).isEqualTo("end_turn");
+      HttpResponse<String> permissions =
+          p.api()
+              .send(
+                  "GET", "/api/conversations/" + t.conversationId + "/permissions", token(p), null);
+      assertThat(Api.json(permissions).path("edits").asBoolean())
+          .as("the other user's allow: edits was not stored")
+          .isFalse();
+    }
+    HttpResponse<String> planted =
+        Api.HTTP.send(
+            HttpRequest.newBuilder(URI.create(contentUrl(p, "planted.txt")))
+                .header("Authorization", "Bearer " + token(p))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(planted.statusCode()).isEqualTo(404);
   }
 
   @Test
@@ -263,7 +321,7 @@ class AgentIT {
   }
 
   @Test
-  @Checklist({"B27"})
+  @Checklist({"B27", "B50"})
   void aCommandAFileTalkedTheModelIntoIsHeldForApprovalAndNeverRunsWhenDenied() throws Exception {
     Workspaces.Project p = project("agent-injection");
     put(
@@ -326,6 +384,7 @@ class AgentIT {
   }
 
   @Test
+  @Checklist({"B52"})
   void aViewerCannotStartAgentMode() throws Exception {
     Workspaces.Project p = project("agent-viewer");
     Api.Session viewer = p.api().register("agent-viewer-v");

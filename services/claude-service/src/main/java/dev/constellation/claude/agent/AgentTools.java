@@ -167,7 +167,13 @@ class AgentTools {
     WorkspaceClient.Tree tree = workspace.tree(projectId, dir, 2000, auth);
     StringBuilder out = new StringBuilder();
     for (WorkspaceClient.TreeEntry e : tree.entries()) {
-      out.append(e.path()).append("dir".equals(e.type()) ? "/" : " (" + e.size() + " bytes)");
+      out.append(e.path())
+          .append(
+              switch (e.type()) {
+                case "dir" -> "/";
+                case "link" -> " (link)";
+                default -> " (" + e.size() + " bytes)";
+              });
       out.append('\n');
     }
     if (out.length() == 0) out.append("(no files)\n");
@@ -360,6 +366,8 @@ class AgentTools {
             auth,
             line -> {
               String t = line.path("text").asString("");
+              // An empty text is workspace-service's keep-alive.
+              if (t.isEmpty()) return;
               if (output.length() < maxOutput) output.append(t);
               onOutput.accept(t);
             },

@@ -32,7 +32,7 @@ class ChatController {
   private final AccessGuard access;
   private final ClaudeClient claude;
   private final ProjectContext context;
-  private final ChatStreamer streamer;
+  private final ChatTurn turns;
   private final ClaudeProperties.Limits limits;
   private final AgentService agents;
 
@@ -42,13 +42,13 @@ class ChatController {
       AccessGuard access,
       ClaudeClient claude,
       ProjectContext context,
-      ChatStreamer streamer,
+      ChatTurn turns,
       ClaudeProperties properties) {
     this.conversations = conversations;
     this.access = access;
     this.claude = claude;
     this.context = context;
-    this.streamer = streamer;
+    this.turns = turns;
     this.limits = properties.limits();
     this.agents = agents;
   }
@@ -78,8 +78,8 @@ class ChatController {
       return agents.start(
           new AgentRequest(conversation, user, body.content(), attachments, authorization));
     }
-    return streamer.start(
-        new ChatStreamer.Turn(conversation, user, body.content(), attachments, authorization));
+    return turns.start(
+        new ChatTurn.Turn(conversation, user, body.content(), attachments, authorization));
   }
 
   private void validate(SendMessageRequest body) {

@@ -67,6 +67,8 @@ public class ProjectContext {
       if (entry.path() == null || ProjectPaths.problem(entry.path()) != null) continue;
       if ("dir".equals(entry.type())) {
         out.append(entry.path()).append("/\n");
+      } else if ("link".equals(entry.type())) {
+        out.append(entry.path()).append(" (link)\n");
       } else {
         out.append(entry.path()).append(" (").append(entry.size()).append(" bytes)\n");
       }

@@ -12,6 +12,7 @@ import dev.constellation.claude.upstream.ClaudeClient;
 import dev.constellation.claude.upstream.Completion;
 import dev.constellation.claude.upstream.Prompt;
 import dev.constellation.claude.upstream.StreamControl;
+import dev.constellation.claude.upstream.TokenUsage;
 import dev.constellation.claude.usage.AiCall;
 import dev.constellation.claude.usage.UsageService;
 import dev.constellation.common.auth.AuthenticatedUser;
@@ -40,12 +41,14 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs one answer on its own thread: history and summary, the upstream stream, each delta to the
- * client as it arrives, then both messages and the usage stored.
+ * Owns an ask-mode turn from request to recorded outcome: admitted (tokens reserved, a worker free)
+ * before the stream opens, then on its own thread the upstream call started at once (the user's
+ * message stored beside it), each delta to the client as it arrives, and the outcome recorded in
+ * one place ({@link #record}) however the turn ended.
  */
 @Component
-class ChatStreamer {
-  private static final Logger log = LoggerFactory.getLogger(ChatStreamer.class);
+class ChatTurn {
+  private static final Logger log = LoggerFactory.getLogger(ChatTurn.class);
 
   /** Reserved per listed file-tree entry: a path of about 30 characters. */
   private static final int TREE_ENTRY_TOKENS = 8;
@@ -68,7 +71,7 @@ class ChatStreamer {
   private final ScheduledExecutorService heartbeats;
   private final OpenStreams streams;
 
-  ChatStreamer(
+  ChatTurn(
       ConversationService conversations,
       ClaudeClient claude,
       UsageService usage,
@@ -177,6 +180,7 @@ class ChatStreamer {
     CompletableFuture<ChatMessage> userStored =
         CompletableFuture.supplyAsync(
             () -> conversations.addUserMessage(conversation, turn.content(), turn.user().id()));
+    Outcome outcome;
     try {
       Prompt prompt = prompt(turn, call, history);
       Completion answer =
@@ -187,70 +191,80 @@ class ChatStreamer {
                 sender.delta(text);
               },
               control);
-      awaitStored(userStored);
-      ChatMessage saved =
-          conversations.addAssistantMessage(
-              conversation, answer.text(), claude.model(), answer.usage(), false);
-      usage.finish(call, claude.model(), "chat", answer.usage(), "ok");
-      sender.done(saved.id(), answer.usage());
-      emitter.complete();
+      outcome = new Outcome(answer.text(), answer.usage(), "ok", null);
     } catch (EventSender.ClientGoneException | CancellationException e) {
       log.info("client left conversation {} mid-answer; upstream cancelled", conversation.id());
-      awaitStored(userStored);
-      conversations.addAssistantMessage(
-          conversation, received.toString(), claude.model(), control.usage(), true);
-      usage.finish(call, claude.model(), "chat", control.usage(), "cancelled");
-      emitter.complete();
+      outcome = new Outcome(received.toString(), control.usage(), "cancelled", null);
     } catch (ApiException e) {
-      awaitStored(userStored);
-      fail(turn, call, emitter, sender, control, received, e);
+      outcome = new Outcome(received.toString(), control.usage(), "error", e);
     } catch (RuntimeException e) {
       log.error("answer in conversation {} failed", conversation.id(), e);
-      awaitStored(userStored);
-      fail(
-          turn,
-          call,
-          emitter,
-          sender,
-          control,
-          received,
-          new ApiException(
-              HttpStatus.INTERNAL_SERVER_ERROR,
-              "internal",
-              "Internal error",
-              "Something went wrong on our side; the request id identifies it in the logs."));
+      outcome =
+          new Outcome(
+              received.toString(),
+              control.usage(),
+              "error",
+              new ApiException(
+                  HttpStatus.INTERNAL_SERVER_ERROR,
+                  "internal",
+                  "Internal error",
+                  "Something went wrong on our side; the request id identifies it in the logs."));
     } finally {
       heartbeat.cancel(false);
     }
+    record(turn, call, userStored, outcome, sender, emitter);
   }
 
-  private static void awaitStored(CompletableFuture<ChatMessage> userStored) {
+  /**
+   * How a turn ended: what arrived, the tokens counted, {@code ok}, {@code cancelled} (the client
+   * left) or {@code error} with its problem.
+   */
+  private record Outcome(String text, TokenUsage usage, String kind, ApiException failure) {}
+
+  /**
+   * The one place a turn's outcome is recorded, however it ended: the user's message awaited, the
+   * answer stored (marked interrupted unless it finished), the call charged, then {@code done} or
+   * {@code error} to a client that is still there.
+   */
+  private void record(
+      Turn turn,
+      AiCall call,
+      CompletableFuture<ChatMessage> userStored,
+      Outcome outcome,
+      EventSender sender,
+      SseEmitter emitter) {
+    Conversation conversation = turn.conversation();
     try {
       userStored.join();
     } catch (RuntimeException e) {
-      log.error("could not store the user's message", e);
+      log.error("could not store the user's message in conversation {}", conversation.id(), e);
     }
-  }
-
-  private void fail(
-      Turn turn,
-      AiCall call,
-      SseEmitter emitter,
-      EventSender sender,
-      StreamControl control,
-      StringBuilder received,
-      ApiException e) {
-    Conversation conversation = turn.conversation();
+    boolean finished = outcome.kind().equals("ok");
+    ChatMessage saved = null;
     try {
-      conversations.addAssistantMessage(
-          conversation, received.toString(), claude.model(), control.usage(), true);
-      usage.finish(call, claude.model(), "chat", control.usage(), "error");
-      sender.error(Problems.of(e));
+      saved =
+          conversations.addAssistantMessage(
+              conversation, outcome.text(), claude.model(), outcome.usage(), !finished);
+    } catch (RuntimeException e) {
+      log.error("could not store the answer in conversation {}", conversation.id(), e);
+    }
+    usage.finish(call, claude.model(), "chat", outcome.usage(), outcome.kind());
+    try {
+      if (finished && saved != null) {
+        sender.done(saved.id(), outcome.usage());
+      } else if (finished) {
+        sender.error(
+            Problems.of(
+                new ApiException(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "storage-unavailable",
+                    "Storage unavailable",
+                    "The answer could not be stored; try again shortly.")));
+      } else if (outcome.failure() != null) {
+        sender.error(Problems.of(outcome.failure()));
+      }
     } catch (EventSender.ClientGoneException gone) {
-      log.debug("client gone before the error event");
-    } catch (RuntimeException storeFailure) {
-      log.error(
-          "could not record the failed answer in conversation {}", conversation.id(), storeFailure);
+      log.debug("client gone before the final event");
     }
     emitter.complete();
   }
