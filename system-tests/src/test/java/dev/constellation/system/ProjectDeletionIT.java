@@ -39,6 +39,16 @@ class ProjectDeletionIT {
             owner.accessToken(),
             Map.of("title", "soon gone"));
     assertThat(conversation.statusCode()).isEqualTo(201);
+    var checkpoint =
+        api.send(
+            "POST",
+            "/api/projects/" + projectId + "/checkpoints",
+            owner.accessToken(),
+            Map.of("label", "soon gone"));
+    assertThat(checkpoint.statusCode()).as(checkpoint.body()).isEqualTo(201);
+    Path checkpoints =
+        SystemStack.get().dataDir().resolve("workspaces/.checkpoints").resolve(projectId + ".git");
+    assertThat(checkpoints).isDirectory();
     boolean docker = Docker.available();
     if (docker) {
       var exec =
@@ -70,6 +80,7 @@ class ProjectDeletionIT {
           Duration.ofSeconds(60),
           () ->
               !Files.exists(directory)
+                  && !Files.exists(checkpoints)
                   && mentions(mongo.getDatabase("constellation_chat"), projectId) == 0
                   && mentions(mongo.getDatabase("constellation_workspaces"), projectId) == 0
                   && mentions(mongo.getDatabase("constellation_projects"), projectId) == 0

@@ -89,6 +89,10 @@ class CheckpointsIT extends DockerStack {
     write(dir.resolve("assets/logo.bin"), random(200_000, 1));
     write(dir.resolve("big.bin"), random(1_100_000, 2)); // over the files API's 1 MB here
     write(dir.resolve(".git/HEAD"), "ref: refs/heads/main\n".getBytes(StandardCharsets.UTF_8));
+    write(dir.resolve("bin/run.sh"), "#!/bin/sh\necho hi\n".getBytes(StandardCharsets.UTF_8));
+    Files.setPosixFilePermissions(
+        dir.resolve("bin/run.sh"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     Path hostFile = Files.createTempFile("host-secret", ".txt");
     Files.writeString(hostFile, "host");
     Files.createSymbolicLink(dir.resolve("link-to-host"), hostFile);
@@ -98,8 +102,8 @@ class CheckpointsIT extends DockerStack {
     assertThat(cp.get("id").asString()).matches("[0-9a-f]{16}");
     assertThat(cp.get("label").asString()).isEqualTo("Before agent turn 1");
     assertThat(cp.get("createdBy").asString()).isEqualTo("alice");
-    assertThat(cp.get("fileCount").asInt()).isEqualTo(4);
-    assertThat(cp.get("bytes").asLong()).isEqualTo(8 + 13 + 14 + 200_000);
+    assertThat(cp.get("fileCount").asInt()).isEqualTo(5);
+    assertThat(cp.get("bytes").asLong()).isEqualTo(8 + 13 + 14 + 200_000 + 18);
     assertThat(cp.get("skipped").toString()).contains("big.bin", "link-to-host");
     assertThat(cp.get("skipped").toString()).doesNotContain(".git");
     String id = cp.get("id").asString();
@@ -108,6 +112,7 @@ class CheckpointsIT extends DockerStack {
     write(dir.resolve("src/main.py"), "print('two')\n".getBytes(StandardCharsets.UTF_8));
     write(dir.resolve("assets/logo.bin"), random(200_000, 3));
     Files.delete(dir.resolve("src/gone.txt"));
+    Files.delete(dir.resolve("bin/run.sh"));
     write(dir.resolve("new/deep/added.txt"), "added\n".getBytes(StandardCharsets.UTF_8));
     write(dir.resolve("new/blob.bin"), random(5_000, 4));
     write(dir.resolve(".git/HEAD"), "ref: refs/heads/other\n".getBytes(StandardCharsets.UTF_8));
@@ -119,6 +124,7 @@ class CheckpointsIT extends DockerStack {
             new TreeMap<>(
                 Map.of(
                     "assets/logo.bin", "modified",
+                    "bin/run.sh", "deleted",
                     "new/blob.bin", "added",
                     "new/deep/added.txt", "added",
                     "src/gone.txt", "deleted",
@@ -143,7 +149,7 @@ class CheckpointsIT extends DockerStack {
     var restore = api.post(checkpoints(p) + "/" + id + "/restore", null);
     assertThat(restore.status()).as(restore.text()).isEqualTo(200);
     assertThat(restore.json().get("restored").toString())
-        .contains("src/main.py", "assets/logo.bin", "src/gone.txt")
+        .contains("src/main.py", "assets/logo.bin", "src/gone.txt", "bin/run.sh")
         .doesNotContain("README.md");
     assertThat(restore.json().get("deleted").toString())
         .contains("new/deep/added.txt", "new/blob.bin");
@@ -156,6 +162,13 @@ class CheckpointsIT extends DockerStack {
     after.remove(".git/HEAD");
     assertThat(after).isEqualTo(expected);
     assertThat(Files.exists(dir.resolve("new"))).as("emptied folders are tidied").isFalse();
+    assertThat(Files.getPosixFilePermissions(dir.resolve("bin/run.sh")))
+        .as("the execute bits come back with the file")
+        .contains(
+            java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE,
+            java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+    assertThat(Files.getPosixFilePermissions(dir.resolve("src/gone.txt")))
+        .doesNotContain(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
     assertThat(Files.readString(dir.resolve(".git/HEAD"))).contains("other");
     assertThat(Files.isSymbolicLink(dir.resolve("link-to-host"))).isTrue();
     assertThat(Files.readString(hostFile)).isEqualTo("host");

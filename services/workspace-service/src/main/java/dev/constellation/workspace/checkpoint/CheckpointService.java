@@ -2,6 +2,7 @@ package dev.constellation.workspace.checkpoint;
 
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.problem.ProblemType;
+import dev.constellation.workspace.checkpoint.CheckpointStore.Blob;
 import dev.constellation.workspace.checkpoint.CheckpointStore.Meta;
 import dev.constellation.workspace.files.ProjectFiles;
 import dev.constellation.workspace.files.ProjectFilesDeleted;
@@ -111,7 +112,7 @@ class CheckpointService {
     }
   }
 
-  private record Snapshot(Meta meta, Map<String, ObjectId> files, Set<String> skipped) {}
+  private record Snapshot(Meta meta, Map<String, Blob> files, Set<String> skipped) {}
 
   /**
    * Walks the project (links and special files skipped and listed, {@code .git} folders left out,
@@ -156,8 +157,13 @@ class CheckpointService {
 
             @Override
             public boolean file(String path, byte[] content) {
+              return file(path, content, false);
+            }
+
+            @Override
+            public boolean file(String path, byte[] content, boolean executable) {
               try {
-                if (!builder.add(path, content)) skippedPaths.add(path);
+                if (!builder.add(path, content, executable)) skippedPaths.add(path);
                 return true;
               } catch (IOException e) {
                 failure[0] = e;
@@ -223,7 +229,7 @@ class CheckpointService {
     requireValidId(checkpointId);
     try (Repository repo = store.open(projectId, false)) {
       if (repo == null || store.find(repo, checkpointId) == null) throw notFound(checkpointId);
-      Map<String, ObjectId> then = store.files(repo, checkpointId);
+      Map<String, Blob> then = store.files(repo, checkpointId);
       Map<String, FileDiff> changes = new TreeMap<>();
       Set<String> seen = new HashSet<>();
       long[] textBudget = {MAX_DIFF_TOTAL_TEXT_BYTES};
@@ -246,7 +252,7 @@ class CheckpointService {
               // Over the limit: never in a checkpoint, so a restore leaves it alone unless the
               // checkpoint holds a (smaller) file of that name, which it writes back.
               seen.add(path);
-              ObjectId old = then.get(path);
+              ObjectId old = then.containsKey(path) ? then.get(path).id() : null;
               if (old != null) {
                 changes.put(
                     path,
@@ -259,7 +265,7 @@ class CheckpointService {
             @Override
             public boolean file(String path, byte[] now) {
               seen.add(path);
-              ObjectId old = then.get(path);
+              ObjectId old = then.containsKey(path) ? then.get(path).id() : null;
               if (old != null && old.equals(CheckpointStore.blobId(now))) return true;
               try {
                 byte[] before = old == null ? null : CheckpointStore.read(repo, old);
@@ -280,10 +286,12 @@ class CheckpointService {
       if (failure[0] != null) throw failure[0];
       for (var e : then.entrySet()) {
         if (seen.contains(e.getKey())) continue;
-        byte[] before = CheckpointStore.read(repo, e.getValue());
+        byte[] before = CheckpointStore.read(repo, e.getValue().id());
         changes.put(e.getKey(), entry(e.getKey(), "deleted", before, null, textBudget));
       }
       return List.copyOf(changes.values());
+    } catch (org.eclipse.jgit.errors.MissingObjectException droppedMeanwhile) {
+      throw notFound(checkpointId);
     } catch (IOException e) {
       throw failed(e);
     }
@@ -356,10 +364,10 @@ class CheckpointService {
     try (Repository repo = store.open(projectId, false)) {
       Meta target = repo == null ? null : store.find(repo, checkpointId);
       if (target == null) throw notFound(checkpointId);
-      Map<String, ObjectId> wanted = store.files(repo, checkpointId);
+      Map<String, Blob> wanted = store.files(repo, checkpointId);
       Snapshot undo =
           snapshot(repo, projectId, undoLabel(target.label()), userId, Set.of(checkpointId));
-      Map<String, ObjectId> now = undo.files();
+      Map<String, Blob> now = undo.files();
 
       List<String> deleted = new ArrayList<>();
       Map<String, String> failedPaths = new LinkedHashMap<>();
@@ -376,18 +384,24 @@ class CheckpointService {
       List<String> restored = new ArrayList<>();
       for (var e : new TreeMap<>(wanted).entrySet()) {
         String path = e.getKey();
-        if (e.getValue().equals(now.get(path))) continue;
+        Blob want = e.getValue();
+        Blob have = now.get(path);
+        if (want.equals(have)) continue;
         try {
-          byte[] bytes = CheckpointStore.read(repo, e.getValue());
-          try {
-            files.write(projectId, path, new ByteArrayInputStream(bytes), null);
-          } catch (ApiException linkInTheWay) {
-            // A link now stands where the checkpoint has a file or folder: the link goes (never
-            // its target) and the write is tried once more, again without following anything.
-            if (linkInTheWay.status() != HttpStatus.BAD_REQUEST
-                || !workingTree.unlinkFirstLink(projectId, path)) throw linkInTheWay;
-            files.write(projectId, path, new ByteArrayInputStream(bytes), null);
+          if (have == null || !have.id().equals(want.id())) {
+            byte[] bytes = CheckpointStore.read(repo, want.id());
+            try {
+              files.write(projectId, path, new ByteArrayInputStream(bytes), null);
+            } catch (ApiException linkInTheWay) {
+              // A link now stands where the checkpoint has a file or folder: the link goes (never
+              // its target) and the write is tried once more, again without following anything.
+              if (linkInTheWay.status() != HttpStatus.BAD_REQUEST
+                  || !workingTree.unlinkFirstLink(projectId, path)) throw linkInTheWay;
+              files.write(projectId, path, new ByteArrayInputStream(bytes), null);
+            }
           }
+          // A write keeps the mode of the file it replaces; a new file has none: set it.
+          workingTree.setExecutable(projectId, path, want.executable());
           restored.add(path);
         } catch (ApiException refused) {
           failedPaths.put(path, refused.getMessage());

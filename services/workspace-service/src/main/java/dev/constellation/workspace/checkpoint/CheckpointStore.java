@@ -22,6 +22,7 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
 import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -64,6 +65,9 @@ class CheckpointStore {
       long bytes,
       String createdBy,
       List<Skipped> skipped) {}
+
+  /** A file of a checkpoint: its content's blob and whether the owner could execute it. */
+  record Blob(ObjectId id, boolean executable) {}
 
   /** A name that is in the project but not in the checkpoint, and why. */
   record Skipped(String path, String reason) {}
@@ -143,7 +147,7 @@ class CheckpointStore {
     private final ObjectInserter inserter;
     private final DirCache index = DirCache.newInCore();
     private final DirCacheBuilder entries = index.builder();
-    private final Map<String, ObjectId> files = new LinkedHashMap<>();
+    private final Map<String, Blob> files = new LinkedHashMap<>();
     private final List<Skipped> skipped = new ArrayList<>();
     private long bytes;
 
@@ -153,7 +157,7 @@ class CheckpointStore {
     }
 
     /** Adds a file; false (and a skipped entry) when git cannot hold its name. */
-    boolean add(String path, byte[] content) throws IOException {
+    boolean add(String path, byte[] content, boolean executable) throws IOException {
       DirCacheEntry entry;
       try {
         entry = new DirCacheEntry(path);
@@ -163,11 +167,11 @@ class CheckpointStore {
       }
       // The inserter writes nothing for a blob the repository already has.
       ObjectId id = inserter.insert(Constants.OBJ_BLOB, content);
-      entry.setFileMode(FileMode.REGULAR_FILE);
+      entry.setFileMode(executable ? FileMode.EXECUTABLE_FILE : FileMode.REGULAR_FILE);
       entry.setObjectId(id);
       entry.setLength(content.length);
       entries.add(entry);
-      files.put(path, id);
+      files.put(path, new Blob(id, executable));
       bytes += content.length;
       return true;
     }
@@ -180,7 +184,7 @@ class CheckpointStore {
       return bytes;
     }
 
-    Map<String, ObjectId> files() {
+    Map<String, Blob> files() {
       return files;
     }
 
@@ -225,7 +229,11 @@ class CheckpointStore {
     List<Meta> all = new ArrayList<>();
     try (RevWalk walk = new RevWalk(repo)) {
       for (Ref ref : repo.getRefDatabase().getRefsByPrefix(REF_PREFIX)) {
-        all.add(meta(walk.parseCommit(ref.getObjectId())));
+        try {
+          all.add(meta(walk.parseCommit(ref.getObjectId())));
+        } catch (MissingObjectException droppedMeanwhile) {
+          // listed while a newer checkpoint's caps dropped this one: it is gone
+        }
       }
     }
     all.sort(Comparator.comparing(Meta::createdAt).thenComparing(Meta::id).reversed());
@@ -240,16 +248,19 @@ class CheckpointStore {
     }
   }
 
-  /** The checkpoint's files: path → blob id. */
-  Map<String, ObjectId> files(Repository repo, String id) throws IOException {
+  /** The checkpoint's files by path. */
+  Map<String, Blob> files(Repository repo, String id) throws IOException {
     Ref ref = repo.exactRef(REF_PREFIX + id);
     if (ref == null) throw new IOException("no checkpoint " + id);
-    Map<String, ObjectId> files = new LinkedHashMap<>();
+    Map<String, Blob> files = new LinkedHashMap<>();
     try (RevWalk walk = new RevWalk(repo);
         TreeWalk tree = new TreeWalk(repo)) {
       tree.addTree(walk.parseCommit(ref.getObjectId()).getTree());
       tree.setRecursive(true);
-      while (tree.next()) files.put(tree.getPathString(), tree.getObjectId(0));
+      while (tree.next()) {
+        boolean executable = FileMode.EXECUTABLE_FILE.equals(tree.getRawMode(0));
+        files.put(tree.getPathString(), new Blob(tree.getObjectId(0), executable));
+      }
     }
     return files;
   }

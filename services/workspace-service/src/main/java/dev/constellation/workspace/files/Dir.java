@@ -146,6 +146,37 @@ final class Dir implements AutoCloseable {
   }
 
   /**
+   * Sets or clears the execute bits of the regular file {@code name} (each where its read bit is
+   * set, as git checks files out), through the descriptor opened without following a link or
+   * blocking on a FIFO: a link or anything else there is left alone. Answers whether it changed it.
+   */
+  boolean setExecutable(String name, boolean executable) throws IOException {
+    int child;
+    try {
+      child =
+          open(fd, name, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_CLOEXEC, name);
+    } catch (FileSystemException e) {
+      if (isLoop(e)) return false;
+      throw e;
+    }
+    try {
+      PosixFileAttributes attrs =
+          Files.readAttributes(Path.of("/proc/self/fd/" + child), PosixFileAttributes.class);
+      if (!attrs.isRegularFile()) return false;
+      int mode = 0;
+      for (var p : attrs.permissions()) mode |= 1 << (8 - p.ordinal());
+      int wanted = executable ? mode | ((mode & 0444) >> 2) : mode & ~0111;
+      if (wanted == mode) return false;
+      Libc.C.fchmod(child, wanted);
+      return true;
+    } catch (LastErrorException e) {
+      throw translate(e, name);
+    } finally {
+      closeFd(child);
+    }
+  }
+
+  /**
    * A path naming exactly this open directory (the descriptor's magic link), for APIs that take a
    * path, such as a {@code WatchService}: they reach the directory this descriptor was opened on,
    * whatever its name points to by now.

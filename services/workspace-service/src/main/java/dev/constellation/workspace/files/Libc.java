@@ -6,8 +6,9 @@ import com.sun.jna.Native;
 
 /**
  * The few *at system calls java.nio lacks: an open that neither follows a link nor blocks on a
- * FIFO, and a mkdir relative to a directory descriptor. Everything else goes through {@link
- * java.nio.file.SecureDirectoryStream}, which is openat/fstatat/unlinkat/renameat already.
+ * FIFO, a mkdir relative to a directory descriptor, and a chmod of an opened descriptor. Everything
+ * else goes through {@link java.nio.file.SecureDirectoryStream}, which is
+ * openat/fstatat/unlinkat/renameat already.
  */
 interface Libc extends Library {
   // Names are encoded exactly as java.nio encodes paths, so both name the same directory entry.
@@ -38,6 +39,8 @@ interface Libc extends Library {
   int openat(int dirfd, String path, int flags, int mode) throws LastErrorException;
 
   int mkdirat(int dirfd, String path, int mode) throws LastErrorException;
+
+  int fchmod(int fd, int mode) throws LastErrorException;
 
   int close(int fd) throws LastErrorException;
 }

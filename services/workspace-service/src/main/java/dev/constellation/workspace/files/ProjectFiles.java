@@ -283,6 +283,15 @@ public class ProjectFiles {
     }
   }
 
+  boolean setExecutable(String projectId, String path, boolean executable) {
+    List<String> names = FilePaths.parse(path, false);
+    try (Dir parent = openDirectory(projectId, names.subList(0, names.size() - 1), path, false)) {
+      return parent.setExecutable(names.get(names.size() - 1), executable);
+    } catch (IOException e) {
+      throw translate(e, path);
+    }
+  }
+
   boolean removeFolderIfEmpty(String projectId, String path) {
     List<String> names = FilePaths.parse(path, false);
     try (Dir parent = openDirectory(projectId, names.subList(0, names.size() - 1), path, false)) {

@@ -37,6 +37,14 @@ public class ProjectWalker {
     /** The content of a file it wanted; false stops the whole walk. */
     boolean file(String path, byte[] content);
 
+    /**
+     * The same, for features that keep the owner's execute bit too (checkpoints); by default {@link
+     * #file(String, byte[])}.
+     */
+    default boolean file(String path, byte[] content, boolean executable) {
+      return file(path, content);
+    }
+
     /** Checked before every entry: true stops the walk (a deadline, a cap). */
     boolean stopped();
 
@@ -103,7 +111,11 @@ public class ProjectWalker {
           } else if (entry instanceof Dir.RegularFile file) {
             long size = file.attributes().size();
             if (!visitor.wantsFile(child, size)) continue;
-            if (!visitor.file(child, readAll(file, size))) return;
+            boolean executable =
+                file.attributes()
+                    .permissions()
+                    .contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+            if (!visitor.file(child, readAll(file, size), executable)) return;
           } else {
             visitor.skipped(child);
           }

@@ -63,6 +63,14 @@ public class WorkingTree {
     return files.unlinkFirstLink(projectId, path);
   }
 
+  /**
+   * Sets or clears the execute bits of a regular file (never through a link); answers whether it
+   * changed them.
+   */
+  public boolean setExecutable(String projectId, String path, boolean executable) {
+    return files.setExecutable(projectId, path, executable);
+  }
+
   /** The largest file the files API reads or writes; bigger ones are not ours to copy. */
   public long maxFileBytes() {
     return files.maxFileBytes();
