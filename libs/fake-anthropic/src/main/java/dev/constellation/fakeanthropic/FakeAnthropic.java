@@ -319,7 +319,8 @@ public final class FakeAnthropic implements AutoCloseable {
   }
 
   private void other(HttpExchange exchange) throws IOException {
-    try (exchange) {
+    boolean broken = false;
+    try {
       String target = forwardTo;
       if (target != null) {
         forward(exchange, target, exchange.getRequestBody().readAllBytes());
@@ -328,11 +329,28 @@ public final class FakeAnthropic implements AutoCloseable {
       }
     } catch (IOException e) {
       disconnects.incrementAndGet();
+    } catch (BrokenOff e) {
+      broken = true;
+      throw e;
+    } finally {
+      if (!broken) exchange.close();
+    }
+  }
+
+  /**
+   * A forwarded answer the other server broke off. Thrown out of the handler without closing the
+   * exchange, so the server drops the client's connection too instead of ending the answer cleanly:
+   * the client sees the same broken stream it would have seen from the other server.
+   */
+  private static final class BrokenOff extends RuntimeException {
+    BrokenOff(IOException cause) {
+      super(cause);
     }
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
+    boolean broken = false;
+    try {
       Map<String, String> headers = new LinkedHashMap<>();
       exchange
           .getRequestHeaders()
@@ -367,6 +385,11 @@ public final class FakeAnthropic implements AutoCloseable {
       answer(exchange, body, reply);
     } catch (IOException e) {
       disconnects.incrementAndGet();
+    } catch (BrokenOff e) {
+      broken = true;
+      throw e;
+    } finally {
+      if (!broken) exchange.close();
     }
   }
 
@@ -479,13 +502,19 @@ public final class FakeAnthropic implements AutoCloseable {
               if (HOP_HEADERS.contains(name.toLowerCase()) || name.startsWith(":")) return;
               exchange.getResponseHeaders().put(name, values);
             });
+    exchange.sendResponseHeaders(response.statusCode(), 0);
+    OutputStream out = exchange.getResponseBody();
     try (InputStream in = response.body()) {
-      exchange.sendResponseHeaders(response.statusCode(), 0);
-      OutputStream out = exchange.getResponseBody();
       byte[] buffer = new byte[8192];
       int n;
-      // Flushed after every read so a streamed answer reaches the client as it comes.
-      while ((n = in.read(buffer)) >= 0) {
+      while (true) {
+        try {
+          n = in.read(buffer);
+        } catch (IOException dropped) {
+          throw new BrokenOff(dropped);
+        }
+        if (n < 0) break;
+        // Flushed after every read so a streamed answer reaches the client as it comes.
         out.write(buffer, 0, n);
         out.flush();
       }
