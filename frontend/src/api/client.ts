@@ -8,7 +8,7 @@ import type {
   Permissions,
   RestoreResult,
   StepDecision,
-  TokenUsage,
+  TurnDone,
   AuthResponse,
   Conversation,
   ExecResult,
@@ -23,7 +23,6 @@ import type {
   Role,
   Template,
   Ticket,
-  Usage,
   User,
   UserSummary,
   Workspace,
@@ -95,7 +94,7 @@ interface RequestOptions {
 
 export interface StreamHandlers {
   onDelta(text: string, step?: number): void;
-  onDone?(done: { messageId: string; usage: Usage | TokenUsage; stopReason?: string }): void;
+  onDone?(done: TurnDone): void;
   /** Every other event of an agent turn (turn, tool, tool-output, tool-result, checkpoint, usage, limit). */
   onEvent?(event: Exclude<ChatEvent, { type: 'delta' | 'done' | 'error' }>): void;
 }
