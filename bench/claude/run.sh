@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 module=services/claude-service
-mvn -q -o -pl "$module" test-compile dependency:build-classpath \
+mvn -q -o -pl "$module" -am test-compile dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-java -cp "$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench-classpath.txt")" \
+java -cp "$module/target/test-classes:$module/target/classes:libs/fake-anthropic/target/classes:$(cat "$module/target/bench-classpath.txt")" \
   dev.constellation.claude.support.StreamingBench "${1:-30}" "${2:-40}" "${3:-10}"

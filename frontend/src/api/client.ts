@@ -2,7 +2,6 @@ import { ApiError, errorFromResponse, parseProblem } from './problem';
 import { parseChatEvent, readSse, type ChatEvent } from './sse';
 import type {
   AgentConversation,
-  AiUsageToday,
   ChatMode,
   CheckpointDiff,
   Permissions,
@@ -23,6 +22,8 @@ import type {
   Role,
   Template,
   Ticket,
+  UsagePage,
+  ProjectAiUsage,
   User,
   UserSummary,
   Workspace,
@@ -313,8 +314,24 @@ export class ApiClient {
   updateUser(id: string, patch: { roles?: User['roles']; disabled?: boolean }) {
     return this.json<User>(`/api/admin/users/${q(id)}`, { method: 'PATCH', json: patch });
   }
-  usage() {
-    return this.json<unknown>('/api/admin/usage');
+  /** Admins only: AI usage records, or with `groupBy` the spend summed per user, project or model. */
+  usage(
+    qs: {
+      groupBy?: 'user' | 'project' | 'model';
+      from?: string;
+      to?: string;
+      page?: number;
+      size?: number;
+    } = {},
+  ) {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(qs)) if (v !== undefined) p.set(k, String(v));
+    const s = p.toString();
+    return this.json<UsagePage>(`/api/admin/usage${s ? `?${s}` : ''}`);
+  }
+  /** Today's AI tokens and dollars of the caller and of the project, against the daily budgets. */
+  projectAiUsage(projectId: string) {
+    return this.json<ProjectAiUsage>(`/api/projects/${q(projectId)}/ai/usage`);
   }
   health() {
     return this.json<Health>('/api/health', { auth: false });
@@ -652,10 +669,6 @@ export class ApiClient {
       `/api/projects/${q(projectId)}/checkpoints/${q(checkpointId)}/restore`,
       { method: 'POST' },
     );
-  }
-  /** Today's tokens and spend against the user's and the project's daily budgets. */
-  aiUsage(projectId: string) {
-    return this.json<AiUsageToday>(`/api/projects/${q(projectId)}/ai/usage`);
   }
   proposeEdits(projectId: string, instruction: string, paths?: string[]) {
     return this.json<ProposedEdits>(`/api/projects/${q(projectId)}/ai/edits`, {

@@ -30,6 +30,10 @@ export type ExecResult = W['ExecResult'];
 export type Ticket = W['Issued'];
 
 export type Usage = C['UsageResponse'];
+export type UsagePage = C['UsagePage'];
+export type UsageRow = C['UsageRow'];
+/** Today's AI spend of the caller and of a project against their daily budgets (0 = unlimited). */
+export type ProjectAiUsage = C['ProjectUsageResponse'];
 export type Message = C['MessageResponse'];
 export type Conversation = C['ConversationResponse'];
 export type ConversationPage = C['PageResponseConversationResponse'];
@@ -211,11 +215,5 @@ export interface RestoreResult {
   deleted: string[];
   undoCheckpointId: string;
 }
-export interface BudgetToday {
-  usedTokens: number;
-  budgetTokens: number;
-  costUsd: number;
-}
-export interface AiUsageToday {
-  today: { user: BudgetToday; project: BudgetToday };
-}
+export type BudgetToday = ProjectAiUsage['today']['user'];
+export type AiUsageToday = ProjectAiUsage;

@@ -11,7 +11,7 @@ const api = vi.hoisted(() => ({
   deleteConversation: vi.fn(),
   sendMessage: vi.fn(),
   proposeEdits: vi.fn(),
-  aiUsage: vi.fn(),
+  projectAiUsage: vi.fn(),
 }));
 vi.mock('../api/client', () => ({ api }));
 
@@ -64,7 +64,7 @@ const assistantTexts = () =>
 
 beforeEach(() => {
   Object.values(api).forEach((f) => f.mockReset());
-  api.aiUsage.mockRejectedValue(new Error('no usage route'));
+  api.projectAiUsage.mockRejectedValue(new Error('no usage route'));
   localStorage.clear();
   host = document.createElement('div');
   document.body.append(host);

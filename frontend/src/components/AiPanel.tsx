@@ -121,7 +121,7 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal, onFilesCh
 
   const loadToday = useCallback(() => {
     // The meter is a nicety: an older server without the route leaves it out.
-    api.aiUsage(projectId).then(setToday, () => setToday(null));
+    api.projectAiUsage(projectId).then(setToday, () => setToday(null));
   }, [projectId]);
   useEffect(loadToday, [loadToday]);
 

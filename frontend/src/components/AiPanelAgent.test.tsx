@@ -11,7 +11,7 @@ const api = vi.hoisted(() => ({
   deleteConversation: vi.fn(),
   sendMessage: vi.fn(),
   proposeEdits: vi.fn(),
-  aiUsage: vi.fn(),
+  projectAiUsage: vi.fn(),
   decideStep: vi.fn(),
   stopTurn: vi.fn(),
   getPermissions: vi.fn(),
@@ -110,7 +110,7 @@ beforeEach(() => {
     messages: [],
     permissions: { edits: false, commandPatterns: [] },
   });
-  api.aiUsage.mockResolvedValue({
+  api.projectAiUsage.mockResolvedValue({
     today: {
       user: { usedTokens: 25_000, budgetTokens: 100_000, costUsd: 0.12 },
       project: { usedTokens: 0, budgetTokens: 0, costUsd: 0 },
@@ -167,7 +167,7 @@ describe('AiPanel in agent mode', () => {
     let card = $$('step-card')[0];
     expect(card.textContent).toContain('Read src/a.js');
     expect(card.dataset.status).toBe('running');
-    expect(card.querySelector('[data-testid=step-cost]')?.textContent).toContain('$0.0123');
+    expect(card.querySelector('[data-testid=step-cost]')?.textContent).toContain('$0.01');
 
     await emit({
       type: 'tool-result',
@@ -404,12 +404,12 @@ describe('AiPanel in agent mode', () => {
     expect($('context-used')?.textContent).toBe('150k / 200k (75%)');
     expect(host.querySelector('[role=meter]')?.getAttribute('aria-valuenow')).toBe('150000');
     expect(host.querySelector('.meter-bar')?.className).toContain('high');
-    expect($('conversation-cost')?.textContent).toBe('This chat: 150k tokens · $0.5000');
+    expect($('conversation-cost')?.textContent).toBe('This chat: 150k tokens · $0.50');
     expect($('cache-hit-rate')?.textContent).toBe('cache hits 90%');
     await act(async () => finish());
     await flush();
     // The budget is read again after the turn.
-    expect(api.aiUsage).toHaveBeenCalledTimes(2);
+    expect(api.projectAiUsage).toHaveBeenCalledTimes(2);
   });
 
   it('does not offer agent mode to a viewer, and says why', async () => {

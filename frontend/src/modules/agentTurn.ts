@@ -1,4 +1,5 @@
 import type { ChatEvent } from '../api/sse';
+import { formatUsd as usd } from './usage';
 import type {
   AgentMessage,
   Approval,
@@ -267,10 +268,10 @@ export function suggestPattern(command: string): string {
   return `${take}*`;
 }
 
+/** Dollars as the admin report shows them; a dash when the server did not price it. */
 export function formatUsd(v: number | undefined | null): string {
   if (v === undefined || v === null || !Number.isFinite(v)) return '—';
-  if (v === 0) return '$0.00';
-  return `$${v < 1 ? v.toFixed(4) : v.toFixed(2)}`;
+  return usd(v);
 }
 
 export function formatTokens(n: number): string {

@@ -1,21 +1,21 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
-import type { Health, User } from '../api/types';
+import type { Health, UsagePage, UsageRow, User } from '../api/types';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { TopBar } from '../components/TopBar';
 import { useAuth } from '../modules/auth';
+import { formatUsd, periodStart, type Period } from '../modules/usage';
 
 export function AdminPage() {
   const { user: me } = useAuth();
   const [users, setUsers] = useState<User[] | null>(null);
-  const [usage, setUsage] = useState<unknown>(null);
   const [health, setHealth] = useState<Health | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [usageError, setUsageError] = useState<unknown>(null);
+  const [refreshed, setRefreshed] = useState(0);
 
   const load = useCallback(() => {
+    setRefreshed((n) => n + 1);
     api.listUsers(0, 200).then((p) => setUsers(p.items), setError);
-    api.usage().then(setUsage, setUsageError);
     api
       .health()
       .then(setHealth, (e) =>
@@ -123,9 +123,8 @@ export function AdminPage() {
           </section>
 
           <section>
-            <h2 style={{ fontSize: 17 }}>AI usage</h2>
-            <ErrorBanner error={usageError} />
-            {usage !== null && <UsageView usage={usage} />}
+            <h2 style={{ fontSize: 17 }}>AI spend</h2>
+            <SpendView users={users} refresh={refreshed} />
           </section>
         </div>
       </main>
@@ -133,76 +132,123 @@ export function AdminPage() {
   );
 }
 
-/** The usage report's shape is the claude-service's to choose; show any list of records as a table, numbers summed. */
-function UsageView({ usage }: { usage: unknown }) {
-  const rows = Array.isArray(usage)
-    ? usage
-    : usage && typeof usage === 'object' && Array.isArray((usage as { items?: unknown }).items)
-      ? (usage as { items: unknown[] }).items
-      : null;
-  if (!rows) {
-    const entries =
-      usage && typeof usage === 'object' ? Object.entries(usage as Record<string, unknown>) : [];
-    return (
-      <table>
-        <tbody>
-          {entries.map(([k, v]) => (
-            <tr key={k}>
-              <th>{k}</th>
-              <td>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+type Grouping = 'user' | 'project' | 'model';
+
+const GROUPINGS: Record<Grouping, string> = { user: 'User', project: 'Project', model: 'Model' };
+const PERIODS: Record<Period, string> = {
+  today: 'Today',
+  '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
+  all: 'All time',
+};
+
+function formatRate(rate: number): string {
+  return `${Math.round(rate * 100)} %`;
+}
+
+/** Spend by user, project or model: one table for the chosen grouping, most expensive first. */
+function SpendView({ users, refresh }: { users: User[] | null; refresh: number }) {
+  const [groupBy, setGroupBy] = useState<Grouping>('user');
+  const [period, setPeriod] = useState<Period>('30d');
+  // The page keeps the grouping it was asked with: until a new one arrives, the old rows are shown
+  // under their own heading, not under the newly chosen one.
+  const [report, setReport] = useState<{ groupBy: Grouping; page: UsagePage } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    let current = true;
+    setError(null);
+    api.usage({ groupBy, from: periodStart(period), size: 100 }).then(
+      (p) => current && setReport({ groupBy, page: p }),
+      (e) => current && setError(e),
     );
-  }
-  if (rows.length === 0) return <p className="muted">No AI usage recorded yet.</p>;
-  const cols = Array.from(
-    new Set(rows.flatMap((r) => (r && typeof r === 'object' ? Object.keys(r) : []))),
-  );
-  const totals = cols.map((c) =>
-    rows.reduce<number | null>(
-      (acc, r) =>
-        typeof (r as Record<string, unknown>)[c] === 'number'
-          ? (acc ?? 0) + (r as Record<string, number>)[c]
-          : acc,
-      null,
-    ),
-  );
+    return () => {
+      current = false;
+    };
+  }, [groupBy, period, refresh]);
+
+  const page = report?.page;
+  const shown = report?.groupBy ?? groupBy;
+  const name = (row: UsageRow): string => {
+    if (shown === 'user') {
+      const u = users?.find((x) => x.id === row.userId);
+      return u ? `${u.displayName} (${u.email})` : (row.userId ?? '');
+    }
+    return (shown === 'project' ? row.projectId : row.model) ?? '';
+  };
+
   return (
-    <table data-testid="usage">
-      <thead>
-        <tr>
-          {cols.map((c) => (
-            <th key={c}>{c}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r, i) => (
-          <tr key={i}>
-            {cols.map((c) => {
-              const v = (r as Record<string, unknown>)[c];
-              return (
-                <td key={c}>
-                  {typeof v === 'number'
-                    ? v.toLocaleString()
-                    : typeof v === 'object'
-                      ? JSON.stringify(v)
-                      : String(v ?? '')}
-                </td>
-              );
-            })}
-          </tr>
-        ))}
-        <tr>
-          {totals.map((t, i) => (
-            <th key={i}>
-              {i === 0 && t === null ? 'Total' : t === null ? '' : t.toLocaleString()}
-            </th>
-          ))}
-        </tr>
-      </tbody>
-    </table>
+    <>
+      <div className="row" style={{ gap: 12 }}>
+        <label>
+          Spend by{' '}
+          <select
+            aria-label="Spend by"
+            value={groupBy}
+            onChange={(e) => setGroupBy(e.target.value as Grouping)}
+          >
+            {Object.entries(GROUPINGS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Period{' '}
+          <select
+            aria-label="Period"
+            value={period}
+            onChange={(e) => setPeriod(e.target.value as Period)}
+          >
+            {Object.entries(PERIODS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <ErrorBanner error={error} />
+      {page && page.items.length === 0 && <p className="muted">No AI usage in this period.</p>}
+      {page && page.items.length > 0 && (
+        <table data-testid="spend">
+          <thead>
+            <tr>
+              <th>{GROUPINGS[shown]}</th>
+              <th>Requests</th>
+              <th>Tokens</th>
+              <th title="Share of the prompt tokens served from Anthropic's prompt cache">
+                Cache hits
+              </th>
+              <th>Cost</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((row) => (
+              <tr key={name(row)} data-testid="spend-row">
+                <td>{name(row)}</td>
+                <td>{row.requests.toLocaleString()}</td>
+                <td>{row.totalTokens.toLocaleString()}</td>
+                <td>{formatRate(row.cacheHitRate)}</td>
+                <td>{formatUsd(row.costUsd)}</td>
+              </tr>
+            ))}
+            <tr>
+              <th>Total</th>
+              <th>{page.totals.requests.toLocaleString()}</th>
+              <th>{page.totals.totalTokens.toLocaleString()}</th>
+              <th>{formatRate(page.totals.cacheHitRate)}</th>
+              <th data-testid="spend-total">{formatUsd(page.totals.costUsd)}</th>
+            </tr>
+          </tbody>
+        </table>
+      )}
+      {page && page.total > page.items.length && (
+        <p className="muted">
+          The {page.items.length} largest of {page.total} shown.
+        </p>
+      )}
+    </>
   );
 }

@@ -67,6 +67,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/ai/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["projectUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/conversations": {
         parameters: {
             query?: never;
@@ -126,6 +142,14 @@ export interface components {
             role: "user" | "assistant";
             usage?: components["schemas"]["UsageResponse"] | null;
         };
+        Meter: {
+            /** Format: int64 */
+            budgetTokens: number;
+            /** Format: double */
+            costUsd: number;
+            /** Format: int64 */
+            usedTokens: number;
+        };
         PageResponseConversationResponse: {
             items: components["schemas"]["ConversationResponse"][];
             /** Format: int32 */
@@ -147,6 +171,9 @@ export interface components {
             title: string;
             /** Format: uri */
             type: string;
+        };
+        ProjectUsageResponse: {
+            today: components["schemas"]["Today"];
         };
         ProposedEdit: {
             /** @enum {string} */
@@ -179,11 +206,19 @@ export interface components {
             content: string;
             context?: components["schemas"]["Context"] | null;
         };
+        Today: {
+            project: components["schemas"]["Meter"];
+            user: components["schemas"]["Meter"];
+        };
         Totals: {
             /** Format: int64 */
             cacheCreationInputTokens: number;
+            /** Format: double */
+            cacheHitRate: number;
             /** Format: int64 */
             cacheReadInputTokens: number;
+            /** Format: double */
+            costUsd: number;
             /** Format: int64 */
             inputTokens: number;
             /** Format: int64 */
@@ -216,20 +251,27 @@ export interface components {
         UsageRow: {
             /** Format: int64 */
             cacheCreationInputTokens: number;
+            /**
+             * Format: double
+             * @description cache reads over all input tokens, 0..1
+             */
+            cacheHitRate: number;
             /** Format: int64 */
             cacheReadInputTokens: number;
-            day: string;
+            /** Format: double */
+            costUsd: number;
+            day?: string | null;
             /** Format: int64 */
             inputTokens: number;
-            model: string;
+            model?: string | null;
             /** Format: int64 */
             outputTokens: number;
-            projectId: string;
+            projectId?: string | null;
             /** Format: int64 */
             requests: number;
             /** Format: int64 */
             totalTokens: number;
-            userId: string;
+            userId?: string | null;
         };
     };
     responses: never;
@@ -244,6 +286,7 @@ export interface operations {
         parameters: {
             query?: {
                 from?: string;
+                groupBy?: "user" | "project" | "model";
                 model?: string;
                 page?: number;
                 projectId?: string;
@@ -398,6 +441,37 @@ export interface operations {
                 };
                 content: {
                     "*/*": components["schemas"]["ProposeEditsResponse"];
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    projectUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["ProjectUsageResponse"];
                 };
             };
             /** @description The request failed; the body says why. */

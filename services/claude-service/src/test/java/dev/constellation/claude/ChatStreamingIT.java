@@ -2,8 +2,8 @@ package dev.constellation.claude;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.constellation.claude.support.FakeAnthropic;
 import dev.constellation.claude.support.TestStack;
+import dev.constellation.fakeanthropic.FakeAnthropic;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -278,7 +278,7 @@ class ChatStreamingIT extends TestStack {
 
     assertThat(s.status()).isEqualTo(429);
     assertThat(s.contentType()).startsWith("application/problem+json");
-    assertThat(s.body()).contains("ai-budget-exceeded", "daily AI budget");
+    assertThat(s.body()).contains("ai-budget-exceeded", "daily AI budget", "\"budget\":\"user\"");
     assertThat(ANTHROPIC.received()).isEmpty();
   }
 

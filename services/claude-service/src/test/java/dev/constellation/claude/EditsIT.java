@@ -2,8 +2,8 @@ package dev.constellation.claude;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.constellation.claude.support.FakeAnthropic;
 import dev.constellation.claude.support.TestStack;
+import dev.constellation.fakeanthropic.FakeAnthropic;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
 class EditsIT extends TestStack {
 
   @Test
-  void proposedEditsAreValidatedAndModificationsCarryADiff() {
+  void proposedEditsAreValidatedAndCarryContentOnly() {
     Member m = member("EDITOR");
     NEIGHBOURS.file(m.projectId(), "src/main.py", "def main():\n    print('hi')\n");
     ANTHROPIC.enqueue(
@@ -51,14 +51,9 @@ class EditsIT extends TestStack {
     JsonNode edits = body.get("edits");
     assertThat(edits).hasSize(3);
     assertThat(edits.get(0).get("action").asString()).isEqualTo("modify");
-    assertThat(edits.get(0).get("diff").asString())
-        .contains(
-            "--- a/src/main.py",
-            "+++ b/src/main.py",
-            "-def main():",
-            "+def main(name):",
-            "-    print('hi')",
-            "+    print('hi', name)");
+    assertThat(edits.get(0).get("content").asString())
+        .isEqualTo("def main(name):\n    print('hi', name)\n");
+    assertThat(edits.get(0).has("diff")).isFalse();
     assertThat(edits.get(1).get("action").asString()).isEqualTo("create");
     assertThat(edits.get(2).get("action").asString()).isEqualTo("delete");
     assertThat(edits.get(2).has("content")).isFalse();

@@ -3,8 +3,8 @@ package dev.constellation.claude;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.constellation.claude.conversation.ChatMessage;
-import dev.constellation.claude.support.FakeAnthropic;
 import dev.constellation.claude.support.TestStack;
+import dev.constellation.fakeanthropic.FakeAnthropic;
 import java.time.Instant;
 import java.util.Map;
 import org.bson.Document;
@@ -33,7 +33,8 @@ class HistoryIT extends TestStack {
               null,
               Instant.now(),
               null,
-              false));
+              false,
+              null));
     }
     ANTHROPIC.enqueue(FakeAnthropic.text("SUMMARY-OF-OLD-TURNS"), FakeAnthropic.text("answer"));
 

@@ -100,12 +100,18 @@ class ArchitectureTest {
           .definedBy(ROOT + ".search..")
           .layer("lsp")
           .definedBy(ROOT + ".lsp..")
+          .layer("checkpoint")
+          .definedBy(ROOT + ".checkpoint..")
           .whereLayer("lsp")
           .mayNotBeAccessedByAnyLayer()
           // Find in files walks and rewrites through the files' own no-follow seam
           // (ProjectWalker, ProjectFiles), never around it.
+          // Checkpoints read and restore through the same seam (ProjectWalker, ProjectFiles,
+          // WorkingTree); the files layer hears of nothing of theirs but an event.
           .whereLayer("files")
-          .mayOnlyBeAccessedByLayers("search")
+          .mayOnlyBeAccessedByLayers("search", "checkpoint")
+          .whereLayer("checkpoint")
+          .mayNotBeAccessedByAnyLayer()
           .whereLayer("search")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("exec")
@@ -118,7 +124,7 @@ class ArchitectureTest {
           .mayOnlyBeAccessedByLayers("files", "exec", "terminal", "lsp")
           .whereLayer("access")
           .mayOnlyBeAccessedByLayers(
-              "lifecycle", "files", "exec", "terminal", "preview", "search", "lsp")
+              "lifecycle", "files", "exec", "terminal", "preview", "search", "lsp", "checkpoint")
           .whereLayer("runtime")
           .mayOnlyBeAccessedByLayers(
               "config", "lifecycle", "exec", "terminal", "preview", "search", "lsp")

@@ -67,6 +67,9 @@ abstract class DockerStack {
     registry.add("workspace.limits.memory-bytes", () -> "536870912");
     registry.add("workspace.files.max-file-bytes", () -> "1048576");
     registry.add("workspace.terminal.allowed-origins", () -> "https://ide.example.com");
+    // Small enough that CheckpointsIT reaches both caps with a few files.
+    registry.add("workspace.checkpoints.max-per-project", () -> "4");
+    registry.add("workspace.checkpoints.max-bytes", () -> "4MB");
   }
 
   @BeforeAll

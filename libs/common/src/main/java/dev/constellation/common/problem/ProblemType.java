@@ -34,16 +34,24 @@ public enum ProblemType {
   METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
   CONFLICT(HttpStatus.CONFLICT, "conflict", "Conflict"),
   LAST_OWNER(HttpStatus.CONFLICT, "last-owner", "Last owner"),
+  /** A second agent turn in a conversation while one runs. */
+  AGENT_TURN_RUNNING(HttpStatus.CONFLICT, "agent-turn-running", "Agent turn running"),
   /** A read that needs the running workspace (git status, log...) while it is stopped. */
   WORKSPACE_STOPPED(HttpStatus.CONFLICT, "workspace-stopped", "Workspace stopped"),
   /** Clone into a project that already has files. */
   PROJECT_NOT_EMPTY(HttpStatus.CONFLICT, "project-not-empty", "Project not empty"),
   /** Git refused or failed; the detail is git's own message with any credential removed. */
   GIT_FAILED(HttpStatus.UNPROCESSABLE_CONTENT, "git-failed", "Git failed"),
+  /** Restoring a checkpoint wrote some files but not all (a link in the way, the quota). */
+  CHECKPOINT_RESTORE_INCOMPLETE(
+      HttpStatus.CONFLICT, "checkpoint-restore-incomplete", "Restore incomplete"),
   ETAG_MISMATCH(HttpStatus.PRECONDITION_FAILED, "etag-mismatch", "File changed"),
   /** A request body over the limit, wherever it is measured (gateway or service). */
   TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "too-large", "Request too large"),
   FILE_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "file-too-large", "File too large"),
+  /** A project's files hold more than a checkpoint may keep. */
+  CHECKPOINT_TOO_LARGE(
+      HttpStatus.INSUFFICIENT_STORAGE, "checkpoint-too-large", "Checkpoint too large"),
   UNSUPPORTED_MEDIA_TYPE(
       HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type"),
   RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests"),

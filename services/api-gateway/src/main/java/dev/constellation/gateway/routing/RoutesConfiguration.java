@@ -101,6 +101,15 @@ class RoutesConfiguration {
                     .filters(f -> breaker(f, WORKSPACE + STREAMS))
                     .metadata(RESPONSE_TIMEOUT_ATTR, services.execResponseTimeout().toMillis())
                     .uri(services.workspaceUrl()))
+        // Checkpoints read or rewrite a whole project (a snapshot, a restore): exec's longer
+        // timeout rather than the ordinary one.
+        .route(
+            WORKSPACE + "-checkpoints",
+            r ->
+                r.path("/api/projects/{id}/checkpoints", "/api/projects/{id}/checkpoints/**")
+                    .filters(f -> breaker(f, WORKSPACE + STREAMS))
+                    .metadata(RESPONSE_TIMEOUT_ATTR, services.execResponseTimeout().toMillis())
+                    .uri(services.workspaceUrl()))
         // The ports list only; preview sessions and share links are the gateway's own
         // (preview.PreviewController), and previews themselves never pass these routes.
         .route(

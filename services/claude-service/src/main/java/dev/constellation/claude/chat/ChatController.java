@@ -1,5 +1,7 @@
 package dev.constellation.claude.chat;
 
+import dev.constellation.claude.agent.AgentRequest;
+import dev.constellation.claude.agent.AgentService;
 import dev.constellation.claude.config.AccessGuard;
 import dev.constellation.claude.config.ClaudeProperties;
 import dev.constellation.claude.config.InvalidFieldException;
@@ -32,8 +34,10 @@ class ChatController {
   private final ProjectContext context;
   private final ChatStreamer streamer;
   private final ClaudeProperties.Limits limits;
+  private final AgentService agents;
 
   ChatController(
+      AgentService agents,
       ConversationService conversations,
       AccessGuard access,
       ClaudeClient claude,
@@ -46,6 +50,7 @@ class ChatController {
     this.context = context;
     this.streamer = streamer;
     this.limits = properties.limits();
+    this.agents = agents;
   }
 
   @PostMapping("/api/conversations/{conversationId}/messages")
@@ -58,6 +63,7 @@ class ChatController {
     Conversation conversation = conversations.require(conversationId);
     access.require(user, conversation.projectId(), ProjectAction.WRITE);
     validate(body);
+    boolean agentMode = "agent".equals(body.mode());
     claude.requireConfigured();
     String authorization = caller.authorization();
     List<String> files = body.context() == null ? null : body.context().files();
@@ -68,6 +74,10 @@ class ChatController {
     // Tells nginx-style proxies in front of the gateway not to buffer the stream.
     response.setHeader("X-Accel-Buffering", "no");
     // The tokens are reserved (or the request refused with 429) in start, before the stream opens.
+    if (agentMode) {
+      return agents.start(
+          new AgentRequest(conversation, user, body.content(), attachments, authorization));
+    }
     return streamer.start(
         new ChatStreamer.Turn(conversation, user, body.content(), attachments, authorization));
   }
@@ -75,6 +85,9 @@ class ChatController {
   private void validate(SendMessageRequest body) {
     if (body == null || body.content() == null || body.content().isBlank()) {
       throw new InvalidFieldException("content", "content is required: the message to send.");
+    }
+    if (body.mode() != null && !body.mode().equals("ask") && !body.mode().equals("agent")) {
+      throw new InvalidFieldException("mode", "mode is \"ask\" or \"agent\".");
     }
     if (body.content().length() > limits.maxMessageChars()) {
       throw new InvalidFieldException(

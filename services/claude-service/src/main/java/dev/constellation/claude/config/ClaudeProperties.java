@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param limits sizes the API accepts from callers
  * @param dailyTokenBudget tokens a user may spend per UTC day (AI_DAILY_TOKEN_BUDGET); 0 =
  *     unlimited
+ * @param projectDailyTokenBudget tokens all members of one project together may spend per UTC day
+ *     (AI_PROJECT_DAILY_TOKEN_BUDGET); 0 = unlimited
  * @param workspaceUrl base URL of workspace-service, which serves project files
  *     (WORKSPACE_SERVICE_URL)
  */
@@ -28,7 +30,31 @@ public record ClaudeProperties(
     @Valid @NotNull Context context,
     @Valid @NotNull Limits limits,
     @Min(0) long dailyTokenBudget,
-    @NotBlank String workspaceUrl) {
+    @Min(0) long projectDailyTokenBudget,
+    @NotBlank String workspaceUrl,
+    @Valid @NotNull Agent agent) {
+
+  /**
+   * Agent mode: the loop's limits per turn and the approvals.
+   *
+   * @param maxSteps model calls per turn (AI_AGENT_MAX_STEPS)
+   * @param maxTurnTokens tokens of all calls of a turn (AI_AGENT_MAX_TURN_TOKENS)
+   * @param maxWall longest a turn may run, waiting for approvals included (AI_AGENT_MAX_WALL)
+   * @param approvalTimeout an approval not given in this time counts as denied
+   *     (AI_AGENT_APPROVAL_TIMEOUT)
+   * @param contextWindow the model's context window in tokens, for the meter (AI_CONTEXT_WINDOW)
+   * @param maxToolResultBytes tool result text given back to the model
+   * @param elideAfterTokens once the turn's prompt passes this estimate, older tool results are
+   *     replaced by a note
+   */
+  public record Agent(
+      @Min(1) int maxSteps,
+      @Min(1) long maxTurnTokens,
+      @NotNull Duration maxWall,
+      @NotNull Duration approvalTimeout,
+      @Min(1) long contextWindow,
+      @Min(1024) int maxToolResultBytes,
+      @Min(1000) int elideAfterTokens) {}
 
   /**
    * @param apiKey secret key (ANTHROPIC_API_KEY); blank = AI not configured, chat answers 503
@@ -85,7 +111,6 @@ public record ClaudeProperties(
 
   /**
    * @param maxTreeEntries files and directories listed in the system prompt at most
-   * @param maxTreeListings directory listings fetched from workspace-service at most per prompt
    * @param maxFileBytes bytes read of one attached file; the rest is cut off with a note
    * @param maxAttachedBytes bytes of all attached files and the selection together
    * @param maxAttachedFiles files attachable to one message
@@ -94,7 +119,6 @@ public record ClaudeProperties(
    */
   public record Context(
       @Min(0) int maxTreeEntries,
-      @Min(0) int maxTreeListings,
       @Min(1) int maxFileBytes,
       @Min(1) int maxAttachedBytes,
       @Min(0) int maxAttachedFiles,

@@ -4,11 +4,9 @@ import dev.constellation.claude.config.ClaudeProperties;
 import dev.constellation.claude.config.InvalidFieldException;
 import dev.constellation.common.problem.ApiException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -17,20 +15,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class ProjectContext {
   private static final Logger log = LoggerFactory.getLogger(ProjectContext.class);
-  // Generated or vendored trees: listing them would spend the whole tree budget on noise.
-  private static final Set<String> SKIPPED_DIRS =
-      Set.of(
-          ".git",
-          "node_modules",
-          "target",
-          "build",
-          "dist",
-          ".venv",
-          "venv",
-          "__pycache__",
-          ".idea",
-          ".gradle",
-          ".next");
 
   /** A selection of lines, 1-based and inclusive. */
   public record Selection(String path, int startLine, int endLine) {}
@@ -43,56 +27,53 @@ public class ProjectContext {
     this.limits = properties.context();
   }
 
+  /** How long a project's tree is reused between prompts; the agent's writes drop it at once. */
+  private static final long TREE_TTL_NANOS = 10_000_000_000L;
+
+  private record CachedTree(String text, long at) {}
+
+  private final Map<String, CachedTree> trees = new ConcurrentHashMap<>();
+
   /**
-   * The project's files, breadth first, bounded in entries and listings. An unreachable workspace
-   * service leaves the tree out rather than failing the chat.
+   * The project's files for the prompt, from ONE call to workspace-service's tree (breadth first,
+   * generated folders listed but not entered), reused for a few seconds per project. Callers have
+   * checked the user's access to the project. An unreachable workspace service leaves the tree out
+   * rather than failing the chat.
    */
   public String fileTree(String projectId, String authorization) {
-    StringBuilder out = new StringBuilder();
-    int entries = 0;
-    int listings = 0;
-    boolean cut = false;
-    Deque<String> dirs = new ArrayDeque<>();
-    dirs.add("");
+    CachedTree cached = trees.get(projectId);
+    if (cached != null && System.nanoTime() - cached.at() < TREE_TTL_NANOS) return cached.text();
+    WorkspaceClient.Tree tree;
     try {
-      while (!dirs.isEmpty()) {
-        if (listings >= limits.maxTreeListings()) {
-          cut = true;
-          break;
-        }
-        String dir = dirs.poll();
-        listings++;
-        List<WorkspaceClient.FileEntry> listing =
-            workspace.list(projectId, dir, authorization).stream()
-                .sorted(
-                    Comparator.comparing(
-                        WorkspaceClient.FileEntry::path, Comparator.nullsLast(String::compareTo)))
-                .toList();
-        for (WorkspaceClient.FileEntry entry : listing) {
-          if (entry.path() == null || ProjectPaths.problem(entry.path()) != null) continue;
-          if (entries >= limits.maxTreeEntries()) {
-            cut = true;
-            break;
-          }
-          entries++;
-          if (entry.directory()) {
-            out.append(entry.path()).append("/\n");
-            if (!SKIPPED_DIRS.contains(entry.name())) dirs.add(entry.path());
-          } else {
-            out.append(entry.path()).append(" (").append(entry.size()).append(" bytes)\n");
-          }
-        }
-        if (cut) break;
-      }
-    } catch (ApiException e) {
+      tree = workspace.tree(projectId, "", Math.max(1, limits.maxTreeEntries()), authorization);
+    } catch (WorkspaceClient.Failure | ApiException e) {
       log.warn("file tree of project {} left out of the prompt: {}", projectId, e.getMessage());
       return "(The project's file list is unavailable right now.)";
     }
-    if (out.length() == 0) {
-      return "(The project has no files yet.)";
+    String text = render(tree);
+    if (trees.size() > 1000) trees.clear();
+    trees.put(projectId, new CachedTree(text, System.nanoTime()));
+    return text;
+  }
+
+  /** Forgets the cached tree of a project, after a write changed it. */
+  public void treeChanged(String projectId) {
+    trees.remove(projectId);
+  }
+
+  static String render(WorkspaceClient.Tree tree) {
+    StringBuilder out = new StringBuilder();
+    for (WorkspaceClient.TreeEntry entry : tree.entries()) {
+      if (entry.path() == null || ProjectPaths.problem(entry.path()) != null) continue;
+      if ("dir".equals(entry.type())) {
+        out.append(entry.path()).append("/\n");
+      } else {
+        out.append(entry.path()).append(" (").append(entry.size()).append(" bytes)\n");
+      }
     }
-    if (cut || !dirs.isEmpty()) {
-      out.append("… (list cut off at ").append(entries).append(" entries)\n");
+    if (out.length() == 0) return "(The project has no files yet.)";
+    if (tree.truncated()) {
+      out.append("… (list cut off at ").append(tree.entries().size()).append(" entries)\n");
     }
     return out.toString();
   }

@@ -1,6 +1,8 @@
 package dev.constellation.claude.conversation;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.index.Indexed;
 import org.springframework.data.mongodb.core.mapping.Document;
@@ -25,12 +27,26 @@ public record ChatMessage(
     String model,
     Instant createdAt,
     MessageUsage usage,
-    boolean interrupted) {
+    boolean interrupted,
+    List<Step> steps) {
 
-  /** Tokens of the answer, as the upstream reported them. */
+  /** Tokens of the answer, as the upstream reported them, and what they cost. */
   public record MessageUsage(
       long inputTokens,
       long outputTokens,
       long cacheReadInputTokens,
-      long cacheCreationInputTokens) {}
+      long cacheCreationInputTokens,
+      Double costUsd) {}
+
+  /** One tool call of an agent turn and how it ended. */
+  public record Step(
+      String id,
+      int step,
+      String tool,
+      Map<String, Object> input,
+      String status,
+      String output,
+      String approvedBy,
+      Integer exitCode,
+      String checkpointId) {}
 }

@@ -1,6 +1,7 @@
 package dev.constellation.claude.conversation;
 
 import java.time.Instant;
+import java.util.List;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.index.Indexed;
 import org.springframework.data.mongodb.core.mapping.Document;
@@ -20,15 +21,62 @@ public record Conversation(
     Instant createdAt,
     Instant updatedAt,
     String summary,
-    String summarizedThrough) {
+    String summarizedThrough,
+    Permissions permissions,
+    UsageTotals usage,
+    long contextTokens) {
+
+  /**
+   * What the agent may do in this conversation without asking: edits, and commands matching one of
+   * the globs.
+   */
+  public record Permissions(boolean edits, List<String> commandPatterns) {
+    public static final Permissions NONE = new Permissions(false, List.of());
+
+    public Permissions {
+      commandPatterns = commandPatterns == null ? List.of() : List.copyOf(commandPatterns);
+    }
+  }
+
+  /** Tokens and dollars of every model call made in the conversation. */
+  public record UsageTotals(
+      long inputTokens,
+      long outputTokens,
+      long cacheReadInputTokens,
+      long cacheCreationInputTokens,
+      double costUsd) {}
+
+  public Permissions permissionsOrNone() {
+    return permissions == null ? Permissions.NONE : permissions;
+  }
 
   public Conversation withSummary(String summary, String throughMessageId, Instant now) {
     return new Conversation(
-        id, projectId, title, createdBy, createdAt, now, summary, throughMessageId);
+        id,
+        projectId,
+        title,
+        createdBy,
+        createdAt,
+        now,
+        summary,
+        throughMessageId,
+        permissions,
+        usage,
+        contextTokens);
   }
 
   Conversation touched(String newTitle, Instant now) {
     return new Conversation(
-        id, projectId, newTitle, createdBy, createdAt, now, summary, summarizedThrough);
+        id,
+        projectId,
+        newTitle,
+        createdBy,
+        createdAt,
+        now,
+        summary,
+        summarizedThrough,
+        permissions,
+        usage,
+        contextTokens);
   }
 }

@@ -35,10 +35,22 @@ class ConversationController {
       String createdBy,
       Instant createdAt,
       Instant updatedAt,
-      @Nullable List<MessageResponse> messages) {
+      @Nullable List<MessageResponse> messages,
+      Conversation.@Nullable UsageTotals usage,
+      long contextTokens,
+      Conversation.Permissions permissions) {
     static ConversationResponse of(Conversation c, List<MessageResponse> messages) {
       return new ConversationResponse(
-          c.id(), c.projectId(), c.title(), c.createdBy(), c.createdAt(), c.updatedAt(), messages);
+          c.id(),
+          c.projectId(),
+          c.title(),
+          c.createdBy(),
+          c.createdAt(),
+          c.updatedAt(),
+          messages,
+          c.usage(),
+          c.contextTokens(),
+          c.permissionsOrNone());
     }
   }
 
@@ -49,7 +61,8 @@ class ConversationController {
       String content,
       Instant createdAt,
       @Nullable UsageResponse usage,
-      @Nullable Boolean interrupted) {
+      @Nullable Boolean interrupted,
+      @Nullable List<ChatMessage.Step> steps) {
     static MessageResponse of(ChatMessage m) {
       var u = m.usage();
       return new MessageResponse(
@@ -63,8 +76,10 @@ class ConversationController {
                   u.inputTokens(),
                   u.outputTokens(),
                   u.cacheReadInputTokens(),
-                  u.cacheCreationInputTokens()),
-          m.interrupted() ? Boolean.TRUE : null);
+                  u.cacheCreationInputTokens(),
+                  u.costUsd()),
+          m.interrupted() ? Boolean.TRUE : null,
+          m.steps() == null || m.steps().isEmpty() ? null : m.steps());
     }
   }
 
@@ -72,7 +87,8 @@ class ConversationController {
       long inputTokens,
       long outputTokens,
       long cacheReadInputTokens,
-      long cacheCreationInputTokens) {}
+      long cacheCreationInputTokens,
+      @Nullable Double costUsd) {}
 
   record PageResponse<T>(List<T> items, int page, int size, long total) {}
 

@@ -1,6 +1,7 @@
 package dev.constellation.claude.conversation;
 
 import dev.constellation.claude.upstream.TokenUsage;
+import dev.constellation.claude.usage.Pricing;
 import dev.constellation.common.problem.ApiException;
 import java.time.Clock;
 import java.util.List;
@@ -9,6 +10,10 @@ import org.bson.types.ObjectId;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Service;
 
 /** Conversations and their messages; access is checked by the callers, who know the user. */
@@ -23,8 +28,14 @@ public class ConversationService {
   // order.
   private final AtomicLong lastSeq = new AtomicLong();
 
+  private final MongoTemplate mongo;
+
   ConversationService(
-      ConversationRepository conversations, MessageRepository messages, Clock clock) {
+      ConversationRepository conversations,
+      MessageRepository messages,
+      Clock clock,
+      MongoTemplate mongo) {
+    this.mongo = mongo;
     this.conversations = conversations;
     this.messages = messages;
     this.clock = clock;
@@ -35,7 +46,17 @@ public class ConversationService {
     String clean = title == null || title.isBlank() ? DEFAULT_TITLE : title.strip();
     return conversations.save(
         new Conversation(
-            new ObjectId().toHexString(), projectId, clean, userId, now, now, null, null));
+            new ObjectId().toHexString(),
+            projectId,
+            clean,
+            userId,
+            now,
+            now,
+            null,
+            null,
+            null,
+            null,
+            0));
   }
 
   Page<Conversation> list(String projectId, int page, int size) {
@@ -72,7 +93,8 @@ public class ConversationService {
                 null,
                 clock.instant(),
                 null,
-                false));
+                false,
+                null));
     String title = conversation.title();
     if (DEFAULT_TITLE.equals(title)) {
       String line = content.strip().lines().findFirst().orElse("").strip();
@@ -89,6 +111,29 @@ public class ConversationService {
       String model,
       TokenUsage usage,
       boolean interrupted) {
+    return addAssistantMessage(
+        conversation,
+        content,
+        model,
+        usage,
+        Pricing.costUsd(model, orNone(usage)),
+        interrupted,
+        null);
+  }
+
+  private static TokenUsage orNone(TokenUsage usage) {
+    return usage == null ? TokenUsage.NONE : usage;
+  }
+
+  /** An assistant message with the steps of an agent turn; {@code costUsd} of all its calls. */
+  public ChatMessage addAssistantMessage(
+      Conversation conversation,
+      String content,
+      String model,
+      TokenUsage usage,
+      double costUsd,
+      boolean interrupted,
+      List<ChatMessage.Step> steps) {
     var u =
         usage == null
             ? null
@@ -96,7 +141,8 @@ public class ConversationService {
                 usage.inputTokens(),
                 usage.outputTokens(),
                 usage.cacheReadInputTokens(),
-                usage.cacheCreationInputTokens());
+                usage.cacheCreationInputTokens(),
+                costUsd);
     return messages.save(
         new ChatMessage(
             new ObjectId().toHexString(),
@@ -109,7 +155,36 @@ public class ConversationService {
             model,
             clock.instant(),
             u,
-            interrupted));
+            interrupted,
+            steps));
+  }
+
+  public void savePermissions(String conversationId, Conversation.Permissions permissions) {
+    mongo.updateFirst(
+        Query.query(Criteria.where("_id").is(conversationId)),
+        new Update().set("permissions", permissions),
+        Conversation.class);
+  }
+
+  /**
+   * Adds one model call to the conversation's totals and records the context it used (the call's
+   * input and cache tokens).
+   */
+  public void addUsage(String conversationId, TokenUsage usage, double costUsd) {
+    mongo.updateFirst(
+        Query.query(Criteria.where("_id").is(conversationId)),
+        new Update()
+            .inc("usage.inputTokens", usage.inputTokens())
+            .inc("usage.outputTokens", usage.outputTokens())
+            .inc("usage.cacheReadInputTokens", usage.cacheReadInputTokens())
+            .inc("usage.cacheCreationInputTokens", usage.cacheCreationInputTokens())
+            .inc("usage.costUsd", costUsd)
+            .set(
+                "contextTokens",
+                usage.inputTokens()
+                    + usage.cacheReadInputTokens()
+                    + usage.cacheCreationInputTokens()),
+        Conversation.class);
   }
 
   public void saveSummary(Conversation conversation, String summary, String throughMessageId) {

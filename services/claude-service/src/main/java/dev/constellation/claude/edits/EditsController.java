@@ -22,8 +22,7 @@ class EditsController {
   record ProposedEdit(
       String path,
       @Schema(allowableValues = {"create", "modify", "delete"}) String action,
-      @Nullable String content,
-      @Nullable String diff) {}
+      @Nullable String content) {}
 
   record RejectedEdit(String path, String reason) {}
 

@@ -209,18 +209,9 @@ class EditsService {
             new RejectedEdit(path == null ? null : path.replaceAll("\\p{Cntrl}", "?"), reason));
         continue;
       }
-      if (action.equals("delete")) {
-        accepted.add(new ProposedEdit(path, action, null, null));
-      } else if (action.equals("modify")) {
-        String original =
-            originals.containsKey(path)
-                ? originals.get(path)
-                : context.readText(projectId, authorization, path, limits.maxEditBytes());
-        String diff = original == null ? null : UnifiedDiff.of(path, original, (String) content);
-        accepted.add(new ProposedEdit(path, action, (String) content, diff));
-      } else {
-        accepted.add(new ProposedEdit(path, action, (String) content, null));
-      }
+      // Content only: the editor diffs it against the file as it is when the user reviews it.
+      accepted.add(
+          new ProposedEdit(path, action, action.equals("delete") ? null : (String) content));
     }
     return new ProposeEditsResponse(summary, accepted, rejected);
   }

@@ -20,7 +20,9 @@ import com.anthropic.models.messages.StopReason;
 import com.anthropic.models.messages.TextBlockParam;
 import com.anthropic.models.messages.Tool;
 import com.anthropic.models.messages.ToolChoice;
+import com.anthropic.models.messages.ToolResultBlockParam;
 import com.anthropic.models.messages.ToolUseBlock;
+import com.anthropic.models.messages.ToolUseBlockParam;
 import com.anthropic.models.messages.Usage;
 import dev.constellation.claude.config.ClaudeProperties;
 import dev.constellation.common.problem.ApiException;
@@ -30,8 +32,10 @@ import jakarta.annotation.PreDestroy;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -40,6 +44,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one door to Anthropic's Messages API (the only code that imports the SDK). Retries 429, 529,
@@ -49,6 +54,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ClaudeClient {
   private static final Logger log = LoggerFactory.getLogger(ClaudeClient.class);
+  private static final JsonMapper INPUT_JSON = JsonMapper.builder().build();
 
   private final ClaudeProperties.Anthropic settings;
   private final RetryPolicy retry;
@@ -116,12 +122,31 @@ public class ClaudeClient {
         withRetries("stream", () -> client.messages().createStreaming(params, options), control);
     control.attach(response);
     StringBuilder text = new StringBuilder();
+    // Blocks by their index: a StringBuilder of text, or a tool call whose input JSON arrives in
+    // pieces.
+    Map<Long, Object[]> blocks = new TreeMap<>();
     long input = 0, cacheRead = 0, cacheCreation = 0, output = 0;
     String stopReason = null;
     boolean first = true;
     try (response) {
       for (RawMessageStreamEvent event : response) {
-        if (event.isMessageStart()) {
+        if (event.isContentBlockStart()) {
+          var start = event.asContentBlockStart();
+          var block = start.contentBlock();
+          if (block.isToolUse()) {
+            ToolUseBlock use = block.asToolUse();
+            blocks.put(start.index(), new Object[] {use.id(), use.name(), new StringBuilder()});
+          } else if (block.isText()) {
+            blocks.put(start.index(), new Object[] {new StringBuilder(block.asText().text())});
+          }
+        } else if (event.isContentBlockDelta()
+            && event.asContentBlockDelta().delta().isInputJson()) {
+          Object[] b = blocks.get(event.asContentBlockDelta().index());
+          if (b != null && b.length == 3) {
+            ((StringBuilder) b[2])
+                .append(event.asContentBlockDelta().delta().asInputJson().partialJson());
+          }
+        } else if (event.isMessageStart()) {
           Usage usage = event.asMessageStart().message().usage();
           input = usage.inputTokens();
           output = usage.outputTokens();
@@ -138,6 +163,8 @@ public class ClaudeClient {
                   .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             }
             text.append(delta.get().text());
+            Object[] b = blocks.get(event.asContentBlockDelta().index());
+            if (b != null && b.length == 1) ((StringBuilder) b[0]).append(delta.get().text());
             onText.accept(delta.get().text());
           }
         } else if (event.isMessageDelta()) {
@@ -167,8 +194,35 @@ public class ClaudeClient {
     if (control.cancelled()) {
       throw new CancellationException("client went away");
     }
+    List<Prompt.Block> content = new ArrayList<>();
+    for (Object[] b : blocks.values()) {
+      if (b.length == 1) {
+        if (((StringBuilder) b[0]).length() > 0) content.add(new Prompt.Text(b[0].toString()));
+      } else {
+        content.add(new Prompt.ToolUse((String) b[0], (String) b[1], parseInput(b[2].toString())));
+      }
+    }
     return new Completion(
-        text.toString(), new TokenUsage(input, output, cacheRead, cacheCreation), stopReason);
+        text.toString(),
+        new TokenUsage(input, output, cacheRead, cacheCreation),
+        stopReason,
+        content);
+  }
+
+  /** The accumulated input JSON of a tool call; empty or broken JSON is an empty input. */
+  static Map<String, Object> parseInput(String json) {
+    if (json.isBlank()) return Map.of();
+    try {
+      Object value = INPUT_JSON.readValue(json, Object.class);
+      if (value instanceof Map<?, ?> map) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> out.put(String.valueOf(k), v));
+        return out;
+      }
+    } catch (RuntimeException e) {
+      log.warn("a tool call's input was not valid JSON ({} characters)", json.length());
+    }
+    return Map.of();
   }
 
   /** A plain, non-streamed answer (used for summaries). */
@@ -223,16 +277,23 @@ public class ClaudeClient {
       builder.systemOfTextBlockParams(system);
     }
     for (Prompt.Turn turn : prompt.turns()) {
-      TextBlockParam.Builder b = TextBlockParam.builder().text(turn.text());
-      if (turn.cached()) {
-        b.cacheControl(CacheControlEphemeral.builder().build());
+      List<ContentBlockParam> content = new ArrayList<>();
+      for (int i = 0; i < turn.blocks().size(); i++) {
+        boolean cached = turn.cached() && i == turn.blocks().size() - 1;
+        content.add(blockParam(turn.blocks().get(i), cached));
       }
-      List<ContentBlockParam> content = List.of(ContentBlockParam.ofText(b.build()));
       if ("assistant".equals(turn.role())) {
         builder.addAssistantMessageOfContentBlockParams(content);
       } else {
         builder.addUserMessageOfContentBlockParams(content);
       }
+    }
+    List<ToolSpec> tools = prompt.tools();
+    for (int i = 0; i < tools.size(); i++) {
+      Tool.Builder t = toolParam(tools.get(i));
+      // The cache mark on the last tool makes instructions plus tools one cached prefix.
+      if (i == tools.size() - 1) t.cacheControl(CacheControlEphemeral.builder().build());
+      builder.addTool(t.build());
     }
     if (tool != null) {
       Tool.InputSchema.Properties.Builder properties = Tool.InputSchema.Properties.builder();
@@ -252,6 +313,45 @@ public class ClaudeClient {
       builder.toolChoice(ToolChoice.ofTool(tool.name()));
     }
     return builder.build();
+  }
+
+  private static Tool.Builder toolParam(ToolSpec tool) {
+    Tool.InputSchema.Properties.Builder properties = Tool.InputSchema.Properties.builder();
+    tool.properties()
+        .forEach((name, schema) -> properties.putAdditionalProperty(name, JsonValue.from(schema)));
+    return Tool.builder()
+        .name(tool.name())
+        .description(tool.description())
+        .inputSchema(
+            Tool.InputSchema.builder()
+                .properties(properties.build())
+                .required(tool.required())
+                .build());
+  }
+
+  private static ContentBlockParam blockParam(Prompt.Block block, boolean cached) {
+    CacheControlEphemeral mark = cached ? CacheControlEphemeral.builder().build() : null;
+    if (block instanceof Prompt.Text t) {
+      TextBlockParam.Builder b = TextBlockParam.builder().text(t.text());
+      if (mark != null) b.cacheControl(mark);
+      return ContentBlockParam.ofText(b.build());
+    }
+    if (block instanceof Prompt.ToolUse u) {
+      ToolUseBlockParam.Input.Builder input = ToolUseBlockParam.Input.builder();
+      u.input().forEach((k, v) -> input.putAdditionalProperty(k, JsonValue.from(v)));
+      ToolUseBlockParam.Builder b =
+          ToolUseBlockParam.builder().id(u.id()).name(u.name()).input(input.build());
+      if (mark != null) b.cacheControl(mark);
+      return ContentBlockParam.ofToolUse(b.build());
+    }
+    Prompt.ToolResult r = (Prompt.ToolResult) block;
+    ToolResultBlockParam.Builder b =
+        ToolResultBlockParam.builder()
+            .toolUseId(r.toolUseId())
+            .content(r.content())
+            .isError(r.error());
+    if (mark != null) b.cacheControl(mark);
+    return ContentBlockParam.ofToolResult(b.build());
   }
 
   private <T> T withRetries(String operation, Supplier<T> call, StreamControl control) {

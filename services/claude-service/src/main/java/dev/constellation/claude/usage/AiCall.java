@@ -14,7 +14,7 @@ public final class AiCall implements AutoCloseable {
   private final UsageService usage;
   private final AuthenticatedUser user;
   private final String projectId;
-  private final String ledgerKey;
+  private final TokenLedger.Keys ledger;
   private final long reserved;
   private final AtomicLong charged = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -23,12 +23,12 @@ public final class AiCall implements AutoCloseable {
       UsageService usage,
       AuthenticatedUser user,
       String projectId,
-      String ledgerKey,
+      TokenLedger.Keys ledger,
       long reserved) {
     this.usage = usage;
     this.user = user;
     this.projectId = projectId;
-    this.ledgerKey = ledgerKey;
+    this.ledger = ledger;
     this.reserved = reserved;
   }
 
@@ -40,9 +40,9 @@ public final class AiCall implements AutoCloseable {
     return projectId;
   }
 
-  /** Null when no budget applies (unlimited). */
-  String ledgerKey() {
-    return ledgerKey;
+  /** The ledgers the reservation charged; null when no budget applies (unlimited). */
+  TokenLedger.Keys ledger() {
+    return ledger;
   }
 
   long reserved() {

@@ -45,6 +45,7 @@ public class UsageService {
   private final MeterRegistry meters;
   private final Clock clock;
   private final long dailyBudget;
+  private final long projectBudget;
   private final UserCallLimiter limiter;
 
   UsageService(
@@ -60,6 +61,7 @@ public class UsageService {
     this.meters = meters;
     this.clock = clock;
     this.dailyBudget = properties.dailyTokenBudget();
+    this.projectBudget = properties.projectDailyTokenBudget();
     this.limiter = new UserCallLimiter(properties.limits().userConcurrency());
   }
 
@@ -98,55 +100,96 @@ public class UsageService {
   }
 
   private AiCall reserve(AuthenticatedUser user, String projectId, long maxTokens) {
-    if (dailyBudget <= 0) {
+    if (dailyBudget <= 0 && projectBudget <= 0) {
       return new AiCall(this, user, projectId, null, 0);
     }
     TokenLedger ledger = ledger();
-    String key = TokenLedger.key(today().toString(), user.id());
+    String day = today().toString();
+    TokenLedger.Keys keys =
+        new TokenLedger.Keys(
+            TokenLedger.key(day, user.id()),
+            dailyBudget,
+            TokenLedger.projectKey(day, projectId),
+            projectBudget);
     TokenLedger.Reservation reservation;
     try {
       // The usage records seed a ledger that does not exist yet (a new day, or Redis was emptied).
-      long seed = ledger.exists(key) ? 0 : usedToday(user.id());
-      reservation = ledger.reserve(key, dailyBudget, maxTokens, seed);
+      long userSeed = dailyBudget <= 0 || ledger.exists(keys.user()) ? 0 : usedToday(user.id());
+      long projectSeed =
+          projectBudget <= 0 || ledger.exists(keys.project()) ? 0 : projectUsedToday(projectId);
+      reservation = ledger.reserve(keys, maxTokens, userSeed, projectSeed);
     } catch (org.springframework.dao.DataAccessException e) {
       throw unavailable(e);
     }
     if (!reservation.granted()) {
-      meters.counter("constellation.ai.refused", "reason", "budget").increment();
-      long left = Math.max(0, dailyBudget - reservation.total());
-      long reset = secondsUntilReset();
-      // Answers in progress return what they do not use when they end: worth trying again soon.
-      long seconds = limiter.inFlight(user.id()) > 1 ? BUSY_RETRY_SECONDS : reset;
-      String detail =
-          left == 0
-              ? "Your daily AI budget of "
-                  + dailyBudget
-                  + " tokens is spent; it resets at 00:00 UTC, in about "
-                  + (reset / 3600)
-                  + " h "
-                  + (reset % 3600 / 60)
-                  + " min."
-              : "This request may use up to "
-                  + maxTokens
-                  + " tokens, but only "
-                  + left
-                  + " of your daily AI budget of "
-                  + dailyBudget
-                  + " tokens are left (answers in progress hold their share until they finish); it resets at 00:00 UTC.";
-      throw new BudgetExceededException(detail, seconds);
+      boolean project = reservation.refusedBy() == TokenLedger.Budget.PROJECT;
+      meters
+          .counter("constellation.ai.refused", "reason", project ? "project-budget" : "budget")
+          .increment();
+      throw project
+          ? projectRefusal(maxTokens, reservation.projectTotal())
+          : userRefusal(user, maxTokens, reservation.userTotal());
     }
-    return new AiCall(this, user, projectId, key, maxTokens);
+    return new AiCall(this, user, projectId, keys, maxTokens);
   }
 
-  /** Returns what was reserved but not charged to the ledger and frees the user's slot. */
+  private BudgetExceededException userRefusal(AuthenticatedUser user, long maxTokens, long total) {
+    long left = Math.max(0, dailyBudget - total);
+    long reset = secondsUntilReset();
+    // Answers in progress return what they do not use when they end: worth trying again soon.
+    long seconds = limiter.inFlight(user.id()) > 1 ? BUSY_RETRY_SECONDS : reset;
+    String detail =
+        left == 0
+            ? "Your daily AI budget of "
+                + dailyBudget
+                + " tokens is spent; it resets at 00:00 UTC, in about "
+                + inWords(reset)
+                + "."
+            : "This request may use up to "
+                + maxTokens
+                + " tokens, but only "
+                + left
+                + " of your daily AI budget of "
+                + dailyBudget
+                + " tokens are left (answers in progress hold their share until they finish); it resets at 00:00 UTC.";
+    return new BudgetExceededException(detail, seconds, "user", dailyBudget);
+  }
+
+  private BudgetExceededException projectRefusal(long maxTokens, long total) {
+    long left = Math.max(0, projectBudget - total);
+    long reset = secondsUntilReset();
+    // Other members' answers in progress may return part of their share; a spent budget waits.
+    long seconds = left > 0 ? BUSY_RETRY_SECONDS : reset;
+    String detail =
+        left == 0
+            ? "This project's daily AI budget of "
+                + projectBudget
+                + " tokens, shared by all its members, is spent; it resets at 00:00 UTC, in about "
+                + inWords(reset)
+                + "."
+            : "This request may use up to "
+                + maxTokens
+                + " tokens, but only "
+                + left
+                + " of this project's daily AI budget of "
+                + projectBudget
+                + " tokens, shared by all its members, are left (answers in progress hold their share until they finish); it resets at 00:00 UTC.";
+    return new BudgetExceededException(detail, seconds, "project", projectBudget);
+  }
+
+  private static String inWords(long seconds) {
+    return (seconds / 3600) + " h " + (seconds % 3600 / 60) + " min";
+  }
+
+  /** Returns what was reserved but not charged to the ledgers and frees the user's slot. */
   void settle(AiCall call) {
     try {
-      if (call.ledgerKey() != null) {
-        ledger().settle(call.ledgerKey(), call.charged() - call.reserved());
+      if (call.ledger() != null) {
+        ledger().settle(call.ledger(), call.charged() - call.reserved());
       }
     } catch (RuntimeException e) {
-      // The ledger keeps the whole reservation: the user is under-served until the key expires,
-      // never over.
+      // The ledgers keep the whole reservation: the user and the project are under-served until
+      // the keys expire, never over.
       log.error(
           "could not settle the AI token reservation of user {}: {}",
           call.user().id(),
@@ -187,6 +230,7 @@ public class UsageService {
     AuthenticatedUser user = call.user();
     String projectId = call.projectId();
     TokenUsage u = usage == null ? TokenUsage.NONE : usage;
+    double cost = Pricing.costUsd(model, u);
     call.charge(u.total());
     meters
         .counter("constellation.ai.requests", "model", model, "kind", kind, "outcome", outcome)
@@ -206,6 +250,7 @@ public class UsageService {
     if (u.cacheReadInputTokens() > 0) {
       meters.counter("constellation.ai.cache.hits", "model", model).increment();
     }
+    meters.counter("constellation.ai.cost.usd", "model", model).increment(cost);
     String day = today().toString();
     try {
       mongo.upsert(
@@ -221,7 +266,8 @@ public class UsageService {
               .inc("outputTokens", u.outputTokens())
               .inc("cacheReadInputTokens", u.cacheReadInputTokens())
               .inc("cacheCreationInputTokens", u.cacheCreationInputTokens())
-              .inc("totalTokens", u.total()),
+              .inc("totalTokens", u.total())
+              .inc("costUsd", cost),
           UsageRecord.class);
     } catch (RuntimeException e) {
       log.error(
@@ -238,6 +284,7 @@ public class UsageService {
     details.put("outputTokens", String.valueOf(u.outputTokens()));
     details.put("cacheReadInputTokens", String.valueOf(u.cacheReadInputTokens()));
     details.put("cacheCreationInputTokens", String.valueOf(u.cacheCreationInputTokens()));
+    details.put("costUsd", String.format(java.util.Locale.ROOT, "%.6f", cost));
     AuditPublisher publisher = audit.getIfAvailable();
     if (publisher != null) {
       publisher.publish("ai.request", user.id(), projectId, details);
@@ -245,15 +292,55 @@ public class UsageService {
   }
 
   long usedToday(String userId) {
-    long total = 0;
+    return spentToday("userId", userId).tokens();
+  }
+
+  long projectUsedToday(String projectId) {
+    return spentToday("projectId", projectId).tokens();
+  }
+
+  /** Tokens and dollars spent today (UTC), summed over the usage records of one user or project. */
+  record Spent(long tokens, double costUsd) {}
+
+  private Spent spentToday(String field, String id) {
+    long tokens = 0;
+    double cost = 0;
     for (org.bson.Document d :
         mongo
             .getCollection("usage")
-            .find(new org.bson.Document("userId", userId).append("day", today().toString()))) {
-      Object tokens = d.get("totalTokens");
-      if (tokens instanceof Number n) total += n.longValue();
+            .find(new org.bson.Document(field, id).append("day", today().toString()))) {
+      tokens += number(d, "totalTokens");
+      // Records from before costs were kept are priced from their tokens.
+      cost +=
+          d.get("costUsd") instanceof Number n
+              ? n.doubleValue()
+              : Pricing.costUsd(
+                  d.getString("model"),
+                  new TokenUsage(
+                      number(d, "inputTokens"),
+                      number(d, "outputTokens"),
+                      number(d, "cacheReadInputTokens"),
+                      number(d, "cacheCreationInputTokens")));
     }
-    return total;
+    return new Spent(tokens, cost);
+  }
+
+  private static long number(org.bson.Document d, String field) {
+    return d.get(field) instanceof Number n ? n.longValue() : 0;
+  }
+
+  /** One budget as the chat's meter shows it; {@code budgetTokens} 0 = unlimited. */
+  public record Meter(long usedTokens, long budgetTokens, double costUsd) {}
+
+  /** What the user and the project have spent today against their budgets. */
+  public record Today(Meter user, Meter project) {}
+
+  public Today today(String userId, String projectId) {
+    Spent user = spentToday("userId", userId);
+    Spent project = spentToday("projectId", projectId);
+    return new Today(
+        new Meter(user.tokens(), Math.max(0, dailyBudget), user.costUsd()),
+        new Meter(project.tokens(), Math.max(0, projectBudget), project.costUsd()));
   }
 
   private LocalDate today() {
@@ -274,10 +361,24 @@ public class UsageService {
     }
   }
 
-  /** The request does not fit in what is left of the daily budget. */
+  /**
+   * The request does not fit in what is left of a daily budget; the problem's {@code budget} member
+   * says which ({@code "user"} or {@code "project"}), {@code budgetTokens} its size.
+   */
   public static class BudgetExceededException extends RetryLaterException {
-    BudgetExceededException(String detail, long retryAfterSeconds) {
+    private final String budget;
+
+    BudgetExceededException(
+        String detail, long retryAfterSeconds, String budget, long budgetTokens) {
       super("ai-budget-exceeded", "Daily AI budget spent", detail, retryAfterSeconds);
+      this.budget = budget;
+      withProperty("budget", budget);
+      withProperty("budgetTokens", budgetTokens);
+    }
+
+    /** {@code "user"} or {@code "project"}: the budget that refused. */
+    public String budget() {
+      return budget;
     }
   }
 

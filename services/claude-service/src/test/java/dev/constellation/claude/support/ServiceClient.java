@@ -2,6 +2,7 @@ package dev.constellation.claude.support;
 
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.auth.JwtCodec;
+import dev.constellation.fakeanthropic.FakeAnthropic;
 import dev.constellation.localstack.TestInfrastructure;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -41,6 +42,10 @@ public abstract class ServiceClient {
   public static final FakeAnthropic ANTHROPIC = new FakeAnthropic();
   public static final FakeNeighbours NEIGHBOURS = new FakeNeighbours(CODEC);
   public static final long DAILY_BUDGET = 1_000_000;
+
+  /** Larger than a user's: only a project several members spent in runs out. */
+  public static final long PROJECT_DAILY_BUDGET = 3_000_000;
+
   protected static final JsonMapper JSON = JsonMapper.builder().build();
   protected static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -60,6 +65,7 @@ public abstract class ServiceClient {
     registry.add("constellation.claude.retry.max-total", () -> "3s");
     registry.add("constellation.claude.context.history-token-budget", () -> "2000");
     registry.add("constellation.claude.daily-token-budget", () -> DAILY_BUDGET);
+    registry.add("constellation.claude.project-daily-token-budget", () -> PROJECT_DAILY_BUDGET);
   }
 
   @LocalServerPort protected int port;

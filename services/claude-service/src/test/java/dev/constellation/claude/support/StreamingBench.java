@@ -2,6 +2,7 @@ package dev.constellation.claude.support;
 
 import dev.constellation.claude.ClaudeServiceApplication;
 import dev.constellation.common.auth.AuthenticatedUser;
+import dev.constellation.fakeanthropic.FakeAnthropic;
 import dev.constellation.localstack.TestInfrastructure;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -42,13 +42,19 @@ class FilesController {
   static final String MEDIA_TYPE_HEADER = "X-File-Media-Type";
 
   private final ProjectFiles files;
+  private final ProjectTreeListing treeListing;
   private final ProjectArchives archives;
   private final ProjectGuard guard;
   private final ActivityTracker activity;
 
   FilesController(
-      ProjectFiles files, ProjectArchives archives, ProjectGuard guard, ActivityTracker activity) {
+      ProjectFiles files,
+      ProjectTreeListing treeListing,
+      ProjectArchives archives,
+      ProjectGuard guard,
+      ActivityTracker activity) {
     this.files = files;
+    this.treeListing = treeListing;
     this.archives = archives;
     this.guard = guard;
     this.activity = activity;
@@ -61,6 +67,20 @@ class FilesController {
       @CurrentUser AuthenticatedUser user) {
     guard.require(user, projectId, ProjectAction.READ);
     return files.list(projectId, path);
+  }
+
+  /**
+   * The whole tree below {@code path} in one answer, breadth first and bounded: links are listed,
+   * never followed, and dependency and build folders are listed without their contents.
+   */
+  @GetMapping("/tree")
+  FileTree tree(
+      @PathVariable String projectId,
+      @RequestParam(defaultValue = "") String path,
+      @RequestParam(defaultValue = "" + ProjectTreeListing.DEFAULT_ENTRIES) int maxEntries,
+      @CurrentUser AuthenticatedUser user) {
+    guard.require(user, projectId, ProjectAction.READ);
+    return treeListing.list(projectId, path, maxEntries);
   }
 
   @GetMapping("/content")

@@ -7,6 +7,7 @@ import dev.constellation.workspace.config.ProjectDirectories;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -28,9 +29,11 @@ class InternalFilesController {
   record ImportResponse(int files, long bytes) {}
 
   private final ProjectArchives archives;
+  private final ApplicationEventPublisher events;
 
-  InternalFilesController(ProjectArchives archives) {
+  InternalFilesController(ProjectArchives archives, ApplicationEventPublisher events) {
     this.archives = archives;
+    this.events = events;
   }
 
   /**
@@ -74,6 +77,7 @@ class InternalFilesController {
       throws IOException {
     requireService(caller);
     archives.deleteAll(projectId);
+    events.publishEvent(new ProjectFilesDeleted(projectId));
     return ResponseEntity.noContent().build();
   }
 

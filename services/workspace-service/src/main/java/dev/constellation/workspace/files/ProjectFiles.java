@@ -243,6 +243,70 @@ public class ProjectFiles {
     }
   }
 
+  /**
+   * Removes the first link on the way to {@code path} (a parent folder or the name itself): the
+   * link, never its target. Answers whether there was one.
+   */
+  boolean unlinkFirstLink(String projectId, String path) {
+    List<String> names = FilePaths.parse(path, false);
+    Dir current = null;
+    try (Dir project = tree.openProject(projectId, false)) {
+      for (String name : names) {
+        Dir parent = current == null ? project : current;
+        PosixFileAttributes attrs = parent.attributesOrNull(name);
+        if (attrs == null || attrs.isRegularFile()) return false;
+        if (attrs.isSymbolicLink()) {
+          parent.stream().deleteFile(Path.of(name));
+          return true;
+        }
+        if (!attrs.isDirectory()) return false;
+        Dir next = parent.openDir(name);
+        if (current != null) current.close();
+        current = next;
+      }
+      return false;
+    } catch (NoSuchFileException | NotDirectoryException gone) {
+      return false;
+    } catch (FileSystemException e) {
+      if (Dir.isLoop(e)) return false;
+      throw translate(e, path);
+    } catch (IOException e) {
+      throw translate(e, path);
+    } finally {
+      if (current != null) {
+        try {
+          current.close();
+        } catch (IOException ignored) {
+          // nothing left to release
+        }
+      }
+    }
+  }
+
+  boolean removeFolderIfEmpty(String projectId, String path) {
+    List<String> names = FilePaths.parse(path, false);
+    try (Dir parent = openDirectory(projectId, names.subList(0, names.size() - 1), path, false)) {
+      String name = names.get(names.size() - 1);
+      PosixFileAttributes attrs = parent.attributesOrNull(name);
+      if (attrs == null || !attrs.isDirectory()) return false;
+      try (Dir dir = parent.openDir(name)) {
+        if (!dir.names().isEmpty()) return false;
+      }
+      // rmdir: refuses a folder that is no longer empty, and never follows a link swapped in.
+      parent.stream().deleteDirectory(Path.of(name));
+      return true;
+    } catch (NoSuchFileException
+        | NotDirectoryException
+        | java.nio.file.DirectoryNotEmptyException changedMeanwhile) {
+      return false;
+    } catch (FileSystemException e) {
+      if (Dir.isLoop(e) || String.valueOf(e.getReason()).contains("not empty")) return false;
+      throw translate(e, path);
+    } catch (IOException e) {
+      throw translate(e, path);
+    }
+  }
+
   // ---- walking
 
   /**

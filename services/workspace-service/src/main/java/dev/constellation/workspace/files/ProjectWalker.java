@@ -39,6 +39,13 @@ public class ProjectWalker {
 
     /** Checked before every entry: true stops the walk (a deadline, a cap). */
     boolean stopped();
+
+    /**
+     * A name that is neither a regular file nor a folder (a link, FIFO, socket or device): passed
+     * over, never opened or followed. Features that must account for every name (checkpoints) hear
+     * of it here.
+     */
+    default void skipped(String path) {}
   }
 
   private static final long MAX_GITIGNORE_BYTES = 1024 * 1024;
@@ -82,10 +89,12 @@ public class ProjectWalker {
         try {
           entry = dir.openEntry(name);
         } catch (NotDirectoryException | java.nio.file.AccessDeniedException unreadable) {
+          visitor.skipped(child);
           continue;
         } catch (FileSystemException e) {
-          if (Dir.isLoop(e)) continue;
-          throw e;
+          if (!Dir.isLoop(e)) throw e;
+          visitor.skipped(child);
+          continue;
         }
         if (entry == null) continue;
         try (entry) {
@@ -95,6 +104,8 @@ public class ProjectWalker {
             long size = file.attributes().size();
             if (!visitor.wantsFile(child, size)) continue;
             if (!visitor.file(child, readAll(file, size))) return;
+          } else {
+            visitor.skipped(child);
           }
         }
       }
