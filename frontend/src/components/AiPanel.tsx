@@ -72,6 +72,8 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal, onFilesCh
   const [today, setToday] = useState<AiUsageToday | null>(null);
   const [stopping, setStopping] = useState(false);
   const sending = useRef<{ cid: string; mode: ChatMode } | null>(null);
+  // The model's window is told with each turn; a stored conversation's context is measured by it.
+  const contextWindow = useRef(0);
   const abort = useRef<AbortController | null>(null);
   const list = useRef<HTMLDivElement>(null);
   // A conversation this panel has just created has no history to load; loading it anyway would
@@ -105,7 +107,9 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal, onFilesCh
         setPermissions(c.permissions ?? NO_PERMISSIONS);
         setMeter({
           conversation: c.usage ?? null,
-          context: c.contextTokens ? { usedTokens: c.contextTokens, windowTokens: 0 } : null,
+          context: c.contextTokens
+            ? { usedTokens: c.contextTokens, windowTokens: contextWindow.current }
+            : null,
         });
       },
       (e) => live && setError(e),
@@ -202,13 +206,15 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal, onFilesCh
                 conversation: ev.data.conversation,
                 cacheHitRate: ev.data.cacheHitRate,
               });
-            else if (ev.type === 'turn')
+            else if (ev.type === 'turn') {
+              contextWindow.current = ev.data.contextWindow;
               setMeter((mt) => ({
                 ...mt,
                 context: mt.context
                   ? { ...mt.context, windowTokens: ev.data.contextWindow }
                   : { usedTokens: 0, windowTokens: ev.data.contextWindow },
               }));
+            }
           },
           onDone: (d) => {
             update((m) => ({ ...m, usage: d?.usage, streaming: false }));

@@ -34,7 +34,10 @@ export function ContextMeter({ meter, today }: { meter: MeterState; today: AiUsa
       : null;
   return (
     <div className="context-meter" data-testid="context-meter">
-      {ctx && (
+      {ctx && ctx.windowTokens <= 0 && ctx.usedTokens > 0 && (
+        <span data-testid="context-used">Context {formatTokens(ctx.usedTokens)} tokens</span>
+      )}
+      {ctx && ctx.windowTokens > 0 && (
         <div className="row" style={{ gap: 6 }}>
           <span>Context</span>
           <div
