@@ -84,13 +84,14 @@ export function AgentTurnView({
   );
 }
 
+// Symbols the default fonts have (emoji are missing on many Linux desktops).
 const ICON: Record<string, string> = {
-  list_files: '📁',
-  read_file: '📄',
-  search_files: '🔍',
-  write_file: '✏️',
-  edit_file: '✏️',
-  delete_file: '🗑',
+  list_files: '☰',
+  read_file: '▤',
+  search_files: '⌕',
+  write_file: '✎',
+  edit_file: '✎',
+  delete_file: '✗',
   run_command: '▶',
   read_problems: '⚠',
 };

@@ -368,8 +368,8 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal, onFilesCh
           {readOnly
             ? 'Agent mode needs editor access: as a viewer you can read the conversations.'
             : mode === 'agent'
-              ? 'Claude reads, edits and runs commands; edits and commands wait for your approval.'
-              : 'Claude answers; proposed edits open for review.'}
+              ? 'Edits and commands wait for your approval.'
+              : 'Claude answers; “Propose edits” opens a review.'}
         </span>
       </div>
       {mode === 'agent' && cid && (
