@@ -1,5 +1,6 @@
 package dev.constellation.system;
 
+import dev.constellation.fakeanthropic.FakeAnthropic;
 import dev.constellation.localstack.LocalStack;
 import dev.constellation.localstack.TestInfrastructure;
 import java.io.IOException;
@@ -31,6 +32,7 @@ public final class SystemStack {
       "-----BEGIN CERTIFICATE-----\nY29uc3RlbGxhdGlvbiB0ZXN0IENB\n-----END CERTIFICATE-----\n";
 
   private static Process fakeAnthropic;
+  private static FakeAnthropic scriptedAnthropic;
   private static Map<String, String> settings;
   private static String fakeAnthropicUrl;
 
@@ -38,6 +40,12 @@ public final class SystemStack {
    * Each user's daily AI token budget in the stack: room for a few answers at once, not for many.
    */
   public static final long AI_DAILY_TOKEN_BUDGET = 40_000;
+
+  /**
+   * Each project's daily AI token budget, all its members together: one and a half users' worth, so
+   * that a few members at once run out of it (security/AiBudgetIT).
+   */
+  public static final long AI_PROJECT_DAILY_TOKEN_BUDGET = 60_000;
 
   /** AI calls one user may have running at once. */
   public static final int AI_USER_CONCURRENCY = 3;
@@ -92,10 +100,16 @@ public final class SystemStack {
         }
         int fakePort = freePort();
         fakeAnthropic = startFakeAnthropic(root, fakePort, data);
-        settings.put("ANTHROPIC_BASE_URL", "http://127.0.0.1:" + fakePort);
-        settings.put("ANTHROPIC_API_KEY", FAKE_API_KEY);
         fakeAnthropicUrl = "http://127.0.0.1:" + fakePort;
+        // The Java fake answers what a test scripted (tool use, turn by turn, per FAKE-SCRIPT tag)
+        // and hands everything else to the node fake, so every other test sees its behaviour.
+        scriptedAnthropic = new FakeAnthropic(0, FAKE_API_KEY);
+        scriptedAnthropic.forwardUnscriptedTo(fakeAnthropicUrl);
+        settings.put("ANTHROPIC_BASE_URL", scriptedAnthropic.baseUrl());
+        settings.put("ANTHROPIC_API_KEY", FAKE_API_KEY);
         settings.put("AI_DAILY_TOKEN_BUDGET", String.valueOf(AI_DAILY_TOKEN_BUDGET));
+        settings.put(
+            "AI_PROJECT_DAILY_TOKEN_BUDGET", String.valueOf(AI_PROJECT_DAILY_TOKEN_BUDGET));
         settings.put("AI_USER_CONCURRENCY", String.valueOf(AI_USER_CONCURRENCY));
         stack = new LocalStack(root, settings);
         Runtime.getRuntime()
@@ -103,6 +117,7 @@ public final class SystemStack {
                 new Thread(
                     () -> {
                       stack.close();
+                      scriptedAnthropic.close();
                       fakeAnthropic.destroy();
                       removeWorkspaceFirewall(root);
                     }));
@@ -124,6 +139,15 @@ public final class SystemStack {
   public static String fakeAnthropicUrl() {
     get();
     return fakeAnthropicUrl;
+  }
+
+  /**
+   * The scripted fake Messages API in front of the node one: {@code script(tag, …)} answers the
+   * requests whose first user message holds {@code FAKE-SCRIPT:<tag>}.
+   */
+  public static FakeAnthropic anthropic() {
+    get();
+    return scriptedAnthropic;
   }
 
   /**

@@ -30,7 +30,7 @@ class ExecIT extends DockerStack {
                 Map.of("command", "echo started; sleep 30; echo never", "timeoutSeconds", 2)));
     long tookMillis = (System.nanoTime() - began) / 1_000_000;
     assertThat(r.status()).as(r.text()).isEqualTo(200);
-    assertThat(r.json().get("timedOut").asBoolean()).isTrue();
+    assertThat(r.json().get("timedOut").asBoolean()).as(r.text()).isTrue();
     assertThat(r.json().get("stdout").asString()).isEqualTo("started\n");
     assertThat(tookMillis).isLessThan(15_000);
     assertThat(api.exec(p, "ps -eo args | grep '^sleep 30' || echo none").get("stdout").asString())

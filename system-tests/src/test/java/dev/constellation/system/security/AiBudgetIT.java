@@ -78,6 +78,101 @@ class AiBudgetIT {
   }
 
   @Test
+  @Checklist({"B60"})
+  void manyMembersAtOnceNeverReserveMoreThanTheProjectsDailyBudget() throws Exception {
+    AiClient.User owner = ai.register("project-spender");
+    String projectId = ai.project(owner);
+    int members = 5;
+    List<AiClient.User> team = new ArrayList<>();
+    team.add(owner);
+    for (int i = 1; i < members; i++) {
+      AiClient.User member = ai.register("project-spender-" + i);
+      ai.addMember(owner, projectId, member, "EDITOR");
+      team.add(member);
+    }
+    long fit = SystemStack.AI_PROJECT_DAILY_TOKEN_BUDGET / EDIT_MAX_TOKENS; // 3
+    assertThat(fit)
+        .as("each member alone is within their own budget; together they are not")
+        .isLessThan(members);
+
+    // One call each, all in flight together (1.5 s upstream): only the project's budget binds.
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
+    List<HttpResponse<String>> answers =
+        inParallel(
+            members,
+            () ->
+                ai.proposeEdits(
+                    team.get(next.getAndIncrement()),
+                    projectId,
+                    "Add a comment to index.js FAKE-DELAY-1500"));
+
+    List<HttpResponse<String>> served =
+        answers.stream().filter(r -> r.statusCode() == 200).toList();
+    List<HttpResponse<String>> refused =
+        answers.stream().filter(r -> r.statusCode() != 200).toList();
+    assertThat(served).as("calls served at once").hasSizeBetween(1, (int) fit);
+    assertThat(refused)
+        .isNotEmpty()
+        .allSatisfy(
+            r -> {
+              assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+              assertThat(r.body())
+                  .contains("ai-budget-exceeded", "\"budget\":\"project\"", "This project's");
+              assertThat(r.headers().firstValue("Retry-After")).isPresent();
+            });
+
+    // Another project of the same users is not held back by the first one's budget.
+    String elsewhere = ai.project(team.get(1));
+    HttpResponse<String> other =
+        ai.proposeEdits(team.get(1), elsewhere, "Add a comment to index.js");
+    assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
+  }
+
+  @Test
+  @Checklist({"B61"})
+  void theSpendReportIsForAdminsAndTheMeterForMembersOnly() throws Exception {
+    AiClient.User owner = ai.register("metered");
+    AiClient.User viewer = ai.register("metered-viewer");
+    AiClient.User stranger = ai.register("metered-stranger");
+    String projectId = ai.project(owner);
+    ai.addMember(owner, projectId, viewer, "VIEWER");
+    HttpResponse<String> spent = ai.proposeEdits(owner, projectId, "Add a comment to index.js");
+    assertThat(spent.statusCode()).as(spent.body()).isEqualTo(200);
+
+    for (String query : List.of("", "?groupBy=user", "?groupBy=project", "?groupBy=model")) {
+      for (AiClient.User user : List.of(owner, viewer, stranger)) {
+        HttpResponse<String> r = ai.send("GET", "/api/admin/usage" + query, user.token(), null);
+        assertThat(r.statusCode()).as("non-admin GET /api/admin/usage" + query).isEqualTo(403);
+        assertThat(r.body()).doesNotContain(owner.id());
+      }
+    }
+    Accounts.Session admin = Accounts.admin();
+    HttpResponse<String> report =
+        ai.send(
+            "GET",
+            "/api/admin/usage?groupBy=user&projectId=" + projectId,
+            admin.accessToken(),
+            null);
+    assertThat(report.statusCode()).as(report.body()).isEqualTo(200);
+    var row = AiClient.JSON.readTree(report.body()).path("items").get(0);
+    assertThat(row.path("userId").asString()).isEqualTo(owner.id());
+    assertThat(row.path("costUsd").asDouble()).isPositive();
+
+    String meter = "/api/projects/" + projectId + "/ai/usage";
+    HttpResponse<String> forViewer = ai.send("GET", meter, viewer.token(), null);
+    assertThat(forViewer.statusCode()).as(forViewer.body()).isEqualTo(200);
+    var today = AiClient.JSON.readTree(forViewer.body()).path("today");
+    assertThat(today.path("project").path("usedTokens").asLong()).isPositive();
+    assertThat(today.path("user").path("usedTokens").asLong()).as("the viewer's own").isZero();
+    assertThat(today.path("project").path("budgetTokens").asLong())
+        .isEqualTo(SystemStack.AI_PROJECT_DAILY_TOKEN_BUDGET);
+    HttpResponse<String> forStranger = ai.send("GET", meter, stranger.token(), null);
+    assertThat(forStranger.statusCode()).isEqualTo(404);
+    assertThat(forStranger.body()).doesNotContain("usedTokens");
+  }
+
+  @Test
   @Checklist({"A15"})
   void perUserStreamCapRefusesTheExtraStreamWhileAnotherUserStillStreams() throws Exception {
     AiClient.User greedy = ai.register("greedy");

@@ -257,6 +257,95 @@ class RoleMatrixIT {
   }
 
   @Test
+  @Checklist("B8")
+  void issue11AgentRoutesFollowTheRoleMatrix() throws Exception {
+    String viewing = viewer.accessToken();
+    String editing = editor.accessToken();
+    String strange = stranger.accessToken();
+    String conversation = "/api/conversations/" + conversationId;
+    var checkpoint =
+        api.send(
+            "POST",
+            "/api/projects/" + projectId + "/checkpoints",
+            editing,
+            Map.of("label", "matrix"));
+    assertThat(checkpoint.statusCode()).as(checkpoint.body()).isEqualTo(201);
+    String cp = "/checkpoints/" + Api.json(checkpoint).path("id").asString();
+    Map<String, Object> agent = Map.of("content", "hello", "mode", "agent");
+    Map<String, Object> approve = Map.of("decision", "approve");
+    Map<String, Object> permissions = Map.of("edits", false, "commandPatterns", List.of());
+
+    // Reads: every member.
+    for (String read : List.of("/files/tree", "/checkpoints", cp + "/diff", "/ai/usage")) {
+      assertThat(status("GET", read, viewing, null)).as("viewer GET " + read).isEqualTo(200);
+      assertThat(status("GET", read, editing, null)).as("editor GET " + read).isEqualTo(200);
+      assertThat(status("GET", read, strange, null)).as("stranger GET " + read).isEqualTo(404);
+    }
+    assertThat(api.get(conversation + "/permissions", viewing).statusCode()).isEqualTo(200);
+    assertThat(api.get(conversation + "/permissions", strange).statusCode()).isEqualTo(404);
+
+    // Writes and the agent: editors and up; viewers 403, strangers 404, before anything runs.
+    Map<String, Object> writes =
+        Map.of(
+            "/exec/stream",
+            Map.of("command", "true"),
+            "/problems",
+            Map.of("paths", List.of("package.json")),
+            "/checkpoints",
+            Map.of("label", "x"),
+            cp + "/restore",
+            Map.of());
+    for (var write : writes.entrySet()) {
+      assertThat(status("POST", write.getKey(), viewing, write.getValue()))
+          .as("viewer POST " + write.getKey())
+          .isEqualTo(403);
+      assertThat(status("POST", write.getKey(), strange, write.getValue()))
+          .as("stranger POST " + write.getKey())
+          .isEqualTo(404);
+    }
+    Map<String, Object> conversationWrites =
+        Map.of(
+            "/messages", agent,
+            "/steps/000000000000000000000000/decision", approve,
+            "/stop", Map.of());
+    for (var write : conversationWrites.entrySet()) {
+      assertThat(
+              api.send("POST", conversation + write.getKey(), viewing, write.getValue())
+                  .statusCode())
+          .as("viewer POST " + write.getKey())
+          .isEqualTo(403);
+      assertThat(
+              api.send("POST", conversation + write.getKey(), strange, write.getValue())
+                  .statusCode())
+          .as("stranger POST " + write.getKey())
+          .isEqualTo(404);
+    }
+    assertThat(api.send("PUT", conversation + "/permissions", viewing, permissions).statusCode())
+        .isEqualTo(403);
+    assertThat(api.send("PUT", conversation + "/permissions", strange, permissions).statusCode())
+        .isEqualTo(404);
+
+    // Editors pass the check (an unknown step is 404, a stop with no turn running is not stopped).
+    assertThat(api.send("PUT", conversation + "/permissions", editing, permissions).statusCode())
+        .isEqualTo(200);
+    assertThat(
+            api.send(
+                    "POST",
+                    conversation + "/steps/000000000000000000000000/decision",
+                    editing,
+                    approve)
+                .statusCode())
+        .isEqualTo(404);
+    var stop = api.send("POST", conversation + "/stop", editing, Map.of());
+    assertThat(stop.statusCode()).isEqualTo(202);
+    assertThat(Api.json(stop).path("stopped").asBoolean()).isFalse();
+    assertThat(status("POST", "/checkpoints", editing, Map.of("label", "x"))).isEqualTo(201);
+    assertThat(status("POST", cp + "/restore", editing, Map.of())).isEqualTo(200);
+    assertThat(status("POST", "/problems", editing, Map.of("paths", List.of("package.json"))))
+        .isNotIn(401, 403, 404);
+  }
+
+  @Test
   @Checklist({"B8", "B14"})
   void aTicketForOnesOwnProjectDoesNotOpenAnotherUsersTerminal() throws Exception {
     // The single-user local runtime issues no tickets to the several accounts of this stack.

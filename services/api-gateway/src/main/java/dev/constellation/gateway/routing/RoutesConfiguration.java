@@ -79,7 +79,7 @@ class RoutesConfiguration {
         .route(
             WORKSPACE + "-exec",
             r ->
-                r.path("/api/projects/{id}/exec")
+                r.path("/api/projects/{id}/exec", "/api/projects/{id}/exec/stream")
                     .filters(f -> breaker(f, WORKSPACE + STREAMS))
                     .metadata(RESPONSE_TIMEOUT_ATTR, services.execResponseTimeout().toMillis())
                     .uri(services.workspaceUrl()))

@@ -190,10 +190,6 @@ final class AgentLoop {
         limit("max-steps", "The turn made its limit of " + agent.maxSteps() + " model calls.");
         return;
       }
-      if (turnUsage.total() >= agent.maxTurnTokens()) {
-        limit("max-tokens", "The turn used its limit of " + agent.maxTurnTokens() + " tokens.");
-        return;
-      }
       Prompt prompt = prompt(system);
       AiCall admitted = nextCall;
       nextCall = null;
@@ -208,6 +204,11 @@ final class AgentLoop {
           limit("budget", e.getMessage() == null ? "The AI budget is spent." : detail(e));
           return;
         }
+      }
+      if (turnUsage.total() >= agent.maxTurnTokens()) {
+        admitted.close();
+        limit("max-tokens", "The turn used its limit of " + agent.maxTurnTokens() + " tokens.");
+        return;
       }
       StreamControl stream = new StreamControl();
       control.model(stream);

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -171,8 +172,12 @@ class ChatStreamer {
     Conversation conversation = turn.conversation();
     String projectId = conversation.projectId();
     StringBuilder received = new StringBuilder();
+    // Storing the user's message waits on MongoDB: it runs beside the upstream call, and is
+    // awaited before the answer is stored (so the two keep their order).
+    CompletableFuture<ChatMessage> userStored =
+        CompletableFuture.supplyAsync(
+            () -> conversations.addUserMessage(conversation, turn.content(), turn.user().id()));
     try {
-      conversations.addUserMessage(conversation, turn.content(), turn.user().id());
       Prompt prompt = prompt(turn, call, history);
       Completion answer =
           claude.stream(
@@ -182,6 +187,7 @@ class ChatStreamer {
                 sender.delta(text);
               },
               control);
+      awaitStored(userStored);
       ChatMessage saved =
           conversations.addAssistantMessage(
               conversation, answer.text(), claude.model(), answer.usage(), false);
@@ -190,14 +196,17 @@ class ChatStreamer {
       emitter.complete();
     } catch (EventSender.ClientGoneException | CancellationException e) {
       log.info("client left conversation {} mid-answer; upstream cancelled", conversation.id());
+      awaitStored(userStored);
       conversations.addAssistantMessage(
           conversation, received.toString(), claude.model(), control.usage(), true);
       usage.finish(call, claude.model(), "chat", control.usage(), "cancelled");
       emitter.complete();
     } catch (ApiException e) {
+      awaitStored(userStored);
       fail(turn, call, emitter, sender, control, received, e);
     } catch (RuntimeException e) {
       log.error("answer in conversation {} failed", conversation.id(), e);
+      awaitStored(userStored);
       fail(
           turn,
           call,
@@ -212,6 +221,14 @@ class ChatStreamer {
               "Something went wrong on our side; the request id identifies it in the logs."));
     } finally {
       heartbeat.cancel(false);
+    }
+  }
+
+  private static void awaitStored(CompletableFuture<ChatMessage> userStored) {
+    try {
+      userStored.join();
+    } catch (RuntimeException e) {
+      log.error("could not store the user's message", e);
     }
   }
 

@@ -15,12 +15,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.MDC;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
@@ -36,13 +34,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 public class WorkspaceClient {
-
-  /** One entry of a directory listing, per the contract. */
-  public record FileEntry(String name, String path, String type, long size, Instant modifiedAt) {
-    boolean directory() {
-      return "dir".equals(type);
-    }
-  }
 
   /** The first bytes of a file; {@code truncated} when it had more. */
   public record FileContent(byte[] bytes, boolean truncated) {}
@@ -87,25 +78,6 @@ public class WorkspaceClient {
     factory.setConnectTimeout(Duration.ofSeconds(2));
     factory.setReadTimeout(Duration.ofSeconds(10));
     this.http = builder.clone().baseUrl(properties.workspaceUrl()).requestFactory(factory).build();
-  }
-
-  public List<FileEntry> list(String projectId, String path, String authorization) {
-    try {
-      List<FileEntry> entries =
-          http.get()
-              .uri(
-                  uri ->
-                      uri.path("/api/projects/{id}/files")
-                          .queryParam("path", "{p}")
-                          .build(projectId, path))
-              .header("Authorization", authorization)
-              .header(RequestIds.HEADER, requestId())
-              .retrieve()
-              .body(new ParameterizedTypeReference<List<FileEntry>>() {});
-      return entries == null ? List.of() : entries;
-    } catch (RestClientException e) {
-      throw unavailable(e);
-    }
   }
 
   /** Reads at most {@code maxBytes}; a missing file is a 400 naming {@code field}. */

@@ -49,34 +49,4 @@ public record Conversation(
   public Permissions permissionsOrNone() {
     return permissions == null ? Permissions.NONE : permissions;
   }
-
-  public Conversation withSummary(String summary, String throughMessageId, Instant now) {
-    return new Conversation(
-        id,
-        projectId,
-        title,
-        createdBy,
-        createdAt,
-        now,
-        summary,
-        throughMessageId,
-        permissions,
-        usage,
-        contextTokens);
-  }
-
-  Conversation touched(String newTitle, Instant now) {
-    return new Conversation(
-        id,
-        projectId,
-        newTitle,
-        createdBy,
-        createdAt,
-        now,
-        summary,
-        summarizedThrough,
-        permissions,
-        usage,
-        contextTokens);
-  }
 }

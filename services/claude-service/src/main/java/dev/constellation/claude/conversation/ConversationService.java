@@ -101,7 +101,12 @@ public class ConversationService {
       title =
           line.isEmpty() ? DEFAULT_TITLE : line.length() > 60 ? line.substring(0, 60) + "…" : line;
     }
-    conversations.save(conversation.touched(title, clock.instant()));
+    // Only these two fields: a whole-document save from this (possibly stale) copy would undo
+    // what ran beside it (a summary, usage totals, permissions).
+    mongo.updateFirst(
+        Query.query(Criteria.where("_id").is(conversation.id())),
+        new Update().set("title", title).set("updatedAt", clock.instant()),
+        Conversation.class);
     return message;
   }
 
@@ -188,8 +193,13 @@ public class ConversationService {
   }
 
   public void saveSummary(Conversation conversation, String summary, String throughMessageId) {
-    Conversation current = require(conversation.id());
-    conversations.save(current.withSummary(summary, throughMessageId, clock.instant()));
+    mongo.updateFirst(
+        Query.query(Criteria.where("_id").is(conversation.id())),
+        new Update()
+            .set("summary", summary)
+            .set("summarizedThrough", throughMessageId)
+            .set("updatedAt", clock.instant()),
+        Conversation.class);
   }
 
   void delete(Conversation conversation) {

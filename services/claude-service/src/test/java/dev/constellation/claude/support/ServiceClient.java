@@ -66,6 +66,7 @@ public abstract class ServiceClient {
     registry.add("constellation.claude.context.history-token-budget", () -> "2000");
     registry.add("constellation.claude.daily-token-budget", () -> DAILY_BUDGET);
     registry.add("constellation.claude.project-daily-token-budget", () -> PROJECT_DAILY_BUDGET);
+    registry.add("constellation.claude.agent.max-steps", () -> "4");
   }
 
   @LocalServerPort protected int port;

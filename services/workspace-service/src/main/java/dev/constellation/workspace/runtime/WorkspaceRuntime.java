@@ -48,8 +48,37 @@ public interface WorkspaceRuntime {
   /** Every workspace this installation's runtime knows of, by project id: true when running. */
   Map<String, Boolean> managedWorkspaces();
 
-  /** Runs {@code command} with bash in the project directory; the workspace must be running. */
-  ExecResult exec(String projectId, String command, Duration timeout, int maxOutputBytes);
+  /**
+   * Starts {@code command} with bash in the project directory of the running workspace, as the
+   * workspace user with the workspace's environment, handing its output to {@code listener} as it
+   * arrives. It runs in a process group of its own, which {@link RunningCommand#kill} and the
+   * {@code timeout} end as a whole.
+   */
+  RunningCommand start(
+      String projectId, String command, Duration timeout, RunningCommand.OutputListener listener);
+
+  /**
+   * Runs {@code command} as {@link #start} does and collects its output, each stream cut at {@code
+   * maxOutputBytes}; the workspace must be running.
+   */
+  default ExecResult exec(String projectId, String command, Duration timeout, int maxOutputBytes) {
+    var stdout = new CappedOutput(maxOutputBytes);
+    var stderr = new CappedOutput(maxOutputBytes);
+    CommandEnd end =
+        start(
+                projectId,
+                command,
+                timeout,
+                (isStderr, bytes) -> (isStderr ? stderr : stdout).append(bytes, 0, bytes.length))
+            .awaitEnd();
+    return new ExecResult(
+        end.exitCode(),
+        stdout.text(),
+        stderr.text(),
+        end.timedOut(),
+        end.killedBy(),
+        end.limitsReached());
+  }
 
   /**
    * Runs {@code argv} (no shell in between: nothing in it is interpreted) in the project directory

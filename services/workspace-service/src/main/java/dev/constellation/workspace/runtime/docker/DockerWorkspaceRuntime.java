@@ -21,11 +21,12 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.constellation.workspace.config.OutboundProperties;
 import dev.constellation.workspace.config.WorkspaceProperties;
 import dev.constellation.workspace.runtime.CappedOutput;
+import dev.constellation.workspace.runtime.CommandEnd;
 import dev.constellation.workspace.runtime.ContainerSpec;
-import dev.constellation.workspace.runtime.ExecResult;
 import dev.constellation.workspace.runtime.ListeningSockets;
 import dev.constellation.workspace.runtime.NetworkInfo;
 import dev.constellation.workspace.runtime.ProcessOutput;
+import dev.constellation.workspace.runtime.RunningCommand;
 import dev.constellation.workspace.runtime.StdioProcess;
 import dev.constellation.workspace.runtime.TerminalListener;
 import dev.constellation.workspace.runtime.TerminalProcess;
@@ -587,69 +588,50 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   }
 
   @Override
-  public ExecResult exec(String projectId, String command, Duration timeout, int maxOutputBytes) {
-    long seconds = Math.max(1, timeout.toSeconds());
+  public RunningCommand start(
+      String projectId, String command, Duration timeout, RunningCommand.OutputListener listener) {
     // Counters of the limits as the last failed command left them, to tell what this one hit.
     LimitCounters known = lastCounters.get(projectId);
-    LimitCounters before0 = known != null ? known : limitCounters(projectId);
-    // timeout(1) kills the whole process group inside; Docker has no way to kill an exec.
-    String execId =
-        docker
-            .execCreateCmd(containerName(projectId))
-            .withCmd("timeout", "-s", "KILL", seconds + "s", "bash", "-lc", command)
-            .withUser(String.valueOf(properties.isolation().uid()))
-            .withWorkingDir("/workspace")
-            .withAttachStdout(true)
-            .withAttachStderr(true)
-            .exec()
-            .getId();
-    var stdout = new CappedOutput(maxOutputBytes);
-    var stderr = new CappedOutput(maxOutputBytes);
-    long began = System.nanoTime();
-    var callback =
-        new ResultCallback.Adapter<Frame>() {
-          @Override
-          public void onNext(Frame frame) {
-            byte[] payload = frame.getPayload();
-            if (payload == null) return;
-            (frame.getStreamType() == StreamType.STDERR ? stderr : stdout)
-                .append(payload, 0, payload.length);
-          }
-        };
-    boolean finished;
-    try {
-      docker.execStartCmd(execId).exec(callback);
-      finished = callback.awaitCompletion(seconds + 5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      finished = false;
-    } finally {
-      try {
-        callback.close();
-      } catch (IOException ignored) {
-        // the stream is done either way
+    LimitCounters before = known != null ? known : limitCounters(projectId);
+    ContainerExec exec =
+        new ContainerExec(
+            docker,
+            containerName(projectId),
+            properties.isolation().uid(),
+            List.of("bash", "-lc", command),
+            timeout,
+            null,
+            listener::output);
+    return new RunningCommand() {
+      @Override
+      public CommandEnd await(Duration wait) throws InterruptedException {
+        boolean finished = exec.await(wait);
+        if (!finished && !exec.overdue()) return null;
+        if (!finished) exec.kill();
+        int exitCode = finished ? exec.exitCode() : -1;
+        boolean timedOut = !finished || exec.killedAtTimeout(exitCode);
+        boolean cancelled = exec.killed() && !timedOut;
+        if (exitCode == 0 || cancelled)
+          return new CommandEnd(exitCode, false, cancelled ? "signal" : null, List.of(), cancelled);
+        // Something went wrong: tell the user whether a limit of the workspace was the reason.
+        LimitCounters now = limitCounters(projectId);
+        List<String> reached = new ArrayList<>();
+        if (now.oomKills() > before.oomKills()) reached.add("memory");
+        if (now.forkRefusals() > before.forkRefusals()) reached.add("processes");
+        String killedBy =
+            timedOut
+                ? "timeout"
+                : exitCode == 137
+                    ? (reached.contains("memory") ? "out-of-memory" : "signal")
+                    : null;
+        return new CommandEnd(exitCode, timedOut, killedBy, List.copyOf(reached), false);
       }
-    }
-    Long exit = finished ? docker.inspectExecCmd(execId).exec().getExitCodeLong() : null;
-    int exitCode = exit == null ? -1 : exit.intValue();
-    boolean timedOut =
-        !finished
-            || (exitCode == 137
-                && System.nanoTime() - began >= TimeUnit.SECONDS.toNanos(seconds) - 200_000_000L);
-    if (exitCode == 0 && !timedOut)
-      return ExecResult.of(exitCode, stdout.text(), stderr.text(), false);
-    // Something went wrong: tell the user whether a limit of the workspace was the reason.
-    LimitCounters now = limitCounters(projectId);
-    LimitCounters before = before0 == null ? LimitCounters.NONE : before0;
-    List<String> reached = new ArrayList<>();
-    if (now.oomKills() > before.oomKills()) reached.add("memory");
-    if (now.forkRefusals() > before.forkRefusals()) reached.add("processes");
-    String killedBy =
-        timedOut
-            ? "timeout"
-            : exitCode == 137 ? (reached.contains("memory") ? "out-of-memory" : "signal") : null;
-    return new ExecResult(
-        exitCode, stdout.text(), stderr.text(), timedOut, killedBy, List.copyOf(reached));
+
+      @Override
+      public void kill() {
+        exec.kill();
+      }
+    };
   }
 
   @Override
@@ -664,60 +646,47 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
       Duration timeout,
       int maxLineBytes,
       java.util.function.Predicate<String> lines) {
-    long seconds = Math.max(1, timeout.toSeconds());
-    List<String> command = new ArrayList<>(List.of("timeout", "-s", "KILL", seconds + "s"));
-    command.addAll(argv);
-    String execId =
-        docker
-            .execCreateCmd(containerName(projectId))
-            .withCmd(command.toArray(String[]::new))
-            .withUser(String.valueOf(properties.isolation().uid()))
-            .withWorkingDir("/workspace")
-            .withAttachStdout(true)
-            .withAttachStderr(true)
-            .exec()
-            .getId();
     var stderr = new CappedOutput(4096);
     var splitter = new LineSplitter(maxLineBytes, lines);
-    var callback =
-        new ResultCallback.Adapter<Frame>() {
-          @Override
-          public void onNext(Frame frame) {
-            byte[] payload = frame.getPayload();
-            if (payload == null) return;
-            if (frame.getStreamType() == StreamType.STDERR) {
-              stderr.append(payload, 0, payload.length);
-            } else if (!splitter.accept(payload)) {
-              // Closing the attached stream makes the program's next write fail: it ends itself.
-              try {
-                close();
-              } catch (IOException ignored) {
-                // closed either way
-              }
-            }
-          }
-        };
-    boolean finished;
-    try {
-      docker.execStartCmd(execId).exec(callback);
-      finished = callback.awaitCompletion(seconds + 5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      finished = false;
-    } finally {
-      try {
-        callback.close();
-      } catch (IOException ignored) {
-        // the stream is done either way
-      }
-    }
+    var holder = new java.util.concurrent.atomic.AtomicReference<ContainerExec>();
+    ContainerExec exec =
+        new ContainerExec(
+            docker,
+            containerName(projectId),
+            properties.isolation().uid(),
+            argv,
+            timeout,
+            null,
+            (isStderr, payload) -> {
+              if (isStderr) stderr.append(payload, 0, payload.length);
+              else if (!splitter.accept(payload) && holder.get() != null) holder.get().detach();
+            });
+    holder.set(exec);
+    if (splitter.stopped()) exec.detach();
+    boolean finished = awaitOrKill(exec);
     if (splitter.stopped()) return new LinesResult(-1, false, true, stderr.text());
     splitter.finish();
-    Long exit = finished ? docker.inspectExecCmd(execId).exec().getExitCodeLong() : null;
-    int exitCode = exit == null ? -1 : exit.intValue();
+    int exitCode = finished ? exec.exitCode() : -1;
     // timeout(1) answers 137 for the KILL it sent.
     return new LinesResult(
         exitCode, !finished || exitCode == 137, splitter.stopped(), stderr.text());
+  }
+
+  /** Waits for an exec until its timeout (with a margin); one still running then is killed. */
+  private static boolean awaitOrKill(ContainerExec exec) {
+    try {
+      while (!exec.await(Duration.ofMillis(500))) {
+        if (exec.overdue()) {
+          exec.kill();
+          return false;
+        }
+      }
+      return true;
+    } catch (InterruptedException e) {
+      exec.kill();
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Cuts a byte stream into UTF-8 lines for a consumer that may ask to stop. */
@@ -1002,48 +971,19 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   @Override
   public ProcessOutput run(
       String projectId, List<String> argv, byte[] stdin, Duration timeout, int maxOutputBytes) {
-    long seconds = Math.max(1, timeout.toSeconds());
-    List<String> command = new ArrayList<>(List.of("timeout", "-s", "KILL", seconds + "s"));
-    command.addAll(argv);
-    String execId =
-        docker
-            .execCreateCmd(containerName(projectId))
-            .withCmd(command.toArray(String[]::new))
-            .withUser(String.valueOf(properties.isolation().uid()))
-            .withWorkingDir("/workspace")
-            .withAttachStdin(true)
-            .withAttachStdout(true)
-            .withAttachStderr(true)
-            .exec()
-            .getId();
     var stdout = new CappedOutput(maxOutputBytes);
     var stderr = new CappedOutput(maxOutputBytes);
-    var callback =
-        new ResultCallback.Adapter<Frame>() {
-          @Override
-          public void onNext(Frame frame) {
-            byte[] payload = frame.getPayload();
-            if (payload == null) return;
-            (frame.getStreamType() == StreamType.STDERR ? stderr : stdout)
-                .append(payload, 0, payload.length);
-          }
-        };
-    boolean finished;
-    try {
-      docker.execStartCmd(execId).withStdIn(new java.io.ByteArrayInputStream(stdin)).exec(callback);
-      finished = callback.awaitCompletion(seconds + 5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      finished = false;
-    } finally {
-      try {
-        callback.close();
-      } catch (IOException ignored) {
-        // the stream is done either way
-      }
-    }
-    Long exit = finished ? docker.inspectExecCmd(execId).exec().getExitCodeLong() : null;
-    int exitCode = exit == null ? -1 : exit.intValue();
+    ContainerExec exec =
+        new ContainerExec(
+            docker,
+            containerName(projectId),
+            properties.isolation().uid(),
+            argv,
+            timeout,
+            new java.io.ByteArrayInputStream(stdin),
+            (isStderr, payload) -> (isStderr ? stderr : stdout).append(payload, 0, payload.length));
+    boolean finished = awaitOrKill(exec);
+    int exitCode = finished ? exec.exitCode() : -1;
     boolean timedOut = !finished || exitCode == 137;
     return new ProcessOutput(
         exitCode,

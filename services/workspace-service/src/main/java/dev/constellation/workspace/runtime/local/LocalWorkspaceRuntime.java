@@ -5,9 +5,10 @@ import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
 import dev.constellation.workspace.config.WorkspaceProperties;
 import dev.constellation.workspace.runtime.CappedOutput;
-import dev.constellation.workspace.runtime.ExecResult;
+import dev.constellation.workspace.runtime.CommandEnd;
 import dev.constellation.workspace.runtime.ListeningSockets;
 import dev.constellation.workspace.runtime.ProcessOutput;
+import dev.constellation.workspace.runtime.RunningCommand;
 import dev.constellation.workspace.runtime.StdioProcess;
 import dev.constellation.workspace.runtime.TerminalListener;
 import dev.constellation.workspace.runtime.TerminalProcess;
@@ -211,7 +212,8 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
   }
 
   @Override
-  public ExecResult exec(String projectId, String command, Duration timeout, int maxOutputBytes) {
+  public RunningCommand start(
+      String projectId, String command, Duration timeout, RunningCommand.OutputListener listener) {
     Path dir = directoryOf(projectId);
     Map<String, String> env = environment(dir, "dumb");
     var builder =
@@ -226,27 +228,46 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
       throw new RuntimeUnavailableException("cannot start bash: " + e.getMessage(), e);
     }
     track(projectId, process);
-    var stdout = new CappedOutput(maxOutputBytes);
-    var stderr = new CappedOutput(maxOutputBytes);
-    Thread out = drain(process.getInputStream(), stdout);
-    Thread err = drain(process.getErrorStream(), stderr);
-    boolean finished;
     try {
       process.getOutputStream().close();
-      finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (!finished) kill(process);
-      process.waitFor(5, TimeUnit.SECONDS);
-      out.join(2000);
-      err.join(2000);
-    } catch (IOException | InterruptedException e) {
-      kill(process);
-      if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-      finished = false;
-    } finally {
-      untrack(projectId, process);
+    } catch (IOException ignored) {
+      // no input either way
     }
-    int exit = process.isAlive() ? -1 : process.exitValue();
-    return ExecResult.of(exit, stdout.text(), stderr.text(), !finished);
+    Thread out = drain(process.getInputStream(), bytes -> listener.output(false, bytes));
+    Thread err = drain(process.getErrorStream(), bytes -> listener.output(true, bytes));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    var cancelled = new AtomicBoolean();
+    var timedOut = new AtomicBoolean();
+    return new RunningCommand() {
+      @Override
+      public CommandEnd await(Duration wait) throws InterruptedException {
+        long left = Math.min(wait.toNanos(), Math.max(0, deadline - System.nanoTime()));
+        if (!process.waitFor(left, TimeUnit.NANOSECONDS)) {
+          if (System.nanoTime() < deadline) return null;
+          timedOut.set(!cancelled.get());
+          LocalWorkspaceRuntime.kill(process);
+          process.waitFor(5, TimeUnit.SECONDS);
+        }
+        // Output read before the end is reported: the listener has every byte by then.
+        out.join(2000);
+        err.join(2000);
+        untrack(projectId, process);
+        int exit = process.isAlive() ? -1 : process.exitValue();
+        boolean byCaller = cancelled.get() && !timedOut.get();
+        return new CommandEnd(
+            exit,
+            timedOut.get(),
+            timedOut.get() ? "timeout" : byCaller ? "signal" : null,
+            List.of(),
+            byCaller);
+      }
+
+      @Override
+      public void kill() {
+        if (process.isAlive()) cancelled.set(true);
+        LocalWorkspaceRuntime.kill(process);
+      }
+    };
   }
 
   @Override
@@ -309,13 +330,20 @@ public final class LocalWorkspaceRuntime implements WorkspaceRuntime {
   }
 
   private static Thread drain(InputStream in, CappedOutput sink) {
+    return drain(in, bytes -> sink.append(bytes, 0, bytes.length));
+  }
+
+  /** Hands what a process writes to {@code sink} chunk by chunk, as it arrives. */
+  private static Thread drain(InputStream in, java.util.function.Consumer<byte[]> sink) {
     return daemon(
         "local-exec-drain",
         () -> {
           byte[] buffer = new byte[8192];
           try (in) {
             int n;
-            while ((n = in.read(buffer)) >= 0) sink.append(buffer, 0, n);
+            while ((n = in.read(buffer)) >= 0) {
+              if (n > 0) sink.accept(java.util.Arrays.copyOf(buffer, n));
+            }
           } catch (IOException ignored) {
             // the process ended or was killed
           }
