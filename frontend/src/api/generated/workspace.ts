@@ -35,6 +35,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listCheckpoints"];
+        put?: never;
+        post: operations["createCheckpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/checkpoints/{checkpointId}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["checkpointDiff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/checkpoints/{checkpointId}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["restoreCheckpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/exec": {
         parameters: {
             query?: never;
@@ -625,6 +673,21 @@ export interface components {
         CheckoutRequest: {
             branch: string;
         };
+        CheckpointDiffResponse: {
+            files: components["schemas"]["FileDiffResponse"][];
+        };
+        CheckpointResponse: {
+            /** Format: int64 */
+            bytes: number;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** Format: int32 */
+            fileCount: number;
+            id: string;
+            label: string;
+            skipped: components["schemas"]["SkippedResponse"][];
+        };
         CloneRequest: {
             branch?: string | null;
             credentialId?: string | null;
@@ -646,6 +709,9 @@ export interface components {
             checkout?: boolean | null;
             from?: string | null;
             name: string;
+        };
+        CreateCheckpointRequest: {
+            label?: string | null;
         };
         CreateCredentialRequest: {
             host?: string | null;
@@ -682,6 +748,17 @@ export interface components {
             stderr: string;
             stdout: string;
             timedOut: boolean;
+        };
+        FileDiffResponse: {
+            after?: string | null;
+            /** Format: int64 */
+            afterSize?: number | null;
+            before?: string | null;
+            /** Format: int64 */
+            beforeSize?: number | null;
+            binary: boolean;
+            path: string;
+            status: string;
         };
         FileEntry: {
             /** Format: date-time */
@@ -819,6 +896,11 @@ export interface components {
             skipped: components["schemas"]["Skipped"][];
             undoId: string;
         };
+        RestoreResponse: {
+            deleted: string[];
+            restored: string[];
+            undoCheckpointId: string;
+        };
         SearchRequest: {
             caseSensitive?: boolean | null;
             exclude?: string[] | null;
@@ -835,6 +917,10 @@ export interface components {
             url: string;
         };
         Skipped: {
+            path: string;
+            reason: string;
+        };
+        SkippedResponse: {
             path: string;
             reason: string;
         };
@@ -968,6 +1054,136 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    listCheckpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["CheckpointResponse"][];
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    createCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateCheckpointRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["CheckpointResponse"];
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    checkpointDiff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                checkpointId: string;
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["CheckpointDiffResponse"];
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    restoreCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                checkpointId: string;
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["RestoreResponse"];
+                };
             };
             /** @description The request failed; the body says why. */
             default: {

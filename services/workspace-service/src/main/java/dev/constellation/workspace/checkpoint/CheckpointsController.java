@@ -94,7 +94,7 @@ class CheckpointsController {
   }
 
   @PostMapping
-  ResponseEntity<CheckpointResponse> create(
+  ResponseEntity<CheckpointResponse> createCheckpoint(
       @PathVariable String projectId,
       @RequestBody(required = false) @Nullable CreateCheckpointRequest body,
       @CurrentUser AuthenticatedUser user) {
@@ -106,7 +106,7 @@ class CheckpointsController {
 
   /** Newest first. */
   @GetMapping
-  List<CheckpointResponse> list(
+  List<CheckpointResponse> listCheckpoints(
       @PathVariable String projectId, @CurrentUser AuthenticatedUser user) {
     guard.require(user, projectId, ProjectAction.READ);
     return checkpoints.list(projectId).stream().map(CheckpointResponse::of).toList();
@@ -114,7 +114,7 @@ class CheckpointsController {
 
   /** The checkpoint against the files now, path by path (unchanged files are not listed). */
   @GetMapping("/{checkpointId}/diff")
-  CheckpointDiffResponse diff(
+  CheckpointDiffResponse checkpointDiff(
       @PathVariable String projectId,
       @PathVariable String checkpointId,
       @CurrentUser AuthenticatedUser user) {
@@ -135,7 +135,7 @@ class CheckpointsController {
   }
 
   @PostMapping("/{checkpointId}/restore")
-  RestoreResponse restore(
+  RestoreResponse restoreCheckpoint(
       @PathVariable String projectId,
       @PathVariable String checkpointId,
       @CurrentUser AuthenticatedUser user) {
