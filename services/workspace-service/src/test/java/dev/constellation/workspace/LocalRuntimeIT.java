@@ -137,4 +137,35 @@ class LocalRuntimeIT {
                 .status())
         .isEqualTo(409);
   }
+
+  private static boolean hostRuns(String args) {
+    return ProcessHandle.allProcesses()
+        .anyMatch(h -> h.info().commandLine().map(c -> c.endsWith(args)).orElse(false));
+  }
+
+  @Test
+  void droppingAStreamedExecKillsItsProcessesOnTheHostToo() throws Exception {
+    String p = project("solo");
+    Api api = new Api(port, JWT, "solo");
+    api.post("/api/projects/" + p + "/workspace/start", null);
+    var s =
+        ExecStreamClient.open(
+            port,
+            api.token,
+            p,
+            Map.of("command", "sh -c 'sleep 4; touch late-marker' & echo started; sleep 303"));
+    assertThat(s.status).isEqualTo(200);
+    var line = s.nextLine();
+    while (line != null && !line.path("text").asString("").contains("started")) line = s.nextLine();
+    assertThat(line).isNotNull();
+    assertThat(hostRuns("sleep 303")).isTrue();
+    s.close();
+    long closedAt = System.nanoTime();
+    while (hostRuns("sleep 303") && System.nanoTime() - closedAt < TimeUnit.SECONDS.toNanos(5))
+      Thread.sleep(20);
+    assertThat((System.nanoTime() - closedAt) / 1_000_000).isLessThan(1000);
+    assertThat(hostRuns("sleep 4")).isFalse();
+    Thread.sleep(5000);
+    assertThat(Files.exists(ROOT.resolve(p).resolve("late-marker"))).isFalse();
+  }
 }
