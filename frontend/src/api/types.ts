@@ -91,8 +91,8 @@ export interface FilesEvent {
   overflow: boolean;
 }
 
-// Issue 11's agent contract (/work/briefs/i11-contract.md §1–§5, docs/api-contract.md), written by
-// hand until `make gen` runs against the merged claude-service and workspace-service.
+// Issue 11's agent contract (docs/api-contract.md). The stream's events are not in any OpenAPI
+// document, so they are written here; the REST bodies point at the generated schemas.
 export type ChatMode = 'ask' | 'agent';
 /** Tokens of one model call, a turn or a conversation, with what they cost. */
 export interface TokenUsage {
@@ -100,7 +100,7 @@ export interface TokenUsage {
   outputTokens: number;
   cacheReadInputTokens: number;
   cacheCreationInputTokens: number;
-  costUsd?: number;
+  costUsd?: number | null;
 }
 export interface ChangeSetEntry {
   path: string;
@@ -173,7 +173,7 @@ export interface StoredStep {
   exitCode?: number | null;
   checkpointId?: string | null;
 }
-export type AgentMessage = Omit<Message, 'usage'> & {
+export type AgentMessage = Omit<Message, 'usage' | 'steps'> & {
   steps?: StoredStep[] | null;
   usage?: TokenUsage | null;
 };
@@ -183,10 +183,7 @@ export type AgentConversation = Omit<Conversation, 'messages'> & {
   contextTokens?: number | null;
   permissions?: Permissions | null;
 };
-export interface Permissions {
-  edits: boolean;
-  commandPatterns: string[];
-}
+export type Permissions = C['Permissions'];
 export interface StepDecision {
   decision: 'approve' | 'deny';
   allow?: 'edits' | 'command';
@@ -210,10 +207,6 @@ export interface CheckpointDiffFile {
 export interface CheckpointDiff {
   files: CheckpointDiffFile[];
 }
-export interface RestoreResult {
-  restored: string[];
-  deleted: string[];
-  undoCheckpointId: string;
-}
+export type RestoreResult = W['RestoreResponse'];
 export type BudgetToday = ProjectAiUsage['today']['user'];
 export type AiUsageToday = ProjectAiUsage;

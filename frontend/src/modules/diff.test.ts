@@ -27,11 +27,8 @@ describe('planEdit', () => {
       original: 'bye\n',
     });
   });
-  it('refuses an edit without content, even one that carries a diff', () => {
+  it('refuses an edit without content', () => {
     expect(() => planEdit({ path: 'f', action: 'modify' }, 'x')).toThrow(EditPlanError);
-    expect(() =>
-      planEdit({ path: 'f', action: 'modify', diff: '@@ -1 +1 @@\n-x\n+y\n' }, 'x'),
-    ).toThrow(EditPlanError);
   });
 });
 

@@ -51,6 +51,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/conversations/{conversationId}/permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["permissions"];
+        put: operations["setPermissions"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{conversationId}/steps/{stepId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{conversationId}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["stop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/ai/edits": {
         parameters: {
             query?: never;
@@ -119,18 +167,31 @@ export interface components {
             selection?: components["schemas"]["Selection"] | null;
         };
         ConversationResponse: {
+            /** Format: int64 */
+            contextTokens: number;
             /** Format: date-time */
             createdAt: string;
             createdBy: string;
             id: string;
             messages?: components["schemas"]["MessageResponse"][] | null;
+            permissions: components["schemas"]["Permissions"];
             projectId: string;
             title?: string | null;
             /** Format: date-time */
             updatedAt: string;
+            usage?: components["schemas"]["UsageTotals"] | null;
         };
         CreateConversationRequest: {
             title?: string | null;
+        };
+        DecisionRequest: {
+            allow?: string | null;
+            decision: string;
+            pattern?: string | null;
+        };
+        DecisionResponse: {
+            status: string;
+            stepId: string;
         };
         MessageResponse: {
             content: string;
@@ -140,6 +201,7 @@ export interface components {
             interrupted?: boolean | null;
             /** @enum {string} */
             role: "user" | "assistant";
+            steps?: components["schemas"]["Step"][] | null;
             usage?: components["schemas"]["UsageResponse"] | null;
         };
         Meter: {
@@ -158,6 +220,14 @@ export interface components {
             size: number;
             /** Format: int64 */
             total: number;
+        };
+        Permissions: {
+            commandPatterns: string[];
+            edits: boolean;
+        };
+        PermissionsBody: {
+            commandPatterns?: string[] | null;
+            edits: boolean;
         };
         /** @description RFC 9457 problem details; requestId matches the X-Request-Id header, field names a rejected field. */
         ProblemDetail: {
@@ -179,7 +249,6 @@ export interface components {
             /** @enum {string} */
             action: "create" | "modify" | "delete";
             content?: string | null;
-            diff?: string | null;
             path: string;
         };
         ProposeEditsRequest: {
@@ -205,6 +274,26 @@ export interface components {
         SendMessageRequest: {
             content: string;
             context?: components["schemas"]["Context"] | null;
+            /** @enum {string|null} */
+            mode?: "ask" | "agent" | null;
+        };
+        Step: {
+            approvedBy: string;
+            checkpointId: string;
+            /** Format: int32 */
+            exitCode: number;
+            id: string;
+            input: {
+                [key: string]: unknown;
+            };
+            output: string;
+            status: string;
+            /** Format: int32 */
+            step: number;
+            tool: string;
+        };
+        StopResponse: {
+            stopped: boolean;
         };
         Today: {
             project: components["schemas"]["Meter"];
@@ -243,6 +332,8 @@ export interface components {
             cacheCreationInputTokens: number;
             /** Format: int64 */
             cacheReadInputTokens: number;
+            /** Format: double */
+            costUsd?: number | null;
             /** Format: int64 */
             inputTokens: number;
             /** Format: int64 */
@@ -272,6 +363,18 @@ export interface components {
             /** Format: int64 */
             totalTokens: number;
             userId?: string | null;
+        };
+        UsageTotals: {
+            /** Format: int64 */
+            cacheCreationInputTokens: number;
+            /** Format: int64 */
+            cacheReadInputTokens: number;
+            /** Format: double */
+            costUsd: number;
+            /** Format: int64 */
+            inputTokens: number;
+            /** Format: int64 */
+            outputTokens: number;
         };
     };
     responses: never;
@@ -404,6 +507,139 @@ export interface operations {
                 };
                 content: {
                     "*/*": string;
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    permissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["PermissionsBody"];
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    setPermissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PermissionsBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["PermissionsBody"];
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    decide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+                stepId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["DecisionResponse"];
+                };
+            };
+            /** @description The request failed; the body says why. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+        };
+    };
+    stop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["StopResponse"];
                 };
             };
             /** @description The request failed; the body says why. */
