@@ -835,9 +835,20 @@ async function agentEditsThenRestore(projectId, file) {
         `the agent's read_file step did not finish: ${(await page.getByTestId('chat-messages').textContent())?.slice(-500)}`,
       ),
     );
-  const tool = (await page.locator('[data-testid=step-card][data-tool=edit_file]').count())
-    ? 'edit_file'
-    : 'write_file';
+  // The scripted agent edits with edit_file, or write_file when the file had no unique line.
+  const waitingCard = page
+    .locator('[data-testid=step-card][data-status=awaiting-approval]')
+    .first();
+  await waitingCard
+    .waitFor({ timeout: 60_000 })
+    .catch(async () =>
+      fail(
+        `no step waits for approval: ${(await page.getByTestId('chat-messages').textContent())?.slice(-500)}`,
+      ),
+    );
+  const tool = await waitingCard.getAttribute('data-tool');
+  if (tool !== 'edit_file' && tool !== 'write_file')
+    fail(`the first step waiting for approval is ${tool}, not the edit`);
   const edit = await approve(tool, 'the edit');
   await edit.locator('[data-testid=diff-editor] .monaco-diff-editor').waitFor();
   await page.waitForTimeout(300);
