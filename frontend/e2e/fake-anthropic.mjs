@@ -20,6 +20,15 @@
 //   FAKE-EDIT-PATH:<path>          the proposed edit's path, verbatim
 //   FAKE-TAG:<tag>                 names the request: GET /_fake/requests lists each tag with "closedEarly"
 //                                  (the caller closed the connection before the answer ended) and the auth it sent
+//   FAKE-AGENT-EDIT:<path>         a scripted agent (the request offers the agent's tools): read_file the path,
+//                                  then edit_file it (the marker comment above its first unique line; write_file
+//                                  when the file is empty or could not be read), then run_command `cat <path>`,
+//                                  then a final text ending FAKE-AGENT-DONE. Stateless: the step is the number of
+//                                  tool_result blocks since the user's task. Streamed, a tool call is the real
+//                                  sequence (content_block_start tool_use, input_json_delta pieces,
+//                                  content_block_stop, message_delta stop_reason tool_use).
+// In an agent loop the last user message holds only tool results: markers are read from the last user
+// message that has text (the task).
 import { createServer } from 'node:http';
 
 const argPort = process.argv.indexOf('--port');
@@ -35,20 +44,39 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let counter = 0;
 const id = (p) => `${p}_fake${Date.now().toString(36)}${(counter++).toString(36)}`;
 
-function lastUserText(body) {
-  const msgs = Array.isArray(body.messages) ? body.messages : [];
-  for (let i = msgs.length - 1; i >= 0; i--) {
-    if (msgs[i].role !== 'user') continue;
-    const c = msgs[i].content;
-    if (typeof c === 'string') return c;
-    if (Array.isArray(c))
-      return c
-        .filter((b) => b.type === 'text')
-        .map((b) => b.text)
-        .join('\n');
-  }
+function textOf(message) {
+  const c = message.content;
+  if (typeof c === 'string') return c;
+  if (Array.isArray(c))
+    return c
+      .filter((b) => b.type === 'text')
+      .map((b) => b.text)
+      .join('\n');
   return '';
 }
+
+// The index of the last user message that says something (not only tool results): the task.
+function taskIndex(body) {
+  const msgs = Array.isArray(body.messages) ? body.messages : [];
+  for (let i = msgs.length - 1; i >= 0; i--)
+    if (msgs[i].role === 'user' && textOf(msgs[i]).trim()) return i;
+  return -1;
+}
+
+function lastUserText(body) {
+  const i = taskIndex(body);
+  return i < 0 ? '' : textOf(body.messages[i]);
+}
+
+const blockText = (b) =>
+  b.text ??
+  (typeof b.content === 'string'
+    ? b.content
+    : Array.isArray(b.content)
+      ? b.content.map((x) => x.text ?? '').join('\n')
+      : b.input
+        ? JSON.stringify(b.input)
+        : '');
 
 function allText(body) {
   const sys =
@@ -58,9 +86,7 @@ function allText(body) {
         ? body.system.map((b) => b.text ?? '').join('\n')
         : '';
   const msgs = (body.messages ?? []).map((m) =>
-    typeof m.content === 'string'
-      ? m.content
-      : (m.content ?? []).map((b) => b.text ?? '').join('\n'),
+    typeof m.content === 'string' ? m.content : (m.content ?? []).map(blockText).join('\n'),
   );
   return [sys, ...msgs].join('\n');
 }
@@ -150,6 +176,12 @@ const cachedPrefixes = new Set();
 // up to its last breakpoint.
 function cacheUsage(body) {
   const blocks = [];
+  // The real API's prefix order: tools, then system, then messages.
+  for (const t of Array.isArray(body.tools) ? body.tools : [])
+    blocks.push({
+      text: JSON.stringify({ ...t, cache_control: undefined }),
+      cache_control: t.cache_control,
+    });
   if (Array.isArray(body.system)) blocks.push(...body.system);
   for (const m of body.messages ?? []) if (Array.isArray(m.content)) blocks.push(...m.content);
   let last = -1;
@@ -160,7 +192,7 @@ function cacheUsage(body) {
   const prefixes = [];
   let text = '';
   for (let i = 0; i <= last; i++) {
-    text += (blocks[i].text ?? '') + '\n';
+    text += blockText(blocks[i]) + '\n';
     prefixes.push(text);
   }
   const hit = prefixes.filter((p) => cachedPrefixes.has(p)).pop() ?? '';
@@ -179,6 +211,65 @@ function usage(input, output, body) {
     cache_creation_input_tokens: created,
     cache_read_input_tokens: read,
   };
+}
+
+// ---- the scripted agent (FAKE-AGENT-EDIT:<path>)
+
+const offers = (body, name) =>
+  (Array.isArray(body.tools) ? body.tools : []).some((t) => t.name === name);
+
+function agentScript(body) {
+  const path = markerValue(body, 'FAKE-AGENT-EDIT');
+  if (!path || !offers(body, 'read_file')) return null;
+  const msgs = body.messages;
+  const since = msgs.slice(taskIndex(body) + 1);
+  const results = since.flatMap((m) =>
+    m.role === 'user' && Array.isArray(m.content)
+      ? m.content.filter((b) => b.type === 'tool_result')
+      : [],
+  );
+  const step = results.length;
+  if (step === 0)
+    return {
+      text: `I will read ${path} first.`,
+      tool: { name: 'read_file', input: { path } },
+    };
+  if (step === 1) {
+    const read = results[0];
+    const content = read.is_error ? '' : withoutLineNumbers(blockText(read));
+    const lines = content.split('\n').filter((l) => l.trim());
+    const unique = lines.find((l) => content.split(l).length === 2);
+    if (unique && offers(body, 'edit_file'))
+      return {
+        text: `Adding the marker comment to ${path}.`,
+        tool: {
+          name: 'edit_file',
+          input: { path, old_text: unique, new_text: `${EDIT_MARKER}\n${unique}` },
+        },
+      };
+    return {
+      text: `Writing ${path} with the marker comment.`,
+      tool: { name: 'write_file', input: { path, content: `${EDIT_MARKER}\n${content}` } },
+    };
+  }
+  if (step === 2)
+    return {
+      text: 'Now let me check the result.',
+      tool: { name: 'run_command', input: { command: `cat ${path}` } },
+    };
+  return {
+    text: `Done: ${path} now starts with the marker comment, and \`cat ${path}\` shows it.\n\nFAKE-AGENT-DONE`,
+  };
+}
+
+// A read_file result may come back numbered ("  12\tline" or "12: line"); the edit needs the text.
+function withoutLineNumbers(text) {
+  const lines = text.split('\n');
+  const numbered = /^\s*\d+(\t|: |\| |→)/;
+  const body = lines.filter((l) => l !== '');
+  if (body.length && body.every((l) => numbered.test(l)))
+    return lines.map((l) => l.replace(numbered, '')).join('\n');
+  return text;
 }
 
 function wantsTool(body) {
@@ -253,7 +344,37 @@ async function stream(res, body) {
     send('message_stop', {});
     return res.end();
   }
-  if (wantsTool(body)) {
+  const agent = agentScript(body);
+  if (agent) {
+    send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+    for (const part of chunks(agent.text)) {
+      if (res.destroyed) return;
+      send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: part } });
+      await sleep(DELAY_MS / 2);
+    }
+    send('content_block_stop', { index: 0 });
+    if (agent.tool) {
+      const input = JSON.stringify(agent.tool.input);
+      send('content_block_start', {
+        index: 1,
+        content_block: { type: 'tool_use', id: id('toolu'), name: agent.tool.name, input: {} },
+      });
+      for (const part of chunks(input, 16)) {
+        send('content_block_delta', {
+          index: 1,
+          delta: { type: 'input_json_delta', partial_json: part },
+        });
+        await sleep(DELAY_MS / 4);
+      }
+      send('content_block_stop', { index: 1 });
+    }
+    send('message_delta', {
+      delta: { stop_reason: agent.tool ? 'tool_use' : 'end_turn', stop_sequence: null },
+      usage: {
+        output_tokens: Math.ceil((agent.text.length + JSON.stringify(agent.tool ?? '').length) / 4),
+      },
+    });
+  } else if (wantsTool(body)) {
     const input = JSON.stringify(editFor(body));
     send('content_block_start', {
       index: 0,
@@ -300,7 +421,23 @@ function reply(res, body) {
     stop_sequence: null,
   };
   let message;
-  if (wantsTool(body)) {
+  const agent = agentScript(body);
+  if (agent) {
+    const content = [{ type: 'text', text: agent.text }];
+    if (agent.tool)
+      content.push({
+        type: 'tool_use',
+        id: id('toolu'),
+        name: agent.tool.name,
+        input: agent.tool.input,
+      });
+    message = {
+      ...base,
+      content,
+      stop_reason: agent.tool ? 'tool_use' : 'end_turn',
+      usage: usage(inputTokens, 40, body),
+    };
+  } else if (wantsTool(body)) {
     const input = editFor(body);
     message = {
       ...base,

@@ -4,7 +4,8 @@
 // register → create a node project → open a file → edit and save → reload and see the change →
 // find in files opens the edited line → opening it did not start its workspace → Start → `ls` in the terminal → ask the AI (streamed) →
 // opening it did not start its workspace → Start → `ls` in the terminal → a language server's
-// completion, squiggle and Problems entry → ask the AI (streamed) →
+// completion, squiggle and Problems entry → an agent turn edits the file and runs a command (both
+// approved in the chat), then its checkpoint is restored → ask the AI (streamed) →
 // propose an edit, review the diff, apply it → the file changed on disk → `npm start` in the
 // terminal, the port in the Ports panel, its page in the preview pane → a second terminal → reload:
 // both terminals are back with their scrollback → Stop, and it stays stopped. Along the way: the
@@ -591,6 +592,7 @@ try {
   await languageServerStep(projectId);
   // The AI steps attach the open file: bring the journey's file back to the front.
   await quickOpen(file);
+  await agentEditsThenRestore(projectId, file);
 
   begin('ask the AI and see the streamed answer');
   await page.getByTestId('chat-input').fill(`What does ${file} do?`);
@@ -785,6 +787,140 @@ try {
   await context.close().catch(() => undefined);
   rmSync(profile, { recursive: true, force: true });
   process.exit(1);
+}
+
+// Issue 11: an agent turn (the fake upstream's scripted agent) reads the file, edits it and runs
+// `cat` on it; the edit and the command each wait for Approve in the chat. The open editor follows
+// the edit, the command's output shows the new text, and restoring the turn's checkpoint brings
+// the old text back in the editor and on disk. Leaves the chat in ask mode for the steps after.
+async function agentEditsThenRestore(projectId, file) {
+  const contentUrl = `/api/projects/${encodeURIComponent(projectId)}/files/content?path=${encodeURIComponent(file)}`;
+  const before = await apiGet(contentUrl, true);
+  const editorHas = (text, yes = true) =>
+    page.waitForFunction(
+      ([t, y]) =>
+        (
+          document
+            .querySelector('.monaco-editor .view-lines')
+            ?.textContent?.replace(/\u00a0/g, ' ') ?? ''
+        ).includes(t) === y,
+      [text, yes],
+      { timeout: 30_000 },
+    );
+  const card = (tool) => page.locator(`[data-testid=step-card][data-tool=${tool}]`).last();
+  const approve = async (tool, what) => {
+    await card(tool)
+      .locator('[data-testid=approval]')
+      .waitFor({ timeout: 60_000 })
+      .catch(async () =>
+        fail(
+          `no approval asked for ${what}: ${(await page.getByTestId('chat-messages').textContent())?.slice(-500)}`,
+        ),
+      );
+    return card(tool);
+  };
+
+  begin('agent: a turn that edits the file, approved in the chat');
+  await page.getByTestId('mode-agent').click();
+  await page
+    .getByTestId('chat-input')
+    .fill(`Add the marker comment to ${file}. FAKE-AGENT-EDIT:${file}`);
+  await page.getByTestId('chat-send').click();
+  await page
+    .waitForSelector('[data-testid=step-card][data-tool=read_file][data-status=ok]', {
+      timeout: 60_000,
+    })
+    .catch(async () =>
+      fail(
+        `the agent's read_file step did not finish: ${(await page.getByTestId('chat-messages').textContent())?.slice(-500)}`,
+      ),
+    );
+  // The scripted agent edits with edit_file, or write_file when the file had no unique line.
+  const waitingCard = page
+    .locator('[data-testid=step-card][data-status=awaiting-approval]')
+    .first();
+  await waitingCard
+    .waitFor({ timeout: 60_000 })
+    .catch(async () =>
+      fail(
+        `no step waits for approval: ${(await page.getByTestId('chat-messages').textContent())?.slice(-500)}`,
+      ),
+    );
+  const tool = await waitingCard.getAttribute('data-tool');
+  if (tool !== 'edit_file' && tool !== 'write_file')
+    fail(`the first step waiting for approval is ${tool}, not the edit`);
+  const edit = await approve(tool, 'the edit');
+  await edit.locator('[data-testid=diff-editor] .monaco-diff-editor').waitFor();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(SHOTS, 'ide-agent-approval.png') });
+  await edit.getByTestId('approve').click();
+  await editorHas(EDIT_MARKER).catch(async () =>
+    fail(`the open editor did not follow the agent's edit: ${(await editorText()).slice(0, 300)}`),
+  );
+
+  begin('agent: the command, approved, and its output');
+  const command = await approve('run_command', 'the command');
+  await command.getByTestId('approve').click();
+  await command
+    .locator('[data-testid=step-output]')
+    .filter({ hasText: EDIT_MARKER })
+    .waitFor({ timeout: 60_000 })
+    .catch(async () =>
+      fail(`the command's output never showed the edit: ${await command.textContent()}`),
+    );
+  await page
+    .waitForFunction(
+      () =>
+        [...document.querySelectorAll('[data-testid=msg-assistant]')]
+          .pop()
+          ?.textContent.includes('FAKE-AGENT-DONE'),
+      null,
+      { timeout: 60_000 },
+    )
+    .catch(async () =>
+      fail(
+        `the agent turn did not finish: ${(await page.getByTestId('chat-messages').textContent())?.slice(-500)}`,
+      ),
+    );
+  if (!(await apiGet(contentUrl, true)).includes(EDIT_MARKER))
+    fail(`${file} on the server does not have the agent's edit`);
+  const summary = page.getByTestId('checkpoint-summary').last();
+  await page
+    .waitForFunction(
+      () =>
+        /1 file changed since/.test(
+          [...document.querySelectorAll('[data-testid=checkpoint-summary]')].pop()?.textContent ??
+            '',
+        ),
+      null,
+      { timeout: 20_000 },
+    )
+    .catch(async () =>
+      fail(`the checkpoint does not count the edit: ${await summary.textContent()}`),
+    );
+  await page.getByTestId('context-meter').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'ide-agent.png') });
+
+  begin('agent: restore the checkpoint, the old text is back in the editor');
+  await page.getByTestId('checkpoint-restore').last().click();
+  await page.getByTestId('confirm').click();
+  await page
+    .getByTestId('checkpoint-restored')
+    .last()
+    .waitFor()
+    .catch(async () =>
+      fail(
+        `the restore did not finish: ${await page.locator('[data-testid=error]').allTextContents()}`,
+      ),
+    );
+  await editorHas(EDIT_MARKER, false).catch(async () =>
+    fail(
+      `the editor still shows the agent's edit after the restore: ${(await editorText()).slice(0, 300)}`,
+    ),
+  );
+  const restored = await apiGet(contentUrl, true);
+  if (restored !== before) fail(`${file} is not byte for byte the checkpoint's after the restore`);
+  await page.getByTestId('mode-ask').click();
 }
 
 // Issue 10: the project becomes a repository (init + a first commit through the API), then a

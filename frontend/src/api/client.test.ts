@@ -253,6 +253,47 @@ describe('ApiClient', () => {
     expect(done).toEqual({ messageId: 'm1', usage });
   });
 
+  it('sends agent mode and hands each event of the turn over in order', async () => {
+    const store = new MemoryStore({ accessToken: 'a', refreshToken: 'r' });
+    const tool = {
+      stepId: 's1',
+      step: 0,
+      tool: 'run_command',
+      input: { command: 'ls' },
+      status: 'running',
+    };
+    const wire =
+      [
+        `event:turn\ndata:${JSON.stringify({ turnId: 't', mode: 'agent', model: 'm', contextWindow: 200000 })}`,
+        'event:delta\ndata:{"text":"Listing.","step":0}',
+        `event:tool\ndata:${JSON.stringify(tool)}`,
+        'event:tool-output\ndata:{"stepId":"s1","text":"a.js\\n"}',
+        'event:some-future-event\ndata:{}',
+        `event:done\ndata:${JSON.stringify({ messageId: 'm1', usage: { inputTokens: 1, outputTokens: 2, cacheReadInputTokens: 0, cacheCreationInputTokens: 0, costUsd: 0.001 }, stopReason: 'end_turn' })}`,
+      ].join('\n\n') + '\n\n';
+    let body: unknown = null;
+    const fetchImpl = vi.fn(async (_u: RequestInfo | URL, init?: RequestInit) => {
+      body = JSON.parse(String(init?.body));
+      return new Response(wire, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+    });
+    const client = new ApiClient({ store, fetch: fetchImpl as typeof fetch });
+    const seen: string[] = [];
+    await client.sendMessage(
+      'c1',
+      'list',
+      undefined,
+      {
+        onDelta: (t, step) => seen.push(`delta ${t} ${step}`),
+        onEvent: (e) => seen.push(e.type),
+        onDone: (d) => seen.push(`done ${d.stopReason}`),
+      },
+      undefined,
+      'agent',
+    );
+    expect(body).toEqual({ content: 'list', mode: 'agent' });
+    expect(seen).toEqual(['turn', 'delta Listing. 0', 'tool', 'tool-output', 'done end_turn']);
+  });
+
   it('looks a user up by email and reports an unknown one readably', async () => {
     const store = new MemoryStore({ accessToken: 'a', refreshToken: 'r' });
     const urls: string[] = [];

@@ -1,12 +1,18 @@
 import { ApiError, errorFromResponse, parseProblem } from './problem';
-import { readSse } from './sse';
+import { parseChatEvent, readSse, type ChatEvent } from './sse';
 import type {
+  AgentConversation,
+  ChatMode,
+  CheckpointDiff,
+  Permissions,
+  RestoreResult,
+  StepDecision,
+  TurnDone,
   AuthResponse,
   Conversation,
   ExecResult,
   FileEntry,
   Health,
-  Message,
   MessageContext,
   Project,
   ProjectPage,
@@ -16,7 +22,6 @@ import type {
   Role,
   Template,
   Ticket,
-  Usage,
   UsagePage,
   ProjectAiUsage,
   User,
@@ -89,8 +94,10 @@ interface RequestOptions {
 }
 
 export interface StreamHandlers {
-  onDelta(text: string): void;
-  onDone?(done: { messageId: string; usage: Usage }): void;
+  onDelta(text: string, step?: number): void;
+  onDone?(done: TurnDone): void;
+  /** Every other event of an agent turn (turn, tool, tool-output, tool-result, checkpoint, usage, limit). */
+  onEvent?(event: Exclude<ChatEvent, { type: 'delta' | 'done' | 'error' }>): void;
 }
 
 const q = encodeURIComponent;
@@ -590,54 +597,84 @@ export class ApiClient {
     });
   }
   getConversation(cid: string) {
-    return this.json<Conversation & { messages: Message[] }>(`/api/conversations/${q(cid)}`);
+    return this.json<AgentConversation>(`/api/conversations/${q(cid)}`);
   }
   deleteConversation(cid: string) {
     return this.json<void>(`/api/conversations/${q(cid)}`, { method: 'DELETE' });
   }
-  /** Posts a message and reads the text/event-stream answer, calling onDelta as text arrives. */
+  /**
+   * Posts a message and reads the text/event-stream answer: text through onDelta as it arrives,
+   * an agent turn's steps through onEvent. Ask mode is the server's default and is not sent.
+   */
   async sendMessage(
     cid: string,
     content: string,
     context: MessageContext | undefined,
     handlers: StreamHandlers,
     signal?: AbortSignal,
+    mode: ChatMode = 'ask',
   ): Promise<void> {
     const res = await this.request(`/api/conversations/${q(cid)}/messages`, {
       method: 'POST',
-      json: { content, context },
+      json: mode === 'agent' ? { content, context, mode } : { content, context },
       headers: { Accept: 'text/event-stream, application/problem+json' },
       signal,
     });
     if (!res.body) throw new ApiError(res.status, null, null, 'The answer could not be read.');
     let finished = false;
-    for await (const ev of readSse(res.body, signal)) {
-      if (ev.event === 'delta') {
-        const d = safeJson(ev.data) as { text?: string } | null;
-        if (d && typeof d.text === 'string') handlers.onDelta(d.text);
-      } else if (ev.event === 'done') {
+    for await (const raw of readSse(res.body, signal)) {
+      const ev = parseChatEvent(raw);
+      if (!ev) continue;
+      if (ev.type === 'delta') handlers.onDelta(ev.data.text, ev.data.step);
+      else if (ev.type === 'done') {
         finished = true;
-        handlers.onDone?.(safeJson(ev.data) as { messageId: string; usage: Usage });
-      } else if (ev.event === 'error') {
+        handlers.onDone?.(ev.data);
+      } else if (ev.type === 'error') {
         const p = parseProblem(ev.data, 'application/problem+json');
         throw new ApiError(p?.status ?? 500, p, null, 'The assistant could not answer.');
-      }
+      } else handlers.onEvent?.(ev);
     }
     if (!finished) throw new ApiError(0, null, null, 'The answer was cut off before it finished.');
+  }
+  /** Approves or denies a step that waits for the user; `allow` also widens the conversation's permissions. */
+  decideStep(cid: string, stepId: string, decision: StepDecision) {
+    return this.json<{ stepId: string; status: string }>(
+      `/api/conversations/${q(cid)}/steps/${q(stepId)}/decision`,
+      { method: 'POST', json: decision },
+    );
+  }
+  /** Asks the running turn to stop: the model call and any command are cancelled. */
+  stopTurn(cid: string) {
+    return this.json<{ stopped: boolean }>(`/api/conversations/${q(cid)}/stop`, {
+      method: 'POST',
+    });
+  }
+  getPermissions(cid: string) {
+    return this.json<Permissions>(`/api/conversations/${q(cid)}/permissions`);
+  }
+  setPermissions(cid: string, permissions: Permissions) {
+    return this.json<Permissions>(`/api/conversations/${q(cid)}/permissions`, {
+      method: 'PUT',
+      json: permissions,
+    });
+  }
+  /** What changed in the project since a checkpoint: its text (`before`) and the file now (`after`). */
+  checkpointDiff(projectId: string, checkpointId: string) {
+    return this.json<CheckpointDiff>(
+      `/api/projects/${q(projectId)}/checkpoints/${q(checkpointId)}/diff`,
+    );
+  }
+  restoreCheckpoint(projectId: string, checkpointId: string) {
+    return this.json<RestoreResult>(
+      `/api/projects/${q(projectId)}/checkpoints/${q(checkpointId)}/restore`,
+      { method: 'POST' },
+    );
   }
   proposeEdits(projectId: string, instruction: string, paths?: string[]) {
     return this.json<ProposedEdits>(`/api/projects/${q(projectId)}/ai/edits`, {
       method: 'POST',
       json: { instruction, paths },
     });
-  }
-}
-
-function safeJson(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return null;
   }
 }
 

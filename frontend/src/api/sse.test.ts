@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SseParser } from './sse';
+import { parseChatEvent, SseParser } from './sse';
 
 const wire =
   'event: delta\ndata: {"text":"a"}\n\n: keep-alive\n\nevent: delta\r\ndata: {"text":"b\\n"}\r\n\r\nevent: done\rdata: {"messageId":"m"}\r\r';
@@ -36,5 +36,52 @@ describe('SseParser', () => {
 
   it('dispatches a final event without its blank line at end of stream', () => {
     expect(parseIn(['event: done\ndata: {}'])).toEqual([{ event: 'done', data: '{}' }]);
+  });
+});
+
+describe('parseChatEvent', () => {
+  const ev = (event: string, data: unknown) => ({
+    event,
+    data: typeof data === 'string' ? data : JSON.stringify(data),
+  });
+
+  it('types the agent events of the contract', () => {
+    expect(
+      parseChatEvent(
+        ev('tool', {
+          stepId: 's1',
+          step: 0,
+          tool: 'read_file',
+          input: { path: 'a' },
+          status: 'running',
+        }),
+      ),
+    ).toEqual({
+      type: 'tool',
+      data: { stepId: 's1', step: 0, tool: 'read_file', input: { path: 'a' }, status: 'running' },
+    });
+    expect(parseChatEvent(ev('tool-output', { stepId: 's1', text: 'ok\n' }))?.type).toBe(
+      'tool-output',
+    );
+    expect(parseChatEvent(ev('checkpoint', { checkpointId: 'cp', fileCount: 3 }))?.type).toBe(
+      'checkpoint',
+    );
+  });
+
+  it('drops unknown events and data that breaks the contract, keeps an error raw', () => {
+    expect(parseChatEvent(ev('thinking', { text: 'x' }))).toBeNull();
+    expect(parseChatEvent(ev('tool', { step: 0 }))).toBeNull();
+    expect(parseChatEvent(ev('delta', 'not json'))).toBeNull();
+    expect(parseChatEvent(ev('error', '{"status":429}'))).toEqual({
+      type: 'error',
+      data: '{"status":429}',
+    });
+  });
+
+  it('gives a tool without an input object an empty one', () => {
+    const e = parseChatEvent(
+      ev('tool', { stepId: 's', step: 1, tool: 'list_files', status: 'running', input: null }),
+    );
+    expect(e?.type === 'tool' && e.data.input).toEqual({});
   });
 });

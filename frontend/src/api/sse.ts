@@ -1,3 +1,14 @@
+import type {
+  CheckpointTaken,
+  LimitReached,
+  ToolCall,
+  ToolOutput,
+  ToolResult,
+  TurnDone,
+  TurnStart,
+  UsageUpdate,
+} from './types';
+
 export interface SseEvent {
   event: string;
   data: string;
@@ -90,4 +101,52 @@ export async function* readSse(
   } finally {
     reader.releaseLock();
   }
+}
+
+/** One event of a chat answer's stream (ask mode sends only `delta`, `done` and `error`). */
+export type ChatEvent =
+  | { type: 'turn'; data: TurnStart }
+  | { type: 'delta'; data: { text: string; step?: number } }
+  | { type: 'tool'; data: ToolCall }
+  | { type: 'tool-output'; data: ToolOutput }
+  | { type: 'tool-result'; data: ToolResult }
+  | { type: 'checkpoint'; data: CheckpointTaken }
+  | { type: 'usage'; data: UsageUpdate }
+  | { type: 'limit'; data: LimitReached }
+  | { type: 'done'; data: TurnDone }
+  | { type: 'error'; data: string };
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const str = (o: Record<string, unknown>, k: string) => typeof o[k] === 'string';
+
+// The fields each event cannot do without; a malformed event is dropped rather than half-shown.
+const required: Record<string, (o: Record<string, unknown>) => boolean> = {
+  turn: (o) => str(o, 'turnId'),
+  delta: (o) => str(o, 'text'),
+  tool: (o) => str(o, 'stepId') && str(o, 'tool') && str(o, 'status'),
+  'tool-output': (o) => str(o, 'stepId') && str(o, 'text'),
+  'tool-result': (o) => str(o, 'stepId') && str(o, 'status'),
+  checkpoint: (o) => str(o, 'checkpointId'),
+  usage: (o) => isObj(o.turn) && isObj(o.context),
+  limit: (o) => str(o, 'reason'),
+  done: () => true,
+};
+
+/**
+ * Types one server-sent event of a chat stream. Unknown events (a newer server) and data that is
+ * not the JSON the contract promises give null; `error` keeps its raw problem JSON for the caller.
+ */
+export function parseChatEvent(ev: SseEvent): ChatEvent | null {
+  if (ev.event === 'error') return { type: 'error', data: ev.data };
+  const check = required[ev.event];
+  if (!check) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(ev.data);
+  } catch {
+    return null;
+  }
+  if (!isObj(data) || !check(data)) return null;
+  if (ev.event === 'tool' && !isObj(data.input)) data.input = {};
+  return { type: ev.event, data } as ChatEvent;
 }

@@ -90,3 +90,123 @@ export interface FilesEvent {
   changes: FileChange[];
   overflow: boolean;
 }
+
+// Issue 11's agent contract (docs/api-contract.md). The stream's events are not in any OpenAPI
+// document, so they are written here; the REST bodies point at the generated schemas.
+export type ChatMode = 'ask' | 'agent';
+/** Tokens of one model call, a turn or a conversation, with what they cost. */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadInputTokens: number;
+  cacheCreationInputTokens: number;
+  costUsd?: number | null;
+}
+export interface ChangeSetEntry {
+  path: string;
+  action: 'create' | 'modify' | 'delete';
+  before?: string | null;
+  after?: string | null;
+}
+export type Approval =
+  { kind: 'edit'; changes: ChangeSetEntry[] } | { kind: 'command'; command: string };
+export type StepStatus =
+  'running' | 'awaiting-approval' | 'ok' | 'error' | 'denied' | 'cancelled' | 'timeout';
+export type ApprovedBy = 'user' | 'auto-edits' | 'auto-pattern' | 'read-only' | null;
+export interface TurnStart {
+  turnId: string;
+  mode: ChatMode;
+  model: string;
+  contextWindow: number;
+}
+export interface ToolCall {
+  stepId: string;
+  step: number;
+  tool: string;
+  input: Record<string, unknown>;
+  status: 'running' | 'awaiting-approval';
+  approval?: Approval;
+}
+export interface ToolOutput {
+  stepId: string;
+  text: string;
+}
+export interface ToolResult {
+  stepId: string;
+  status: Exclude<StepStatus, 'running' | 'awaiting-approval'>;
+  output: string;
+  approvedBy: ApprovedBy;
+  exitCode?: number | null;
+  durationMs: number;
+  checkpointId?: string | null;
+}
+export interface CheckpointTaken {
+  checkpointId: string;
+  createdAt: string;
+  fileCount: number;
+}
+export interface UsageUpdate {
+  step: TokenUsage;
+  turn: TokenUsage;
+  conversation: TokenUsage;
+  context: { usedTokens: number; windowTokens: number };
+  cacheHitRate: number;
+}
+export interface LimitReached {
+  reason: 'budget' | 'max-steps' | 'max-tokens' | 'wall-time';
+  detail: string;
+}
+export interface TurnDone {
+  messageId: string;
+  usage: TokenUsage;
+  stopReason?: 'end_turn' | 'stopped' | 'limit';
+}
+/** A tool call as stored with its assistant message. */
+export interface StoredStep {
+  id: string;
+  step: number;
+  tool: string;
+  input: Record<string, unknown>;
+  status: StepStatus;
+  output?: string | null;
+  approvedBy?: ApprovedBy;
+  exitCode?: number | null;
+  checkpointId?: string | null;
+}
+export type AgentMessage = Omit<Message, 'usage' | 'steps'> & {
+  steps?: StoredStep[] | null;
+  usage?: TokenUsage | null;
+};
+export type AgentConversation = Omit<Conversation, 'messages'> & {
+  messages?: AgentMessage[];
+  usage?: TokenUsage | null;
+  contextTokens?: number | null;
+  permissions?: Permissions | null;
+};
+export type Permissions = C['Permissions'];
+export interface StepDecision {
+  decision: 'approve' | 'deny';
+  allow?: 'edits' | 'command';
+  pattern?: string;
+}
+export interface Checkpoint {
+  id: string;
+  createdAt: string;
+  label?: string | null;
+  fileCount: number;
+  bytes: number;
+  createdBy?: string;
+}
+export interface CheckpointDiffFile {
+  path: string;
+  status: 'added' | 'modified' | 'deleted';
+  before?: string | null;
+  after?: string | null;
+  binary: boolean;
+}
+export interface CheckpointDiff {
+  files: CheckpointDiffFile[];
+}
+export type RestoreResult = W['RestoreResponse'];
+export type BudgetToday = ProjectAiUsage['today']['user'];
+export type AiUsageToday = ProjectAiUsage;

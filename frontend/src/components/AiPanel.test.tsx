@@ -11,6 +11,7 @@ const api = vi.hoisted(() => ({
   deleteConversation: vi.fn(),
   sendMessage: vi.fn(),
   proposeEdits: vi.fn(),
+  projectAiUsage: vi.fn(),
 }));
 vi.mock('../api/client', () => ({ api }));
 
@@ -63,6 +64,8 @@ const assistantTexts = () =>
 
 beforeEach(() => {
   Object.values(api).forEach((f) => f.mockReset());
+  api.projectAiUsage.mockRejectedValue(new Error('no usage route'));
+  localStorage.clear();
   host = document.createElement('div');
   document.body.append(host);
   root = createRoot(host);
@@ -104,6 +107,7 @@ describe('AiPanel', () => {
       { files: ['src/server.js'] },
       expect.anything(),
       expect.anything(),
+      'ask',
     );
     expect(assistantTexts()).toHaveLength(1);
     expect(assistantTexts()[0]).toContain('Hello world');

@@ -1,9 +1,32 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { messageOf } from '../api/problem';
-import type { Conversation, Message, MessageContext, ProposedEdits, Usage } from '../api/types';
+import type {
+  AgentMessage,
+  AiUsageToday,
+  ChatMode,
+  Conversation,
+  MessageContext,
+  Permissions,
+  ProposedEdits,
+  StepDecision,
+  TokenUsage,
+  Usage,
+} from '../api/types';
+import {
+  emptyTurn,
+  formatTokens,
+  formatUsd,
+  reduceTurn,
+  totalTokens,
+  turnFromMessage,
+  type TurnState,
+} from '../modules/agentTurn';
+import { AgentTurnView, type TurnActions } from './AgentTurn';
+import { ContextMeter, type MeterState } from './ContextMeter';
 import { ErrorBanner } from './ErrorBanner';
 import { MarkdownView } from './MarkdownView';
+import { PermissionsLine } from './PermissionsLine';
 
 export interface EditorContext {
   path: string | null;
@@ -11,9 +34,11 @@ export interface EditorContext {
 }
 
 // A message still being written has no createdAt yet, so only the fields shown are taken.
-interface ChatMessage extends Pick<Message, 'id' | 'role' | 'content' | 'usage'> {
+interface ChatMessage extends Pick<AgentMessage, 'id' | 'role' | 'content' | 'usage'> {
   streaming?: boolean;
   error?: string;
+  /** An agent turn's steps (live or stored). */
+  turn?: TurnState | null;
 }
 
 interface Props {
@@ -21,9 +46,14 @@ interface Props {
   readOnly: boolean;
   getContext(): EditorContext;
   onProposal(p: ProposedEdits): void;
+  /** Files changed behind the editor's back (a checkpoint restore): read open tabs again. */
+  onFilesChanged?(paths: string[]): void;
 }
 
-export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) {
+const MODE_KEY = 'constellation.chatMode';
+const NO_PERMISSIONS: Permissions = { edits: false, commandPatterns: [] };
+
+export function AiPanel({ projectId, readOnly, getContext, onProposal, onFilesChanged }: Props) {
   const [conversations, setConversations] = useState<Conversation[]>([]);
   const [cid, setCid] = useState<string | null>(null);
   const [messages, setMessages] = useState<ChatMessage[]>([]);
@@ -32,6 +62,18 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
   const [attachSelection, setAttachSelection] = useState(false);
   const [busy, setBusy] = useState<null | 'chat' | 'edits'>(null);
   const [error, setError] = useState<unknown>(null);
+  const [chosenMode, setMode] = useState<ChatMode>(() =>
+    localStorage.getItem(MODE_KEY) === 'agent' ? 'agent' : 'ask',
+  );
+  // Viewers keep ask mode whatever was chosen before.
+  const mode: ChatMode = readOnly ? 'ask' : chosenMode;
+  const [permissions, setPermissions] = useState<Permissions>(NO_PERMISSIONS);
+  const [meter, setMeter] = useState<MeterState>({});
+  const [today, setToday] = useState<AiUsageToday | null>(null);
+  const [stopping, setStopping] = useState(false);
+  const sending = useRef<{ cid: string; mode: ChatMode } | null>(null);
+  // The model's window is told with each turn; a stored conversation's context is measured by it.
+  const contextWindow = useRef(0);
   const abort = useRef<AbortController | null>(null);
   const list = useRef<HTMLDivElement>(null);
   // A conversation this panel has just created has no history to load; loading it anyway would
@@ -59,7 +101,17 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
     created.current = null;
     let live = true;
     api.getConversation(cid).then(
-      (c) => live && setMessages((c.messages ?? []).map((m) => ({ ...m }))),
+      (c) => {
+        if (!live) return;
+        setMessages((c.messages ?? []).map((m) => ({ ...m, turn: turnFromMessage(m) })));
+        setPermissions(c.permissions ?? NO_PERMISSIONS);
+        setMeter({
+          conversation: c.usage ?? null,
+          context: c.contextTokens
+            ? { usedTokens: c.contextTokens, windowTokens: contextWindow.current }
+            : null,
+        });
+      },
       (e) => live && setError(e),
     );
     return () => {
@@ -71,12 +123,25 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
     list.current?.scrollTo({ top: list.current.scrollHeight });
   }, [messages]);
 
+  const loadToday = useCallback(() => {
+    // The meter is a nicety: an older server without the route leaves it out.
+    api.projectAiUsage(projectId).then(setToday, () => setToday(null));
+  }, [projectId]);
+  useEffect(loadToday, [loadToday]);
+
+  const chooseMode = (m: ChatMode) => {
+    setMode(m);
+    localStorage.setItem(MODE_KEY, m);
+  };
+
   const newConversation = async () => {
     try {
       const c = await api.createConversation(projectId, `Chat ${new Date().toLocaleString()}`);
       created.current = c.id;
       setConversations((l) => [c, ...l]);
       setMessages([]);
+      setPermissions(NO_PERMISSIONS);
+      setMeter({});
       setCid(c.id);
       return c.id;
     } catch (e) {
@@ -100,34 +165,118 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
     setError(null);
     const conv = cid ?? (await newConversation());
     if (!conv) return;
+    const turnMode = mode;
     setBusy('chat');
     setInput('');
     const pendingId = `pending-${Date.now()}`;
     setMessages((m) => [
       ...m,
       { id: `u-${pendingId}`, role: 'user', content: text },
-      { id: pendingId, role: 'assistant', content: '', streaming: true },
+      {
+        id: pendingId,
+        role: 'assistant',
+        content: '',
+        streaming: true,
+        turn: turnMode === 'agent' ? emptyTurn() : null,
+      },
     ]);
     const update = (fn: (m: ChatMessage) => ChatMessage) =>
       setMessages((all) => all.map((m) => (m.id === pendingId ? fn(m) : m)));
+    const onTurn = (fn: (t: TurnState) => TurnState) =>
+      update((m) => ({ ...m, turn: fn(m.turn ?? emptyTurn()) }));
     abort.current = new AbortController();
+    sending.current = { cid: conv, mode: turnMode };
     try {
       await api.sendMessage(
         conv,
         text,
         context(),
         {
-          onDelta: (t) => update((m) => ({ ...m, content: m.content + t })),
-          onDone: (d) => update((m) => ({ ...m, usage: d?.usage, streaming: false })),
+          onDelta: (t, step) => {
+            if (turnMode === 'agent') {
+              onTurn((s) => reduceTurn(s, { type: 'delta', data: { text: t, step } }));
+              update((m) => ({ ...m, content: m.content + t }));
+            } else update((m) => ({ ...m, content: m.content + t }));
+          },
+          onEvent: (ev) => {
+            onTurn((s) => reduceTurn(s, ev));
+            if (ev.type === 'usage')
+              setMeter({
+                context: ev.data.context,
+                conversation: ev.data.conversation,
+                cacheHitRate: ev.data.cacheHitRate,
+              });
+            else if (ev.type === 'turn') {
+              contextWindow.current = ev.data.contextWindow;
+              setMeter((mt) => ({
+                ...mt,
+                context: mt.context
+                  ? { ...mt.context, windowTokens: ev.data.contextWindow }
+                  : { usedTokens: 0, windowTokens: ev.data.contextWindow },
+              }));
+            }
+          },
+          onDone: (d) => {
+            update((m) => ({ ...m, usage: d?.usage, streaming: false }));
+            if (turnMode === 'agent') onTurn((s) => reduceTurn(s, { type: 'done', data: d }));
+          },
         },
         abort.current.signal,
+        turnMode,
       );
     } catch (e) {
       update((m) => ({ ...m, streaming: false, error: messageOf(e) }));
     } finally {
       setBusy(null);
+      setStopping(false);
       abort.current = null;
+      sending.current = null;
+      loadToday();
     }
+  };
+
+  /** Stop: an agent turn is stopped by the server (it cancels the model call and any command). */
+  const stop = async () => {
+    const s = sending.current;
+    if (!s || s.mode !== 'agent') return abort.current?.abort();
+    setStopping(true);
+    try {
+      const r = await api.stopTurn(s.cid);
+      if (!r.stopped) abort.current?.abort();
+    } catch {
+      abort.current?.abort();
+    }
+  };
+
+  const changePermissions = async (p: Permissions) => {
+    if (!cid) return;
+    try {
+      setPermissions(await api.setPermissions(cid, p));
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const turnActions: TurnActions = {
+    projectId,
+    readOnly,
+    decide: async (stepId: string, d: StepDecision) => {
+      if (!cid) return;
+      const r = await api.decideStep(cid, stepId, d);
+      const status = r?.status === 'denied' || d.decision === 'deny' ? 'denied' : 'running';
+      setMessages((all) =>
+        all.map((m) => {
+          const step = m.turn?.steps[stepId];
+          if (!m.turn || !step || step.result) return m;
+          return {
+            ...m,
+            turn: { ...m.turn, steps: { ...m.turn.steps, [stepId]: { ...step, status } } },
+          };
+        }),
+      );
+      if (d.allow) api.getPermissions(cid).then(setPermissions, () => undefined);
+    },
+    onFilesChanged: (paths) => onFilesChanged?.(paths),
   };
 
   const proposeEdits = async () => {
@@ -193,13 +342,57 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
           </button>
         )}
       </div>
+      <div className="chat-mode row">
+        <div className="segmented" role="radiogroup" aria-label="Chat mode">
+          {(['ask', 'agent'] as const).map((m) => (
+            <button
+              key={m}
+              role="radio"
+              aria-checked={mode === m}
+              className={mode === m ? 'active' : ''}
+              disabled={!!busy || (m === 'agent' && readOnly)}
+              onClick={() => chooseMode(m)}
+              onKeyDown={(e) => {
+                if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+                  e.preventDefault();
+                  if (!readOnly && !busy) chooseMode(m === 'ask' ? 'agent' : 'ask');
+                }
+              }}
+              data-testid={`mode-${m}`}
+            >
+              {m === 'ask' ? 'Ask' : 'Agent'}
+            </button>
+          ))}
+        </div>
+        <span className="muted grow" data-testid="mode-hint" style={{ fontSize: 12 }}>
+          {readOnly
+            ? 'Agent mode needs editor access: as a viewer you can read the conversations.'
+            : mode === 'agent'
+              ? 'Edits and commands wait for your approval.'
+              : 'Claude answers; “Propose edits” opens a review.'}
+        </span>
+      </div>
+      {mode === 'agent' && cid && (
+        <PermissionsLine
+          permissions={permissions}
+          canChange={!readOnly}
+          onChange={(p) => void changePermissions(p)}
+        />
+      )}
+      <ContextMeter meter={meter} today={today} />
       <div className="chat-messages" ref={list} data-testid="chat-messages">
         {messages.length === 0 && (
-          <p className="muted">Ask about this project. The open file can be attached as context.</p>
+          <p className="muted">
+            {mode === 'agent'
+              ? 'Describe a task. Claude works through it step by step in the workspace; every step shows here.'
+              : 'Ask about this project. The open file can be attached as context.'}
+          </p>
         )}
         {messages.map((m) => (
           <div key={m.id} className={`msg ${m.role}`} data-testid={`msg-${m.role}`}>
-            {m.role === 'assistant' ? (
+            {m.role === 'assistant' && m.turn ? (
+              <AgentTurnView turn={m.turn} actions={turnActions} live={!!m.streaming} />
+            ) : m.role === 'assistant' ? (
               <MarkdownView text={m.content || (m.streaming ? '…' : '')} />
             ) : (
               <div style={{ whiteSpace: 'pre-wrap' }}>{m.content}</div>
@@ -207,8 +400,15 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
             {m.error && <ErrorBanner error={new Error(m.error)} />}
             {(m.usage || m.streaming) && (
               <div className="meta">
-                {m.streaming && <span>streaming…</span>}
-                {m.usage && <span data-testid="usage">{usageText(m.usage)}</span>}
+                {m.streaming && <span>{m.turn ? 'working…' : 'streaming…'}</span>}
+                {m.turn?.done?.stopReason === 'stopped' && (
+                  <span data-testid="turn-stopped">stopped by you</span>
+                )}
+                {m.usage && (
+                  <span data-testid="usage">
+                    {m.turn ? turnUsageText(m.turn, m.usage) : usageText(m.usage)}
+                  </span>
+                )}
               </div>
             )}
           </div>
@@ -220,8 +420,11 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
           placeholder={
             readOnly
               ? 'Viewers can read conversations only.'
-              : 'Ask a question, or describe a change and press “Propose edits”'
+              : mode === 'agent'
+                ? 'Describe a task for Claude, e.g. “fix the failing test and run npm test”'
+                : 'Ask a question, or describe a change and press “Propose edits”'
           }
+          aria-label={mode === 'agent' ? 'Task for the agent' : 'Message'}
           value={input}
           disabled={readOnly}
           onChange={(e) => setInput(e.target.value)}
@@ -254,8 +457,10 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
           </label>
           <span className="grow" />
           {busy === 'chat' ? (
-            <button onClick={() => abort.current?.abort()}>Stop</button>
-          ) : (
+            <button onClick={() => void stop()} disabled={stopping} data-testid="chat-stop">
+              {stopping ? 'Stopping…' : 'Stop'}
+            </button>
+          ) : mode === 'agent' ? null : (
             <button
               onClick={() => void proposeEdits()}
               disabled={readOnly || !!busy || !input.trim()}
@@ -276,6 +481,20 @@ export function AiPanel({ projectId, readOnly, getContext, onProposal }: Props) 
       </div>
     </div>
   );
+}
+
+/** "3 model calls · 12.3k tokens · $0.0123": an agent turn's totals. */
+export function turnUsageText(turn: TurnState, u: TokenUsage | Usage): string {
+  const total = turn.usage?.turn ?? u;
+  const calls = turn.callUsage.length;
+  const cost = 'costUsd' in total ? formatUsd(total.costUsd as number | undefined) : null;
+  return [
+    calls ? `${calls} model call${calls === 1 ? '' : 's'}` : '',
+    `${formatTokens(totalTokens(total))} tokens`,
+    cost ?? '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 /** "12 in · 56 out tokens (340 cache read, 20 cache write)": the prompt cache's input tokens shown apart. */

@@ -2,12 +2,10 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { ApiError, messageOf } from '../api/problem';
 import type { ProposedEdits } from '../api/types';
-import { diffStats, planEdit, type EditPlan } from '../modules/diff';
-import { languageOf } from '../modules/languages';
-import { monacoTheme, type Theme } from '../modules/theme';
+import { planEdit, type EditPlan } from '../modules/diff';
+import { ChangeSetView, type ChangeEntry } from './ChangeSetView';
 import { Modal } from './Modal';
 import { ErrorBanner } from './ErrorBanner';
-import { SafeDiffEditor } from './SafeDiffEditor';
 
 interface Item {
   plan: EditPlan | null;
@@ -17,22 +15,19 @@ interface Item {
   applied?: boolean;
 }
 
-/** Shows each proposed change in Monaco's diff editor; writes only the accepted ones through the file API. */
+/** Shows each proposed change in the change-set review (Monaco's diff editor); writes only the accepted ones through the file API. */
 export function EditsReview({
   projectId,
   proposal,
-  theme,
   onClose,
   onApplied,
 }: {
   projectId: string;
   proposal: ProposedEdits;
-  theme: Theme;
   onClose(): void;
   onApplied(paths: string[]): void;
 }) {
   const [items, setItems] = useState<Item[] | null>(null);
-  const [index, setIndex] = useState(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -101,96 +96,47 @@ export function EditsReview({
     }
   };
 
-  const current = items?.[index];
-  const edit = proposal.edits[index];
   const accepted = items?.filter((i) => i.accepted && !i.applied).length ?? 0;
+  const entries: ChangeEntry[] = proposal.edits.map((e, i) => {
+    const plan = items?.[i]?.plan;
+    return {
+      path: e.path,
+      action: e.action,
+      before: plan?.original ?? null,
+      after: plan && plan.kind === 'write' ? plan.modified : null,
+      note: !items ? 'Loading the current files…' : plan ? undefined : items[i].error,
+    };
+  });
 
   return (
     <Modal title="Proposed edits" onClose={onClose} wide>
       <p style={{ margin: 0 }} data-testid="edits-summary">
         {proposal.summary}
       </p>
-      <div className="edits">
-        <div className="edits-list">
-          {proposal.edits.map((e, i) => {
-            const it = items?.[i];
-            const stats = it?.plan
-              ? it.plan.kind === 'delete'
-                ? { added: 0, removed: it.plan.original.split('\n').length }
-                : diffStats(it.plan.original, it.plan.modified)
-              : null;
-            return (
-              <div
-                key={i}
-                className={`edit-item${i === index ? ' active' : ''}`}
-                onClick={() => setIndex(i)}
-                data-testid="edit-item"
-              >
-                <div className="path">{e.path}</div>
-                <div className="row" style={{ fontSize: 12 }}>
-                  <span className="badge">{e.action}</span>
-                  {stats && (
-                    <span>
-                      <span className="plus">+{stats.added}</span>{' '}
-                      <span className="minus">−{stats.removed}</span>
-                    </span>
-                  )}
-                  <span className="grow" />
-                  {it?.applied ? (
-                    <span className="badge UP">applied</span>
-                  ) : (
-                    <label
-                      className="row"
-                      style={{ gap: 4 }}
-                      onClick={(ev) => ev.stopPropagation()}
-                    >
-                      <input
-                        type="checkbox"
-                        checked={!!it?.accepted}
-                        disabled={!it?.plan}
-                        onChange={(ev) =>
-                          setItems(
-                            (l) =>
-                              l &&
-                              l.map((x, j) =>
-                                j === i ? { ...x, accepted: ev.target.checked } : x,
-                              ),
-                          )
-                        }
-                      />
-                      accept
-                    </label>
-                  )}
-                </div>
-                {it?.error && (
-                  <div className="minus" style={{ fontSize: 12 }}>
-                    {it.error}
-                  </div>
-                )}
-              </div>
-            );
-          })}
-        </div>
-        <div className="diff-host" data-testid="diff-editor">
-          {!items && <div className="editor-empty">Loading the current files…</div>}
-          {current?.plan && (
-            <SafeDiffEditor
-              key={index}
-              original={current.plan.original}
-              modified={current.plan.kind === 'delete' ? '' : current.plan.modified}
-              language={languageOf(edit.path)}
-              theme={monacoTheme(theme)}
-              options={{
-                readOnly: true,
-                renderSideBySide: true,
-                automaticLayout: true,
-                minimap: { enabled: false },
-              }}
-            />
-          )}
-          {current && !current.plan && <div className="editor-empty">{current.error}</div>}
-        </div>
-      </div>
+      <ChangeSetView
+        entries={entries}
+        extra={(i) => {
+          const it = items?.[i];
+          return it?.applied ? (
+            <span className="badge UP">applied</span>
+          ) : (
+            <label className="row" style={{ gap: 4 }} onClick={(ev) => ev.stopPropagation()}>
+              <input
+                type="checkbox"
+                checked={!!it?.accepted}
+                disabled={!it?.plan}
+                onChange={(ev) =>
+                  setItems(
+                    (l) =>
+                      l && l.map((x, j) => (j === i ? { ...x, accepted: ev.target.checked } : x)),
+                  )
+                }
+              />
+              accept
+            </label>
+          );
+        }}
+      />
       <ErrorBanner error={error} />
       <div className="buttons">
         <button onClick={onClose}>Discard</button>

@@ -942,6 +942,7 @@ export default function IdePage({ projectId }: { projectId: string }) {
                 readOnly={readOnly}
                 getContext={getContext}
                 onProposal={setProposal}
+                onFilesChanged={onReplaced}
               />
             </Panel>
           </Group>
@@ -1017,7 +1018,6 @@ export default function IdePage({ projectId }: { projectId: string }) {
           <EditsReview
             projectId={projectId}
             proposal={proposal}
-            theme={theme}
             onClose={() => setProposal(null)}
             onApplied={(p) => void onEditsApplied(p)}
           />
