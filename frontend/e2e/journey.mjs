@@ -427,6 +427,9 @@ async function languageServerStep(projectId) {
         `no completion "greetUser" from the language server after "greet." (suggestions: ${await page.locator('.suggest-widget .monaco-list-row').allTextContents()})`,
       );
     // Each new trigger cancels the request before it, so give a slow first answer time to come.
+    // A suggest widget that is still open keeps its (empty, while tsserver loads the project)
+    // answer on Ctrl+Space; closing it first makes the next trigger ask the server again.
+    await page.keyboard.press('Escape');
     await page.keyboard.press('Control+Space');
     await page.waitForSelector(item, { timeout: 20_000 }).catch(() => undefined);
   }
@@ -822,6 +825,7 @@ async function agentEditsThenRestore(projectId, file) {
 
   begin('agent: a turn that edits the file, approved in the chat');
   await page.getByTestId('mode-agent').click();
+  await page.waitForSelector('[data-testid=mode-agent][aria-checked=true]');
   await page
     .getByTestId('chat-input')
     .fill(`Add the marker comment to ${file}. FAKE-AGENT-EDIT:${file}`);
