@@ -5,9 +5,12 @@ import dev.constellation.localstack.LocalStack;
 import dev.constellation.localstack.TestInfrastructure;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -119,7 +122,9 @@ public final class SystemStack {
                       stack.close();
                       scriptedAnthropic.close();
                       fakeAnthropic.destroy();
+                      removeWorkspaceContainers();
                       removeWorkspaceFirewall(root);
+                      docker("network", "rm", network);
                     }));
         stack.start();
       } catch (IOException e) {
@@ -227,6 +232,36 @@ public final class SystemStack {
       // nothing to remove without iptables
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The suite's workspaces are its own: left behind, every run would add its containers to the
+   * engine's (nothing adopts another installation's).
+   */
+  private static void removeWorkspaceContainers() {
+    String ids = docker("ps", "-aq", "--filter", "label=dev.constellation.installation=" + network);
+    List<String> command = new ArrayList<>(List.of("rm", "-f"));
+    ids.lines().filter(id -> !id.isBlank()).forEach(command::add);
+    if (command.size() > 2) docker(command.toArray(String[]::new));
+  }
+
+  /** Runs a docker command for clean-up and returns its output; "" when Docker is not there. */
+  private static String docker(String... args) {
+    if (network == null) return "";
+    List<String> command = new ArrayList<>(List.of("docker"));
+    command.addAll(List.of(args));
+    try {
+      Process p =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+      return out;
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
     }
   }
 
