@@ -45,14 +45,33 @@ class FrontendConfiguration {
         request -> serve(root, request));
   }
 
+  /** Paths whose first segment, however spelled, belongs to the API, never to the UI. */
+  private static final java.util.Set<String> SERVER_SEGMENTS =
+      java.util.Set.of("api", "actuator", "internal", "v3");
+
   static boolean isUiPath(String path) {
-    return !(path.equals("/api")
-        || path.startsWith("/api/")
-        || path.equals("/actuator")
-        || path.startsWith("/actuator/")
-        || path.startsWith("/v3/api-docs")
-        || path.equals("/internal")
-        || path.startsWith("/internal/"));
+    return !SERVER_SEGMENTS.contains(firstSegment(path));
+  }
+
+  /**
+   * The first segment as a router might read it: percent-decoded, without a {@code ;} parameter,
+   * blanks or case, so that {@code /internal%20/…} or {@code /API;x/…} is not served the UI as a
+   * client-side route.
+   */
+  private static String firstSegment(String path) {
+    String rest = path.startsWith("/") ? path.substring(1) : path;
+    int slash = rest.indexOf('/');
+    String segment = slash < 0 ? rest : rest.substring(0, slash);
+    try {
+      segment =
+          java.net.URLDecoder.decode(
+              segment.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException malformed) {
+      // Left as written: not a server segment, and the static lookup finds no such file.
+    }
+    int parameter = segment.indexOf(';');
+    if (parameter >= 0) segment = segment.substring(0, parameter);
+    return segment.strip().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static Mono<ServerResponse> serve(Path root, ServerRequest request) {
