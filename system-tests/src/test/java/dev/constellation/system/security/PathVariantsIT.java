@@ -173,6 +173,49 @@ class PathVariantsIT {
 
   @Test
   @Checklist("B10")
+  void theAgentsRoutesInAnySpellingRefuseAStrangerAndChangeNothing() throws Exception {
+    String project = "/" + projectId;
+    String conversation = "/" + conversationId;
+    // Issue 11's routes: method, the resource word, the rest of the path.
+    List<String[]> routes =
+        List.of(
+            new String[] {"POST", "projects", project + "/checkpoints"},
+            new String[] {"POST", "projects", project + "/checkpoints/0123456789abcdef/restore"},
+            new String[] {"GET", "projects", project + "/files/tree"},
+            new String[] {"POST", "projects", project + "/exec/stream"},
+            new String[] {"POST", "projects", project + "/problems"},
+            new String[] {"GET", "projects", project + "/ai/usage"},
+            new String[] {"PUT", "conversations", conversation + "/permissions"},
+            new String[] {"POST", "conversations", conversation + "/stop"},
+            new String[] {"POST", "conversations", conversation + "/steps/s1/decision"});
+    List<String> failures = new ArrayList<>();
+    for (String[] route : routes) {
+      String plain = "/api/" + route[1] + route[2];
+      int refused = send(route[0], SystemStack.gatewayUrl() + plain, user.accessToken());
+      // 403/404 for the project, or 400 where the body is checked first (exec/stream, problems).
+      if (refused != 400 && refused != 403 && refused != 404)
+        failures.add(route[0] + " " + plain + " as a stranger -> " + refused);
+      for (String base : bases().values()) {
+        for (String path : variants("/api", route[1], route[2])) {
+          int status = send(route[0], base + path, user.accessToken());
+          if (status < 400 || status >= 500)
+            failures.add(route[0] + " " + base + path + " -> " + status);
+        }
+      }
+    }
+    assertThat(failures).as("the agent's routes answered a stranger").isEmpty();
+    // Nothing happened to the project: no checkpoint taken, no permission granted.
+    var checkpoints = api.get("/api/projects/" + projectId + "/checkpoints", owner.accessToken());
+    assertThat(checkpoints.statusCode()).as(checkpoints.body()).isEqualTo(200);
+    assertThat(Api.json(checkpoints).size()).isZero();
+    var permissions =
+        api.get("/api/conversations/" + conversationId + "/permissions", owner.accessToken());
+    assertThat(Api.json(permissions).path("edits").asBoolean(true)).isFalse();
+    assertThat(Api.json(permissions).path("commandPatterns").size()).isZero();
+  }
+
+  @Test
+  @Checklist("B10")
   void servicesRefuseAmbiguousPathsThemselvesWithAProblem() throws Exception {
     for (String base : bases().values()) {
       HttpResponse<String> response =
