@@ -4,6 +4,7 @@ import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.problem.ProblemType;
 import dev.constellation.common.web.RequestPaths;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -23,6 +24,10 @@ final class PathGuardWebFilter implements WebFilter, Ordered {
     String raw = exchange.getRequest().getURI().getRawPath();
     String ambiguity = RequestPaths.ambiguity(raw);
     if (ambiguity != null) {
+      // Answer, then close the connection, as nginx and Tomcat do after a 400: Reactor Netty
+      // sometimes left a connection whose request had a ';' in its path waiting, so the next
+      // request sent on it got no answer at all (KeepAliveAfterRefusalIT).
+      exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
       return Mono.error(
           new ApiException(
               ProblemType.AMBIGUOUS_PATH,
