@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A7 / B5: when a user's tokens are revoked, what they already have open goes too — their terminal
- * WebSockets close (1008) and their AI answers in flight end with an error event, each within 2 s,
- * through the gateway as a browser has them.
+ * WebSockets close (1008) and their AI answers and agent turns in flight end with an error event,
+ * each within 2 s, through the gateway as a browser has them.
  */
 class RevokedStreamsIT {
   /** The promise: closed within 2 s of the revoking request's answer. */
@@ -150,6 +150,24 @@ class RevokedStreamsIT {
     stream.assertEndsWithinTwoSeconds();
   }
 
+  @Test
+  @Checklist({"A7", "B5"})
+  void aSignedOutUsersAgentTurnInFlightEndsWithinTwoSeconds() throws Exception {
+    Session user = Accounts.register("agent-logout");
+    Stream stream = Stream.start(user, Accounts.createProject(user, "Signed-out agent"), "agent");
+    stream.awaitFirstDelta();
+
+    var logout =
+        send(
+            "POST",
+            Accounts.gateway() + "/api/auth/logout",
+            null,
+            Map.of("refreshToken", user.refreshToken()));
+    assertThat(logout.statusCode()).isEqualTo(204);
+    stream.revoked();
+    stream.assertEndsWithinTwoSeconds();
+  }
+
   private static void requireDocker() {
     // The local runtime serves a single account per installation; the shared stack has many.
     if (!Docker.available())
@@ -164,6 +182,10 @@ class RevokedStreamsIT {
     private volatile long revokedAt;
 
     static Stream start(Session user, String projectId) throws Exception {
+      return start(user, projectId, "ask");
+    }
+
+    static Stream start(Session user, String projectId, String mode) throws Exception {
       var conversation =
           send(
               "POST",
@@ -183,7 +205,9 @@ class RevokedStreamsIT {
               // The fake model streams this one a chunk a second: about half a minute in all.
               .POST(
                   HttpRequest.BodyPublishers.ofString(
-                      "{\"content\":\"FAKE-SLOW-STREAM please take your time\"}"))
+                      "{\"content\":\"FAKE-SLOW-STREAM please take your time\",\"mode\":\""
+                          + mode
+                          + "\"}"))
               .build();
       Stream stream = new Stream();
       HttpResponse<java.io.InputStream> response =

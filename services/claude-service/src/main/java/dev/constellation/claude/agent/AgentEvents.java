@@ -43,6 +43,11 @@ final class AgentEvents {
     }
   }
 
+  /** Nothing more goes out, and the turn is not told the client left: it was sent away. */
+  synchronized void close() {
+    gone = true;
+  }
+
   private void markGone() {
     gone = true;
     onGone.run();

@@ -35,6 +35,7 @@ import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -656,14 +657,7 @@ final class AgentLoop {
       log.error("could not store the agent's answer in conversation {}", control.conversationId, e);
     }
     if (failure != null) {
-      var problem = Problems.of(failure);
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("type", String.valueOf(problem.getType()));
-      body.put("title", problem.getTitle());
-      body.put("status", problem.getStatus());
-      body.put("detail", problem.getDetail());
-      if (problem.getProperties() != null) body.putAll(problem.getProperties());
-      events.send("error", body);
+      events.send("error", problemJson(Problems.of(failure)));
     } else {
       Map<String, Object> done = new LinkedHashMap<>();
       done.put("messageId", saved == null ? null : saved.id());
@@ -676,6 +670,31 @@ final class AgentLoop {
     } catch (RuntimeException ignored) {
       // Already completed by a timeout or a client that left.
     }
+  }
+
+  /**
+   * The user's tokens were revoked (signed out, password changed, disabled): the client hears it
+   * now, then the model call and any command stop and nothing more is sent.
+   */
+  void revoke(ProblemDetail problem) {
+    events.send("error", problemJson(problem));
+    events.close();
+    control.stop();
+    try {
+      emitter.complete();
+    } catch (RuntimeException ignored) {
+      // Already completed by a timeout or a client that left.
+    }
+  }
+
+  private static Map<String, Object> problemJson(ProblemDetail problem) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", String.valueOf(problem.getType()));
+    body.put("title", problem.getTitle());
+    body.put("status", problem.getStatus());
+    body.put("detail", problem.getDetail());
+    if (problem.getProperties() != null) body.putAll(problem.getProperties());
+    return body;
   }
 
   private static String cap(String text, int maxBytes) {

@@ -1,5 +1,7 @@
 package dev.constellation.claude.agent;
 
+import dev.constellation.claude.chat.OpenStreams;
+import dev.constellation.claude.chat.StreamWorkers;
 import dev.constellation.claude.config.ClaudeProperties;
 import dev.constellation.claude.context.HistoryWindow;
 import dev.constellation.claude.context.ProjectContext;
@@ -13,17 +15,11 @@ import dev.constellation.claude.usage.UsageService;
 import dev.constellation.common.audit.AuditPublisher;
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.problem.ProblemType;
-import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.types.ObjectId;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.ObjectProvider;
@@ -52,7 +48,8 @@ public class AgentService {
   final ClaudeProperties properties;
   final ObjectProvider<AuditPublisher> audit;
   final ObjectProvider<StringRedisTemplate> redis;
-  private final ThreadPoolExecutor workers;
+  private final OpenStreams streams;
+  private final StreamWorkers workers;
   final ScheduledExecutorService timers;
 
   AgentService(
@@ -65,7 +62,9 @@ public class AgentService {
       JsonMapper json,
       ClaudeProperties properties,
       ObjectProvider<AuditPublisher> audit,
-      ObjectProvider<StringRedisTemplate> redis) {
+      ObjectProvider<StringRedisTemplate> redis,
+      OpenStreams streams,
+      StreamWorkers workers) {
     this.conversations = conversations;
     this.claude = claude;
     this.usage = usage;
@@ -76,27 +75,9 @@ public class AgentService {
     this.properties = properties;
     this.audit = audit;
     this.redis = redis;
-    AtomicInteger n = new AtomicInteger();
-    this.workers =
-        new ThreadPoolExecutor(
-            0,
-            properties.limits().streamConcurrency(),
-            60,
-            TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "agent-turn-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    this.timers =
-        Executors.newScheduledThreadPool(
-            1,
-            r -> {
-              Thread t = new Thread(r, "agent-timer");
-              t.setDaemon(true);
-              return t;
-            });
+    this.streams = streams;
+    this.workers = workers;
+    this.timers = workers.timers();
   }
 
   public SseEmitter start(AgentRequest request) {
@@ -122,6 +103,8 @@ public class AgentService {
     emitter.onError(e -> control.stop());
     AgentLoop loop = new AgentLoop(this, request, control, emitter, history, first);
     Map<String, String> mdc = MDC.getCopyOfContextMap();
+    // Known by user, so that revoking the user's tokens ends the turn (and its command) too.
+    OpenStreams.Open open = streams.open(request.user().id(), loop::revoke);
     try {
       workers.execute(
           () -> {
@@ -129,11 +112,13 @@ public class AgentService {
             try {
               loop.run();
             } finally {
+              open.close();
               signals.releaseTurn(control);
               MDC.clear();
             }
           });
     } catch (RejectedExecutionException e) {
+      open.close();
       first.close();
       signals.releaseTurn(control);
       throw new ApiException(
@@ -164,11 +149,5 @@ public class AgentService {
             .map(m -> new HistoryWindow.Entry(m.id(), m.role(), m.content()))
             .toList();
     return HistoryWindow.plan(entries, 0, properties.context().historyTokenBudget()).keep();
-  }
-
-  @PreDestroy
-  void shutdown() {
-    workers.shutdownNow();
-    timers.shutdownNow();
   }
 }

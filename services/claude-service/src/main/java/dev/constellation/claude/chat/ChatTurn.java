@@ -18,20 +18,14 @@ import dev.constellation.claude.usage.UsageService;
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.problem.Problems;
-import jakarta.annotation.PreDestroy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -67,8 +61,7 @@ class ChatTurn {
   private final ProjectContext context;
   private final JsonMapper json;
   private final ClaudeProperties properties;
-  private final ThreadPoolExecutor workers;
-  private final ScheduledExecutorService heartbeats;
+  private final StreamWorkers workers;
   private final OpenStreams streams;
 
   ChatTurn(
@@ -78,7 +71,8 @@ class ChatTurn {
       ProjectContext context,
       JsonMapper json,
       ClaudeProperties properties,
-      OpenStreams streams) {
+      OpenStreams streams,
+      StreamWorkers workers) {
     this.streams = streams;
     this.conversations = conversations;
     this.claude = claude;
@@ -86,27 +80,7 @@ class ChatTurn {
     this.context = context;
     this.json = json;
     this.properties = properties;
-    AtomicInteger n = new AtomicInteger();
-    // No queue: an answer that cannot start now is refused, not left waiting behind others.
-    this.workers =
-        new ThreadPoolExecutor(
-            0,
-            properties.limits().streamConcurrency(),
-            60,
-            TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "chat-stream-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    this.heartbeats =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "chat-heartbeat");
-              t.setDaemon(true);
-              return t;
-            });
+    this.workers = workers;
   }
 
   SseEmitter start(Turn turn) {
@@ -119,7 +93,18 @@ class ChatTurn {
         usage.begin(turn.user(), turn.conversation().projectId(), maxTokens(turn, history));
     Map<String, String> mdc = MDC.getCopyOfContextMap();
     // Known by user, so that revoking the user's tokens ends the stream too.
-    OpenStreams.Open open = streams.open(turn.user().id(), emitter, control);
+    OpenStreams.Open open =
+        streams.open(
+            turn.user().id(),
+            problem -> {
+              try {
+                new EventSender(emitter, json, control).error(problem);
+              } catch (EventSender.ClientGoneException gone) {
+                // already gone: closing is all that is left
+              }
+              control.cancel();
+              emitter.complete();
+            });
     try {
       workers.execute(
           () -> {
@@ -171,7 +156,9 @@ class ChatTurn {
     // client.
     long every = properties.limits().heartbeatInterval().toMillis();
     ScheduledFuture<?> heartbeat =
-        heartbeats.scheduleAtFixedRate(sender::heartbeat, every, every, TimeUnit.MILLISECONDS);
+        workers
+            .timers()
+            .scheduleAtFixedRate(sender::heartbeat, every, every, TimeUnit.MILLISECONDS);
     Conversation conversation = turn.conversation();
     String projectId = conversation.projectId();
     StringBuilder received = new StringBuilder();
@@ -352,11 +339,5 @@ class ChatTurn {
       log.warn("summarizing conversation {} failed: {}", turn.conversation().id(), e.getMessage());
       return previous;
     }
-  }
-
-  @PreDestroy
-  void stop() {
-    workers.shutdownNow();
-    heartbeats.shutdownNow();
   }
 }

@@ -1,6 +1,5 @@
 package dev.constellation.claude.chat;
 
-import dev.constellation.claude.upstream.StreamControl;
 import dev.constellation.common.problem.Problems;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -11,9 +10,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The answers this replica is streaming, by user, so that a user whose tokens were revoked (signed
@@ -21,19 +19,23 @@ import tools.jackson.databind.json.JsonMapper;
  * error} event, the stream closed and the upstream call cancelled.
  */
 @Component
-class OpenStreams implements MessageListener {
+public class OpenStreams implements MessageListener {
   private static final Logger log = LoggerFactory.getLogger(OpenStreams.class);
 
-  /** One streamed answer; {@link #close} forgets it. */
-  final class Open implements AutoCloseable {
-    private final String userId;
-    private final SseEmitter emitter;
-    private final StreamControl control;
+  /** What a stream does when its user's tokens are revoked: tell the client, stop, close. */
+  @FunctionalInterface
+  public interface Revocation {
+    void revoke(ProblemDetail problem);
+  }
 
-    private Open(String userId, SseEmitter emitter, StreamControl control) {
+  /** One stream (an answer or an agent turn); {@link #close} forgets it. */
+  public final class Open implements AutoCloseable {
+    private final String userId;
+    private final Revocation revocation;
+
+    private Open(String userId, Revocation revocation) {
       this.userId = userId;
-      this.emitter = emitter;
-      this.control = control;
+      this.revocation = revocation;
     }
 
     @Override
@@ -43,14 +45,10 @@ class OpenStreams implements MessageListener {
   }
 
   private final Set<Open> streams = ConcurrentHashMap.newKeySet();
-  private final JsonMapper json;
 
-  OpenStreams(JsonMapper json) {
-    this.json = json;
-  }
-
-  Open open(String userId, SseEmitter emitter, StreamControl control) {
-    Open open = new Open(userId, emitter, control);
+  /** Registers a stream of {@code userId}; close the returned handle when the stream ends. */
+  public Open open(String userId, Revocation revocation) {
+    Open open = new Open(userId, revocation);
     streams.add(open);
     return open;
   }
@@ -62,23 +60,17 @@ class OpenStreams implements MessageListener {
   }
 
   void closeUser(String userId) {
+    ProblemDetail signedOut =
+        Problems.of(
+            HttpStatus.UNAUTHORIZED,
+            "unauthorized",
+            "Unauthorized",
+            "Your sign-in has ended (signed out, password changed or account disabled); sign in again.");
     for (Open open : List.copyOf(streams)) {
       if (!open.userId.equals(userId)) continue;
       open.close();
       log.info("closing an AI stream of user {}: tokens revoked", userId);
-      try {
-        new EventSender(open.emitter, json, open.control)
-            .error(
-                Problems.of(
-                    HttpStatus.UNAUTHORIZED,
-                    "unauthorized",
-                    "Unauthorized",
-                    "Your sign-in has ended (signed out, password changed or account disabled); sign in again."));
-      } catch (EventSender.ClientGoneException gone) {
-        // already gone: closing is all that is left
-      }
-      open.control.cancel();
-      open.emitter.complete();
+      open.revocation.revoke(signedOut);
     }
   }
 }
