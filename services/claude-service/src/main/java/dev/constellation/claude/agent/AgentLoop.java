@@ -1,5 +1,6 @@
 package dev.constellation.claude.agent;
 
+import dev.constellation.claude.chat.ProblemEvents;
 import dev.constellation.claude.context.HistoryWindow;
 import dev.constellation.claude.context.PromptTexts;
 import dev.constellation.claude.context.TokenEstimate;
@@ -657,7 +658,7 @@ final class AgentLoop {
       log.error("could not store the agent's answer in conversation {}", control.conversationId, e);
     }
     if (failure != null) {
-      events.send("error", problemJson(Problems.of(failure)));
+      events.send("error", ProblemEvents.body(Problems.of(failure)));
     } else {
       Map<String, Object> done = new LinkedHashMap<>();
       done.put("messageId", saved == null ? null : saved.id());
@@ -677,7 +678,7 @@ final class AgentLoop {
    * now, then the model call and any command stop and nothing more is sent.
    */
   void revoke(ProblemDetail problem) {
-    events.send("error", problemJson(problem));
+    events.send("error", ProblemEvents.body(problem));
     events.close();
     control.stop();
     try {
@@ -685,16 +686,6 @@ final class AgentLoop {
     } catch (RuntimeException ignored) {
       // Already completed by a timeout or a client that left.
     }
-  }
-
-  private static Map<String, Object> problemJson(ProblemDetail problem) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", String.valueOf(problem.getType()));
-    body.put("title", problem.getTitle());
-    body.put("status", problem.getStatus());
-    body.put("detail", problem.getDetail());
-    if (problem.getProperties() != null) body.putAll(problem.getProperties());
-    return body;
   }
 
   private static String cap(String text, int maxBytes) {

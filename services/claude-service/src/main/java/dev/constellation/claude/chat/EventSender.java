@@ -49,13 +49,7 @@ final class EventSender {
   }
 
   void error(ProblemDetail problem) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", String.valueOf(problem.getType()));
-    body.put("title", problem.getTitle());
-    body.put("status", problem.getStatus());
-    body.put("detail", problem.getDetail());
-    if (problem.getProperties() != null) body.putAll(problem.getProperties());
-    send("error", body);
+    send("error", ProblemEvents.body(problem));
   }
 
   /** A comment line: keeps idle proxies from closing the stream and reveals a vanished client. */
