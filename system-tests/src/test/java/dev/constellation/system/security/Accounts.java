@@ -60,6 +60,17 @@ final class Accounts {
     }
   }
 
+  /** Signs this sign-in out (its refresh token's family), as the IDE's Sign out does. */
+  static void logout(Session session) throws Exception {
+    var response =
+        send(
+            "POST",
+            gateway() + "/api/auth/logout",
+            null,
+            Map.of("refreshToken", session.refreshToken()));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
+  }
+
   static HttpResponse<String> refresh(String refreshToken) throws Exception {
     return send(
         "POST", gateway() + "/api/auth/refresh", null, Map.of("refreshToken", refreshToken));

@@ -24,13 +24,7 @@ class RevocationIT {
     Session user = Accounts.register("logout");
     assertAccepted(user.accessToken());
 
-    var logout =
-        send(
-            "POST",
-            Accounts.gateway() + "/api/auth/logout",
-            null,
-            Map.of("refreshToken", user.refreshToken()));
-    assertThat(logout.statusCode()).isEqualTo(204);
+    Accounts.logout(user);
 
     assertRefused(user.accessToken());
     assertThat(Accounts.refresh(user.refreshToken()).statusCode()).isEqualTo(401);

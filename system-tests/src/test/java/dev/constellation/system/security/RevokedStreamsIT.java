@@ -135,35 +135,23 @@ class RevokedStreamsIT {
   @Test
   @Checklist({"A7", "B5"})
   void aSignedOutUsersAnswerInFlightEndsWithinTwoSeconds() throws Exception {
-    Session user = Accounts.register("stream-logout");
-    Stream stream = Stream.start(user, Accounts.createProject(user, "Signed-out chat"));
-    stream.awaitFirstDelta();
-
-    var logout =
-        send(
-            "POST",
-            Accounts.gateway() + "/api/auth/logout",
-            null,
-            Map.of("refreshToken", user.refreshToken()));
-    assertThat(logout.statusCode()).isEqualTo(204);
-    stream.revoked();
-    stream.assertEndsWithinTwoSeconds();
+    signOutMidStream("stream-logout", "Signed-out chat", "ask");
   }
 
   @Test
   @Checklist({"A7", "B5"})
   void aSignedOutUsersAgentTurnInFlightEndsWithinTwoSeconds() throws Exception {
-    Session user = Accounts.register("agent-logout");
-    Stream stream = Stream.start(user, Accounts.createProject(user, "Signed-out agent"), "agent");
+    signOutMidStream("agent-logout", "Signed-out agent", "agent");
+  }
+
+  /** A user signs out while a stream of theirs (an ask answer or an agent turn) is in flight. */
+  private static void signOutMidStream(String account, String project, String mode)
+      throws Exception {
+    Session user = Accounts.register(account);
+    Stream stream = Stream.start(user, Accounts.createProject(user, project), mode);
     stream.awaitFirstDelta();
 
-    var logout =
-        send(
-            "POST",
-            Accounts.gateway() + "/api/auth/logout",
-            null,
-            Map.of("refreshToken", user.refreshToken()));
-    assertThat(logout.statusCode()).isEqualTo(204);
+    Accounts.logout(user);
     stream.revoked();
     stream.assertEndsWithinTwoSeconds();
   }
