@@ -169,8 +169,7 @@ public final class LocalStack implements AutoCloseable {
             + settings.getOrDefault("GATEWAY_PREVIEW_DOMAIN", "preview.localhost")
             + ":"
             + gatewayPort());
-    List<String> jvmArgs =
-        List.of("-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseSerialGC", "-Xmx384m");
+    List<String> jvmArgs = jvmArgs(settings);
     for (ServiceSpec spec : SERVICES) {
       String address = spec == gateway() ? bind : LOOPBACK;
       Map<String, String> serviceEnv = env;
@@ -202,6 +201,18 @@ public final class LocalStack implements AutoCloseable {
     supervisor = new Thread(this::superviseRedis, "local-stack-redis-supervisor");
     supervisor.setDaemon(true);
     supervisor.start();
+  }
+
+  /**
+   * The services' JVM options: C1 only by default, because on a laptop the C2 compiler's threads
+   * cost more start-up CPU than they repay in a session; {@code LOCAL_JVM_OPTS} replaces them (the
+   * gateway benchmark runs the images' full tiered JIT this way).
+   */
+  static List<String> jvmArgs(Map<String, String> settings) {
+    String configured = settings.getOrDefault("LOCAL_JVM_OPTS", "").trim();
+    if (configured.isEmpty())
+      return List.of("-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseSerialGC", "-Xmx384m");
+    return List.of(configured.split("\\s+"));
   }
 
   /** Every fixed port this stack would listen on, checked before anything starts. */
