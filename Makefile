@@ -39,9 +39,10 @@ test: ## Run every test: Java unit + integration, front-end unit, browser journe
 	bash scripts/check-log-secrets.sh
 
 .PHONY: build
-build: ## Build the services and the UI (skips tests)
+build: ## Build the services and the UI (skips tests), and record the services' start-up archives
 	$(MVN) -Dmaven.test.skip=true install
 	$(MAKE) --no-print-directory frontend-build
+	@java -jar $(LAUNCHER) --prepare
 
 .PHONY: format
 format: frontend-deps ## Format the Java (google-java-format via Spotless) and the UI (Prettier, ESLint --fix)

@@ -75,6 +75,10 @@ public final class LocalStack implements AutoCloseable {
 
   public static void main(String[] args) throws Exception {
     Path root = Path.of(System.getProperty("constellation.root", ".")).toAbsolutePath().normalize();
+    if (List.of(args).contains("--prepare")) {
+      prepare(root, DotEnv.load(root.resolve(".env")));
+      return;
+    }
     LocalStack stack = new LocalStack(root, DotEnv.load(root.resolve(".env")));
     Runtime.getRuntime()
         .addShutdownHook(
@@ -118,6 +122,72 @@ public final class LocalStack implements AutoCloseable {
               + " is not loopback: the gateway is reachable from other"
               + " machines over plain HTTP. Put a TLS proxy in front of it.");
     }
+    Map<String, String> env = startStorage();
+    if (buildMissingImage) {
+      imageBuild =
+          WorkspaceImageBuild.startIfMissing(
+                  root,
+                  settings,
+                  dataDir.resolve("logs").resolve("workspace-image.log"),
+                  LocalStack::log)
+              .orElse(null);
+    }
+    // Previews are served by the gateway on p<port>-<project>.<domain>, at the gateway's own port
+    // (*.localhost is loopback in browsers).
+    env.putIfAbsent(
+        "PREVIEW_PUBLIC_URL",
+        "http://"
+            + settings.getOrDefault("GATEWAY_PREVIEW_DOMAIN", "preview.localhost")
+            + ":"
+            + gatewayPort());
+    List<String> jvmArgs = jvmArgs(settings);
+    boolean useArchives = !"0".equals(settings.getOrDefault("LOCAL_CDS", "1"));
+    int fromArchives = 0;
+    for (ServiceSpec spec : SERVICES) {
+      String address = spec == gateway() ? bind : LOOPBACK;
+      Map<String, String> serviceEnv = env;
+      if (imageBuild != null && spec.name().equals(WORKSPACE_SERVICE)) {
+        serviceEnv = new HashMap<>(env);
+        serviceEnv.put("WORKSPACE_RUNTIME", "local");
+      }
+      ClassDataSharing sharing = new ClassDataSharing(spec.jar(root), jvmArgs);
+      boolean shared = useArchives && sharing.ready();
+      if (shared) fromArchives++;
+      ServiceProcess process =
+          new ServiceProcess(
+              spec.name(),
+              address,
+              port(spec),
+              shared ? sharing.unpackedJar() : spec.jar(root),
+              serviceEnv,
+              dataDir.resolve("logs").resolve(spec.name() + ".log"),
+              shared ? sharing.startArgs() : jvmArgs);
+      services.add(process.start());
+    }
+    if (fromArchives > 0) {
+      log(
+          fromArchives
+              + " of "
+              + SERVICES.size()
+              + " services start from class-data sharing archives");
+    }
+    for (ServiceProcess service : services) {
+      // A loaded machine (CI, several stacks at once) may need longer: LOCAL_READY_TIMEOUT_S.
+      service.awaitReady(
+          Duration.ofSeconds(
+              Long.parseLong(System.getenv().getOrDefault("LOCAL_READY_TIMEOUT_S", "240"))));
+      log(String.format("%-10s ready on %s", shortName(service.name()), service.baseUrl()));
+    }
+    Files.writeString(
+        dataDir.resolve("local-stack.pid"), Long.toString(ProcessHandle.current().pid()));
+    wrotePidFile = true;
+    supervisor = new Thread(this::superviseRedis, "local-stack-redis-supervisor");
+    supervisor.setDaemon(true);
+    supervisor.start();
+  }
+
+  /** Storage and Redis (unless given), and the environment every service starts with. */
+  private Map<String, String> startStorage() throws IOException {
     Files.createDirectories(dataDir);
     Map<String, String> env = new HashMap<>(settings);
     env.put("CONSTELLATION_DATA_DIR", dataDir.toString());
@@ -152,55 +222,61 @@ public final class LocalStack implements AutoCloseable {
     for (ServiceSpec spec : SERVICES) {
       env.put(spec.envPrefix() + "_URL", "http://" + LOOPBACK + ":" + port(spec));
     }
-    if (buildMissingImage) {
-      imageBuild =
-          WorkspaceImageBuild.startIfMissing(
-                  root,
-                  settings,
-                  dataDir.resolve("logs").resolve("workspace-image.log"),
-                  LocalStack::log)
-              .orElse(null);
-    }
-    // Previews are served by the gateway on p<port>-<project>.<domain>, at the gateway's own port
-    // (*.localhost is loopback in browsers).
-    env.putIfAbsent(
-        "PREVIEW_PUBLIC_URL",
-        "http://"
-            + settings.getOrDefault("GATEWAY_PREVIEW_DOMAIN", "preview.localhost")
-            + ":"
-            + gatewayPort());
+    return env;
+  }
+
+  /**
+   * `make build`: records the class-data-sharing archive of each service whose archive is missing
+   * or stale, by starting it once against throwaway storage (the recording start ends when its
+   * context is refreshed, before it listens or schedules anything).
+   */
+  static void prepare(Path root, Map<String, String> settings) throws Exception {
     List<String> jvmArgs = jvmArgs(settings);
-    for (ServiceSpec spec : SERVICES) {
-      String address = spec == gateway() ? bind : LOOPBACK;
-      Map<String, String> serviceEnv = env;
-      if (imageBuild != null && spec.name().equals(WORKSPACE_SERVICE)) {
-        serviceEnv = new HashMap<>(env);
-        serviceEnv.put("WORKSPACE_RUNTIME", "local");
+    List<ServiceSpec> stale =
+        SERVICES.stream()
+            .filter(spec -> !new ClassDataSharing(spec.jar(root), jvmArgs).ready())
+            .toList();
+    if (stale.isEmpty()) {
+      log("class-data sharing archives are up to date");
+      return;
+    }
+    Path scratch = Files.createTempDirectory("constellation-prepare");
+    Map<String, String> throwaway = new HashMap<>(settings);
+    throwaway.put("CONSTELLATION_DATA_DIR", scratch.toString());
+    throwaway.put("LOCAL_MONGO_PORT", "0");
+    throwaway.put("LOCAL_REDIS_PORT", "0");
+    throwaway.put("WORKSPACE_RUNTIME", "local");
+    try (LocalStack stack = new LocalStack(root, throwaway)) {
+      Map<String, String> env = stack.startStorage();
+      for (ServiceSpec spec : stale) {
+        ClassDataSharing sharing = new ClassDataSharing(spec.jar(root), jvmArgs);
+        long started = System.nanoTime();
+        sharing.unpack();
+        ServiceProcess recording =
+            new ServiceProcess(
+                spec.name(),
+                LOOPBACK,
+                0,
+                sharing.unpackedJar(),
+                env,
+                sharing.recordingLog(),
+                sharing.recordingArgs());
+        recording.start();
+        boolean recorded =
+            recording.awaitExit(Duration.ofMinutes(3)) == 0 && sharing.markRecorded();
+        log(
+            String.format(
+                "%-10s %s (%.1f s)",
+                shortName(spec.name()),
+                recorded
+                    ? "class-data sharing archive recorded"
+                    : "no archive recorded (it starts the plain way); see "
+                        + sharing.recordingLog(),
+                (System.nanoTime() - started) / 1e9));
       }
-      ServiceProcess process =
-          new ServiceProcess(
-              spec.name(),
-              address,
-              port(spec),
-              spec.jar(root),
-              serviceEnv,
-              dataDir.resolve("logs").resolve(spec.name() + ".log"),
-              jvmArgs);
-      services.add(process.start());
+    } finally {
+      ClassDataSharing.deleteRecursively(scratch);
     }
-    for (ServiceProcess service : services) {
-      // A loaded machine (CI, several stacks at once) may need longer: LOCAL_READY_TIMEOUT_S.
-      service.awaitReady(
-          Duration.ofSeconds(
-              Long.parseLong(System.getenv().getOrDefault("LOCAL_READY_TIMEOUT_S", "240"))));
-      log(String.format("%-10s ready on %s", shortName(service.name()), service.baseUrl()));
-    }
-    Files.writeString(
-        dataDir.resolve("local-stack.pid"), Long.toString(ProcessHandle.current().pid()));
-    wrotePidFile = true;
-    supervisor = new Thread(this::superviseRedis, "local-stack-redis-supervisor");
-    supervisor.setDaemon(true);
-    supervisor.start();
   }
 
   /**

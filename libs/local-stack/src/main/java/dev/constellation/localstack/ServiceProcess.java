@@ -119,6 +119,17 @@ public final class ServiceProcess implements AutoCloseable {
         name + " was not ready within " + timeout.toSeconds() + " s; see " + logFile);
   }
 
+  /** For a run that ends by itself: its exit code, or -1 when it was killed after the timeout. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    Process running;
+    synchronized (this) {
+      running = process;
+    }
+    if (running.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) return running.exitValue();
+    running.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    return -1;
+  }
+
   /** Stops the service gracefully and starts it again with {@code changes} in its environment. */
   public synchronized void restartWith(Map<String, String> changes) throws IOException {
     Map<String, String> merged = new java.util.HashMap<>(env);
