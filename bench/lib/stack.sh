@@ -33,6 +33,8 @@ bench_stack_start() {
     mkdir -p "$STACK_WORK/root/services/$service/target"
     cp "$BENCH_ROOT/services/$service/target/$service.jar" "$STACK_WORK/root/services/$service/target/"
   done
+  # An A/B comparison of two gateway builds in one run: BENCH_GATEWAY_JAR replaces the built one.
+  [ -z "${BENCH_GATEWAY_JAR:-}" ] || cp "$BENCH_GATEWAY_JAR" "$STACK_WORK/root/services/api-gateway/target/api-gateway.jar"
   GATEWAY_PORT=$(free_port) PROJECT_PORT=$(free_port) WORKSPACE_PORT=$(free_port) CLAUDE_PORT=$(free_port)
   (
     cd "$STACK_WORK/root"

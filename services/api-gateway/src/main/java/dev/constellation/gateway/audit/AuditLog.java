@@ -2,6 +2,7 @@ package dev.constellation.gateway.audit;
 
 import dev.constellation.common.audit.AuditEvent;
 import dev.constellation.common.audit.AuditPublisher;
+import dev.constellation.gateway.web.RequestContext;
 import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -51,9 +52,13 @@ public class AuditLog {
         .then()
         // The action itself already happened; losing its audit line must not turn it into an error.
         .onErrorResume(
-            e -> {
-              log.warn("could not publish audit event {}: {}", action, e.toString());
-              return Mono.empty();
-            });
+            e ->
+                Mono.deferContextual(
+                    context -> {
+                      try (var scope = RequestContext.logScope(context)) {
+                        log.warn("could not publish audit event {}: {}", action, e.toString());
+                      }
+                      return Mono.empty();
+                    }));
   }
 }

@@ -15,10 +15,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
 
-  static {
-    RequestContext.registerMdcAccessors();
-  }
-
   @Bean
   ProblemWriter problemWriter(JsonMapper json) {
     return new ProblemWriter(json);
