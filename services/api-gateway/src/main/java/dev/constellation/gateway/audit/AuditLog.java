@@ -2,7 +2,6 @@ package dev.constellation.gateway.audit;
 
 import dev.constellation.common.audit.AuditEvent;
 import dev.constellation.common.audit.AuditPublisher;
-import dev.constellation.gateway.web.RequestContext;
 import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -52,13 +51,9 @@ public class AuditLog {
         .then()
         // The action itself already happened; losing its audit line must not turn it into an error.
         .onErrorResume(
-            e ->
-                Mono.deferContextual(
-                    context -> {
-                      try (var scope = RequestContext.logScope(context)) {
-                        log.warn("could not publish audit event {}: {}", action, e.toString());
-                      }
-                      return Mono.empty();
-                    }));
+            e -> {
+              log.warn("could not publish audit event {}: {}", action, e.toString());
+              return Mono.empty();
+            });
   }
 }

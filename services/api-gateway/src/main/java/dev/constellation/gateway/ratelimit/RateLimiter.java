@@ -2,7 +2,6 @@ package dev.constellation.gateway.ratelimit;
 
 import dev.constellation.common.resilience.RedisFailFast;
 import dev.constellation.gateway.metrics.GatewayMetrics;
-import dev.constellation.gateway.web.RequestContext;
 import dev.constellation.gateway.web.TooManyRequestsException;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
@@ -75,23 +74,16 @@ public class RateLimiter implements AutoCloseable {
     if (!enabled) return Mono.empty();
     return Mono.fromFuture(() -> bucket(key, limit).tryConsumeAndReturnRemaining(1))
         .onErrorResume(
-            e ->
-                Mono.deferContextual(
-                    context -> {
-                      try (var scope = RequestContext.logScope(context)) {
-                        if (key.startsWith(FAIL_CLOSED_PREFIX)) {
-                          log.warn(
-                              "rate limiter unavailable, refusing the sign-in attempt: {}",
-                              e.toString());
-                          return Mono.error(
-                              new RedisConnectionFailureException("rate limiter unavailable", e));
-                        }
-                        log.warn(
-                            "rate limiter unavailable, letting the request through: {}",
-                            e.toString());
-                        return Mono.empty();
-                      }
-                    }))
+            e -> {
+              if (key.startsWith(FAIL_CLOSED_PREFIX)) {
+                log.warn(
+                    "rate limiter unavailable, refusing the sign-in attempt: {}", e.toString());
+                return Mono.error(
+                    new RedisConnectionFailureException("rate limiter unavailable", e));
+              }
+              log.warn("rate limiter unavailable, letting the request through: {}", e.toString());
+              return Mono.empty();
+            })
         .flatMap(
             probe -> {
               if (probe.isConsumed()) return Mono.empty();

@@ -39,12 +39,6 @@ final class GatewayExceptionHandler implements WebExceptionHandler {
 
   @Override
   public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
-    try (var scope = RequestContext.logScope(exchange)) {
-      return handleLogged(exchange, error);
-    }
-  }
-
-  private Mono<Void> handleLogged(ServerWebExchange exchange, Throwable error) {
     if (exchange.getResponse().isCommitted()) {
       // Mid-stream (SSE, downloads): nothing can be said to the client any more.
       log.info("request failed after the response started: {}", error.toString());

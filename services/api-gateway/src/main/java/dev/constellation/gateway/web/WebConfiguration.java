@@ -15,6 +15,10 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
 
+  static {
+    RequestContext.registerMdcAccessors();
+  }
+
   @Bean
   ProblemWriter problemWriter(JsonMapper json) {
     return new ProblemWriter(json);
