@@ -957,8 +957,19 @@ async function sourceControl(projectId, file, email) {
         `${file} is not listed as changed: ${await page.getByTestId('scm-panel').textContent()}`,
       ),
     );
-  const letter = await page.locator(`${row('changes')} [data-testid=scm-letter]`).textContent();
-  if (letter !== 'M') fail(`${file} shows status letter ${letter}, not M`);
+  // The panel may still show the status it read before the commit above (the file untracked, ?)
+  // until its refresh after the save answers: wait for M, don't read the letter once.
+  await page
+    .waitForFunction(
+      (sel) => document.querySelector(sel)?.textContent === 'M',
+      `${row('changes')} [data-testid=scm-letter]`,
+      { timeout: 20_000 },
+    )
+    .catch(async () =>
+      fail(
+        `${file} does not show status letter M: ${await page.getByTestId('scm-panel').textContent()}`,
+      ),
+    );
 
   begin('source control: the diff editor shows both sides');
   await page.locator(`${row('changes')} .scm-open`).click();
