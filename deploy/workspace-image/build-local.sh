@@ -29,6 +29,10 @@ mount -t proc proc "$ROOT/proc"
 chroot "$ROOT" sh -c "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $PACKAGES" \
   >>"$ROOT.log" 2>&1 || { tail -30 "$ROOT.log" >&2; exit 1; }
 umount "$ROOT/proc"
+# Every exec and terminal is a login shell, and Debian's /etc/profile forks `id -u` to pick the PATH
+# for root or a user: ~10-15 ms of every command (docs/benchmarks.md, "Exec floor"). bash knows its
+# effective uid ($EUID); other shells (dash: `sh -l`) have no EUID and still ask id.
+sed -i 's/"$(id -u)"/"${EUID:-$(id -u)}"/' "$ROOT/etc/profile"
 chroot "$ROOT" useradd --uid 1000 --create-home --shell /bin/bash dev
 mkdir -p "$ROOT/workspace" && chown 1000:1000 "$ROOT/workspace"
 echo "warming the image's Maven repository for the java-maven template"
