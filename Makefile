@@ -38,6 +38,11 @@ test: ## Run every test: Java unit + integration, front-end unit, browser journe
 	bash scripts/e2e.sh
 	bash scripts/check-log-secrets.sh
 
+.PHONY: load-test
+load-test: ## Run only the short load test (50 developers × 60 s, 0 errors; needs Docker)
+	$(MVN) -Dmaven.test.skip=true install
+	REQUIRE_DOCKER=1 mvn -B -o -pl system-tests verify -Dit.test=TeamLoadIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
+
 .PHONY: build
 build: ## Build the services and the UI (skips tests), and record the services' start-up archives
 	$(MVN) -Dmaven.test.skip=true install

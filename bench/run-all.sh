@@ -15,6 +15,7 @@ ALL=(
   "claude:bash bench/claude/run.sh 30 40 10"
   "gateway:bash bench/gateway/run.sh"
   "workspace:bash bench/workspace/run.sh"
+  "execfloor:python3 bench/workspace/exec_floor.py"
   "startup:bash bench/startup/run.sh"
   "terminal:bash bench/terminal/run.sh"
   "preview:bash bench/preview/run.sh"

@@ -32,11 +32,30 @@ done
 if ! grep -qE '^\s+DOCKER_HOST: tcp://docker-api-filter:2375' docker-compose.yml; then
   failures+=("workspace-service must reach Docker through docker-api-filter (DOCKER_HOST)")
 fi
+# Durability and draining, stated rather than left to defaults (docs/operations.md, "Durability").
+if ! grep -qE '^[^#]*redis-server[^#]*--appendonly yes[^#]*--appendfsync everysec' docker-compose.yml; then
+  failures+=("redis must run with --appendonly yes --appendfsync everysec")
+fi
+for svc in api-gateway project-service claude-service workspace-service; do
+  uri=$(awk -v s="  $svc:" '$0==s {in_svc=1; next} /^  [a-z0-9-]+:$/ {in_svc=0} in_svc && /MONGODB_URI:/ {print}' docker-compose.yml)
+  for option in w=majority journal=true wtimeoutMS=5000 serverSelectionTimeoutMS=3000; do
+    case "$uri" in
+      *"[?&]$option"*|*"&$option"*|*"?$option"*) ;;
+      *) failures+=("$svc: MONGODB_URI lacks $option") ;;
+    esac
+  done
+done
+if ! awk '/^x-service: &service/ {in_anchor=1; next} /^[^ ]/ {in_anchor=0} in_anchor && /^  stop_grace_period: 30s/ {found=1} END {exit !found}' docker-compose.yml; then
+  failures+=("the services' anchor must set stop_grace_period: 30s (above SHUTDOWN_TIMEOUT)")
+fi
+if ! grep -qE '^  SHUTDOWN_TIMEOUT: ' docker-compose.yml; then
+  failures+=("the services' environment must set SHUTDOWN_TIMEOUT")
+fi
 if [ "${#failures[@]}" -gt 0 ]; then
   printf 'compose: %s\n' "${failures[@]}" >&2
   exit 1
 fi
-echo "compose: no default passwords, no lifecycle API, socket behind the filter"
+echo "compose: no default passwords, no lifecycle API, socket behind the filter, durable Redis and MongoDB settings, 30 s stop grace"
 
 if ! command -v docker-compose >/dev/null 2>&1; then
   if [ "${REQUIRE_DOCKER:-}" = 1 ]; then echo "compose: docker-compose not found and REQUIRE_DOCKER=1" >&2; exit 1; fi

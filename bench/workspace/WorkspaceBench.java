@@ -51,6 +51,7 @@ public class WorkspaceBench {
     token = register();
     try {
       starts();
+      resumes();
       String project = projects.get(0);
       api(gateway, "POST", "/api/projects/" + project + "/workspace/start", null, 200);
       echo(project);
@@ -128,11 +129,93 @@ public class WorkspaceBench {
         "api warm", "warm, API: `POST …/workspace/start` of a stopped workspace + exec `true`, via the gateway",
         "api warm start only", "… of which `POST …/workspace/start`",
         "raw warm", "warm, raw: `docker start` + `docker exec … true`");
+    Map<String, Double> p50 = new LinkedHashMap<>();
     for (var e : ms.entrySet()) {
       double[] v = sorted(e.getValue());
+      p50.put(e.getKey(), pct(v, 0.50));
       System.out.printf("| %s | %.0f | %.0f | %.0f | %.0f |%n", labels.get(e.getKey()),
           pct(v, 0.50), pct(v, 0.90), v[0], v[v.length - 1]);
     }
+    summary("workspace resume from stopped (→ exec true), p50", p50.get("api warm"),
+        String.format("%.0f ms `docker start`+`docker exec`", p50.get("raw warm")), "≤ 1.1×",
+        p50.get("api warm") <= 1.1 * p50.get("raw warm"));
+    summary("workspace cold start (created → exec true), p50", p50.get("api cold"),
+        String.format("%.0f ms `docker run`+`docker exec`", p50.get("raw cold")), "≤ 1.1×",
+        p50.get("api cold") <= 1.1 * p50.get("raw cold"));
+  }
+
+  /** One headline row for bench/run-all.sh's table (format in the common brief). */
+  static void summary(String what, double now, String baseline, String goal, boolean met) {
+    System.out.printf("SUMMARY|%s|%.0f ms|%s|%s|%s%n", what, now, baseline, goal, met ? "yes" : "no");
+  }
+
+  // ---- resume from paused (issue 12) ---------------------------------------------------------
+
+  /**
+   * Resume: a paused workspace (`POST …/workspace/pause`) → `exec true` returns, through the
+   * gateway (the exec resumes it), against a raw container paused with `docker pause` and brought
+   * back with `docker unpause` + `docker exec true`, and against the issue's baseline, a stopped
+   * container brought back with `docker start` + `docker exec true`. Sides alternate per repetition.
+   */
+  static void resumes() throws Exception {
+    Map<String, List<Double>> ms = new LinkedHashMap<>();
+    for (String k : List.of("api resume", "api running", "raw unpause", "raw start")) ms.put(k, new ArrayList<>());
+    String project = createProject("bench-resume");
+    api(gateway, "POST", "/api/projects/" + project + "/workspace/start", null, 200);
+    execTrue(project);
+    String raw = docker("run", "-d", "--init", "--label", benchLabel, image, "sleep", "infinity").trim();
+    rawContainers.add(raw);
+    docker("exec", raw, "true");
+    for (int rep = -1; rep < startReps; rep++) {
+      boolean apiFirst = rep % 2 == 0;
+      for (int side = 0; side < 2; side++) {
+        if ((side == 0) == apiFirst) {
+          // The floor: the same exec on the workspace while it runs.
+          long t0 = System.nanoTime();
+          execTrue(project);
+          record(ms, rep, "api running", System.nanoTime() - t0);
+          api(gateway, "POST", "/api/projects/" + project + "/workspace/pause", null, 200);
+          t0 = System.nanoTime();
+          execTrue(project);
+          record(ms, rep, "api resume", System.nanoTime() - t0);
+        } else {
+          docker("pause", raw);
+          long t0 = System.nanoTime();
+          docker("unpause", raw);
+          docker("exec", raw, "true");
+          record(ms, rep, "raw unpause", System.nanoTime() - t0);
+          docker("stop", "-t", "5", raw);
+          t0 = System.nanoTime();
+          docker("start", raw);
+          docker("exec", raw, "true");
+          record(ms, rep, "raw start", System.nanoTime() - t0);
+        }
+      }
+    }
+    docker("rm", "-f", raw);
+    rawContainers.remove(raw);
+    System.out.printf("%n### Resume from paused (%d repetitions after one unrecorded, ms)%n%n", startReps);
+    System.out.println("| what | p50 | p90 | min | max |");
+    System.out.println("|---|---:|---:|---:|---:|");
+    Map<String, String> labels = Map.of(
+        "api resume", "API: paused workspace → `POST …/exec` `true` returns (the exec resumes it), via the gateway",
+        "api running", "… the same exec on the running workspace (the floor: no resume)",
+        "raw unpause", "raw: `docker unpause` + `docker exec … true` of a paused container",
+        "raw start", "raw: `docker start` + `docker exec … true` of a stopped container (the issue's baseline)");
+    Map<String, Double> p50 = new LinkedHashMap<>();
+    for (var e : ms.entrySet()) {
+      double[] v = sorted(e.getValue());
+      p50.put(e.getKey(), pct(v, 0.50));
+      System.out.printf("| %s | %.0f | %.0f | %.0f | %.0f |%n", labels.get(e.getKey()),
+          pct(v, 0.50), pct(v, 0.90), v[0], v[v.length - 1]);
+    }
+    double resume = p50.get("api resume");
+    summary("workspace resume (paused → exec true), p50", resume,
+        String.format("%.0f ms `docker start`+`docker exec`", p50.get("raw start")), "≤ 150 ms",
+        resume <= 150 && resume < p50.get("raw start"));
+    summary("workspace resume vs `docker unpause`+`docker exec`, p50", resume,
+        String.format("%.0f ms `docker unpause`+`docker exec`", p50.get("raw unpause")), "≤ 150 ms",
+        resume <= 150);
   }
 
   static void execTrue(String project) throws Exception {
@@ -207,7 +290,8 @@ public class WorkspaceBench {
     WebSocketShell(String base, String project, String ticket) throws Exception {
       String ws = base.replaceFirst("^http", "ws") + "/api/projects/" + project + "/terminal?ticket="
           + URLEncoder.encode(ticket, StandardCharsets.UTF_8);
-      socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20))
+      // The terminal handshake admits only the IDE's own origin (issue 8): a browser sends it.
+      socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20)).header("Origin", base)
           .buildAsync(URI.create(ws), this).get(30, TimeUnit.SECONDS);
     }
 
@@ -318,6 +402,10 @@ public class WorkspaceBench {
       double[] v = sorted(e.getValue());
       System.out.printf("| %s | %.2f | %.2f | %.2f |%n", e.getKey(), pct(v, 0.50), pct(v, 0.99), v[v.length - 1]);
     }
+    double viaGateway = pct(sorted(ms.get("through the gateway (WebSocket proxy)")), 0.99);
+    double raw = pct(sorted(ms.get("`docker exec -it` (baseline)")), 0.99);
+    System.out.printf("SUMMARY|terminal keystroke echo, p99|%.1f ms through the gateway|%.1f ms `docker exec -it`|≤ 2 × (%.1f ×)|%s%n",
+        viaGateway, raw, viaGateway / raw, viaGateway <= 2 * raw ? "yes" : "no");
   }
 
   static String ticket(String base, String project) throws Exception {
@@ -366,6 +454,10 @@ public class WorkspaceBench {
       double[] r = sorted(reads.get(k));
       System.out.printf("| %s | %.2f | %.2f | %.2f | %.2f |%n", k, pct(w, 0.5), pct(w, 0.99), pct(r, 0.5), pct(r, 0.99));
     }
+    double viaGateway = pct(sorted(reads.get("through the gateway")), 0.5);
+    double direct = pct(sorted(reads.get("straight to workspace-service")), 0.5);
+    System.out.printf("SUMMARY|4 KiB file read, p50|%.1f ms through the gateway|%.1f ms straight to workspace-service|≤ 3 ms through the gateway|%s%n",
+        viaGateway, direct, viaGateway <= 3 ? "yes" : "no");
   }
 
   // ---- plumbing ----------------------------------------------------------------------------

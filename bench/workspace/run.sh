@@ -2,6 +2,8 @@
 # Workspace benchmarks, each against a baseline measured in the same run:
 #   - start: create + start + `exec true` through the API vs `docker run` + `docker exec true`
 #     (cold), and stopped → running vs `docker start` + `docker exec true` (warm);
+#   - resume: paused → `exec true` through the API vs `docker unpause` + `docker exec true` and vs
+#     `docker start` + `docker exec true` (issue 12's baseline);
 #   - keystroke echo: terminal WebSocket through the gateway vs straight to workspace-service vs
 #     `docker exec -it` into the same container;
 #   - files: 4 KiB write and read through the gateway vs straight to workspace-service.

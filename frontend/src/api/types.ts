@@ -46,7 +46,8 @@ export type ProposedEdits = C['ProposeEditsResponse'];
 export type Preferences = G['Preferences'];
 /** `GET /api/auth/me` (G['MeResponse']) has them; the sign-in answer's user does not. */
 export type Me = User & { preferences?: Preferences };
-export type WorkspacePhase = 'creating' | 'starting' | 'ready' | 'stopping' | 'stopped' | 'failed';
+export type WorkspacePhase =
+  'creating' | 'starting' | 'resuming' | 'ready' | 'paused' | 'stopping' | 'stopped' | 'failed';
 export interface WorkspaceStatusEvent {
   projectId: string;
   status: WorkspaceStatus;

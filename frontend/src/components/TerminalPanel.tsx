@@ -406,7 +406,8 @@ function XtermView({
   useEffect(() => {
     const s = sessionRef.current;
     if (!s) return;
-    if (status === 'RUNNING') s.resume();
+    // A paused workspace is thawed by the server when a terminal attaches or is typed into.
+    if (status === 'RUNNING' || status === 'PAUSED') s.resume();
     else if (status === 'STOPPING' || status === 'STOPPED' || status === 'FAILED') s.suspend();
   }, [status]);
 

@@ -95,6 +95,50 @@ describe('WorkspaceBar', () => {
     expect(host.querySelector('[data-testid=workspace-start]')).not.toBeNull();
   });
 
+  it('a paused workspace offers Resume and Stop, and shows the resuming phase', async () => {
+    api.startWorkspace.mockResolvedValue({ projectId: 'p1', status: 'RUNNING', runtime: 'docker' });
+    await render();
+    await send('status', { projectId: 'p1', status: 'RUNNING', phase: 'ready' });
+    expect(host.querySelector('[data-testid=workspace-resume]')).toBeNull();
+    await send('status', { projectId: 'p1', status: 'PAUSED', phase: 'paused' });
+    expect(badge().textContent).toBe('PAUSED');
+    expect(badge().getAttribute('data-phase')).toBe('paused');
+    expect(host.querySelector('[data-testid=workspace-start]')).toBeNull();
+    expect(host.querySelector('[data-testid=workspace-stop]')).not.toBeNull();
+    // Not a transition: no progress bar while it sits paused.
+    expect(host.querySelector('[role=progressbar]')).toBeNull();
+    await act(async () =>
+      (host.querySelector('[data-testid=workspace-resume]') as HTMLButtonElement).click(),
+    );
+    await flush();
+    expect(api.startWorkspace).toHaveBeenCalledWith('p1');
+    await send('status', { projectId: 'p1', status: 'STARTING', phase: 'resuming' });
+    expect(badge().textContent).toBe('STARTING (resuming…)');
+    expect(host.querySelector('[data-testid=workspace-resume]')).toBeNull();
+    await send('status', { projectId: 'p1', status: 'RUNNING', phase: 'ready' });
+    expect(badge().textContent).toBe('RUNNING');
+  });
+
+  it('a viewer sees a paused workspace but gets no Resume or Stop', async () => {
+    await act(async () =>
+      root.render(
+        <WorkspaceProvider
+          projectId="p1"
+          canControl={false}
+          isOwner={false}
+          onOpenPreview={() => undefined}
+        >
+          <WorkspaceBar onSettings={() => undefined} />
+        </WorkspaceProvider>,
+      ),
+    );
+    await flush();
+    await send('status', { projectId: 'p1', status: 'PAUSED', phase: 'paused' });
+    expect(badge().textContent).toBe('PAUSED');
+    expect(host.querySelector('[data-testid=workspace-resume]')).toBeNull();
+    expect(host.querySelector('[data-testid=workspace-stop]')).toBeNull();
+  });
+
   it('opening a project does not start it while auto-start is off', async () => {
     await render();
     await send('status', { projectId: 'p1', status: 'STOPPED', phase: 'stopped' });

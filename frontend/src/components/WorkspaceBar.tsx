@@ -4,7 +4,10 @@ import { useWorkspace } from '../modules/workspaceContext';
 import { statusLabel } from '../modules/workspaceLive';
 import { ErrorBanner } from './ErrorBanner';
 
-/** Workspace state as the server pushes it, with start/stop, the auto-start preference and settings. */
+/**
+ * Workspace state as the server pushes it (creating/starting/resuming phases, PAUSED while idle),
+ * with start/resume/stop, the auto-start preference and settings.
+ */
 export function WorkspaceBar({ onSettings }: { onSettings(): void }) {
   const ws = useWorkspace();
   const { user, setPreferences } = useAuth();
@@ -54,7 +57,16 @@ export function WorkspaceBar({ onSettings }: { onSettings(): void }) {
           Start
         </button>
       )}
-      {ws.canControl && (status === 'RUNNING' || status === 'STARTING') && (
+      {ws.canControl && status === 'PAUSED' && (
+        <button
+          onClick={() => void ws.start()}
+          data-testid="workspace-resume"
+          title="Paused while idle: its terminals and servers are kept; anything you run resumes it too"
+        >
+          Resume
+        </button>
+      )}
+      {ws.canControl && (status === 'RUNNING' || status === 'STARTING' || status === 'PAUSED') && (
         <button onClick={() => void ws.stop()} data-testid="workspace-stop">
           Stop
         </button>

@@ -103,6 +103,26 @@ describe('TerminalSession', () => {
     expect(sessions[1].reattached).toBe(true);
   });
 
+  it('a 1001 "going away" (workspace-service restarting) shows the reason and reattaches to the same session', async () => {
+    const s = make();
+    await s.connect();
+    const first = FakeSocket.all[0];
+    first.open();
+    first.text(JSON.stringify({ type: 'session', id: 's-9', title: 'bash' }));
+    first.serverClose(1001, 'service restarting');
+    expect(states.at(-1)).toBe('reconnecting');
+    // A restart takes seconds: the first tries fail (1006) and back off, then one gets through.
+    await vi.advanceTimersByTimeAsync(600);
+    FakeSocket.all[1].serverClose(1006);
+    await vi.advanceTimersByTimeAsync(1100);
+    const third = FakeSocket.all[2];
+    expect(third.url).toContain('&session=s-9');
+    third.open();
+    third.text(JSON.stringify({ type: 'session', id: 's-9', title: 'bash' }));
+    expect(sessions.at(-1)).toEqual({ id: 's-9', title: 'bash', reattached: true });
+    expect(states.at(-1)).toBe('open');
+  });
+
   it('a text frame that is not a control message is shown, not dropped (older servers)', async () => {
     const s = make();
     await s.connect();

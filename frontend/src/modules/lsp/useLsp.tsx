@@ -46,7 +46,9 @@ export function useLsp(
 
 /** Passes the workspace's RUNNING/stopped status to the client (servers live in the workspace). */
 export function LspWorkspaceStatus({ client }: { client: LspClient | null }) {
-  const running = useWorkspace().status?.status === 'RUNNING';
+  // A paused workspace keeps its servers; the next message thaws it (server side).
+  const status = useWorkspace().status?.status;
+  const running = status === 'RUNNING' || status === 'PAUSED';
   useEffect(() => {
     client?.setWorkspaceRunning(running);
   }, [client, running]);

@@ -32,6 +32,12 @@ public final class Docker {
     return out.isBlank() ? List.of() : List.of(out.trim().split("\\s+"));
   }
 
+  /** {@code docker inspect -f format container}, trimmed; null when it failed. */
+  public static String inspect(String container, String format) {
+    String out = run("docker", "inspect", "-f", format, container);
+    return out == null ? null : out.trim();
+  }
+
   private static String run(String... command) {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -187,6 +187,28 @@ class LanguageServersIT {
   }
 
   @Test
+  void aDocumentLargerThanTheSocketBufferReachesTheServerWhole() throws Exception {
+    // 1 MiB: past the 256 KiB the container buffers per socket, under the server's 4 MiB limit;
+    // it arrives in pieces, and the server must get it whole (its symbols, the last one included).
+    // Straight to workspace-service: the gateway's proxy passes frames of at most 64 KiB.
+    String big = "{\"pad\": \"" + "x".repeat(1 << 20) + "\", \"lastKey\": 1}\n";
+    try (LspClient json =
+        LspClient.openAt(
+            SystemStack.serviceUrl("workspace-service"),
+            api,
+            owner.accessToken(),
+            projectId,
+            "json")) {
+      json.initialize(SERVER);
+      json.didOpen("big.json", "json", big);
+      var params = Api.JSON.createObjectNode();
+      params.putObject("textDocument").put("uri", LspClient.uri("big.json"));
+      JsonNode symbols = json.request("textDocument/documentSymbol", params, SERVER);
+      assertThat(symbols.toString()).contains("\"pad\"").contains("\"lastKey\"");
+    }
+  }
+
+  @Test
   void anUnknownLanguageHasNoTicketAndAStoppedWorkspaceIsNotStarted() throws Exception {
     var unknown =
         api.send(

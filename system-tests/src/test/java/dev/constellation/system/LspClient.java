@@ -86,15 +86,24 @@ public final class LspClient implements WebSocket.Listener, AutoCloseable {
   /** Opens the server of {@code language} in the project through the gateway. */
   public static LspClient open(Api api, String accessToken, String projectId, String language)
       throws Exception {
-    String gateway = SystemStack.gatewayUrl();
+    return openAt(SystemStack.gatewayUrl(), api, accessToken, projectId, language);
+  }
+
+  /**
+   * Opens the server's socket at {@code baseUrl} (the gateway, or workspace-service directly) with
+   * a ticket from {@code api}.
+   */
+  public static LspClient openAt(
+      String baseUrl, Api api, String accessToken, String projectId, String language)
+      throws Exception {
     LspClient client = new LspClient();
     client.socket =
         handshake(
-                gateway,
+                baseUrl,
                 projectId,
                 language,
                 ticket(api, accessToken, projectId, language),
-                gateway,
+                baseUrl,
                 client)
             .get(60, TimeUnit.SECONDS);
     return client;

@@ -50,6 +50,12 @@ public final class SystemStack {
    */
   public static final long AI_PROJECT_DAILY_TOKEN_BUDGET = 60_000;
 
+  /**
+   * Memory all paused workspaces together may hold (WORKSPACE_PAUSED_MAX_MEMORY): small enough that
+   * two workspaces holding two thirds of it each exceed it (security/PausedWorkspacesIT).
+   */
+  public static final long PAUSED_MAX_MEMORY_MB = 192;
+
   /** AI calls one user may have running at once. */
   public static final int AI_USER_CONCURRENCY = 3;
 
@@ -73,6 +79,13 @@ public final class SystemStack {
         // tests to see the 503s, short enough for them to see the recovery
         // (security/StorageOutageIT).
         settings.put("LOCAL_RESTART_DELAY_MS", "6000");
+        // The database server in a process of its own, so that the fault tests can kill -9 or
+        // freeze it like a real one (chaos/FaultRecoveryIT, chaos/StoresUnreachableIT).
+        settings.put("LOCAL_MONGO_PROCESS", "true");
+        // Audit events a dead consumer left pending are taken over after 2 s, not 60 s
+        // (chaos/AuditResumeIT).
+        settings.put("AUDIT_RECLAIM_MIN_IDLE", "2s");
+        settings.put("AUDIT_RECLAIM_INTERVAL", "1s");
         settings.put(
             "WORKSPACE_RUNTIME", System.getenv().getOrDefault("WORKSPACE_RUNTIME", "auto"));
         // Our own installation id and network: the reconciler removes containers of its
@@ -97,6 +110,7 @@ public final class SystemStack {
         // Small enough that security/DiskAttacksIT can exhaust them in a few requests.
         settings.put("IMPORT_MAX_UPLOAD", "8MB");
         settings.put("WORKSPACE_PROJECT_QUOTA", "24MB");
+        settings.put("WORKSPACE_PAUSED_MAX_MEMORY", PAUSED_MAX_MEMORY_MB + "MB");
         for (var spec : LocalStack.SERVICES) {
           settings.put(
               spec.name().toUpperCase().replace('-', '_') + "_PORT", String.valueOf(freePort()));

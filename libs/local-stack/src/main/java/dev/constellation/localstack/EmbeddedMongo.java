@@ -56,14 +56,20 @@ public final class EmbeddedMongo implements AutoCloseable {
 
   /**
    * The services' connection string. A short server selection: with the server away, a request gets
-   * a 503 within about three seconds instead of the driver's default 30 s wait.
+   * a 503 within about three seconds instead of the driver's default 30 s wait. A socket timeout:
+   * with the server frozen (connections open, nothing answers) a request already sent would
+   * otherwise wait for ever (the driver's default is no timeout; measured: it hung until the server
+   * came back, 25 s and more); without read retries that is at most 5 s (with them, 10 s: the
+   * driver read again on a new connection to the same frozen server).
    */
   public String uri() {
     return uri(port());
   }
 
   static String uri(int port) {
-    return "mongodb://127.0.0.1:" + port + "/?serverSelectionTimeoutMS=3000";
+    return "mongodb://127.0.0.1:"
+        + port
+        + "/?serverSelectionTimeoutMS=3000&socketTimeoutMS=5000&retryReads=false";
   }
 
   @Override

@@ -42,6 +42,7 @@ public final class LocalStack implements AutoCloseable {
   private final Map<String, String> settings;
   private final Path dataDir;
   private EmbeddedMongo mongo;
+  private MongoWireProcess mongoProcess;
   private volatile LocalRedis redis;
   private final List<ServiceProcess> services = new ArrayList<>();
   // Ctrl-C reaches the services too (same process group): their exits are then expected.
@@ -201,14 +202,20 @@ public final class LocalStack implements AutoCloseable {
 
     if (!settings.containsKey("MONGODB_URI")) {
       mongoFile = dataDir.resolve("mongo").resolve("constellation.mv");
-      mongo =
-          EmbeddedMongo.persistent(
-              mongoFile, Integer.parseInt(settings.getOrDefault("LOCAL_MONGO_PORT", "27018")));
-      mongoPort = mongo.port();
-      env.put("MONGODB_URI", mongo.uri());
+      int port = Integer.parseInt(settings.getOrDefault("LOCAL_MONGO_PORT", "27018"));
+      // The fault tests run it as a process of its own, to kill -9 or freeze it (chaos tests).
+      if ("true".equals(settings.get("LOCAL_MONGO_PROCESS"))) {
+        mongoProcess =
+            MongoWireProcess.start(mongoFile, dataDir.resolve("logs/mongo-wire.log"), port);
+        mongoPort = mongoProcess.port();
+      } else {
+        mongo = EmbeddedMongo.persistent(mongoFile, port);
+        mongoPort = mongo.port();
+      }
+      env.put("MONGODB_URI", EmbeddedMongo.uri(mongoPort));
       log(
           "storage    MongoDB-wire server on "
-              + mongo.uri()
+              + EmbeddedMongo.uri(mongoPort)
               + " (data in "
               + dataDir.resolve("mongo")
               + ")");
@@ -460,14 +467,30 @@ public final class LocalStack implements AutoCloseable {
 
   /** Stops the MongoDB-wire server, as an outage of the database would (tests). */
   public synchronized void stopMongo() {
+    if (mongoProcess != null) {
+      mongoProcess.close();
+      return;
+    }
     if (mongo != null) mongo.close();
     mongo = null;
   }
 
   /** Starts the MongoDB-wire server again on its port, from its H2 file (tests). */
   public synchronized void startMongo() throws IOException {
+    if (mongoProcess != null) {
+      mongoProcess.start();
+      return;
+    }
     if (mongo != null || mongoFile == null) return;
     mongo = EmbeddedMongo.persistent(mongoFile, mongoPort);
+  }
+
+  /**
+   * The MongoDB-wire server's process when it runs in one ({@code LOCAL_MONGO_PROCESS=true}), for
+   * tests that kill -9 or freeze it; {@link #startMongo} starts it again after a kill.
+   */
+  public synchronized java.util.Optional<ProcessHandle> mongoProcess() {
+    return mongoProcess == null ? java.util.Optional.empty() : mongoProcess.handle();
   }
 
   /** In local mode a random secret is made once and kept, so sessions survive a restart. */
@@ -503,6 +526,7 @@ public final class LocalStack implements AutoCloseable {
     synchronized (this) {
       if (redis != null) redis.close();
       if (mongo != null) mongo.close();
+      if (mongoProcess != null) mongoProcess.close();
     }
     if (!wrotePidFile) return;
     try {

@@ -9,7 +9,8 @@ import java.util.concurrent.CountDownLatch;
  * replica set: a stand-in for testing images, never for production.
  *
  * <p>Settings: {@code MONGO_WIRE_HOST} (default 0.0.0.0), {@code MONGO_WIRE_PORT} (27017), {@code
- * MONGO_WIRE_FILE} (H2 file, default /data/mongo/constellation.mv).
+ * MONGO_WIRE_FILE} (H2 file, default /data/mongo/constellation.mv), {@code
+ * MONGO_WIRE_EXIT_WITH_PARENT} (1: exit when stdin closes, for a child process).
  */
 public final class MongoWireServer {
   private MongoWireServer() {}
@@ -29,6 +30,7 @@ public final class MongoWireServer {
                   mongo.close();
                   stopped.countDown();
                 }));
+    if ("1".equals(System.getenv("MONGO_WIRE_EXIT_WITH_PARENT"))) exitWhenStdinCloses();
     System.out.println(
         "MongoDB-wire server listening on "
             + host
@@ -38,5 +40,27 @@ public final class MongoWireServer {
             + file
             + ")");
     stopped.await();
+  }
+
+  /**
+   * A child of a launcher or a test JVM ({@link MongoWireProcess}): stdin is a pipe from the
+   * parent, closed by the kernel however the parent ends, and then this server ends too.
+   */
+  private static void exitWhenStdinCloses() {
+    Thread watcher =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() >= 0) {
+                  // nothing is ever sent; only the end matters
+                }
+              } catch (java.io.IOException closed) {
+                // the same: the parent is gone
+              }
+              System.exit(0);
+            },
+            "parent-watch");
+    watcher.setDaemon(true);
+    watcher.start();
   }
 }

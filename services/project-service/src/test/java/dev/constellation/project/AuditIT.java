@@ -89,6 +89,57 @@ class AuditIT extends IntegrationTest {
         .contains("from");
   }
 
+  @Test
+  void eventsTakenByAConsumerThatDiedAreTakenOverAndStoredOnce() {
+    String actor = Api.newUserId();
+    // A replica reads three events and dies before acknowledging them: add and read in one script,
+    // so that this service's own consumer cannot read them first.
+    String script =
+        """
+        for i = 1, 3 do
+          redis.call('XADD', KEYS[1], '*', 'time', ARGV[3], 'service', 'workspace-service',
+            'action', 'terminal.open', 'actorId', ARGV[2], 'd.n', tostring(i))
+        end
+        local read = redis.call('XREADGROUP', 'GROUP', ARGV[1], 'dead-replica', 'COUNT', 1000,
+          'STREAMS', KEYS[1], '>')
+        return #read[1][2]
+        """;
+    Long taken =
+        redis.execute(
+            new org.springframework.data.redis.core.script.DefaultRedisScript<>(script, Long.class),
+            java.util.List.of(dev.constellation.common.audit.AuditEvent.STREAM),
+            "project-service",
+            actor,
+            Instant.now().toString());
+    assertThat(taken).isGreaterThanOrEqualTo(3);
+    assertThat(deadReplicaPending()).isGreaterThanOrEqualTo(3);
+
+    await(
+        "the dead replica's events are stored",
+        () -> events("actorId=" + actor).get("total").asLong() == 3);
+    await("and no longer pending", () -> deadReplicaPending() == 0);
+    assertThat(events("actorId=" + actor).get("items").findValuesAsString("action"))
+        .containsOnly("terminal.open");
+    // Taken over again later (another round of the reclaimer): still stored once each.
+    try {
+      Thread.sleep(800);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    assertThat(events("actorId=" + actor).get("total").asLong()).isEqualTo(3);
+    assertThat(events("actorId=" + actor).get("items").findValuesAsString("n"))
+        .containsExactlyInAnyOrder("1", "2", "3");
+  }
+
+  private long deadReplicaPending() {
+    var pending =
+        redis
+            .opsForStream()
+            .pending(dev.constellation.common.audit.AuditEvent.STREAM, "project-service");
+    Long count = pending.getPendingMessagesPerConsumer().get("dead-replica");
+    return count == null ? 0 : count;
+  }
+
   private JsonNode events(String query) {
     var response = api.get("/api/admin/audit?" + query, admin);
     assertThat(response.status()).as(response.text()).isEqualTo(200);

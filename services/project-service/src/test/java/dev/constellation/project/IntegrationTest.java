@@ -43,6 +43,8 @@ abstract class IntegrationTest {
     registry.add("spring.servlet.multipart.max-file-size", () -> "4MB");
     registry.add("spring.servlet.multipart.max-request-size", () -> "4MB");
     registry.add("constellation.audit.consumer-name", () -> "it-consumer");
+    registry.add("constellation.audit.reclaim-min-idle", () -> "500ms");
+    registry.add("constellation.audit.reclaim-interval", () -> "200ms");
   }
 
   @LocalServerPort int port;

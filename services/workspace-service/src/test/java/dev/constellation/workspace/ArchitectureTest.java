@@ -121,7 +121,8 @@ class ArchitectureTest {
           .whereLayer("preview")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("lifecycle")
-          .mayOnlyBeAccessedByLayers("files", "exec", "terminal", "lsp")
+          // preview and search only ask whether a workspace is paused (and thaw it for a preview).
+          .mayOnlyBeAccessedByLayers("files", "exec", "terminal", "lsp", "preview", "search")
           .whereLayer("access")
           .mayOnlyBeAccessedByLayers(
               "lifecycle", "files", "exec", "terminal", "preview", "search", "lsp", "checkpoint")
@@ -145,6 +146,7 @@ class ArchitectureTest {
               ROOT + ".exec..",
               ROOT + ".terminal..",
               ROOT + ".preview..",
+              ROOT + ".search..",
               ROOT + ".lsp..")
           .should()
           .onlyDependOnClassesThat(

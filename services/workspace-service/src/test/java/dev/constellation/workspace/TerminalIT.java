@@ -35,6 +35,24 @@ class TerminalIT extends DockerStack {
   }
 
   @Test
+  void newSessionsAreTitledInOrderUpToTheProjectsCap() throws Exception {
+    String p = project("alice", "EDITOR");
+    Api api = as("alice");
+    // Counted and created in one exec in the container: the titles follow the count, and the
+    // 21st session (workspace.terminal.max-sessions-per-project, 20) is refused.
+    for (int i = 1; i <= 20; i++) {
+      Api.Terminal t = api.connect(p, api.ticket(p), null).get(20, TimeUnit.SECONDS);
+      Pattern title = Pattern.compile(Pattern.quote("\"title\":\"Terminal " + i + "\""));
+      assertThat(t.await(title, Duration.ofSeconds(20))).as(t.clean()).isTrue();
+      // Closing detaches; the session stays and counts.
+      t.socket.sendClose(1000, "bye").join();
+      t.closed.get(20, TimeUnit.SECONDS);
+    }
+    Api.Terminal refused = api.connect(p, api.ticket(p), null).get(20, TimeUnit.SECONDS);
+    assertThat(refused.closed.get(20, TimeUnit.SECONDS)).isEqualTo(1008);
+  }
+
+  @Test
   void ticketsAreOneTimeBoundToTheirProjectAndNeedAToken() throws Exception {
     String p = project("alice", "EDITOR");
     String other = project("alice", "EDITOR");

@@ -288,7 +288,7 @@ class DiskAttacksIT {
   }
 
   @Test
-  @Checklist("B31")
+  @Checklist({"B31", "B72"})
   void aFullDiskRefusesTheWriteAndKeepsTheOldContent() throws Exception {
     String id = client.createProject("Full disk");
     Path dir = DiskClient.workspaces().resolve(id);
@@ -311,6 +311,20 @@ class DiskAttacksIT {
       assertThat(DiskClient.text(after)).isEqualTo("version one");
       assertThat(listing(dir))
           .allSatisfy(name -> assertThat(name).doesNotStartWith(".constellation-write-"));
+
+      // The volume full, then room made by deleting a file: saves work again, no restart.
+      byte[] filler = new byte[mounted ? 700 * 1024 : 9 * 1024 * 1024];
+      byte[] edit = new byte[mounted ? 400 * 1024 : 9 * 1024 * 1024];
+      new Random(6).nextBytes(edit);
+      if (mounted) assertThat(client.write(id, "filler.bin", filler).statusCode()).isEqualTo(200);
+      HttpResponse<byte[]> full = client.write(id, "notes.txt", edit);
+      assertThat(full.statusCode()).as(DiskClient.text(full)).isEqualTo(507);
+      assertThat(DiskClient.text(client.read(id, "notes.txt"))).isEqualTo("version one");
+      String freed = mounted ? "filler.bin" : "a.bin";
+      assertThat(client.deleteFile(id, freed).statusCode()).isEqualTo(204);
+      HttpResponse<byte[]> saved = client.write(id, "notes.txt", edit);
+      assertThat(saved.statusCode()).as(DiskClient.text(saved)).isEqualTo(200);
+      assertThat(client.read(id, "notes.txt").body()).isEqualTo(edit);
     } finally {
       if (mounted) run("umount", dir.toString());
     }

@@ -73,6 +73,12 @@ final class DiskClient {
         token);
   }
 
+  /** Deletes one file of the project (DELETE /files?path=). */
+  HttpResponse<byte[]> deleteFile(String projectId, String path)
+      throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(filesUri(projectId, "", path)).DELETE(), token);
+  }
+
   HttpResponse<byte[]> list(String projectId, String path)
       throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(filesUri(projectId, "", path)).GET(), token);

@@ -26,12 +26,12 @@ import tools.jackson.databind.JsonNode;
 public final class EdgeHttp {
   private static final AtomicInteger NEXT = new AtomicInteger(1);
 
-  record Response(int status, Map<String, String> headers, String body) {
-    String header(String name) {
+  public record Response(int status, Map<String, String> headers, String body) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
-    JsonNode json() {
+    public JsonNode json() {
       return Api.JSON.readTree(body);
     }
   }
@@ -60,11 +60,11 @@ public final class EdgeHttp {
     }
   }
 
-  String address() {
+  public String address() {
     return source.getHostAddress();
   }
 
-  Response send(
+  public Response send(
       String method, String rawPath, String token, String json, Map<String, String> extraHeaders)
       throws IOException {
     return send(
@@ -76,7 +76,7 @@ public final class EdgeHttp {
         extraHeaders);
   }
 
-  Response send(
+  public Response send(
       String method,
       String rawPath,
       String token,
@@ -122,11 +122,11 @@ public final class EdgeHttp {
     }
   }
 
-  Response get(String rawPath, String token) throws IOException {
+  public Response get(String rawPath, String token) throws IOException {
     return send("GET", rawPath, token, null, Map.of());
   }
 
-  Response post(String rawPath, String token, String json) throws IOException {
+  public Response post(String rawPath, String token, String json) throws IOException {
     return send("POST", rawPath, token, json, Map.of());
   }
 

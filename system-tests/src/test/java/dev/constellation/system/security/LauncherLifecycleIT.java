@@ -3,6 +3,7 @@ package dev.constellation.system.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.constellation.localstack.LocalStack;
+import dev.constellation.system.chaos.StackFaults;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.constellation.localstack.LocalStack;
 import dev.constellation.system.SystemStack;
+import dev.constellation.system.chaos.StackFaults;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;

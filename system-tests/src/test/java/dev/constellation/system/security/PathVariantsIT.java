@@ -215,6 +215,29 @@ class PathVariantsIT {
   }
 
   @Test
+  @Checklist({"B10", "B63"})
+  void thePauseRouteInAnySpellingRefusesAStrangerAndPausesNothing() throws Exception {
+    List<String> failures = new ArrayList<>();
+    String route = "/" + projectId + "/workspace/pause";
+    int refused =
+        send("POST", SystemStack.gatewayUrl() + "/api/projects" + route, user.accessToken());
+    if (refused != 404) failures.add("POST /api/projects" + route + " as a stranger -> " + refused);
+    for (String base : bases().values()) {
+      for (String path : variants("/api", "projects", route)) {
+        int status = send("POST", base + path, user.accessToken());
+        if (status < 400 || status >= 500) failures.add("POST " + base + path + " -> " + status);
+      }
+    }
+    assertThat(failures).as("the pause route answered a stranger").isEmpty();
+    var workspace = api.get("/api/projects/" + projectId + "/workspace", owner.accessToken());
+    assertThat(Api.json(workspace).path("status").asString())
+        .isEqualTo(docker ? "RUNNING" : "STOPPED");
+    if (docker)
+      assertThat(Docker.inspect(Docker.containersOf(projectId).get(0), "{{.State.Paused}}"))
+          .isEqualTo("false");
+  }
+
+  @Test
   @Checklist("B10")
   void servicesRefuseAmbiguousPathsThemselvesWithAProblem() throws Exception {
     for (String base : bases().values()) {

@@ -99,6 +99,8 @@ class RoleMatrixIT {
         .isEqualTo(403);
     assertThat(status("GET", "/workspace/settings", token, null)).isEqualTo(200);
     assertThat(status("PUT", "/workspace/settings", token, Map.of("memoryMb", 512))).isEqualTo(403);
+    // Pausing is the editors' call, as stopping is (issue 12).
+    assertThat(status("POST", "/workspace/pause", token, null)).isEqualTo(403);
     // Find in files reads; replace (and its undo) writes.
     assertThat(status("POST", "/search", token, Map.of("query", "project"))).isEqualTo(200);
     assertThat(status("POST", "/search/replace", token, replaceBody())).isEqualTo(403);
@@ -238,6 +240,7 @@ class RoleMatrixIT {
         .isEqualTo(404);
     assertThat(status("DELETE", "/files?path=package.json", token, null)).isEqualTo(404);
     assertThat(status("POST", "/workspace/stop", token, null)).isEqualTo(404);
+    assertThat(status("POST", "/workspace/pause", token, null)).isEqualTo(404);
     assertThat(api.send("DELETE", "/api/conversations/" + conversationId, token, null).statusCode())
         .isEqualTo(404);
     String owners = owner.accessToken();

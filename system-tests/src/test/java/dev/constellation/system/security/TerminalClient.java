@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * A browser's terminal: a ticket, then the WebSocket through the gateway, with the shell's output
  * (binary frames) as text and the server's JSON control messages (text frames) apart.
  */
-final class TerminalClient implements WebSocket.Listener {
+public final class TerminalClient implements WebSocket.Listener {
   private static final Pattern ANSI =
       Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B\\][^\u0007]*\u0007|\u001B[=>]|\r");
 
@@ -35,13 +35,13 @@ final class TerminalClient implements WebSocket.Listener {
   final CompletableFuture<String> session = new CompletableFuture<>();
 
   /** The close reason the server sent, once closed with a close frame. */
-  volatile String closeReason;
+  public volatile String closeReason;
 
   /**
    * The close code, -1 when the connection broke without a close frame, -2 when the handshake was
    * refused.
    */
-  final CompletableFuture<Integer> closed = new CompletableFuture<>();
+  public final CompletableFuture<Integer> closed = new CompletableFuture<>();
 
   CompletableFuture<WebSocket> handshake;
   WebSocket socket;
@@ -105,17 +105,18 @@ final class TerminalClient implements WebSocket.Listener {
     return client;
   }
 
-  static TerminalClient open(Workspaces.Project project) throws Exception {
+  public static TerminalClient open(Workspaces.Project project) throws Exception {
     return open(project, true, "");
   }
 
   /** Reattaches to session {@code sessionId} of the project. */
-  static TerminalClient reattach(Workspaces.Project project, String sessionId) throws Exception {
+  public static TerminalClient reattach(Workspaces.Project project, String sessionId)
+      throws Exception {
     return open(project, true, "&session=" + sessionId);
   }
 
   /** The session id the server announced, within {@code timeout}. */
-  String sessionId(Duration timeout) throws Exception {
+  public String sessionId(Duration timeout) throws Exception {
     return session.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -131,7 +132,7 @@ final class TerminalClient implements WebSocket.Listener {
   }
 
   /** Types a command and waits for a line of output matching {@code line}. */
-  boolean run(String command, String line, Duration timeout) throws InterruptedException {
+  public boolean run(String command, String line, Duration timeout) throws InterruptedException {
     type(command + "\r");
     // A line of its own — or right after the echo of the command: after a reattach tmux may move
     // the cursor to the next line instead of sending a newline, which the ANSI-stripped transcript
@@ -139,7 +140,7 @@ final class TerminalClient implements WebSocket.Listener {
     return await(Pattern.compile("(?m)(^|" + Pattern.quote(command) + ")" + line + "$"), timeout);
   }
 
-  void close() {
+  public void close() {
     if (!socket.isOutputClosed()) {
       try {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
@@ -213,11 +214,11 @@ final class TerminalClient implements WebSocket.Listener {
     notifyAll();
   }
 
-  synchronized String clean() {
+  public synchronized String clean() {
     return ANSI.matcher(text).replaceAll("");
   }
 
-  synchronized boolean await(Pattern pattern, Duration timeout) throws InterruptedException {
+  public synchronized boolean await(Pattern pattern, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!pattern.matcher(clean()).find()) {
       long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());

@@ -18,12 +18,12 @@ import tools.jackson.databind.JsonNode;
  * Users, projects and their workspaces on the shared system stack, and the docker CLI to look at
  * them.
  */
-final class Workspaces {
+public final class Workspaces {
   private Workspaces() {}
 
   /** A user's project; its workspace runs once {@link #start} or an exec was called. */
-  record Project(Api api, Api.Session owner, String id) {
-    JsonNode exec(String command) throws IOException, InterruptedException {
+  public record Project(Api api, Api.Session owner, String id) {
+    public JsonNode exec(String command) throws IOException, InterruptedException {
       return exec(command, 60);
     }
 
@@ -42,7 +42,7 @@ final class Workspaces {
           Map.of("command", command, "timeoutSeconds", timeoutSeconds));
     }
 
-    Project start() throws IOException, InterruptedException {
+    public Project start() throws IOException, InterruptedException {
       HttpResponse<String> response =
           api.send("POST", "/api/projects/" + id + "/workspace/start", owner.accessToken(), null);
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -56,14 +56,14 @@ final class Workspaces {
       return ids.get(0);
     }
 
-    void delete() throws IOException, InterruptedException {
+    public void delete() throws IOException, InterruptedException {
       // Removes the container too, which otherwise outlives the stack.
       api.send("DELETE", "/api/projects/" + id, owner.accessToken(), null);
     }
   }
 
   /** Skips without Docker (fails instead with REQUIRE_DOCKER=1). */
-  static void requireDocker() {
+  public static void requireDocker() {
     if (!Docker.available())
       Assumptions.abort("no Docker engine: workspace containers cannot be tested");
   }
@@ -73,7 +73,7 @@ final class Workspaces {
   }
 
   /** A new user with a new blank project. */
-  static Project newProject(String name) throws IOException, InterruptedException {
+  public static Project newProject(String name) throws IOException, InterruptedException {
     Api api = api();
     Api.Session user = api.register(name);
     return newProject(api, user, name);

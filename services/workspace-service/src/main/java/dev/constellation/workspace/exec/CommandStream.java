@@ -81,9 +81,14 @@ final class CommandStream {
 
   /**
    * Writes output as it comes until the command ends, then the last line; kills the command when
-   * the client is gone (or this thread is interrupted). {@code tick} runs about every second.
+   * the client is gone (or this thread is interrupted). {@code tick} runs about every second; a
+   * command that {@code stoppedByShutdown} killed ends with {@code killedBy: "service-restart"}.
    */
-  CommandEnd relay(RunningCommand command, Runnable tick) throws ClientGone {
+  CommandEnd relay(
+      RunningCommand command,
+      java.util.concurrent.atomic.AtomicBoolean stoppedByShutdown,
+      Runnable tick)
+      throws ClientGone {
     long lastWrite = System.nanoTime();
     long lastTick = lastWrite;
     CommandEnd end = null;
@@ -107,7 +112,9 @@ final class CommandStream {
           done.put("done", true);
           done.put("exitCode", end.exitCode());
           done.put("timedOut", end.timedOut());
-          done.put("killedBy", end.killedBy());
+          done.put(
+              "killedBy",
+              stoppedByShutdown.get() ? RunningStreams.KILLED_BY_RESTART : end.killedBy());
           done.put("truncated", truncated);
           writeLine(done);
           flush();

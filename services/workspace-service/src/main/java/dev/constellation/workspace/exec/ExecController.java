@@ -63,6 +63,7 @@ class ExecController {
   private final ConcurrencyLimits concurrency;
   private final Timer execTimer;
   private final JsonMapper json = JsonMapper.builder().build();
+  private final RunningStreams streams;
 
   ExecController(
       ProjectGuard guard,
@@ -73,7 +74,9 @@ class ExecController {
       AuditPublisher audit,
       WorkspaceProperties properties,
       ConcurrencyLimits concurrency,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      RunningStreams streams) {
+    this.streams = streams;
     this.concurrency = concurrency;
     this.guard = guard;
     this.localPolicy = localPolicy;
@@ -151,9 +154,10 @@ class ExecController {
       // Proxies that buffer (nginx) pass each line on as it comes.
       response.setHeader("X-Accel-Buffering", "no");
       long[] lastTouch = {System.nanoTime()};
-      try {
+      try (RunningStreams.Running running = streams.add(command)) {
         stream.relay(
             command,
+            running.stopped,
             () -> {
               // A long test run is activity: the idle reaper must not stop the workspace under it.
               if (System.nanoTime() - lastTouch[0] > TimeUnit.SECONDS.toNanos(30)) {

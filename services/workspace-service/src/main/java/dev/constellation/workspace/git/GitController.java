@@ -307,6 +307,7 @@ class GitController {
   private <T> T read(String projectId, AuthenticatedUser user, Supplier<T> action) {
     guard.require(user, projectId, ProjectAction.READ);
     localPolicy.check(user);
+    workspaces.resumeIfPaused(projectId);
     if (!runtime.isRunning(projectId)) {
       throw new ApiException(
           ProblemType.WORKSPACE_STOPPED,

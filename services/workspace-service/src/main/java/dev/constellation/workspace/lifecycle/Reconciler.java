@@ -70,8 +70,10 @@ public class Reconciler {
       } else if (running) {
         adopted.add(record.projectId);
       } else if (List.of(
-              WorkspaceStatus.RUNNING, WorkspaceStatus.STARTING, WorkspaceStatus.STOPPING)
-          .contains(record.status)) {
+                  WorkspaceStatus.RUNNING, WorkspaceStatus.STARTING, WorkspaceStatus.STOPPING)
+              .contains(record.status)
+          // A paused container is not a running one here, but it is still there to resume.
+          || (record.status == WorkspaceStatus.PAUSED && !actual.containsKey(record.projectId))) {
         record.status = WorkspaceStatus.STOPPED;
         record.updatedAt = clock.instant();
         mongo.save(record);

@@ -32,6 +32,7 @@ final class StatusEvents {
       case STOPPED -> "stopped";
       case STARTING -> "starting";
       case RUNNING -> "ready";
+      case PAUSED -> "paused";
       case STOPPING -> "stopping";
       case FAILED -> "failed";
     };

@@ -43,6 +43,16 @@ class WorkspaceController {
     return workspaces.stop(projectId);
   }
 
+  /**
+   * Freezes the workspace now (as the idle reaper does after workspace.pause.after): it keeps its
+   * terminals and servers, and the next command, terminal or editor resumes it in milliseconds.
+   */
+  @PostMapping("/pause")
+  WorkspaceResponse pause(@PathVariable String projectId, @CurrentUser AuthenticatedUser user) {
+    guard.require(user, projectId, ProjectAction.WRITE);
+    return workspaces.pause(projectId);
+  }
+
   @PostMapping("/restart")
   WorkspaceResponse restart(@PathVariable String projectId, @CurrentUser AuthenticatedUser user) {
     guard.require(user, projectId, ProjectAction.WRITE);

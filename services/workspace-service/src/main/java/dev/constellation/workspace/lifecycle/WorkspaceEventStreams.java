@@ -5,6 +5,7 @@ import dev.constellation.common.access.ProjectAction;
 import dev.constellation.common.access.ProjectRole;
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.problem.ProblemType;
+import dev.constellation.common.web.ShutdownDrain;
 import dev.constellation.workspace.events.AccessChanged;
 import dev.constellation.workspace.events.WorkspaceEvent;
 import dev.constellation.workspace.events.WorkspaceWatchers;
@@ -39,7 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
  * stream closes when its user's access ends, like a terminal.
  */
 @Component
-public class WorkspaceEventStreams implements MessageListener {
+public class WorkspaceEventStreams extends ShutdownDrain implements MessageListener {
   static final String CHANNEL = "constellation:workspace-events";
   private static final Set<String> RELAYED = Set.of(StatusEvents.TYPE, "terminals");
   private static final Logger log = LoggerFactory.getLogger(WorkspaceEventStreams.class);
@@ -56,6 +57,7 @@ public class WorkspaceEventStreams implements MessageListener {
   private final ProjectAccessClient access;
   private final StringRedisTemplate redis;
   private final JsonMapper json;
+  private final PausedProjects paused;
   private final int maxPerUser;
   private final Duration lifetime;
   private final ScheduledExecutorService timer =
@@ -71,6 +73,7 @@ public class WorkspaceEventStreams implements MessageListener {
       ProjectAccessClient access,
       StringRedisTemplate redis,
       JsonMapper json,
+      PausedProjects paused,
       @Value("${workspace.events.max-per-user:10}") int maxPerUser,
       @Value("${workspace.events.keep-alive:15s}") Duration keepAlive,
       @Value("${workspace.events.lifetime:1h}") Duration lifetime) {
@@ -78,6 +81,7 @@ public class WorkspaceEventStreams implements MessageListener {
     this.access = access;
     this.redis = redis;
     this.json = json;
+    this.paused = paused;
     this.maxPerUser = maxPerUser;
     this.lifetime = lifetime;
     timer.scheduleWithFixedDelay(
@@ -155,7 +159,11 @@ public class WorkspaceEventStreams implements MessageListener {
       if (origin.equals(node.path("origin").asString())) return;
       String type = node.path("type").asString();
       if (!RELAYED.contains(type)) return;
-      deliver(node.path("projectId").asString(), type, node.path("data").asString());
+      String data = node.path("data").asString();
+      if (StatusEvents.TYPE.equals(type))
+        paused.noteStatus(
+            node.path("projectId").asString(), json.readTree(data).path("status").asString(null));
+      deliver(node.path("projectId").asString(), type, data);
     } catch (RuntimeException e) {
       log.debug("ignored a malformed workspace event: {}", e.toString());
     }
@@ -218,6 +226,15 @@ public class WorkspaceEventStreams implements MessageListener {
     } catch (IOException | RuntimeException gone) {
       end(s);
     }
+  }
+
+  /**
+   * At shutdown: every stream ends as at the end of its lifetime, complete rather than cut; the IDE
+   * reconnects with backoff.
+   */
+  @Override
+  protected void drain() {
+    for (Stream s : List.copyOf(streams.values())) end(s);
   }
 
   private void end(Stream s) {

@@ -17,6 +17,11 @@ class WorkspaceRecord {
   Instant updatedAt;
   String failure;
 
+  /** When it was paused, and the memory it held then (a frozen workspace's memory cannot grow). */
+  Instant pausedAt;
+
+  Long pausedMemoryBytes;
+
   /** The owner's choices (null: the installation's default); applied at the next creation. */
   String image;
 

@@ -5,6 +5,8 @@ public enum WorkspaceStatus {
   STOPPED,
   STARTING,
   RUNNING,
+  /** Frozen while idle: keeps its memory, terminals and servers; the next use resumes it. */
+  PAUSED,
   STOPPING,
   FAILED
 }

@@ -36,6 +36,7 @@ class LanguageServerHandler extends TextWebSocketHandler {
   private static final String CONNECTION = "lsp.connection";
   private static final String SLOT = "lsp.slot";
   private static final String INPUT = "lsp.input";
+  private static final String PARTIAL = "lsp.partial";
 
   /** The workspace is not running; the IDE offers Start rather than starting it. */
   static final CloseStatus WORKSPACE_STOPPED = LanguageServerRegistry.WORKSPACE_STOPPED;
@@ -93,7 +94,8 @@ class LanguageServerHandler extends TextWebSocketHandler {
     String projectId = (String) raw.getAttributes().get(LanguageServerHandshake.PROJECT);
     String language = (String) raw.getAttributes().get(LanguageServerHandshake.LANGUAGE);
     // A socket never starts a workspace: Stop stays stopped however often the IDE reconnects.
-    if (workspaces.status(projectId).status() != WorkspaceStatus.RUNNING) {
+    // A paused one is resumed, though: it only froze because nobody used it.
+    if (workspaces.statusResumingPaused(projectId).status() != WorkspaceStatus.RUNNING) {
       close(raw, WORKSPACE_STOPPED);
       return;
     }
@@ -197,11 +199,44 @@ class LanguageServerHandler extends TextWebSocketHandler {
     else close(raw, ENDED);
   }
 
+  /**
+   * The container hands a message over in pieces of its text buffer, which it allocates for every
+   * socket (terminals too) and so is kept at the terminal's size; a language server's larger
+   * messages are joined here, up to its own limit.
+   */
+  @Override
+  public boolean supportsPartialMessages() {
+    return true;
+  }
+
+  /** The whole message once its last piece arrived; null before that, or when it grew too big. */
+  private String whole(WebSocketSession session, TextMessage piece) {
+    StringBuilder parts = (StringBuilder) session.getAttributes().get(PARTIAL);
+    int size = (parts == null ? 0 : parts.length()) + piece.getPayloadLength();
+    if (size > settings.maxMessageBytes()) {
+      session.getAttributes().remove(PARTIAL);
+      close(session, CloseStatus.TOO_BIG_TO_PROCESS);
+      if (session.getAttributes().get(CONNECTION) instanceof Bridge bridge)
+        bridge.process().close();
+      return null;
+    }
+    if (piece.isLast() && parts == null) return piece.getPayload();
+    if (parts == null) {
+      parts = new StringBuilder();
+      session.getAttributes().put(PARTIAL, parts);
+    }
+    parts.append(piece.getPayload());
+    if (!piece.isLast()) return null;
+    session.getAttributes().remove(PARTIAL);
+    return parts.toString();
+  }
+
   @Override
   protected void handleTextMessage(WebSocketSession session, TextMessage message) {
     Bridge bridge = (Bridge) session.getAttributes().get(CONNECTION);
     if (bridge == null) return;
-    String text = message.getPayload();
+    String text = whole(session, message);
+    if (text == null) return;
     InputWindow window =
         (InputWindow) session.getAttributes().computeIfAbsent(INPUT, k -> new InputWindow());
     if (!window.admit(
@@ -214,6 +249,16 @@ class LanguageServerHandler extends TextWebSocketHandler {
       close(session, NOT_JSON_RPC);
       bridge.process().close();
       return;
+    }
+    // An editor left open while its workspace paused thaws it with its next message; for a
+    // running workspace this is one in-memory lookup, nothing more.
+    String projectId = (String) session.getAttributes().get(LanguageServerHandshake.PROJECT);
+    if (workspaces.isPaused(projectId)) {
+      try {
+        workspaces.resumeIfPaused(projectId);
+      } catch (RuntimeException e) {
+        log.warn("could not resume the workspace of project {}: {}", projectId, e.toString());
+      }
     }
     try {
       bridge.writer().send(bridge.uris() == null ? text : bridge.uris().toServer(text));

@@ -5,6 +5,7 @@ import dev.constellation.common.access.ProjectAction;
 import dev.constellation.common.access.ProjectRole;
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.auth.DisabledUsers;
+import dev.constellation.common.web.ShutdownDrain;
 import dev.constellation.workspace.events.AccessChanged;
 import dev.constellation.workspace.lifecycle.WorkspaceStoppedEvent;
 import dev.constellation.workspace.runtime.StdioProcess;
@@ -29,7 +30,7 @@ import org.springframework.web.socket.WebSocketSession;
  * ones terminal.TerminalRegistry hears on Redis and passes on.
  */
 @Component
-class LanguageServerRegistry {
+class LanguageServerRegistry extends ShutdownDrain {
   private static final Logger log = LoggerFactory.getLogger(LanguageServerRegistry.class);
   static final CloseStatus WORKSPACE_STOPPED = new CloseStatus(4409, "workspace-stopped");
   static final CloseStatus ACCESS_REVOKED =
@@ -100,6 +101,13 @@ class LanguageServerRegistry {
         log.warn("could not re-check language-server access in {}: {}", projectId, e.toString());
       }
     }
+  }
+
+  /** At shutdown: every language-server socket closes with 1001; the IDE starts a new server. */
+  @Override
+  protected void drain() {
+    for (Connection c : List.copyOf(connections.values()))
+      disconnect(c, CloseStatus.GOING_AWAY.withReason("service restarting"));
   }
 
   private void disconnect(Connection c, CloseStatus status) {

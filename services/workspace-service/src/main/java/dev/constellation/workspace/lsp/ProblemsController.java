@@ -121,7 +121,7 @@ class ProblemsController {
           .computeIfAbsent(Languages.server(language.language()), k -> new ArrayList<>())
           .add(new HeadlessSession.OpenFile(path, language.languageId(), text));
     }
-    if (workspaces.status(projectId).status() != WorkspaceStatus.RUNNING) {
+    if (workspaces.statusResumingPaused(projectId).status() != WorkspaceStatus.RUNNING) {
       throw new ApiException(
           ProblemType.WORKSPACE_STOPPED,
           "The workspace is not running; start it to let the language servers check files.");

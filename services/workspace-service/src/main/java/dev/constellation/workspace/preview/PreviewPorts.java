@@ -4,6 +4,7 @@ import dev.constellation.common.preview.PreviewHosts;
 import dev.constellation.common.project.ProjectIds;
 import dev.constellation.workspace.events.WorkspaceEvent;
 import dev.constellation.workspace.events.WorkspaceWatchers;
+import dev.constellation.workspace.lifecycle.WorkspaceService;
 import dev.constellation.workspace.runtime.WorkspaceRuntime;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ public class PreviewPorts {
   private record Scan(Set<Integer> ports, long atNanos) {}
 
   private final WorkspaceRuntime runtime;
+  private final WorkspaceService workspaces;
   private final WorkspaceWatchers watchers;
   private final ApplicationEventPublisher events;
   private final PreviewProperties properties;
@@ -42,8 +44,10 @@ public class PreviewPorts {
       WorkspaceRuntime runtime,
       WorkspaceWatchers watchers,
       ApplicationEventPublisher events,
-      PreviewProperties properties) {
+      PreviewProperties properties,
+      WorkspaceService workspaces) {
     this.runtime = runtime;
+    this.workspaces = workspaces;
     this.watchers = watchers;
     this.events = events;
     this.properties = properties;
@@ -56,6 +60,8 @@ public class PreviewPorts {
     scans.keySet().retainAll(watched);
     for (String projectId : watched) {
       if (!ProjectIds.isValid(projectId)) continue;
+      // A paused workspace's ports stay as announced: reading them would only wake the engine.
+      if (workspaces.isPaused(projectId)) continue;
       try {
         Set<Integer> ports = read(projectId);
         Set<Integer> before = announced.put(projectId, ports);
@@ -85,6 +91,8 @@ public class PreviewPorts {
    * it does not listen, empty when it listens but cannot be reached from here.
    */
   Optional<String> target(String projectId, int port) {
+    // Opening a preview of a paused workspace thaws it (an in-memory check when it runs).
+    workspaces.resumeIfPaused(projectId);
     if (!current(projectId).contains(port)) return null;
     return runtime.address(projectId);
   }

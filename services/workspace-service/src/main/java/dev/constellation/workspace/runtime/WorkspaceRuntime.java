@@ -27,6 +27,22 @@ public interface WorkspaceRuntime {
     start(projectId, directory);
   }
 
+  /**
+   * Like {@link #start(String, Path, ContainerSpec)}, telling {@code phase} where it is: {@code
+   * creating} first when the workspace has to be created, then {@code starting} (the IDE shows
+   * both). A runtime that finds out on its way whether it creates overrides this, saving a separate
+   * {@link #exists} lookup per start.
+   */
+  default void start(
+      String projectId,
+      Path directory,
+      ContainerSpec spec,
+      java.util.function.Consumer<String> phase) {
+    if (!exists(projectId)) phase.accept("creating");
+    phase.accept("starting");
+    start(projectId, directory, spec);
+  }
+
   /** What the workspaces' network allows; null when the runtime has no network of its own. */
   default @org.jspecify.annotations.Nullable NetworkInfo network() {
     return null;
@@ -39,6 +55,35 @@ public interface WorkspaceRuntime {
   void remove(String projectId);
 
   boolean isRunning(String projectId);
+
+  /**
+   * Whether this runtime can freeze a workspace ({@link #pause}) and thaw it again. The local
+   * runtime cannot (its processes are the host's): its idle workspaces are simply stopped.
+   */
+  default boolean canPause() {
+    return false;
+  }
+
+  /**
+   * Freezes every process of the running workspace (the cgroup freezer): it keeps its memory and
+   * its terminals and servers, but uses no CPU. A runtime that cannot pause stops instead.
+   */
+  default void pause(String projectId) {
+    stop(projectId);
+  }
+
+  /** Thaws a paused workspace; nothing happens when it is not paused. */
+  default void unpause(String projectId) {}
+
+  /** Whether the workspace is frozen by {@link #pause}. */
+  default boolean isPaused(String projectId) {
+    return false;
+  }
+
+  /** Memory and CPU the running workspace uses now; empty when unknown. */
+  default java.util.Optional<ResourceUsage> usage(String projectId) {
+    return java.util.Optional.empty();
+  }
 
   /** Whether the workspace exists (running or not): a start without it has to create it first. */
   default boolean exists(String projectId) {
@@ -94,13 +139,27 @@ public interface WorkspaceRuntime {
    */
   TerminalSession createSession(String projectId, String id, String title, int cols, int rows);
 
+  /**
+   * A new session titled "Terminal n+1" after the n the workspace holds, or empty when it already
+   * holds {@code maxSessions}. A runtime may count and create in one step (Docker does: one engine
+   * exec instead of two per terminal open).
+   */
+  default Optional<TerminalSession> createSessionWithin(
+      String projectId, String id, int cols, int rows, int maxSessions) {
+    List<TerminalSession> existing = sessions(projectId);
+    if (existing.size() >= maxSessions) return Optional.empty();
+    return Optional.of(
+        createSession(projectId, id, "Terminal " + (existing.size() + 1), cols, rows));
+  }
+
   /** The workspace's sessions; empty when it is not running. */
   List<TerminalSession> sessions(String projectId);
 
   /**
    * Attaches to a session: first its scrollback (at most {@code scrollbackLines} lines above the
    * screen) goes to {@code listener}, then the live screen and output. Empty when the workspace has
-   * no such session.
+   * no such session; with {@code scrollbackLines} 0 (a session the caller has just created, which
+   * has no history) that is not looked up first.
    */
   Optional<TerminalProcess> attach(
       String projectId,

@@ -2,6 +2,7 @@ package dev.constellation.workspace.search;
 
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.workspace.files.ProjectFiles;
+import dev.constellation.workspace.lifecycle.WorkspaceService;
 import dev.constellation.workspace.runtime.WorkspaceRuntime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,16 +27,24 @@ class RipgrepSearch {
   private static final int MAX_JSON_LINE = 8 * 1024 * 1024;
 
   private final WorkspaceRuntime runtime;
+  private final WorkspaceService workspaces;
   private final ProjectFiles files;
   private final JsonMapper json = JsonMapper.builder().build();
 
-  RipgrepSearch(WorkspaceRuntime runtime, ProjectFiles files) {
+  RipgrepSearch(WorkspaceRuntime runtime, ProjectFiles files, WorkspaceService workspaces) {
     this.runtime = runtime;
+    this.workspaces = workspaces;
     this.files = files;
   }
 
+  /**
+   * Whether ripgrep can run in the workspace. Not in a paused one: the files are on the host, so
+   * the walk answers without thawing it (as the files API does).
+   */
   boolean available(String projectId) {
-    return runtime.canExecLines() && runtime.isRunning(projectId);
+    return runtime.canExecLines()
+        && !workspaces.isPaused(projectId)
+        && runtime.isRunning(projectId);
   }
 
   static List<String> command(SearchPattern pattern, Globs globs, int cap) {

@@ -101,7 +101,8 @@ class TerminalHandler extends AbstractWebSocketHandler {
     String projectId = (String) raw.getAttributes().get(TerminalHandshake.PROJECT);
     String wanted = (String) raw.getAttributes().get(TerminalHandshake.SESSION);
     // A socket never starts a workspace: Stop stays stopped however often the IDE reconnects.
-    if (workspaces.status(projectId).status() != WorkspaceStatus.RUNNING) {
+    // A paused one is resumed, though: it only froze because nobody used it.
+    if (workspaces.statusResumingPaused(projectId).status() != WorkspaceStatus.RUNNING) {
       close(raw, WORKSPACE_STOPPED);
       return;
     }
@@ -162,7 +163,8 @@ class TerminalHandler extends AbstractWebSocketHandler {
                   sessionId,
                   DEFAULT_COLS,
                   DEFAULT_ROWS,
-                  settings.scrollbackLines(),
+                  // A session created just now has no history to replay.
+                  wanted == null ? 0 : settings.scrollbackLines(),
                   new TerminalListener() {
                     @Override
                     public void output(byte[] bytes) {
@@ -243,6 +245,18 @@ class TerminalHandler extends AbstractWebSocketHandler {
     activity.touch(projectId);
   }
 
+  /**
+   * A keystroke in a terminal left open while its workspace paused thaws it. An in-memory check for
+   * a running workspace: typing costs nothing more than before.
+   */
+  private void resumeIfPaused(String projectId) {
+    try {
+      workspaces.resumeIfPaused(projectId);
+    } catch (RuntimeException e) {
+      log.warn("could not resume the workspace of project {}: {}", projectId, e.toString());
+    }
+  }
+
   @Override
   protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
     ByteBuffer payload = message.getPayload();
@@ -301,6 +315,7 @@ class TerminalHandler extends AbstractWebSocketHandler {
   private void input(WebSocketSession session, byte[] bytes) {
     TerminalProcess process = (TerminalProcess) session.getAttributes().get(PROCESS);
     if (process == null) return;
+    resumeIfPaused((String) session.getAttributes().get(TerminalHandshake.PROJECT));
     InputWindow window =
         (InputWindow) session.getAttributes().computeIfAbsent(INPUT, k -> new InputWindow());
     boolean admitted =

@@ -6,6 +6,7 @@ import dev.constellation.common.access.ProjectRole;
 import dev.constellation.common.auth.AuthenticatedUser;
 import dev.constellation.common.auth.DisabledUsers;
 import dev.constellation.common.problem.ApiException;
+import dev.constellation.common.web.ShutdownDrain;
 import dev.constellation.workspace.events.AccessChanged;
 import dev.constellation.workspace.lifecycle.WorkspaceStoppedEvent;
 import dev.constellation.workspace.runtime.TerminalProcess;
@@ -35,10 +36,17 @@ import org.springframework.web.socket.WebSocketSession;
  * the project's other members (a session belongs to the project, like the workspace it runs in).
  */
 @Component
-class TerminalRegistry implements MessageListener {
+class TerminalRegistry extends ShutdownDrain implements MessageListener {
   private static final Logger log = LoggerFactory.getLogger(TerminalRegistry.class);
   static final CloseStatus WORKSPACE_STOPPED =
       CloseStatus.GOING_AWAY.withReason("workspace stopped");
+
+  /**
+   * workspace-service is stopping: the IDE reattaches (to this or another replica) with backoff.
+   */
+  static final CloseStatus SERVICE_RESTARTING =
+      CloseStatus.GOING_AWAY.withReason("service restarting");
+
   static final CloseStatus ACCESS_REVOKED =
       CloseStatus.POLICY_VIOLATION.withReason("access revoked");
 
@@ -170,6 +178,17 @@ class TerminalRegistry implements MessageListener {
         log.warn("could not re-check terminal access in project {}: {}", projectId, e.toString());
       }
     }
+  }
+
+  /**
+   * At shutdown: every terminal socket closes with 1001; its session (tmux in the workspace) stays
+   * for the reattach.
+   */
+  @Override
+  protected void drain() {
+    var open = List.copyOf(connections.values());
+    if (!open.isEmpty()) log.info("closing {} terminal sockets: service stopping", open.size());
+    for (Connection c : open) disconnect(c, SERVICE_RESTARTING);
   }
 
   private void disconnect(Connection c, CloseStatus status) {

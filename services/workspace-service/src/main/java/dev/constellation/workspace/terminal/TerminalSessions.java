@@ -3,12 +3,17 @@ package dev.constellation.workspace.terminal;
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.workspace.config.WorkspaceProperties;
 import dev.constellation.workspace.events.WorkspaceEvent;
+import dev.constellation.workspace.lifecycle.WorkspaceService;
 import dev.constellation.workspace.runtime.TerminalSession;
 import dev.constellation.workspace.runtime.WorkspaceRuntime;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
@@ -22,18 +27,35 @@ class TerminalSessions {
   static final int MAX_TITLE = 64;
 
   private final WorkspaceRuntime runtime;
+  private final WorkspaceService workspaces;
   private final ApplicationEventPublisher events;
   private final int maxPerProject;
   private final SecureRandom random = new SecureRandom();
+  private final Set<String> pendingAnnouncements = ConcurrentHashMap.newKeySet();
+
+  /** One thread: announcements are notifications, and one listing at a time is plenty. */
+  private final ExecutorService announcer =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "terminal-announcer");
+            t.setDaemon(true);
+            return t;
+          });
 
   TerminalSessions(
-      WorkspaceRuntime runtime, ApplicationEventPublisher events, WorkspaceProperties properties) {
+      WorkspaceRuntime runtime,
+      ApplicationEventPublisher events,
+      WorkspaceProperties properties,
+      WorkspaceService workspaces) {
     this.runtime = runtime;
+    this.workspaces = workspaces;
     this.events = events;
     this.maxPerProject = properties.terminal().maxSessionsPerProject();
   }
 
   List<TerminalSession> list(String projectId) {
+    // The sessions live in the workspace (tmux): a paused one has to thaw to answer.
+    workspaces.resumeIfPaused(projectId);
     return runtime.sessions(projectId);
   }
 
@@ -44,15 +66,14 @@ class TerminalSessions {
 
   /** A new session, or empty when the project already holds its cap of sessions. */
   Optional<TerminalSession> create(String projectId, int cols, int rows) {
-    List<TerminalSession> existing = list(projectId);
-    if (existing.size() >= maxPerProject) return Optional.empty();
-    TerminalSession session =
-        runtime.createSession(projectId, newId(), "Terminal " + (existing.size() + 1), cols, rows);
-    announce(projectId);
-    return Optional.of(session);
+    Optional<TerminalSession> session =
+        runtime.createSessionWithin(projectId, newId(), cols, rows, maxPerProject);
+    if (session.isPresent()) announceSoon(projectId);
+    return session;
   }
 
   void kill(String projectId, String sessionId) {
+    workspaces.resumeIfPaused(projectId);
     if (!TerminalSession.validId(sessionId) || !runtime.killSession(projectId, sessionId))
       throw notFound();
     announce(projectId);
@@ -69,6 +90,20 @@ class TerminalSessions {
       throw notFound();
     announce(projectId);
     return find(projectId, sessionId).orElseThrow(TerminalSessions::notFound);
+  }
+
+  /**
+   * Announces off the caller's thread, once for however many changes arrive before the list is
+   * taken: a terminal open then waits for one engine exec less, and five members opening their
+   * terminals together cost one listing, not five.
+   */
+  void announceSoon(String projectId) {
+    if (!pendingAnnouncements.add(projectId)) return;
+    announcer.execute(
+        () -> {
+          pendingAnnouncements.remove(projectId);
+          announce(projectId);
+        });
   }
 
   /** Tells the project's event streams what its sessions are now. */

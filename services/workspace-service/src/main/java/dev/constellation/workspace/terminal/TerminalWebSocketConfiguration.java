@@ -2,7 +2,6 @@ package dev.constellation.workspace.terminal;
 
 import dev.constellation.common.access.AccessChannels;
 import dev.constellation.common.auth.TokenRevocations;
-import dev.constellation.workspace.config.LanguageServerProperties;
 import dev.constellation.workspace.config.WorkspaceProperties;
 import java.nio.charset.StandardCharsets;
 import org.springframework.context.annotation.Bean;
@@ -37,16 +36,16 @@ class TerminalWebSocketConfiguration implements WebSocketConfigurer {
   }
 
   /**
-   * A larger message closes the socket (1009) before it is buffered whole. Language servers are
-   * sent whole documents, so text may be larger there; TerminalHandler holds terminals to their own
-   * limit.
+   * A larger message closes the socket (1009) before it is buffered whole. Tomcat allocates both
+   * buffers for every socket when it opens: sized for a language server's 4 MiB documents (8 MiB of
+   * chars each) fifty terminals exhausted the heap (OutOfMemoryError under TeamLoadIT). So both are
+   * the terminal's size, and LanguageServerHandler takes its larger messages in pieces and joins
+   * them up to its own limit.
    */
   @Bean
-  ServletServerContainerFactoryBean webSocketContainer(
-      WorkspaceProperties properties, LanguageServerProperties languageServers) {
+  ServletServerContainerFactoryBean webSocketContainer(WorkspaceProperties properties) {
     var container = new ServletServerContainerFactoryBean();
-    container.setMaxTextMessageBufferSize(
-        Math.max(properties.terminal().maxMessageBytes(), languageServers.maxMessageBytes()));
+    container.setMaxTextMessageBufferSize(properties.terminal().maxMessageBytes());
     container.setMaxBinaryMessageBufferSize(properties.terminal().maxMessageBytes());
     container.setMaxSessionIdleTimeout(0L);
     return container;

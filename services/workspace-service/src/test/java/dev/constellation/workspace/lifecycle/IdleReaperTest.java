@@ -2,13 +2,16 @@ package dev.constellation.workspace.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import dev.constellation.workspace.config.PauseProperties;
 import dev.constellation.workspace.config.WorkspaceProperties;
 import dev.constellation.workspace.events.WorkspaceEvent;
+import dev.constellation.workspace.runtime.ResourceUsage;
 import dev.constellation.workspace.runtime.WorkspaceRuntime;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,9 +20,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.util.unit.DataSize;
 
 /** The idle warning on a fake clock: once before the stop, cancelled by activity, then the stop. */
 class IdleReaperTest {
@@ -59,7 +64,9 @@ class IdleReaperTest {
           properties(),
           clock,
           this::collect,
-          Duration.ofMinutes(1));
+          Duration.ofMinutes(1),
+          runtime,
+          new PauseProperties(Duration.ofMinutes(5), DataSize.ofGigabytes(4), 0.05));
 
   private void collect(Object event) {
     if (event instanceof WorkspaceEvent e) published.add(e);
@@ -110,6 +117,74 @@ class IdleReaperTest {
     at(Duration.ofMinutes(20));
     assertThat(reaper.reap(now, IDLE)).containsExactly("p1");
     verify(workspaces).stop("p1");
+  }
+
+  @Test
+  void pausesAnIdleWorkspaceAfterFiveMinutesButNotWhileItIsBusy() {
+    when(runtime.name()).thenReturn("docker");
+    when(runtime.canPause()).thenReturn(true);
+    WorkspaceRecord record = new WorkspaceRecord("p1", "docker");
+    record.status = WorkspaceStatus.RUNNING;
+    record.startedAt = T0;
+    record.lastActivityAt = T0;
+    when(repository.findByStatusIn(any())).thenReturn(List.of(record));
+    long memory = 300L << 20;
+
+    at(Duration.ofMinutes(4));
+    reaper.reap(now, IDLE);
+    verify(runtime, never()).usage("p1");
+
+    // A build runs: half a core over the engine's last second, then over the 30 s since.
+    at(Duration.ofMinutes(6));
+    when(runtime.usage("p1")).thenReturn(Optional.of(new ResourceUsage(memory, 10_000L, 0.5)));
+    reaper.reap(now, IDLE);
+    at(Duration.ofSeconds(6 * 60 + 30));
+    when(runtime.usage("p1"))
+        .thenReturn(Optional.of(new ResourceUsage(memory, 10_000L + 15_000_000_000L, 0.0)));
+    reaper.reap(now, IDLE);
+    verify(workspaces, never()).pauseIfRunning(any(), anyLong(), any());
+
+    // The build ended: almost no CPU since the last check.
+    at(Duration.ofMinutes(7));
+    when(runtime.usage("p1"))
+        .thenReturn(Optional.of(new ResourceUsage(memory, 10_000L + 15_010_000_000L, 0.9)));
+    reaper.reap(now, IDLE);
+    verify(workspaces).pauseIfRunning("p1", memory, T0);
+    verify(workspaces, never()).stop("p1");
+  }
+
+  @Test
+  void stopsAPausedWorkspaceAtTheIdleTimeoutAndHoldsPausedMemoryToTheBound() {
+    when(runtime.canPause()).thenReturn(true);
+    WorkspaceRecord record = new WorkspaceRecord("p1", "docker");
+    record.status = WorkspaceStatus.PAUSED;
+    record.startedAt = T0;
+    record.lastActivityAt = T0;
+    when(repository.findByStatusIn(any())).thenReturn(List.of(record));
+
+    at(Duration.ofMinutes(9));
+    assertThat(reaper.reap(now, IDLE)).isEmpty();
+    verify(runtime, never()).usage(any());
+    verify(workspaces).enforcePausedMemory(DataSize.ofGigabytes(4).toBytes());
+
+    at(Duration.ofMinutes(11));
+    assertThat(reaper.reap(now, IDLE)).containsExactly("p1");
+    verify(workspaces).stop("p1");
+  }
+
+  @Test
+  void neverPausesWhenTheRuntimeCannot() {
+    when(runtime.canPause()).thenReturn(false);
+    WorkspaceRecord record = new WorkspaceRecord("p1", "local");
+    record.status = WorkspaceStatus.RUNNING;
+    record.startedAt = T0;
+    record.lastActivityAt = T0;
+    when(repository.findByStatusIn(any())).thenReturn(List.of(record));
+    at(Duration.ofMinutes(8));
+    reaper.reap(now, IDLE);
+    verify(runtime, never()).usage(any());
+    verify(workspaces, never()).pauseIfRunning(any(), anyLong(), any());
+    verify(workspaces, never()).enforcePausedMemory(anyLong());
   }
 
   private void at(Duration sinceStart) {

@@ -13,6 +13,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -26,6 +27,7 @@ import dev.constellation.workspace.runtime.ContainerSpec;
 import dev.constellation.workspace.runtime.ListeningSockets;
 import dev.constellation.workspace.runtime.NetworkInfo;
 import dev.constellation.workspace.runtime.ProcessOutput;
+import dev.constellation.workspace.runtime.ResourceUsage;
 import dev.constellation.workspace.runtime.RunningCommand;
 import dev.constellation.workspace.runtime.StdioProcess;
 import dev.constellation.workspace.runtime.TerminalListener;
@@ -154,12 +156,25 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
 
   @Override
   public void start(String projectId, Path directory, ContainerSpec spec) {
+    start(projectId, directory, spec, phase -> {});
+  }
+
+  @Override
+  public void start(
+      String projectId,
+      Path directory,
+      ContainerSpec spec,
+      java.util.function.Consumer<String> phase) {
     try {
       InspectContainerResponse container = inspect(projectId).orElse(null);
       if (container == null) {
+        phase.accept("creating");
         prepareDirectory(directory);
         container = create(projectId, directory, spec);
       } else if (Boolean.TRUE.equals(container.getState().getRunning())) {
+        phase.accept("starting");
+        // A frozen container counts as running to Docker; starting it means thawing it.
+        if (Boolean.TRUE.equals(container.getState().getPaused())) unpause(projectId);
         return;
       } else {
         ensureNetwork();
@@ -172,6 +187,7 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
         if (reason != null) {
           // Containers keep nothing but the bind mount: recreating one loses nothing.
           log.info("recreating workspace container of project {} {}", projectId, reason);
+          phase.accept("creating");
           docker.removeContainerCmd(container.getId()).withForce(true).exec();
           prepareDirectory(directory);
           container = create(projectId, directory, spec);
@@ -180,6 +196,7 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
           prepareDirectory(directory);
         }
       }
+      phase.accept("starting");
       // A started container has a fresh cgroup: its counters begin at zero.
       lastCounters.put(projectId, LimitCounters.NONE);
       checkFirewall();
@@ -538,7 +555,13 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   @Override
   public void stop(String projectId) {
     try {
-      docker.stopContainerCmd(containerName(projectId)).withTimeout(5).exec();
+      try {
+        docker.stopContainerCmd(containerName(projectId)).withTimeout(5).exec();
+      } catch (ConflictException paused) {
+        // A frozen container cannot take the stop signal: thaw it first, then stop it.
+        unpause(projectId);
+        docker.stopContainerCmd(containerName(projectId)).withTimeout(5).exec();
+      }
     } catch (NotFoundException | NotModifiedException e) {
       // already gone or already stopped
     } catch (DockerException e) {
@@ -568,6 +591,113 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     return inspect(projectId)
         .map(c -> Boolean.TRUE.equals(c.getState().getRunning()))
         .orElse(false);
+  }
+
+  @Override
+  public boolean canPause() {
+    return true;
+  }
+
+  @Override
+  public void pause(String projectId) {
+    try {
+      docker.pauseContainerCmd(containerName(projectId)).exec();
+    } catch (ConflictException alreadyPausedOrStopped) {
+      // paused by another replica meanwhile, or not running: nothing to freeze
+    } catch (NotFoundException e) {
+      throw new RuntimeUnavailableException("the workspace container is gone", e);
+    } catch (DockerException e) {
+      throw new RuntimeUnavailableException(
+          "Docker refused to pause the workspace: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void unpause(String projectId) {
+    try {
+      docker.unpauseContainerCmd(containerName(projectId)).exec();
+    } catch (ConflictException notPaused) {
+      // Thawed by another replica meanwhile: fine. Not running at all: the caller must start it.
+      if (!isRunning(projectId))
+        throw new RuntimeUnavailableException("the workspace container is not running", notPaused);
+    } catch (NotFoundException e) {
+      throw new RuntimeUnavailableException("the workspace container is gone", e);
+    } catch (DockerException e) {
+      throw new RuntimeUnavailableException(
+          "Docker refused to resume the workspace: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean isPaused(String projectId) {
+    return inspect(projectId).map(c -> Boolean.TRUE.equals(c.getState().getPaused())).orElse(false);
+  }
+
+  /**
+   * One sample of the engine's stats ({@code stream=false}: the engine takes two readings about a
+   * second apart, so the CPU of that second comes with it).
+   */
+  @Override
+  public Optional<ResourceUsage> usage(String projectId) {
+    var holder = new java.util.concurrent.atomic.AtomicReference<Statistics>();
+    var callback =
+        new ResultCallback.Adapter<Statistics>() {
+          @Override
+          public void onNext(Statistics stats) {
+            holder.compareAndSet(null, stats);
+          }
+        };
+    try {
+      docker.statsCmd(containerName(projectId)).withNoStream(true).exec(callback);
+      if (!callback.awaitCompletion(5, TimeUnit.SECONDS)) callback.close();
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      log.debug("no stats for the workspace of project {}: {}", projectId, e.toString());
+      return Optional.empty();
+    }
+    Statistics stats = holder.get();
+    if (stats == null || stats.getCpuStats() == null || stats.getMemoryStats() == null)
+      return Optional.empty();
+    return Optional.of(usageOf(stats));
+  }
+
+  static ResourceUsage usageOf(Statistics stats) {
+    long cpu = cpuNanos(stats.getCpuStats());
+    long preCpu = cpuNanos(stats.getPreCpuStats());
+    double recent = -1;
+    try {
+      long wall =
+          java.time.Duration.between(
+                  java.time.Instant.parse(stats.getPreread()),
+                  java.time.Instant.parse(stats.getRead()))
+              .toNanos();
+      // The first reading has no predecessor (a zero date): its window is meaningless.
+      if (preCpu > 0 && wall > 0 && wall < 60_000_000_000L) recent = (cpu - preCpu) / (double) wall;
+    } catch (RuntimeException unparsable) {
+      // unknown
+    }
+    var memory = stats.getMemoryStats();
+    long used = memory.getUsage() == null ? 0 : memory.getUsage();
+    var detail = memory.getStats();
+    if (detail != null) {
+      // As `docker stats` shows it: page cache can be dropped, so it is not what a pause holds.
+      Long cache =
+          detail.getTotalInactiveFile() != null
+              ? detail.getTotalInactiveFile()
+              : detail.getInactiveFile() != null ? detail.getInactiveFile() : detail.getCache();
+      if (cache != null && cache < used) used -= cache;
+    }
+    return new ResourceUsage(used, cpu, recent);
+  }
+
+  private static long cpuNanos(com.github.dockerjava.api.model.CpuStatsConfig cpu) {
+    if (cpu == null || cpu.getCpuUsage() == null || cpu.getCpuUsage().getTotalUsage() == null)
+      return 0;
+    return cpu.getCpuUsage().getTotalUsage();
   }
 
   @Override
@@ -825,6 +955,12 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   public TerminalSession createSession(
       String projectId, String id, String title, int cols, int rows) {
     return tmux.create(containerName(projectId), id, title, cols, rows);
+  }
+
+  @Override
+  public Optional<TerminalSession> createSessionWithin(
+      String projectId, String id, int cols, int rows, int maxSessions) {
+    return tmux.createWithin(containerName(projectId), id, cols, rows, maxSessions);
   }
 
   @Override

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -51,6 +52,21 @@ final class TmuxSessions {
                   + " set-option -as terminal-overrides ,*:smcup@:rmcup@ ;")
               .split(" "));
 
+  /**
+   * Short tmux commands running in the engine at once, from every workspace of this service. Each
+   * is an engine exec (create, start, inspect), and the engine makes them one process at a time:
+   * fifty terminals opening together used to start two hundred of them, and on two cores most
+   * waited past their 10 s and the terminals closed. Above this many they queue here instead, and
+   * the 10 s limit counts from their start. With 8 at once a few still passed 10 s on a loaded
+   * machine (the engine shares its CPU among them); 4 keep each short at the same throughput.
+   */
+  static final int CONCURRENT_COMMANDS = 4;
+
+  /** How long a tmux command may wait for its turn before the open (or list) gives up. */
+  private static final long QUEUE_SECONDS = 60;
+
+  private final Semaphore commands = new Semaphore(CONCURRENT_COMMANDS, true);
+
   private final DockerClient docker;
   private final int uid;
   private final List<String> shell;
@@ -70,6 +86,49 @@ final class TmuxSessions {
   }
 
   TerminalSession create(String container, String id, String title, int cols, int rows) {
+    List<String> command = newSession(id, cols, rows);
+    command.add(title);
+    Result result = run(container, command);
+    if (result.exit() != 0)
+      throw new RuntimeUnavailableException(
+          "tmux could not start a session: " + result.output().trim(), null);
+    return new TerminalSession(id, title, shell.get(0), Instant.now(), false);
+  }
+
+  /** Exit code of the create script when the container already holds its cap of sessions. */
+  private static final int AT_CAP = 75;
+
+  /**
+   * A new session titled "Terminal n+1" after the n the container holds, or empty at {@code
+   * maxSessions}: counted and created in one engine exec rather than a listing and then a create
+   * (terminal opens are bounded by how many execs the engine makes a second).
+   */
+  Optional<TerminalSession> createWithin(
+      String container, String id, int cols, int rows, int maxSessions) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "sh",
+                "-c",
+                "n=$(tmux -L "
+                    + SOCKET
+                    + " list-sessions 2>/dev/null | wc -l); [ \"$n\" -lt \"$0\" ] || exit "
+                    + AT_CAP
+                    + "; t=\"Terminal $((n + 1))\"; \"$@\" \"$t\" && echo \"$t\"",
+                String.valueOf(maxSessions)));
+    command.addAll(newSession(id, cols, rows));
+    Result result = run(container, command);
+    if (result.exit() == AT_CAP) return Optional.empty();
+    if (result.exit() != 0)
+      throw new RuntimeUnavailableException(
+          "tmux could not start a session: " + result.output().trim(), null);
+    String[] lines = result.output().strip().split("\n");
+    return Optional.of(
+        new TerminalSession(id, lines[lines.length - 1], shell.get(0), Instant.now(), false));
+  }
+
+  /** tmux's new-session of {@code id}, up to its title, which the caller appends. */
+  private List<String> newSession(String id, int cols, int rows) {
     List<String> command = tmux();
     command.addAll(SERVER_OPTIONS);
     command.addAll(
@@ -92,12 +151,8 @@ final class TmuxSessions {
             "\"$@\"; c=$?; mkdir -p " + STATE_DIR + " && echo $c > " + STATE_DIR + "/$0.exit",
             id));
     command.addAll(shell);
-    command.addAll(List.of(";", "set-option", "@title", title));
-    Result result = run(container, command);
-    if (result.exit() != 0)
-      throw new RuntimeUnavailableException(
-          "tmux could not start a session: " + result.output().trim(), null);
-    return new TerminalSession(id, title, shell.get(0), Instant.now(), false);
+    command.addAll(List.of(";", "set-option", "@title"));
+    return command;
   }
 
   List<TerminalSession> list(String container) {
@@ -145,7 +200,17 @@ final class TmuxSessions {
       int rows,
       int scrollbackLines,
       TerminalListener listener) {
-    // History only (the lines above the screen): the attach below redraws the screen itself.
+    // History only (the lines above the screen): the attach below redraws the screen itself. A
+    // session just created has none (scrollbackLines 0): skipping the look saves one engine exec
+    // per open, and execs are what queue when many terminals open at once.
+    if (scrollbackLines > 0 && !replayHistory(container, id, rows, scrollbackLines, listener))
+      return Optional.empty();
+    return Optional.of(attachClient(container, id, cols, rows, listener));
+  }
+
+  /** Sends the session's history to {@code listener}; false when there is no such session. */
+  private boolean replayHistory(
+      String container, String id, int rows, int scrollbackLines, TerminalListener listener) {
     Result history =
         run(
             container,
@@ -160,7 +225,7 @@ final class TmuxSessions {
                 "-1",
                 "-t",
                 "=" + id + ":"));
-    if (history.exit() != 0) return Optional.empty();
+    if (history.exit() != 0) return false;
     String lines = history.output();
     if (!lines.isBlank()) {
       // Then enough blank lines to push the history off the screen into the scrollback before
@@ -168,6 +233,11 @@ final class TmuxSessions {
       String replay = lines.replace("\n", "\r\n") + "\r\n".repeat(rows);
       listener.output(replay.getBytes(StandardCharsets.UTF_8));
     }
+    return true;
+  }
+
+  private TerminalProcess attachClient(
+      String container, String id, int cols, int rows, TerminalListener listener) {
     String client = UUID.randomUUID().toString();
     String execId =
         docker
@@ -231,7 +301,7 @@ final class TmuxSessions {
     docker.execStartCmd(execId).withTty(true).withStdIn(stdin).exec(callback);
     var attachment = new Attachment(container, execId, client, stdin, callback, done);
     attachment.resize(cols, rows);
-    return Optional.of(attachment);
+    return attachment;
   }
 
   private @Nullable Integer exitCode(String container, String id) {
@@ -315,8 +385,28 @@ final class TmuxSessions {
 
   record Result(int exit, String output) {}
 
-  /** A short command in the container as the workspace user; output capped at 1 MiB. */
+  /**
+   * A short command in the container as the workspace user; output capped at 1 MiB. At most {@link
+   * #CONCURRENT_COMMANDS} run at once; the rest wait their turn (up to {@link #QUEUE_SECONDS}).
+   */
   Result run(String container, List<String> command) {
+    try {
+      if (!commands.tryAcquire(QUEUE_SECONDS, TimeUnit.SECONDS))
+        throw new RuntimeUnavailableException(
+            "the engine is busy: a terminal command waited " + QUEUE_SECONDS + " s for its turn",
+            null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RuntimeUnavailableException("interrupted", e);
+    }
+    try {
+      return runNow(container, command);
+    } finally {
+      commands.release();
+    }
+  }
+
+  private Result runNow(String container, List<String> command) {
     try {
       String execId =
           docker

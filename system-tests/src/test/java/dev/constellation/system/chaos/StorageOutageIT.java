@@ -1,4 +1,4 @@
-package dev.constellation.system.security;
+package dev.constellation.system.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,7 @@ import dev.constellation.common.auth.DisabledUsers;
 import dev.constellation.localstack.LocalStack;
 import dev.constellation.system.Api;
 import dev.constellation.system.SystemStack;
+import dev.constellation.system.security.Checklist;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -28,7 +29,7 @@ class StorageOutageIT {
     Api project = new Api(stack.service("project-service").baseUrl());
     Api.Session alice = api.register("redis-outage-alice");
     Api.Session bob = api.register("redis-outage-bob");
-    String projectId = createProject(api, alice);
+    String projectId = CommittedWrites.createProject(api, alice);
     assertThat(StackFaults.putFile(api, alice, projectId, "before.txt", "before").statusCode())
         .isEqualTo(200);
     // Bob is disabled (as PATCH /api/admin/users would mark him): refused before the outage.
@@ -119,7 +120,7 @@ class StorageOutageIT {
         Duration.ofSeconds(40),
         "sign-in works again",
         () ->
-            status(
+            CommittedWrites.status(
                     () ->
                         api.send(
                             "POST",
@@ -130,7 +131,7 @@ class StorageOutageIT {
     StackFaults.await(
         Duration.ofSeconds(15),
         "project list works again",
-        () -> status(() -> api.get("/api/projects", alice.accessToken())) == 200);
+        () -> CommittedWrites.status(() -> api.get("/api/projects", alice.accessToken())) == 200);
     assertThat(StackFaults.putFile(api, alice, projectId, "after.txt", "after").statusCode())
         .isEqualTo(200);
     assertThat(
@@ -158,7 +159,7 @@ class StorageOutageIT {
     Api api = new Api(SystemStack.gatewayUrl());
     Api project = new Api(stack.service("project-service").baseUrl());
     Api.Session alice = api.register("db-outage-alice");
-    String projectId = createProject(api, alice);
+    String projectId = CommittedWrites.createProject(api, alice);
 
     stack.stopMongo();
     try {
@@ -222,12 +223,12 @@ class StorageOutageIT {
     StackFaults.await(
         Duration.ofSeconds(40),
         "project list works again",
-        () -> status(() -> api.get("/api/projects", alice.accessToken())) == 200);
+        () -> CommittedWrites.status(() -> api.get("/api/projects", alice.accessToken())) == 200);
     StackFaults.await(
         Duration.ofSeconds(20),
         "sign-in works again",
         () ->
-            status(
+            CommittedWrites.status(
                     () ->
                         api.send(
                             "POST",
@@ -237,24 +238,5 @@ class StorageOutageIT {
                 == 200);
     assertThat(api.get("/api/projects/" + projectId, alice.accessToken()).statusCode())
         .isEqualTo(200);
-  }
-
-  static String createProject(Api api, Api.Session owner) throws Exception {
-    var created =
-        api.send(
-            "POST",
-            "/api/projects",
-            owner.accessToken(),
-            Map.of("name", "Fault " + owner.userId().substring(0, 6), "templateId", "blank"));
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-    return Api.json(created).path("id").asString();
-  }
-
-  static int status(StackFaults.Request request) {
-    try {
-      return request.send().statusCode();
-    } catch (Exception e) {
-      return -1;
-    }
   }
 }

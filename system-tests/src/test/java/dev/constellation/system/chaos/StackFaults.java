@@ -1,4 +1,4 @@
-package dev.constellation.system.security;
+package dev.constellation.system.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,15 +21,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /** What the fault tests share: listening sockets, a raw Redis command, polling, a small load. */
-final class StackFaults {
+public final class StackFaults {
   private static final java.net.http.HttpClient HTTP =
       java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private StackFaults() {}
 
   /** One listening TCP socket of this machine, from /proc/net/tcp{,6}. */
-  record Listener(String localAddress, int port) {
-    boolean loopback() {
+  public record Listener(String localAddress, int port) {
+    public boolean loopback() {
       return localAddress.equals("127.0.0.1")
           || localAddress.equals("::1")
           || localAddress.equals("::ffff:127.0.0.1");
@@ -37,7 +37,7 @@ final class StackFaults {
   }
 
   /** Every socket in state LISTEN on {@code port}, IPv4 and IPv6. */
-  static List<Listener> listenersOn(int port) throws IOException {
+  public static List<Listener> listenersOn(int port) throws IOException {
     List<Listener> found = new ArrayList<>();
     for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
       Path path = Path.of(file);
@@ -56,7 +56,7 @@ final class StackFaults {
   }
 
   /** /proc/net/tcp prints addresses as 32-bit words in host (little-endian) order. */
-  static String decodeAddress(String hex) {
+  public static String decodeAddress(String hex) {
     byte[] bytes = new byte[hex.length() / 2];
     for (int word = 0; word < hex.length() / 8; word++) {
       for (int i = 0; i < 4; i++) {
@@ -97,7 +97,7 @@ final class StackFaults {
     return text.toString();
   }
 
-  static boolean accepts(String host, int port) {
+  public static boolean accepts(String host, int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(host, port), 500);
       return true;
@@ -107,7 +107,7 @@ final class StackFaults {
   }
 
   /** Sends one command to Redis over RESP and returns the first line of the reply. */
-  static String redis(int port, String... args) throws IOException {
+  public static String redis(int port, String... args) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(3000);
       StringBuilder command = new StringBuilder("*" + args.length + "\r\n");
@@ -129,7 +129,7 @@ final class StackFaults {
     }
   }
 
-  static void await(Duration timeout, String what, BooleanSupplier condition)
+  public static void await(Duration timeout, String what, BooleanSupplier condition)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
@@ -140,7 +140,7 @@ final class StackFaults {
   }
 
   /** A 503 problem with Retry-After and no trace of code in its body. */
-  static void assertUnavailableProblem(HttpResponse<String> response, String what) {
+  public static void assertUnavailableProblem(HttpResponse<String> response, String what) {
     assertThat(response.statusCode()).as(what + ": " + response.body()).isEqualTo(503);
     assertThat(response.headers().firstValue("Content-Type"))
         .as(what)
@@ -149,7 +149,7 @@ final class StackFaults {
     assertNoStackTrace(response, what);
   }
 
-  static void assertNoStackTrace(HttpResponse<String> response, String what) {
+  public static void assertNoStackTrace(HttpResponse<String> response, String what) {
     assertThat(response.body())
         .as(what + " body")
         .doesNotContain("Exception")
@@ -160,7 +160,8 @@ final class StackFaults {
   }
 
   /** A request that must come back, with its time: a hang fails the test instead of stalling it. */
-  static HttpResponse<String> timed(Duration limit, String what, Request request) throws Exception {
+  public static HttpResponse<String> timed(Duration limit, String what, Request request)
+      throws Exception {
     long started = System.nanoTime();
     HttpResponse<String> response = request.send();
     Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -171,7 +172,7 @@ final class StackFaults {
   }
 
   @FunctionalInterface
-  interface Request {
+  public interface Request {
     HttpResponse<String> send() throws Exception;
   }
 
@@ -261,7 +262,7 @@ final class StackFaults {
     }
   }
 
-  static HttpResponse<String> putFile(
+  public static HttpResponse<String> putFile(
       Api api, Api.Session user, String project, String path, String content)
       throws IOException, InterruptedException {
     var request =
@@ -280,7 +281,7 @@ final class StackFaults {
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
-  static String readFile(Api api, String token, String project, String path)
+  public static String readFile(Api api, String token, String project, String path)
       throws IOException, InterruptedException {
     HttpResponse<String> response =
         api.get(
@@ -292,7 +293,7 @@ final class StackFaults {
     return response.statusCode() == 200 ? response.body() : "<" + response.statusCode() + ">";
   }
 
-  static String lower(String text) {
+  public static String lower(String text) {
     return text.toLowerCase(Locale.ROOT);
   }
 }
