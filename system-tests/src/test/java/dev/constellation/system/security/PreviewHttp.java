@@ -214,7 +214,12 @@ final class PreviewHttp {
       InputStream in = socket.getInputStream();
       out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
-      String status = readHead(in);
+      String status;
+      try {
+        status = readHead(in);
+      } catch (java.net.SocketTimeoutException e) {
+        throw new AssertionError("no answer to the WebSocket upgrade within 20 s", e);
+      }
       int code = Integer.parseInt(status.split(" ", 3)[1]);
       if (code != 101) return "HTTP " + code;
       byte[] payload = message.getBytes(StandardCharsets.UTF_8);
@@ -226,11 +231,17 @@ final class PreviewHttp {
       for (int i = 0; i < payload.length; i++) frame.write(payload[i] ^ mask[i % 4]);
       out.write(frame.toByteArray());
       out.flush();
-      int first = in.read();
-      int len = in.read() & 0x7f;
-      if (first < 0) return "closed";
-      byte[] reply = in.readNBytes(len);
-      return new String(reply, StandardCharsets.UTF_8);
+      try {
+        int first = in.read();
+        int len = in.read() & 0x7f;
+        if (first < 0) return "closed";
+        byte[] reply = in.readNBytes(len);
+        return new String(reply, StandardCharsets.UTF_8);
+      } catch (java.net.SocketTimeoutException e) {
+        // Tells a lost first frame (gateway or app) from a slow upgrade when it happens again.
+        throw new AssertionError(
+            "upgraded (" + status.lines().findFirst().orElse("") + ") but no echo within 20 s", e);
+      }
     }
   }
 
