@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param aiInterval least time between two AI questions of one developer
  * @param teamSize developers per team project (its workspace has one terminal per member)
  * @param arriving sign-ups and set-ups at once while the crowd arrives (bcrypt is slow)
+ * @param ramp the crowd's terminal opens spread evenly over this long (zero: all at once, the
+ *     hardest case); each developer then works until the same end
  */
 public record LoadPlan(
     int users,
@@ -21,7 +23,8 @@ public record LoadPlan(
     int aiUsers,
     Duration aiInterval,
     int teamSize,
-    int arriving) {
+    int arriving,
+    Duration ramp) {
 
   public LoadPlan {
     if (users < 1) throw new IllegalArgumentException("at least one user");
@@ -32,7 +35,8 @@ public record LoadPlan(
   /**
    * The plan from system properties: {@code load.users} (50), {@code load.seconds} (60), {@code
    * load.thinkMs} (500), {@code load.aiUsers} (a quarter of the users: 25 of 100), {@code
-   * load.aiIntervalSeconds} (10), {@code load.teamSize} (5), {@code load.arriving} (8).
+   * load.aiIntervalSeconds} (10), {@code load.teamSize} (5), {@code load.arriving} (8), {@code
+   * load.rampSeconds} (0).
    */
   public static LoadPlan fromSystemProperties() {
     int users = Integer.getInteger("load.users", 50);
@@ -43,7 +47,8 @@ public record LoadPlan(
         Integer.getInteger("load.aiUsers", (users + 3) / 4),
         Duration.ofSeconds(Integer.getInteger("load.aiIntervalSeconds", 10)),
         Integer.getInteger("load.teamSize", 5),
-        Integer.getInteger("load.arriving", 8));
+        Integer.getInteger("load.arriving", 8),
+        Duration.ofSeconds(Integer.getInteger("load.rampSeconds", 0)));
   }
 
   /** Number of team projects (the last team may be smaller). */
@@ -64,6 +69,9 @@ public record LoadPlan(
         + aiInterval.toSeconds()
         + " s, teams of "
         + teamSize
+        + (ramp.isZero()
+            ? ", terminals opened at once"
+            : ", arriving over " + ramp.toSeconds() + " s")
         + ")";
   }
 }

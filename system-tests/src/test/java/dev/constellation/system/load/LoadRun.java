@@ -110,7 +110,8 @@ final class LoadRun {
       for (int i = 0; i < SOLO_ROUNDS && System.nanoTime() < soloEnds; i++)
         first.round(solo, soloEnds);
 
-      // The crowd: every terminal opened at once, then rounds until the time is up.
+      // The crowd: every terminal opened at once (or spread over the plan's ramp), then rounds
+      // until the time is up.
       resources.sample();
       long started = System.nanoTime();
       long deadline = started + plan.duration().toNanos();
@@ -133,6 +134,9 @@ final class LoadRun {
           pool,
           ready,
           d -> {
+            long arrivesAt = started + plan.ramp().toNanos() * ready.indexOf(d) / ready.size();
+            long wait = arrivesAt - System.nanoTime();
+            if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
             if (d != first) d.openTerminal(crowd);
             while (System.nanoTime() < deadline) d.round(crowd, deadline);
           },
