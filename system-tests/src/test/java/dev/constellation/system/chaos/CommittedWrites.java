@@ -158,6 +158,21 @@ final class CommittedWrites {
     return Api.json(created).path("id").asString();
   }
 
+  /**
+   * True once every service the checks read from answers again: the project list (project-service),
+   * the conversation (claude-service) and a file (workspace-service). Each service's database
+   * driver finds a restarted server on its own schedule, so one service answering says nothing
+   * about the others.
+   */
+  boolean everyServiceAnswers() {
+    return status(() -> api.get("/api/projects", alice.accessToken())) == 200
+        && status(() -> api.get("/api/conversations/" + conversationId, alice.accessToken())) == 200
+        && status(
+                () ->
+                    api.get("/api/projects/" + aliceProject + "/files?path=", alice.accessToken()))
+            == 200;
+  }
+
   /** The status of a request, -1 when it could not be made (the gateway is down). */
   static int status(StackFaults.Request request) {
     try {
