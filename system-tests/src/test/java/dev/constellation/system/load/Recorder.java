@@ -26,7 +26,11 @@ final class Recorder {
   void failed(String operation, String cause) {
     nanos.computeIfAbsent(operation, k -> new ConcurrentLinkedQueue<>());
     errors.computeIfAbsent(operation, k -> new AtomicLong()).incrementAndGet();
-    String shortCause = cause == null ? "?" : cause.replaceAll("\\s+", " ");
+    // Without the problem's requestId, which makes every answer unique and defeats the grouping.
+    String shortCause =
+        cause == null
+            ? "?"
+            : cause.replaceAll("\\s+", " ").replaceAll(",?\"requestId\":\"[^\"]*\"", "");
     if (shortCause.length() > 300) shortCause = shortCause.substring(0, 300) + "…";
     causes.computeIfAbsent(operation + ": " + shortCause, k -> new AtomicLong()).incrementAndGet();
   }
