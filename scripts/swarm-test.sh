@@ -148,8 +148,12 @@ for n in 1 2 3; do
   ip -n "$(ns "$n")" addr add "$NET.1$n/24" dev eth0
   ip -n "$(ns "$n")" link set eth0 up
 done
-in_ns1 timeout 5 bash -c "exec 3<>/dev/tcp/$NET.13/1" 2>&1 | grep -q 'refused' \
-  || { say "node1 cannot reach node3 over the bridge"; exit 1; }   # refused = node3 answered
+# "Connection refused" is node3's answer; the ports take a moment to forward.
+for i in $(seq 1 10); do
+  in_ns1 timeout 3 bash -c "exec 3<>/dev/tcp/$NET.13/1" 2>&1 | grep -q refused && break
+  [ "$i" = 10 ] && { say "node1 cannot reach node3 over the bridge"; exit 1; }
+  sleep 1
+done
 
 phase "engines: dockerd x3 (own data root, exec root, containerd, socket, netns)"
 mkdir -p "$RUN" "$DATA"
