@@ -201,10 +201,11 @@ phase "deploy: make swarm-deploy's script + deploy/swarm-test.yml"
 env_file="$STATE/env"
 bash deploy/scripts/env-generate.sh .env.example > "$env_file"
 mkdir -p "$STATE/config"
-# Small heaps and C1 only: eight JVMs share two cores here.
+# Small heaps and C1 only: eight JVMs share two cores here. With DNS round robin (no IPVS here) the
+# JDK's own name cache (30 s) would keep a replaced replica's address: one second, like the gateway's.
 DOCKER_HOST="unix://$RUN/node1.sock" ENV_FILE="$env_file" SWARM_EXTRA_COMPOSE=deploy/swarm-test.yml \
   RESOLVE_IMAGE=never IMAGE_TAG=$TAG SWARM_TEST_PORT=$PORT SWARM_TEST_CONFIG="$STATE/config" \
-  JAVA_OPTS="-Xmx320m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError" \
+  JAVA_OPTS="-Xmx320m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Dsun.net.inetaddr.ttl=1" \
   GATEWAY_MONGODB_URI=mongodb://mongodb-primary:27017/constellation_auth \
   PROJECT_MONGODB_URI=mongodb://mongodb-primary:27017/constellation_projects \
   CLAUDE_MONGODB_URI=mongodb://mongodb-primary:27017/constellation_chat \
