@@ -83,7 +83,7 @@ cleanup() {
   trap - EXIT INT TERM
   [ -n "$WATCHDOG" ] && kill "$WATCHDOG" 2>/dev/null || true
   [ -n "$LOAD_PID" ] && kill "$LOAD_PID" 2>/dev/null || true
-  if [ "$rc" != 0 ] && [ -S "$RUN/node1.sock" ]; then
+  if [ "$rc" != 0 ] && dk 1 info >/dev/null 2>&1; then
     dk 1 stack ps "$STACK" --no-trunc --format '{{.Name}} {{.Node}} {{.CurrentState}} {{.Error}}' 2>/dev/null | head -40 || true
     if [ "${SWARM_KEEP_LOGS:-1}" = 1 ]; then
       for s in "${SERVICES[@]}" mongodb-primary redis; do
@@ -91,6 +91,8 @@ cleanup() {
       done
     fi
   fi
+  # This kernel's lack of IPVS, in the engines' own words (docs/deployment.md quotes it).
+  [ -n "$STATE" ] && grep -ih 'ipvs' "$STATE"/dockerd*.log 2>/dev/null | sed 's/^time="[^"]*" //' | sort | uniq -c | sort -rn | head -3
   say "tearing down the engines, namespaces and data roots"
   teardown
   [ -n "$STATE" ] && rm -rf "$STATE"
@@ -102,7 +104,7 @@ trap 'exit 130' INT
 trap 'say "time limit of ${LIMIT}s reached"; exit 124' TERM
 ( sleep "$LIMIT"; kill -TERM $$ 2>/dev/null ) & WATCHDOG=$!
 
-for tool in ip dockerd docker docker-compose python3 unshare; do
+for tool in ip dockerd docker docker-compose python3 unshare nsenter; do
   command -v "$tool" >/dev/null || { say "needs $tool"; exit 1; }
 done
 [ "$(id -u)" = 0 ] || { say "needs root (network namespaces, engines)"; exit 1; }
@@ -150,7 +152,7 @@ for n in 1 2 3; do
 done
 # "Connection refused" is node3's answer; the ports take a moment to forward.
 for i in $(seq 1 10); do
-  in_ns1 timeout 3 bash -c "exec 3<>/dev/tcp/$NET.13/1" 2>&1 | grep -q refused && break
+  { in_ns1 timeout 3 bash -c "exec 3<>/dev/tcp/$NET.13/1" 2>&1 || true; } | grep -q refused && break
   [ "$i" = 10 ] && { say "node1 cannot reach node3 over the bridge"; exit 1; }
   sleep 1
 done
@@ -159,8 +161,11 @@ phase "engines: dockerd x3 (own data root, exec root, containerd, socket, netns)
 mkdir -p "$RUN" "$DATA"
 echo '{}' > "$RUN/daemon.json"   # not the host's /etc/docker/daemon.json
 for n in 1 2 3; do
-  # unshare --uts: the node's name in the swarm is the engine's hostname.
-  ip netns exec "$(ns "$n")" unshare --uts sh -c "hostname cst-node$n && exec dockerd \
+  # nsenter, not `ip netns exec`: that one mounts a fresh /sys, which hides the cgroup mounts
+  # ("failed to start daemon: Devices cgroup isn't mounted"). unshare --mount keeps the engine's
+  # mounts (containers' root file systems, network namespaces) private to it, so they end with it;
+  # --uts: the node's name in the swarm is the engine's hostname.
+  nsenter --net="/run/netns/$(ns "$n")" unshare --mount --uts sh -c "hostname cst-node$n && exec dockerd \
       --config-file $RUN/daemon.json --data-root $DATA/node$n --exec-root $RUN/exec$n \
       --pidfile $RUN/node$n.pid -H unix://$RUN/node$n.sock --cgroup-parent /cst-swarm-n$n \
       --storage-driver overlay2 --log-level warn" >"$STATE/dockerd$n.log" 2>&1 &
