@@ -51,6 +51,14 @@ def docker_get(path):
         conn.close()
 
 
+def node_address(node):
+    """A node's address; a manager may report 0.0.0.0 there, its manager address says it too."""
+    address = node["Status"].get("Addr", "")
+    if address in ("", "0.0.0.0") and node.get("ManagerStatus"):
+        address = node["ManagerStatus"]["Addr"].rsplit(":", 1)[0]
+    return address
+
+
 class Gateways:
     """The running gateway tasks' node addresses, refreshed at most once a second."""
 
@@ -62,7 +70,7 @@ class Gateways:
             return
         filters = json.dumps({"service": [SERVICE], "desired-state": ["running"]})
         tasks = docker_get("/tasks?filters=" + urllib.parse.quote(filters))
-        nodes = {n["ID"]: n["Status"].get("Addr") for n in docker_get("/nodes")}
+        nodes = {n["ID"]: node_address(n) for n in docker_get("/nodes")}
         self.addresses = sorted(
             nodes[t["NodeID"]] for t in tasks if t["Status"]["State"] == "running" and t.get("NodeID") in nodes
         )
