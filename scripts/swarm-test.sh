@@ -81,6 +81,7 @@ teardown() {
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  set +e   # the teardown must run to its end whatever fails on the way
   [ -n "$WATCHDOG" ] && kill "$WATCHDOG" 2>/dev/null || true
   [ -n "$LOAD_PID" ] && kill "$LOAD_PID" 2>/dev/null || true
   if [ "$rc" != 0 ] && dk 1 info >/dev/null 2>&1; then
@@ -92,7 +93,7 @@ cleanup() {
     fi
   fi
   # This kernel's lack of IPVS, in the engines' own words (docs/deployment.md quotes it).
-  [ -n "$STATE" ] && grep -ih 'ipvs' "$STATE"/dockerd*.log 2>/dev/null | sed 's/^time="[^"]*" //' | sort | uniq -c | sort -rn | head -3
+  [ -n "$STATE" ] && { grep -ih 'ipvs' "$STATE"/dockerd*.log 2>/dev/null | sed 's/^time="[^"]*" //' | sort | uniq -c | sort -rn | head -3; }
   say "tearing down the engines, namespaces and data roots"
   teardown
   [ -n "$STATE" ] && rm -rf "$STATE"
