@@ -282,15 +282,25 @@ phase "rolling update of api-gateway, project-service, claude-service under load
 under_load "rolling update" 600 rolling_update
 dk 1 stack ps "$STACK" --filter desired-state=running --format 'table {{.Name}}\t{{.Node}}\t{{.CurrentState}}'
 
+# back_off NODE: the replicated services have all their replicas running, none of them on NODE.
+back_off() {
+  local s want have
+  for s in api-gateway project-service claude-service; do
+    want=$(dk 1 service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "${STACK}_$s")
+    have=$(dk 1 service ps "${STACK}_$s" --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' \
+      | grep -v "^$1 " | grep -c ' Running' || true)
+    [ "$have" -ge "$want" ] || return 1
+  done
+}
 drain() {
   local victim=$1
   dk 1 node update --availability drain "$victim" >/dev/null
   say "  docker node update --availability drain $victim"
   local deadline=$(( $(date +%s) + ${SWARM_DRAIN_TIMEOUT:-300} )) left
   while [ "$(date +%s)" -lt "$deadline" ]; do
-    left=$(dk 1 stack ps "$STACK" --filter desired-state=running --filter "node=$victim" -q | wc -l)
-    if [ "$left" = 0 ] && converged 5 >/dev/null 2>&1; then say "  every task is running again, none on $victim"; return 0; fi
     sleep 5
+    left=$(dk 1 node ps "$victim" --filter desired-state=running -q 2>/dev/null | wc -l)
+    if [ "$left" = 0 ] && back_off "$victim"; then say "  every replica is running again, none on $victim"; return 0; fi
   done
   say "  not back after the drain"; return 1
 }
