@@ -103,10 +103,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'say "time limit of ${LIMIT}s reached"; exit 124' TERM
-# The watchdog ends its sleep when it is killed: an orphaned sleep would keep every descriptor this
-# script inherited open (a caller's flock held for the rest of the limit).
-( trap 'kill "$nap" 2>/dev/null; exit 0' TERM; sleep "$LIMIT" & nap=$!; wait "$nap"; kill -TERM $$ 2>/dev/null ) &
-WATCHDOG=$!
+( sleep "$LIMIT"; kill -TERM $$ 2>/dev/null ) & WATCHDOG=$!
 
 for tool in ip dockerd docker docker-compose python3 unshare nsenter; do
   command -v "$tool" >/dev/null || { say "needs $tool"; exit 1; }
