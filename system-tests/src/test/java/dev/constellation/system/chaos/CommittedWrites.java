@@ -62,12 +62,15 @@ final class CommittedWrites {
             StackFaults.putFile(api, alice, aliceProject, "notes/kept.txt", "kept across faults")
                 .statusCode())
         .isEqualTo(200);
-    var conversation =
-        api.send(
-            "POST",
-            "/api/projects/" + aliceProject + "/conversations",
-            alice.accessToken(),
-            Map.of("title", "kept"));
+    // The set-up starts from a working stack: right after an earlier fault claude-service may
+    // still refuse a new conversation (503) for a moment after its reads work again, so the
+    // set-up waits for it, bounded; the fault tests themselves hold recovery to its limits.
+    var conversation = createConversation(api, alice, aliceProject);
+    long setUpEnds = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (conversation.statusCode() == 503 && System.nanoTime() < setUpEnds) {
+      Thread.sleep(500);
+      conversation = createConversation(api, alice, aliceProject);
+    }
     assertThat(conversation.statusCode()).as(conversation.body()).isEqualTo(201);
     String conversationId = Api.json(conversation).path("id").asString();
     var message =
@@ -85,6 +88,15 @@ final class CommittedWrites {
             api, alice, bob, aliceProject, bobProject, conversationId, auditOf(alice));
     assertThat(writes.messages()).isGreaterThanOrEqualTo(2);
     return writes;
+  }
+
+  private static java.net.http.HttpResponse<String> createConversation(
+      Api api, Api.Session owner, String project) throws Exception {
+    return api.send(
+        "POST",
+        "/api/projects/" + project + "/conversations",
+        owner.accessToken(),
+        Map.of("title", "kept"));
   }
 
   /** Alice and bob working on their projects: listing and saving until stopped. */
