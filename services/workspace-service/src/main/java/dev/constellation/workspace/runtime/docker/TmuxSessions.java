@@ -67,6 +67,9 @@ final class TmuxSessions {
 
   private final Semaphore commands = new Semaphore(CONCURRENT_COMMANDS, true);
 
+  /** How long one tmux command may run once its turn came. */
+  private static final long TMUX_ANSWER_SECONDS = 30;
+
   private final DockerClient docker;
   private final int uid;
   private final List<String> shell;
@@ -428,8 +431,12 @@ final class TmuxSessions {
             }
           };
       docker.execStartCmd(execId).exec(callback);
-      if (!callback.awaitCompletion(10, TimeUnit.SECONDS))
-        throw new RuntimeUnavailableException("tmux did not answer within 10 s", null);
+      // Counted from its turn in the queue above, but the engine shares two cores with the
+      // crowd's own execs: under TeamLoadIT a session create once took past 10 s, and the
+      // terminal closed 1011 where waiting longer would have opened it.
+      if (!callback.awaitCompletion(TMUX_ANSWER_SECONDS, TimeUnit.SECONDS))
+        throw new RuntimeUnavailableException(
+            "tmux did not answer within " + TMUX_ANSWER_SECONDS + " s", null);
       Long exit = docker.inspectExecCmd(execId).exec().getExitCodeLong();
       return new Result(exit == null ? -1 : exit.intValue(), out.text());
     } catch (InterruptedException e) {
