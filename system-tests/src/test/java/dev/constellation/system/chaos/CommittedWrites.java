@@ -110,6 +110,17 @@ final class CommittedWrites {
         Duration.ofSeconds(60), "the load saves files", () -> load.committedFiles.size() >= 2);
   }
 
+  /**
+   * After a fault: the load saves once more, stops, met no 5xx other than 503, and every write made
+   * before the fault or acknowledged under it is there.
+   */
+  void assertNothingLostUnder(StackFaults.Load load) throws Exception {
+    load.awaitCommitAfter(load.committedFiles.size());
+    load.close();
+    assertThat(load.otherServerErrors).as("5xx other than 503 under load").isEmpty();
+    assertAllThere(load);
+  }
+
   /** Everything written before the fault, and every save the load was told succeeded. */
   void assertAllThere(StackFaults.Load load) throws Exception {
     for (Api.Session user : List.of(alice, bob)) {

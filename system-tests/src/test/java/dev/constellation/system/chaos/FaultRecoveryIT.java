@@ -60,10 +60,7 @@ class FaultRecoveryIT {
               CommittedWrites.status(() -> writes.api.get(route(name), writes.alice.accessToken()))
                   == 200);
       recovered("kill -9 " + name + " (restarted after 1 s)", killed);
-      load.awaitCommitAfter(load.committedFiles.size());
-      load.close();
-      assertThat(load.otherServerErrors).as("5xx other than 503 under load").isEmpty();
-      writes.assertAllThere(load);
+      writes.assertNothingLostUnder(load);
     }
   }
 
@@ -84,10 +81,7 @@ class FaultRecoveryIT {
           "every service works again with no manual step",
           writes::everyServiceAnswers);
       recovered("kill -9 redis-server (the launcher restarts it)", killed);
-      load.awaitCommitAfter(load.committedFiles.size());
-      load.close();
-      assertThat(load.otherServerErrors).as("5xx other than 503 under load").isEmpty();
-      writes.assertAllThere(load);
+      writes.assertNothingLostUnder(load);
     }
   }
 
@@ -126,10 +120,7 @@ class FaultRecoveryIT {
           "every service works again with no manual step",
           writes::everyServiceAnswers);
       recovered("kill -9 database server (restarted after 2 s)", killed);
-      load.awaitCommitAfter(load.committedFiles.size());
-      load.close();
-      assertThat(load.otherServerErrors).as("5xx other than 503 under load").isEmpty();
-      writes.assertAllThere(load);
+      writes.assertNothingLostUnder(load);
     }
   }
 
