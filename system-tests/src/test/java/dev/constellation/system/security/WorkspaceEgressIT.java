@@ -32,7 +32,9 @@ class WorkspaceEgressIT {
   private static final String METADATA = "169.254.169.254";
   private static final String PRIVATE = "10.213.7.10";
 
-  private static final String TAG = Long.toHexString(System.nanoTime() & 0xffffff);
+  /** Our pid names the namespaces, so a later run can tell a killed run's leftovers. */
+  private static final String TAG = String.valueOf(ProcessHandle.current().pid());
+
   private static final List<String> namespaces = new ArrayList<>();
   private static final List<Process> servers = new ArrayList<>();
   private static Path served;
@@ -49,6 +51,7 @@ class WorkspaceEgressIT {
       Assumptions.abort("needs root and iproute2 for network-namespace test hosts");
     }
     SystemStack.get();
+    removeNamespacesOfDeadRuns();
     served = Files.createTempDirectory("egress-it");
     Files.writeString(served.resolve("index.html"), "hello from the test internet\n");
     namespaceHost("net", INTERNET, "198.18.0.1");
@@ -72,8 +75,25 @@ class WorkspaceEgressIT {
     for (String target :
         List.of(INTERNET + ":8080", METADATA + ":80", PRIVATE + ":80", "127.0.0.1:" + hostPort)) {
       assertThat(answersHost("http://" + target + "/"))
-          .as("the test host %s answers the host", target)
+          .as(
+              "the test host %s answers the host; route: %s; addresses:%n%s",
+              target,
+              run(List.of("ip", "route", "get", target.substring(0, target.indexOf(':')))).output(),
+              run(List.of("ip", "-br", "addr")).output())
           .isTrue();
+    }
+  }
+
+  /**
+   * A run killed before its clean-up leaves its namespaces, and their host-side addresses keep a
+   * route to the same test subnets that would shadow ours.
+   */
+  private static void removeNamespacesOfDeadRuns() throws Exception {
+    for (String line : run(List.of("ip", "netns", "list")).output().split("\n")) {
+      var stale = java.util.regex.Pattern.compile("^cw-(net|meta|priv)-(\\d+)\\b").matcher(line);
+      if (stale.find() && ProcessHandle.of(Long.parseLong(stale.group(2))).isEmpty()) {
+        run(List.of("ip", "netns", "delete", line.split(" ")[0]));
+      }
     }
   }
 
