@@ -133,6 +133,8 @@ public record WorkspaceProperties(
    * @param maxPerProject commands that may run at once in one project
    *     (WORKSPACE_EXEC_MAX_PER_PROJECT)
    * @param retryAfter the Retry-After sent with a refusal for too many commands or terminals
+   * @param agent whether a container's commands go through its exec agent (one engine exec per
+   *     container) rather than one engine exec each (WORKSPACE_EXEC_AGENT)
    */
   public record Exec(
       @NotNull @DefaultValue("60s") Duration defaultTimeout,
@@ -140,7 +142,8 @@ public record WorkspaceProperties(
       @Positive @DefaultValue("1048576") int maxOutputBytes,
       @Positive @DefaultValue("8") int maxPerUser,
       @Positive @DefaultValue("8") int maxPerProject,
-      @NotNull @DefaultValue("5s") Duration retryAfter) {}
+      @NotNull @DefaultValue("5s") Duration retryAfter,
+      @DefaultValue("true") boolean agent) {}
 
   /**
    * Terminal tickets and WebSocket rules.

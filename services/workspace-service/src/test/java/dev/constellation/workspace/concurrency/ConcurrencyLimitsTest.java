@@ -26,7 +26,13 @@ class ConcurrencyLimitsTest {
                   "n", false, List.of(), WorkspaceProperties.FirewallMode.SERVICE),
               new WorkspaceProperties.Files(1),
               new WorkspaceProperties.Exec(
-                  Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 2, 3, Duration.ofSeconds(7)),
+                  Duration.ofSeconds(1),
+                  Duration.ofSeconds(1),
+                  1,
+                  2,
+                  3,
+                  Duration.ofSeconds(7),
+                  true),
               new WorkspaceProperties.Terminal(
                   Duration.ofSeconds(60),
                   List.of(),

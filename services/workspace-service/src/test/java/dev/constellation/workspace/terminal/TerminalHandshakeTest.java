@@ -28,7 +28,7 @@ class TerminalHandshakeTest {
             "n", false, List.of(), WorkspaceProperties.FirewallMode.SERVICE),
         new WorkspaceProperties.Files(1),
         new WorkspaceProperties.Exec(
-            Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 1, 1, Duration.ofSeconds(1)),
+            Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 1, 1, Duration.ofSeconds(1), true),
         new WorkspaceProperties.Terminal(
             Duration.ofSeconds(60),
             origins,

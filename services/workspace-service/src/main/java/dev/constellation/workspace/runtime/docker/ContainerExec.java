@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * process groups: a silent {@code sleep 300} and what the command put in the background die with
  * it, not only the engine's client.
  */
-final class ContainerExec {
+final class ContainerExec implements ContainerProcess {
   private static final Logger log = LoggerFactory.getLogger(ContainerExec.class);
   static final String MARKER = "CONSTELLATION_EXEC";
 
@@ -40,12 +40,6 @@ final class ContainerExec {
           + MARKER
           + "=$0\" /proc/$p/environ 2>/dev/null"
           + " && { kill -KILL -- -$g; kill -KILL $p; } 2>/dev/null; done; true";
-
-  /** Receives the attached output, frame by frame, from the engine client's thread. */
-  @FunctionalInterface
-  interface Frames {
-    void accept(boolean stderr, byte[] payload);
-  }
 
   private final DockerClient docker;
   private final String container;
@@ -122,12 +116,14 @@ final class ContainerExec {
   }
 
   /** Waits at most {@code wait} for the program's output to end; true when it did. */
-  boolean await(Duration wait) throws InterruptedException {
+  @Override
+  public boolean await(Duration wait) throws InterruptedException {
     return ended.await(wait.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** Past its timeout with a margin for timeout(1) itself: the caller should give up on it. */
-  boolean overdue() {
+  @Override
+  public boolean overdue() {
     return System.nanoTime() - startedAt > timeoutNanos + TimeUnit.SECONDS.toNanos(5);
   }
 
@@ -135,7 +131,8 @@ final class ContainerExec {
    * The exit code once ended, -1 when unknown; a program killed by a signal answers 128 + its
    * number (137 for the KILL of timeout(1) or of {@link #kill}).
    */
-  int exitCode() {
+  @Override
+  public int exitCode() {
     try {
       // The output can end a moment before the engine has recorded the exit.
       for (int attempt = 0; attempt < 25; attempt++) {
@@ -154,13 +151,15 @@ final class ContainerExec {
   }
 
   /** Whether an exit code of 137 came from timeout(1): the KILL arrived at the timeout. */
-  boolean killedAtTimeout(int exitCode) {
+  @Override
+  public boolean killedAtTimeout(int exitCode) {
     return exitCode == 137
         && !killed.get()
         && System.nanoTime() - startedAt >= timeoutNanos - TimeUnit.MILLISECONDS.toNanos(200);
   }
 
-  boolean killed() {
+  @Override
+  public boolean killed() {
     return killed.get();
   }
 
@@ -168,7 +167,8 @@ final class ContainerExec {
    * Stops reading the output: the program fails at its next write (SIGPIPE), as a reader that wants
    * no more lines asks.
    */
-  void detach() {
+  @Override
+  public void detach() {
     try {
       callback.close();
     } catch (IOException ignored) {
@@ -177,8 +177,18 @@ final class ContainerExec {
   }
 
   /** Kills the program's process groups now and stops reading; returns once they are signalled. */
-  void kill() {
+  @Override
+  public void kill() {
     if (!killed.compareAndSet(false, true)) return;
+    killMarked(docker, container, uid, marker);
+    detach();
+  }
+
+  /**
+   * Kills, with one engine exec, the process groups of every process whose environment carries
+   * {@code marker}; returns once they are signalled.
+   */
+  static void killMarked(DockerClient docker, String container, int uid, String marker) {
     try {
       String killId =
           docker
@@ -195,8 +205,7 @@ final class ContainerExec {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       // the container is gone (its processes with it) or the engine is away
-      log.debug("could not kill exec {} in {}: {}", execId, container, e.toString());
+      log.debug("could not kill marked processes in {}: {}", container, e.toString());
     }
-    detach();
   }
 }

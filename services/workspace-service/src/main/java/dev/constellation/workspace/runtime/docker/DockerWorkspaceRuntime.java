@@ -72,6 +72,7 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   private final DockerClient docker;
   private final WorkspaceProperties properties;
   private final TmuxSessions tmux;
+  private final ExecAgents agents;
   private volatile boolean networkReady;
   private final OutboundProperties outbound;
   private final EgressFirewall firewall;
@@ -88,9 +89,11 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     this.properties = properties;
     this.outbound = outbound;
     this.firewall = firewall;
+    this.agents = new ExecAgents(docker, properties.isolation().uid(), properties.exec().agent());
     this.tmux =
         new TmuxSessions(
             docker,
+            agents,
             properties.isolation().uid(),
             properties.terminal().shell(),
             properties.terminal().maxPendingInputBytes());
@@ -723,15 +726,9 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     // Counters of the limits as the last failed command left them, to tell what this one hit.
     LimitCounters known = lastCounters.get(projectId);
     LimitCounters before = known != null ? known : limitCounters(projectId);
-    ContainerExec exec =
-        new ContainerExec(
-            docker,
-            containerName(projectId),
-            properties.isolation().uid(),
-            List.of("bash", "-lc", command),
-            timeout,
-            null,
-            listener::output);
+    ContainerProcess exec =
+        process(
+            containerName(projectId), List.of("bash", "-lc", command), timeout, listener::output);
     return new RunningCommand() {
       @Override
       public CommandEnd await(Duration wait) throws InterruptedException {
@@ -764,6 +761,18 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     };
   }
 
+  /**
+   * Starts {@code argv} in {@code container} through its exec agent, or as an engine exec where
+   * there is none.
+   */
+  private ContainerProcess process(
+      String container, List<String> argv, Duration timeout, ContainerProcess.Frames frames) {
+    ContainerProcess viaAgent = agents.run(container, argv, timeout, true, frames);
+    if (viaAgent != null) return viaAgent;
+    return new ContainerExec(
+        docker, container, properties.isolation().uid(), argv, timeout, null, frames);
+  }
+
   @Override
   public boolean canExecLines() {
     return true;
@@ -778,15 +787,12 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
       java.util.function.Predicate<String> lines) {
     var stderr = new CappedOutput(4096);
     var splitter = new LineSplitter(maxLineBytes, lines);
-    var holder = new java.util.concurrent.atomic.AtomicReference<ContainerExec>();
-    ContainerExec exec =
-        new ContainerExec(
-            docker,
+    var holder = new java.util.concurrent.atomic.AtomicReference<ContainerProcess>();
+    ContainerProcess exec =
+        process(
             containerName(projectId),
-            properties.isolation().uid(),
             argv,
             timeout,
-            null,
             (isStderr, payload) -> {
               if (isStderr) stderr.append(payload, 0, payload.length);
               else if (!splitter.accept(payload) && holder.get() != null) holder.get().detach();
@@ -803,7 +809,7 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   }
 
   /** Waits for an exec until its timeout (with a margin); one still running then is killed. */
-  private static boolean awaitOrKill(ContainerExec exec) {
+  private static boolean awaitOrKill(ContainerProcess exec) {
     try {
       while (!exec.await(Duration.ofMillis(500))) {
         if (exec.overdue()) {
@@ -905,26 +911,19 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
 
   private LimitCounters readLimitCounters(String projectId) {
     try {
-      String execId =
-          docker
-              .execCreateCmd(containerName(projectId))
-              .withCmd("sh", "-c", COUNTERS_SCRIPT)
-              .withUser(String.valueOf(properties.isolation().uid()))
-              .withAttachStdout(true)
-              .exec()
-              .getId();
       var out = new CappedOutput(8192);
-      var callback =
-          new ResultCallback.Adapter<Frame>() {
-            @Override
-            public void onNext(Frame frame) {
-              if (frame.getPayload() != null)
-                out.append(frame.getPayload(), 0, frame.getPayload().length);
-            }
-          };
-      docker.execStartCmd(execId).exec(callback);
-      if (!callback.awaitCompletion(5, TimeUnit.SECONDS) || !out.text().contains("== "))
+      ContainerProcess read =
+          process(
+              containerName(projectId),
+              List.of("sh", "-c", COUNTERS_SCRIPT),
+              Duration.ofSeconds(5),
+              (isStderr, payload) -> {
+                if (!isStderr) out.append(payload, 0, payload.length);
+              });
+      if (!read.await(Duration.ofSeconds(6)) || !out.text().contains("== ")) {
+        read.kill();
         return null;
+      }
       long oom = 0;
       long forks = 0;
       String file = "";

@@ -12,6 +12,7 @@ import dev.constellation.workspace.runtime.TerminalSession;
 import dev.constellation.workspace.runtime.WorkspaceRuntime.RuntimeUnavailableException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,12 +72,19 @@ final class TmuxSessions {
   private static final long TMUX_ANSWER_SECONDS = 30;
 
   private final DockerClient docker;
+  private final ExecAgents agents;
   private final int uid;
   private final List<String> shell;
   private final long maxPendingInputBytes;
 
-  TmuxSessions(DockerClient docker, int uid, List<String> shell, long maxPendingInputBytes) {
+  TmuxSessions(
+      DockerClient docker,
+      ExecAgents agents,
+      int uid,
+      List<String> shell,
+      long maxPendingInputBytes) {
     this.docker = docker;
+    this.agents = agents;
     this.uid = uid;
     this.shell = List.copyOf(shell);
     this.maxPendingInputBytes = maxPendingInputBytes;
@@ -389,10 +397,31 @@ final class TmuxSessions {
   record Result(int exit, String output) {}
 
   /**
-   * A short command in the container as the workspace user; output capped at 1 MiB. At most {@link
-   * #CONCURRENT_COMMANDS} run at once; the rest wait their turn (up to {@link #QUEUE_SECONDS}).
+   * A short command in the container as the workspace user; output capped at 1 MiB. Through the
+   * container's exec agent when it has one; as engine execs, at most {@link #CONCURRENT_COMMANDS}
+   * run at once and the rest wait their turn (up to {@link #QUEUE_SECONDS}).
    */
   Result run(String container, List<String> command) {
+    var out = new CappedOutput(1 << 20);
+    ContainerProcess viaAgent =
+        agents.run(
+            container,
+            command,
+            Duration.ofSeconds(TMUX_ANSWER_SECONDS),
+            // Unmarked: the tmux server a new session starts outlives this command.
+            false,
+            (stderr, payload) -> out.append(payload, 0, payload.length));
+    if (viaAgent != null) {
+      try {
+        if (!viaAgent.await(Duration.ofSeconds(TMUX_ANSWER_SECONDS + 5)))
+          throw new RuntimeUnavailableException(
+              "tmux did not answer within " + TMUX_ANSWER_SECONDS + " s", null);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RuntimeUnavailableException("interrupted", e);
+      }
+      return new Result(viaAgent.exitCode(), out.text());
+    }
     try {
       if (!commands.tryAcquire(QUEUE_SECONDS, TimeUnit.SECONDS))
         throw new RuntimeUnavailableException(
