@@ -256,7 +256,13 @@ final class Developer {
         () -> {
           if (terminal == null) throw new Failed("no terminal");
           if (!terminal.run("echo " + typed, typed, Duration.ofSeconds(30)))
-            throw new Failed("no echo within 30 s (" + terminal.closedBecause() + ")");
+            throw new Failed(
+                "no echo within 30 s ("
+                    + terminal.closedBecause()
+                    + (terminal.echoed("echo " + typed)
+                        ? "; the typed keys came back"
+                        : "; not even the typed keys came back")
+                    + ")");
         });
     if (asksAi && System.nanoTime() >= nextQuestionAt && !over(deadline)) {
       nextQuestionAt = System.nanoTime() + plan.aiInterval().toNanos();

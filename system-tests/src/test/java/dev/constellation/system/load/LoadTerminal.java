@@ -67,6 +67,14 @@ final class LoadTerminal implements WebSocket.Listener {
         .get(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * Whether the output since the last matched line shows {@code typed} (the shell's echo of the
+   * keys): it tells a shell that got the keys but did not answer from keys that never arrived.
+   */
+  synchronized boolean echoed(String typed) {
+    return ANSI.matcher(text).replaceAll("").contains(typed);
+  }
+
   /** Why the socket closed ("code reason"), or null while it is open. */
   String closedBecause() {
     return closed.getNow(null);

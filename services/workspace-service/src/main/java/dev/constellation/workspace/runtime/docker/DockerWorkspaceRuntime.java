@@ -208,6 +208,7 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
       } catch (NotModifiedException alreadyRunning) {
         // another replica started it first: the outcome asked for
       }
+      agents.warm(containerName(projectId));
     } catch (DockerException e) {
       throw new RuntimeUnavailableException(
           "Docker refused to start the workspace: " + e.getMessage(), e);

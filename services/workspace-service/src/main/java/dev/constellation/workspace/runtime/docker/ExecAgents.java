@@ -29,6 +29,13 @@ final class ExecAgents {
   private final boolean enabled;
   private final Map<String, ExecAgent> agents = new ConcurrentHashMap<>();
   private final Map<String, Long> refusedAt = new ConcurrentHashMap<>();
+  private final java.util.concurrent.ExecutorService warmer =
+      java.util.concurrent.Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "exec-agent-warm");
+            t.setDaemon(true);
+            return t;
+          });
 
   ExecAgents(DockerClient docker, int uid, boolean enabled) {
     this.docker = docker;
@@ -50,6 +57,32 @@ final class ExecAgents {
     return agent == null ? null : agent.run(argv, timeout, marked, frames);
   }
 
+  /**
+   * Starts the container's agent in the background, so that its first command (a resume's, say)
+   * does not pay for the agent's start.
+   */
+  void warm(String container) {
+    if (!enabled) return;
+    warmer.execute(
+        () -> {
+          try {
+            launched(container);
+          } catch (RuntimeException e) {
+            log.debug("could not start the exec agent in {} ahead: {}", container, e.toString());
+          }
+        });
+  }
+
+  /** The container's agent, started now unless it runs (or is starting) already. */
+  private ExecAgent launched(String container) {
+    ExecAgent agent = agents.get(container);
+    if (agent != null && !agent.alive()) {
+      // Ended since (the container restarted, or the user killed it): start another.
+      agents.remove(container, agent);
+    }
+    return agents.computeIfAbsent(container, c -> ExecAgent.launch(docker, c, uid));
+  }
+
   private ExecAgent agent(String container) {
     if (!enabled) return null;
     Long refused = refusedAt.get(container);
@@ -57,13 +90,9 @@ final class ExecAgents {
       if (System.nanoTime() - refused < RETRY_AFTER_NANOS) return null;
       refusedAt.remove(container, refused);
     }
-    ExecAgent agent = agents.get(container);
-    if (agent != null && !agent.alive()) {
-      // Ended since (the container restarted, or the user killed it): start another.
-      agents.remove(container, agent);
-    }
+    ExecAgent agent;
     try {
-      agent = agents.computeIfAbsent(container, c -> ExecAgent.launch(docker, c, uid));
+      agent = launched(container);
     } catch (RuntimeException e) {
       return null; // the container is not running, or the engine refused: the exec says which
     }

@@ -4,7 +4,7 @@
 # command (with the marker in its environment unless "unmarked": a tmux server it starts must not
 # die with it); {"k": id} kills one. Out: {"ready": pid}, then per command {"i", "o"|"e": base64} output
 # and {"i", "x": exit code, "t": killed at its timeout}. Stdin's end (the service went) kills all.
-import base64, json, os, signal, subprocess, sys, threading
+import base64, json, os, signal, subprocess, sys, threading, time
 
 out = sys.stdout.buffer
 lock = threading.Lock()
@@ -98,9 +98,12 @@ def run_one(request):
         raise
     code = process.wait()
     timer.cancel()
-    # A child left in the background may hold the pipes open: its output is not waited for.
+    # The output still in the pipes goes before the exit line. A child left in the background may
+    # hold them open: like the engine (which gives an exec's streams 2 s after its exit), it is
+    # waited for 2 s, then the command is over. (0.5 s lost output on a loaded machine.)
+    grace = time.monotonic() + 2
     for reader in readers:
-        reader.join(0.5)
+        reader.join(max(0, grace - time.monotonic()))
     markers.pop(i, None)
     send({"i": i, "x": code if code >= 0 else 128 - code, "t": bool(expired)})
 
