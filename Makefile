@@ -132,6 +132,17 @@ logs-db: ## Show the database's logs
 docker-smoke: ## Build our images from a local Debian base and check /api/health through them (no registry needed)
 	bash deploy/scripts/smoke-local-images.sh
 
+##@ Docker Swarm (issue 14, phase 1: docs/deployment.md, "Swarm")
+.PHONY: swarm-deploy swarm-rm swarm-test
+swarm-deploy: ## Deploy the stack on this engine's swarm: Docker secrets from .env, docker-compose.swarm.yml
+	bash deploy/scripts/swarm-deploy.sh
+
+swarm-rm: ## Remove the stack from the swarm (keeps its volumes and secrets)
+	docker stack rm $${SWARM_STACK:-constellation}
+
+swarm-test: ## Three Docker engines in network namespaces as one swarm: deploy, journey, rolling update, drain (root, ~6 min)
+	bash scripts/swarm-test.sh
+
 ##@ Database
 .PHONY: db-init
 db-init: ## Initialise the database: replica set rs0 and one user per service (Docker); check it (local)

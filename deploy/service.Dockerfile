@@ -30,8 +30,12 @@ ENV SERVER_PORT=${SERVICE_PORT} \
 EXPOSE ${SERVICE_PORT}
 HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${SERVER_PORT}/actuator/health/readiness" >/dev/null || exit 1
+# Turns Docker secrets (/run/secrets/JWT_SECRET, ...) into the variables of the same names, then
+# runs java $JAVA_OPTS -jar /app/app.jar.
+COPY deploy/service-entrypoint.sh /usr/local/bin/constellation-entrypoint
+RUN chmod 755 /usr/local/bin/constellation-entrypoint
 USER constellation
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/app.jar"]
+ENTRYPOINT ["/usr/local/bin/constellation-entrypoint"]
 
 FROM runtime AS prebuilt
 ARG SERVICE

@@ -72,6 +72,7 @@ snapshot() { # snapshot JAR: copy it into the context, again if it was caught ha
 }
 for s in "${SERVICES[@]}"; do snapshot "services/$s/target/$s.jar"; done
 snapshot libs/local-stack/target/local-stack-0.1.0-SNAPSHOT-exec.jar
+mkdir -p "$STAGE/deploy" && cp deploy/service-entrypoint.sh "$STAGE/deploy/"
 build() { # build TAG DOCKERFILE [args...]: quiet unless it fails
   local tag=$1 file=$2; shift 2
   say "image $tag"

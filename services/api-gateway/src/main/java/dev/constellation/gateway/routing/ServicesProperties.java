@@ -13,6 +13,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param execResponseTimeout longest wait on POST /exec, which runs a command to completion
  * @param breakerOpenFor how long a tripped circuit breaker refuses calls before it tries again
  * @param capacity how many calls the gateway lets wait on each service at once
+ * @param dnsRoundRobin ask the services' names again every second and spread new connections over
+ *     every address they answer with (GATEWAY_SERVICE_DNS_ROUND_ROBIN; on in Docker Swarm only, see
+ *     ServiceAddressesConfiguration)
  */
 @ConfigurationProperties(prefix = "constellation.services")
 public record ServicesProperties(
@@ -22,7 +25,8 @@ public record ServicesProperties(
     Duration responseTimeout,
     Duration execResponseTimeout,
     Duration breakerOpenFor,
-    Capacity capacity) {
+    Capacity capacity,
+    boolean dnsRoundRobin) {
   public ServicesProperties {
     if (projectUrl == null) projectUrl = "http://127.0.0.1:8002";
     if (workspaceUrl == null) workspaceUrl = "http://127.0.0.1:8003";

@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""The HTTP side of scripts/swarm-test.sh, run inside the first test host's network namespace.
+
+Which gateway to call comes from the swarm itself: the api-gateway tasks whose desired and current
+state is running, asked of the manager's Docker API (SWARM_DOCKER_SOCK) at most once a second, as
+Traefik's swarm provider does in front of the real stack. Each request goes to the next of those
+gateways on its node's address (SWARM_TEST_PORT, published in host mode), so both replicas serve.
+
+  swarm-client.py health SECONDS          wait until /api/health says every service is UP
+  swarm-client.py journey STATE_DIR       register, sign in, create a project, start its workspace,
+                                          run a command; the access token stays in STATE_DIR (0600)
+  swarm-client.py load STATE_DIR SECONDS STOP_FILE
+                                          GET /api/projects until STOP_FILE exists or SECONDS pass;
+                                          prints "load: N requests, F failed" and the first failures
+Nothing secret is printed: passwords and tokens live only in memory and in STATE_DIR.
+"""
+import http.client
+import json
+import os
+import secrets
+import socket
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+DOCKER_SOCK = os.environ.get("SWARM_DOCKER_SOCK", "/run/cst-swarm/node1.sock")
+PORT = int(os.environ.get("SWARM_TEST_PORT", "18080"))
+SERVICE = os.environ.get("SWARM_GATEWAY_SERVICE", "constellation_api-gateway")
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__("localhost", timeout=5)
+        self.path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(5)
+        self.sock.connect(self.path)
+
+
+def docker_get(path):
+    conn = UnixHTTPConnection(DOCKER_SOCK)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return json.loads(response.read())
+    finally:
+        conn.close()
+
+
+def node_address(node):
+    """A node's address; a manager may report 0.0.0.0 there, its manager address says it too."""
+    address = node["Status"].get("Addr", "")
+    if address in ("", "0.0.0.0") and node.get("ManagerStatus"):
+        address = node["ManagerStatus"]["Addr"].rsplit(":", 1)[0]
+    return address
+
+
+class Gateways:
+    """The running gateway tasks' node addresses, refreshed at most once a second."""
+
+    def __init__(self):
+        self.addresses, self.checked, self.next = [], 0.0, 0
+
+    def refresh(self):
+        if time.monotonic() - self.checked < 1.0 and self.addresses:
+            return
+        filters = json.dumps({"service": [SERVICE], "desired-state": ["running"]})
+        tasks = docker_get("/tasks?filters=" + urllib.parse.quote(filters))
+        nodes = {n["ID"]: node_address(n) for n in docker_get("/nodes")}
+        self.addresses = sorted(
+            nodes[t["NodeID"]] for t in tasks if t["Status"]["State"] == "running" and t.get("NodeID") in nodes
+        )
+        self.checked = time.monotonic()
+
+    def pick(self):
+        self.refresh()
+        if not self.addresses:
+            raise RuntimeError("no running api-gateway task")
+        self.next = (self.next + 1) % len(self.addresses)
+        return self.addresses[self.next]
+
+
+GATEWAYS = Gateways()
+
+
+def call(method, path, body=None, token=None, timeout=30):
+    """(status, parsed body or text); status 0 and the error's text when no answer came."""
+    status, body, _ = call_via(method, path, body, token, timeout)
+    return status, body
+
+
+def call_via(method, path, body=None, token=None, timeout=30):
+    """call(), and the gateway's address that was asked."""
+    host = GATEWAYS.pick()
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"http://{host}:{PORT}{path}", data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as e:
+        status, raw = e.code, e.read()
+    except (OSError, http.client.HTTPException) as e:
+        return 0, f"{host}: {type(e).__name__}: {e}", host
+    try:
+        return status, json.loads(raw) if raw else None, host
+    except ValueError:
+        return status, raw[:200].decode(errors="replace"), host
+
+
+def step(text):
+    print(f"  {text}", flush=True)
+
+
+def fail(text):
+    print(f"  FAIL {text}", flush=True)
+    sys.exit(1)
+
+
+def health(seconds):
+    deadline, last = time.monotonic() + seconds, None
+    names = {"api-gateway", "project-service", "workspace-service", "claude-service"}
+    while time.monotonic() < deadline:
+        try:
+            status, body = call("GET", "/api/health", timeout=5)
+        except RuntimeError as e:
+            status, body = 0, str(e)
+        last = (status, body)
+        if status == 200 and isinstance(body, dict):
+            services = body.get("services", {})
+            if body.get("status") in ("UP", "DEGRADED") and all(services.get(n) == "UP" for n in names):
+                step(f"/api/health: {json.dumps(body, sort_keys=True)}")
+                return
+        time.sleep(3)
+    fail(f"/api/health not UP in {seconds} s: {last}")
+
+
+def journey(state_dir):
+    email = f"swarm-{secrets.token_hex(4)}@example.test"
+    password = secrets.token_urlsafe(18)
+    status, body = call("POST", "/api/auth/register", {"email": email, "password": password, "displayName": "Swarm test"})
+    if status != 202:
+        fail(f"register: {status} {body}")
+    step(f"register {email}: {status}")
+    status, body = call("POST", "/api/auth/login", {"email": email, "password": password})
+    if status != 200 or not isinstance(body, dict) or "accessToken" not in body:
+        fail(f"login: {status}")
+    token = body["accessToken"]
+    step(f"login: {status}")
+    status, project = call("POST", "/api/projects", {"name": "swarm-journey", "templateId": "blank"}, token)
+    if status != 201:
+        fail(f"create project: {status} {project}")
+    pid = project["id"]
+    step(f"create project: {status} id {pid}")
+    status, body = call("POST", f"/api/projects/{pid}/workspace/start", None, token)
+    if status not in (200, 202):
+        fail(f"start workspace: {status} {body}")
+    deadline = time.monotonic() + 120
+    while True:
+        status, body = call("GET", f"/api/projects/{pid}/workspace", None, token)
+        if status == 200 and body.get("status") == "RUNNING":
+            break
+        if time.monotonic() > deadline or (status == 200 and body.get("status") == "FAILED"):
+            fail(f"workspace not RUNNING: {status} {body}")
+        time.sleep(2)
+    step(f"start workspace: RUNNING (runtime {body.get('runtime')})")
+    command = "echo hello-from-swarm && cat /etc/hostname"
+    status, body = call("POST", f"/api/projects/{pid}/exec", {"command": command, "timeoutSeconds": 30}, token, 60)
+    if status != 200 or body.get("exitCode") != 0 or "hello-from-swarm" not in body.get("stdout", ""):
+        fail(f"exec: {status} {body}")
+    lines = body["stdout"].split()
+    step(f"exec '{command}': exit {body['exitCode']}, stdout {lines} (the workspace-service container)")
+    path = os.path.join(state_dir, "token")
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+        f.write(token)
+
+
+def load(state_dir, seconds, stop_file):
+    with open(os.path.join(state_dir, "token")) as f:
+        token = f.read().strip()
+    deadline = time.monotonic() + seconds
+    total, failures, served_by = 0, [], {}
+    while time.monotonic() < deadline and not os.path.exists(stop_file):
+        total += 1
+        started = time.monotonic()
+        try:
+            status, body, host = call_via("GET", "/api/projects?size=5", None, token, timeout=10)
+        except RuntimeError as e:
+            status, body, host = 0, str(e), "?"
+        if status == 200:
+            served_by[host] = served_by.get(host, 0) + 1
+        else:
+            failures.append(f"{time.strftime('%H:%M:%S')} via {host}: {status} {str(body)[:160]}")
+        time.sleep(max(0.0, 0.2 - (time.monotonic() - started)))   # at most 5 requests a second
+    print(f"load: {total} requests, {len(failures)} failed; served by {served_by}", flush=True)
+    for line in failures[:10]:
+        print(f"  failed: {line}", flush=True)
+
+
+def main():
+    command = sys.argv[1]
+    if command == "health":
+        health(int(sys.argv[2]))
+    elif command == "journey":
+        journey(sys.argv[2])
+    elif command == "load":
+        load(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    else:
+        sys.exit(f"unknown command {command}")
+
+
+if __name__ == "__main__":
+    main()
