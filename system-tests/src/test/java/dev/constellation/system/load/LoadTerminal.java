@@ -19,8 +19,20 @@ import java.util.regex.Pattern;
  * when its output line arrives.
  */
 final class LoadTerminal implements WebSocket.Listener {
+  /**
+   * Moves to another line (cursor up/down/position, scroll): under load tmux draws a command's
+   * output as "scroll the screen up, cursor up, the line" rather than after a newline, and that
+   * output is a line of its own on the user's screen.
+   */
+  private static final Pattern LINE_MOVES = Pattern.compile("\u001B\\[[0-9;]*[ABEFHSTdf]");
+
   private static final Pattern ANSI =
       Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B\\][^\u0007]*\u0007|\u001B[=>]|\r");
+
+  /** The output as lines of text: line moves become newlines, other control sequences go. */
+  static String plain(CharSequence output) {
+    return ANSI.matcher(LINE_MOVES.matcher(output).replaceAll("\n")).replaceAll("");
+  }
 
   /** Output not yet matched: what is matched is dropped, so a long run keeps it small. */
   private final StringBuilder text = new StringBuilder();
@@ -72,7 +84,7 @@ final class LoadTerminal implements WebSocket.Listener {
    * keys): it tells a shell that got the keys but did not answer from keys that never arrived.
    */
   synchronized boolean echoed(String typed) {
-    return ANSI.matcher(text).replaceAll("").contains(typed);
+    return plain(text).contains(typed);
   }
 
   /** Why the socket closed ("code reason"), or null while it is open. */
@@ -94,7 +106,7 @@ final class LoadTerminal implements WebSocket.Listener {
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      String clean = ANSI.matcher(text).replaceAll("");
+      String clean = plain(text);
       Matcher m = pattern.matcher(clean);
       if (m.find()) {
         text.setLength(0);
