@@ -12,14 +12,14 @@ import java.util.concurrent.TimeUnit;
  * The real Docker engine, through the CLI: required under REQUIRE_DOCKER=1, otherwise Docker tests
  * skip.
  */
-final class DockerSupport {
-  static final String IMAGE =
+public final class DockerSupport {
+  public static final String IMAGE =
       System.getenv().getOrDefault("WORKSPACE_IMAGE", "constellation/workspace:local");
   private static Boolean available;
 
   private DockerSupport() {}
 
-  static synchronized void requireDocker() {
+  public static synchronized void requireDocker() {
     if (available == null) available = run("docker", "image", "inspect", IMAGE).exit() == 0;
     if (!available) {
       String why =
@@ -31,9 +31,9 @@ final class DockerSupport {
     }
   }
 
-  record Result(int exit, String out) {}
+  public record Result(int exit, String out) {}
 
-  static Result run(String... command) {
+  public static Result run(String... command) {
     try {
       Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

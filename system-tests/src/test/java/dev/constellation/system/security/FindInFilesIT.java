@@ -56,12 +56,12 @@ class FindInFilesIT {
     project.exec(
         "ln -s /etc etc-link && ln -s /etc/passwd passwd-link && ln -s . loop"
             + " && ln -s /proc/1/root proc-root");
-    stop();
+    project.stop();
     Map<String, Object> walked = searchAll("walk");
     project.start();
     Map<String, Object> grepped = searchAll("ripgrep");
     assertThat(grepped).isEqualTo(walked);
-    stop();
+    project.stop();
   }
 
   /** Every case of the contract with one engine; answers what was found, for the comparison. */
@@ -228,18 +228,6 @@ class FindInFilesIT {
     return project
         .api()
         .send("POST", "/api/projects/" + project.id() + path, project.owner().accessToken(), body);
-  }
-
-  private static void stop() throws Exception {
-    var response =
-        project
-            .api()
-            .send(
-                "POST",
-                "/api/projects/" + project.id() + "/workspace/stop",
-                project.owner().accessToken(),
-                null);
-    assertThat(response.statusCode()).as(response.body()).isIn(200, 202, 204);
   }
 
   private static void put(String path, String content) throws Exception {

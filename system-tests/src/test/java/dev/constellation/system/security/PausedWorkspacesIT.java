@@ -133,14 +133,7 @@ class PausedWorkspacesIT {
 
       // A stopped workspace stays stopped: a terminal socket never starts it, and it cannot be
       // paused.
-      var stopped =
-          p.api()
-              .send(
-                  "POST",
-                  "/api/projects/" + p.id() + "/workspace/stop",
-                  p.owner().accessToken(),
-                  null);
-      assertThat(stopped.statusCode()).as(stopped.body()).isEqualTo(200);
+      p.stop();
       var refused = pause(p, p.owner().accessToken());
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
       assertThat(refused.headers().firstValue("Content-Type").orElse(""))

@@ -137,14 +137,7 @@ class TerminalSessionsIT {
       TerminalClient open = TerminalClient.open(p);
       String sessionId = open.sessionId(SHELL);
       assertThat(open.run("echo up", "up", SHELL)).isTrue();
-      var stopped =
-          p.api()
-              .send(
-                  "POST",
-                  "/api/projects/" + p.id() + "/workspace/stop",
-                  p.owner().accessToken(),
-                  null);
-      assertThat(stopped.statusCode()).as(stopped.body()).isEqualTo(200);
+      p.stop();
       assertThat(open.closed.get(20, TimeUnit.SECONDS)).isEqualTo(1001);
 
       // What a reconnecting IDE does: a ticket and a socket, again and again, for over 5 s.
@@ -187,14 +180,7 @@ class TerminalSessionsIT {
       assertThat(terminals.path("sessions").get(0).path("id").asString())
           .isEqualTo(t.sessionId(SHELL));
       t.close();
-      var stop =
-          p.api()
-              .send(
-                  "POST",
-                  "/api/projects/" + p.id() + "/workspace/stop",
-                  p.owner().accessToken(),
-                  null);
-      assertThat(stop.statusCode()).isEqualTo(200);
+      p.stop();
       assertThat(events.phases(2, Duration.ofSeconds(60))).containsExactly("stopping", "stopped");
     } finally {
       p.delete();

@@ -116,14 +116,7 @@ class WorkspaceSettingsIT {
   }
 
   private static void stopAndStart(Workspaces.Project p) throws Exception {
-    var stopped =
-        p.api()
-            .send(
-                "POST",
-                "/api/projects/" + p.id() + "/workspace/stop",
-                p.owner().accessToken(),
-                null);
-    assertThat(stopped.statusCode()).as(stopped.body()).isEqualTo(200);
+    p.stop();
     p.start();
   }
 

@@ -56,6 +56,13 @@ public final class Workspaces {
       return ids.get(0);
     }
 
+    /** Stops the workspace as its owner; fails the test unless the stop is answered 200. */
+    public void stop() throws IOException, InterruptedException {
+      HttpResponse<String> response =
+          api.send("POST", "/api/projects/" + id + "/workspace/stop", owner.accessToken(), null);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
     public void delete() throws IOException, InterruptedException {
       // Removes the container too, which otherwise outlives the stack.
       api.send("DELETE", "/api/projects/" + id, owner.accessToken(), null);

@@ -6,16 +6,15 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.constellation.workspace.DockerSupport;
 import dev.constellation.workspace.runtime.CappedOutput;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +25,6 @@ import org.junit.jupiter.api.Test;
  * the image without a command being lost beyond the one that killed it.
  */
 class ExecAgentIT {
-  private static final String IMAGE =
-      System.getenv().getOrDefault("WORKSPACE_IMAGE", "constellation/workspace:local");
   private static final String LABEL = "dev.constellation.test=exec-agent-it";
   private static final int UID = 1000;
   private static DockerClient docker;
@@ -35,11 +32,7 @@ class ExecAgentIT {
 
   @BeforeAll
   static void engine() {
-    if (cli("docker", "image", "inspect", IMAGE).exit() != 0) {
-      if ("1".equals(System.getenv("REQUIRE_DOCKER")))
-        throw new IllegalStateException("REQUIRE_DOCKER=1 and no image " + IMAGE);
-      Assumptions.abort("no Docker engine with " + IMAGE);
-    }
+    DockerSupport.requireDocker();
     var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
     docker =
         DockerClientImpl.getInstance(
@@ -49,7 +42,7 @@ class ExecAgentIT {
 
   @AfterAll
   static void cleanUp() throws IOException {
-    for (String c : containers) cli("docker", "rm", "-f", c);
+    for (String c : containers) DockerSupport.run("docker", "rm", "-f", c);
     if (docker != null) docker.close();
   }
 
@@ -135,7 +128,8 @@ class ExecAgentIT {
             true,
             (stderr, bytes) -> out.append(bytes, 0, bytes.length));
     assertThat(orphaned).isNotNull();
-    cli("docker", "exec", "-u", String.valueOf(UID), c, "pkill", "-f", "constellation-exec-agent");
+    DockerSupport.run(
+        "docker", "exec", "-u", String.valueOf(UID), c, "pkill", "-f", "constellation-exec-agent");
     assertThat(orphaned.await(Duration.ofSeconds(10))).as("the running command ends").isTrue();
     assertThat(orphaned.exitCode()).isEqualTo(-1);
     // What it left is killed by the engine, its timer having died with the agent.
@@ -143,7 +137,9 @@ class ExecAgentIT {
     String left;
     do {
       left =
-          cli("docker", "exec", c, "sh", "-c", "ps -eo args | grep '^sleep 32' || echo none").out;
+          DockerSupport.run(
+                  "docker", "exec", c, "sh", "-c", "ps -eo args | grep '^sleep 32' || echo none")
+              .out();
     } while (!left.equals("none\n") && System.nanoTime() < deadline);
     assertThat(left).isEqualTo("none\n");
 
@@ -156,7 +152,7 @@ class ExecAgentIT {
   void withoutPython3TheContainerIsLeftToEngineExecs() throws Exception {
     ExecAgents agents = new ExecAgents(docker, UID, true);
     String c = container();
-    cli("docker", "exec", "-u", "0", c, "sh", "-c", "rm -f /usr/bin/python3*");
+    DockerSupport.run("docker", "exec", "-u", "0", c, "sh", "-c", "rm -f /usr/bin/python3*");
     assertThat(agents.run(c, List.of("true"), Duration.ofSeconds(5), true, (stderr, bytes) -> {}))
         .isNull();
     // Not asked again for a while: the next command does not wait for another failed start.
@@ -186,7 +182,7 @@ class ExecAgentIT {
 
   private static String container() {
     var r =
-        cli(
+        DockerSupport.run(
             "docker",
             "run",
             "-d",
@@ -196,27 +192,11 @@ class ExecAgentIT {
             "/workspace:mode=1777",
             "--entrypoint",
             "sleep",
-            IMAGE,
+            DockerSupport.IMAGE,
             "infinity");
     assertThat(r.exit()).as(r.out()).isZero();
     String id = r.out().trim();
     containers.add(id);
     return id;
-  }
-
-  record Cli(int exit, String out) {}
-
-  private static Cli cli(String... command) {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
-      return new Cli(p.exitValue(), out);
-    } catch (IOException e) {
-      return new Cli(-1, e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Cli(-1, e.toString());
-    }
   }
 }
