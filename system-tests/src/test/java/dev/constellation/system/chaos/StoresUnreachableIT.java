@@ -48,13 +48,11 @@ class StoresUnreachableIT {
     assertThat(api.get("/api/projects", signedOut.accessToken()).statusCode()).isEqualTo(401);
 
     ProcessHandle redis = stack.redis().serverProcess().orElseThrow();
-    List<Long> took = new ArrayList<>();
-    try (var load = writes.load()) {
-      CommittedWrites.awaitSomeCommits(load);
-      long frozen = System.nanoTime();
-      signal("STOP", redis);
-      try {
-        while (System.nanoTime() - frozen < OUTAGE.toNanos() - LIMIT.toNanos()) {
+    frozenFor30s(
+        "Redis",
+        redis,
+        writes,
+        took -> {
           took.add(
               unavailable(
                   "project list", () -> api.get("/api/projects", writes.alice.accessToken())));
@@ -70,35 +68,8 @@ class StoresUnreachableIT {
           took.add(
               unavailable(
                   "signed-out session", () -> api.get("/api/projects", signedOut.accessToken())));
-          took.add(
-              unavailable(
-                  "sign-in",
-                  () ->
-                      api.send(
-                          "POST",
-                          "/api/auth/login",
-                          null,
-                          Map.of(
-                              "email",
-                              writes.alice.email(),
-                              "password",
-                              CommittedWrites.PASSWORD))));
-          Thread.sleep(1000);
-        }
-        long left = OUTAGE.toNanos() - (System.nanoTime() - frozen);
-        if (left > 0) TimeUnit.NANOSECONDS.sleep(left);
-      } finally {
-        signal("CONT", redis);
-      }
-      long back = System.nanoTime();
-      StackFaults.await(
-          Duration.ofSeconds(30),
-          "every service works again with no manual step",
-          writes::everyServiceAnswers);
-      FaultRecoveryIT.recovered("Redis unreachable 30 s (SIGSTOP, then SIGCONT)", back);
-      System.out.println("OUTAGE|Redis unreachable|slowest 503 ms|" + max(took));
-      writes.assertNothingLostUnder(load);
-    }
+          took.add(unavailable("sign-in", () -> signIn(writes)));
+        });
     assertThat(api.get("/api/projects", disabled.accessToken()).statusCode()).isEqualTo(401);
     assertThat(api.get("/api/projects", signedOut.accessToken()).statusCode()).isEqualTo(401);
   }
@@ -113,13 +84,11 @@ class StoresUnreachableIT {
         stack
             .mongoProcess()
             .orElseThrow(() -> new AssertionError("the system stack runs the database in-JVM"));
-    List<Long> took = new ArrayList<>();
-    try (var load = writes.load()) {
-      CommittedWrites.awaitSomeCommits(load);
-      long frozen = System.nanoTime();
-      signal("STOP", database);
-      try {
-        while (System.nanoTime() - frozen < OUTAGE.toNanos() - LIMIT.toNanos()) {
+    frozenFor30s(
+        "database",
+        database,
+        writes,
+        took -> {
           took.add(
               unavailable(
                   "project list", () -> api.get("/api/projects", writes.alice.accessToken())));
@@ -130,41 +99,61 @@ class StoresUnreachableIT {
                       api.get(
                           "/api/projects/" + writes.aliceProject + "/conversations",
                           writes.alice.accessToken())));
-          took.add(
-              unavailable(
-                  "sign-in",
-                  () ->
-                      api.send(
-                          "POST",
-                          "/api/auth/login",
-                          null,
-                          Map.of(
-                              "email",
-                              writes.alice.email(),
-                              "password",
-                              CommittedWrites.PASSWORD))));
+          took.add(unavailable("sign-in", () -> signIn(writes)));
           // Without a valid token nothing reads the database: 401, never a way in.
           assertThat(
                   StackFaults.timed(
                           LIMIT, "no token", () -> api.get("/api/projects", "not-a-token"))
                       .statusCode())
               .isEqualTo(401);
+        });
+  }
+
+  /** What a user tries once a second while a store is frozen; adds each request's time in ms. */
+  private interface Attempts {
+    void tryAll(List<Long> took) throws Exception;
+  }
+
+  /**
+   * Freezes {@code store} for {@link #OUTAGE} under the two users' load, making {@code attempts}
+   * once a second while it is frozen; then every service must work again with no manual step and
+   * every acknowledged write be there.
+   */
+  private static void frozenFor30s(
+      String store, ProcessHandle process, CommittedWrites writes, Attempts attempts)
+      throws Exception {
+    List<Long> took = new ArrayList<>();
+    try (var load = writes.load()) {
+      CommittedWrites.awaitSomeCommits(load);
+      long frozen = System.nanoTime();
+      signal("STOP", process);
+      try {
+        while (System.nanoTime() - frozen < OUTAGE.toNanos() - LIMIT.toNanos()) {
+          attempts.tryAll(took);
           Thread.sleep(1000);
         }
         long left = OUTAGE.toNanos() - (System.nanoTime() - frozen);
         if (left > 0) TimeUnit.NANOSECONDS.sleep(left);
       } finally {
-        signal("CONT", database);
+        signal("CONT", process);
       }
       long back = System.nanoTime();
       StackFaults.await(
           Duration.ofSeconds(30),
           "every service works again with no manual step",
           writes::everyServiceAnswers);
-      FaultRecoveryIT.recovered("database unreachable 30 s (SIGSTOP, then SIGCONT)", back);
-      System.out.println("OUTAGE|database unreachable|slowest 503 ms|" + max(took));
+      FaultRecoveryIT.recovered(store + " unreachable 30 s (SIGSTOP, then SIGCONT)", back);
+      System.out.println("OUTAGE|" + store + " unreachable|slowest 503 ms|" + max(took));
       writes.assertNothingLostUnder(load);
     }
+  }
+
+  private static HttpResponse<String> signIn(CommittedWrites writes) throws Exception {
+    return writes.api.send(
+        "POST",
+        "/api/auth/login",
+        null,
+        Map.of("email", writes.alice.email(), "password", CommittedWrites.PASSWORD));
   }
 
   /** A 503 problem within {@link #LIMIT}; returns how long it took in ms. */
