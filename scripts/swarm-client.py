@@ -198,9 +198,14 @@ def saved(state_dir):
 def workspace_node(state_dir):
     """The hostname of the node that runs the journey's workspace (a Swarm service of its own)."""
     _, pid = saved(state_dir)
-    label = json.dumps({"label": [f"dev.constellation.project-id={pid}"], "desired-state": ["running"]})
+    # The service carries the labels (its tasks do not): find it, then its running task.
+    label = json.dumps({"label": [f"dev.constellation.project-id={pid}"]})
+    services = docker_get("/services?filters=" + urllib.parse.quote(label))
+    if not services:
+        fail(f"no workspace service of project {pid}")
+    running = json.dumps({"service": [services[0]["ID"]], "desired-state": ["running"]})
     nodes = {n["ID"]: n["Description"]["Hostname"] for n in docker_get("/nodes")}
-    for task in docker_get("/tasks?filters=" + urllib.parse.quote(label)):
+    for task in docker_get("/tasks?filters=" + urllib.parse.quote(running)):
         if task["Status"]["State"] == "running":
             print(nodes[task["NodeID"]])
             return

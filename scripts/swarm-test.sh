@@ -266,8 +266,8 @@ dk 1 node update --availability drain "$ws_node" >/dev/null
 say "  docker node update --availability drain $ws_node"
 moved=""
 for i in $(seq 1 60); do
-  moved=$(in_ns1 python3 scripts/swarm-client.py workspace-node "$STATE" 2>/dev/null || true)
-  [ -n "$moved" ] && [ "$moved" != "$ws_node" ] && break
+  # Only a successful answer counts (a failure prints its reason on stdout too).
+  if moved=$(in_ns1 python3 scripts/swarm-client.py workspace-node "$STATE") && [ "$moved" != "$ws_node" ]; then break; fi
   moved=""; sleep 2
 done
 [ -n "$moved" ] || { say "the workspace did not come back on another node"; exit 1; }
