@@ -180,7 +180,7 @@ def journey(state_dir):
     if status != 200 or body.get("exitCode") != 0 or "hello-from-swarm" not in body.get("stdout", ""):
         fail(f"exec: {status} {body}")
     lines = body["stdout"].split()
-    step(f"exec '{command}': exit {body['exitCode']}, stdout {lines} (the workspace-service container)")
+    step(f"exec '{command}': exit {body['exitCode']}, stdout {lines} (the workspace's container)")
     path = os.path.join(state_dir, "token")
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
         f.write(token)
