@@ -450,6 +450,18 @@ public final class SwarmWorkspaceRuntime implements WorkspaceRuntime {
     }
   }
 
+  /** The image and limits a service was made with (what its spec label was computed from). */
+  private dev.constellation.workspace.runtime.ContainerSpec specOf(Service service) {
+    var task = service.getSpec().getTaskTemplate();
+    var limits = task.getResources() == null ? null : task.getResources().getLimits();
+    if (limits == null || limits.getMemoryBytes() == null || limits.getNanoCPUs() == null)
+      return local.defaultSpec();
+    return new dev.constellation.workspace.runtime.ContainerSpec(
+        task.getContainerSpec().getImage(),
+        (int) (limits.getMemoryBytes() / (1024 * 1024)),
+        limits.getNanoCPUs() / 1_000_000_000.0);
+  }
+
   private static int replicasOf(Service service) {
     var mode = service.getSpec() == null ? null : service.getSpec().getMode();
     if (mode == null || mode.getReplicated() == null) return 0;
@@ -554,8 +566,9 @@ public final class SwarmWorkspaceRuntime implements WorkspaceRuntime {
     // A frozen container cannot take the stop signal.
     ifRunning(projectId).filter(n -> n.isPaused(projectId)).ifPresent(n -> n.unpause(projectId));
     try {
-      ServiceSpec spec = service.getSpec();
-      spec.getMode().getReplicated().withReplicas(0);
+      // Written anew rather than the inspected spec sent back: docker-java's model drops the
+      // CapabilityDrop and Pids it does not know, and the service would keep them no more.
+      ServiceSpec spec = serviceSpec(projectId, specOf(service), 0);
       manager
           .updateServiceCmd(service.getId(), spec)
           .withVersion(service.getVersion().getIndex())

@@ -248,6 +248,11 @@ class SwarmWorkspaceRuntimeIT {
     assertThat(runtime.isRunning(p)).isFalse();
     assertThat(runtime.exists(p)).isTrue();
     assertThat(runtime.managedWorkspaces()).containsEntry(p, false);
+    String stopped = dk("service", "inspect", "constellation-" + INSTALLATION + "-" + p).out();
+    JsonNode stoppedTask = JSON.readTree(stopped).get(0).get("Spec").get("TaskTemplate");
+    assertThat(stoppedTask.get("ContainerSpec").get("CapabilityDrop").toString())
+        .isEqualTo("[\"ALL\"]");
+    assertThat(stoppedTask.get("Resources").get("Limits").get("Pids").asLong()).isEqualTo(512L);
     runtime.start(p, dir, runtime_defaultSpec(), phase -> {});
     assertThat(exec(p, "cat made.txt").stdout()).isEqualTo("made\n");
 
