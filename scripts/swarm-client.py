@@ -9,11 +9,15 @@ gateways on its node's address (SWARM_TEST_PORT, published in host mode), so bot
   swarm-client.py health SECONDS          wait until /api/health says every service is UP
   swarm-client.py journey STATE_DIR       register, sign in, create a project, start its workspace,
                                           run a command; the access token stays in STATE_DIR (0600)
+  swarm-client.py workspace-node STATE_DIR  the hostname of the node that runs the journey's workspace
+  swarm-client.py write-file STATE_DIR    writes failover.txt through the files API, reads it in the workspace
+  swarm-client.py after-failover STATE_DIR  reads failover.txt with a command, types into a terminal
   swarm-client.py load STATE_DIR SECONDS STOP_FILE
                                           GET /api/projects until STOP_FILE exists or SECONDS pass;
                                           prints "load: N requests, F failed" and the first failures
 Nothing secret is printed: passwords and tokens live only in memory and in STATE_DIR.
 """
+import base64
 import http.client
 import json
 import os
@@ -176,10 +180,107 @@ def journey(state_dir):
     if status != 200 or body.get("exitCode") != 0 or "hello-from-swarm" not in body.get("stdout", ""):
         fail(f"exec: {status} {body}")
     lines = body["stdout"].split()
-    step(f"exec '{command}': exit {body['exitCode']}, stdout {lines} (the workspace-service container)")
+    step(f"exec '{command}': exit {body['exitCode']}, stdout {lines} (the workspace's container)")
     path = os.path.join(state_dir, "token")
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
         f.write(token)
+    with open(os.path.join(state_dir, "project"), "w") as f:
+        f.write(pid)
+
+
+def saved(state_dir):
+    with open(os.path.join(state_dir, "token")) as f:
+        token = f.read()
+    with open(os.path.join(state_dir, "project")) as f:
+        return token, f.read()
+
+
+def workspace_node(state_dir):
+    """The hostname of the node that runs the journey's workspace (a Swarm service of its own)."""
+    _, pid = saved(state_dir)
+    # The service carries the labels (its tasks do not): find it, then its running task.
+    label = json.dumps({"label": [f"dev.constellation.project-id={pid}"]})
+    services = docker_get("/services?filters=" + urllib.parse.quote(label))
+    if not services:
+        fail(f"no workspace service of project {pid}")
+    running = json.dumps({"service": [services[0]["ID"]], "desired-state": ["running"]})
+    nodes = {n["ID"]: n["Description"]["Hostname"] for n in docker_get("/nodes")}
+    for task in docker_get("/tasks?filters=" + urllib.parse.quote(running)):
+        if task["Status"]["State"] == "running":
+            print(nodes[task["NodeID"]])
+            return
+    fail("the workspace has no running task")
+
+
+def write_file(state_dir):
+    """Writes failover.txt through the files API; its content is kept for after_failover."""
+    token, pid = saved(state_dir)
+    content = f"written before the drain {secrets.token_hex(6)}\n"
+    host = GATEWAYS.pick()
+    request = urllib.request.Request(
+        f"http://{host}:{PORT}/api/projects/{pid}/files/content?path=failover.txt",
+        data=content.encode(), method="PUT")
+    request.add_header("Authorization", "Bearer " + token)
+    request.add_header("Content-Type", "application/octet-stream")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        if response.status != 200:
+            fail(f"write failover.txt: {response.status}")
+    status, body = call("POST", f"/api/projects/{pid}/exec", {"command": "cat failover.txt", "timeoutSeconds": 30}, token, 60)
+    if status != 200 or body.get("stdout") != content:
+        fail(f"read back in the workspace: {status} {body}")
+    step(f"files API wrote failover.txt, the workspace reads it: {content.strip()!r}")
+    with open(os.path.join(state_dir, "content"), "w") as f:
+        f.write(content)
+
+
+def after_failover(state_dir):
+    """On the workspace's new node: the file is there, a command runs, a terminal opens and types."""
+    token, pid = saved(state_dir)
+    with open(os.path.join(state_dir, "content")) as f:
+        content = f.read()
+    deadline = time.monotonic() + 120
+    while True:
+        status, body = call("POST", f"/api/projects/{pid}/exec", {"command": "cat failover.txt", "timeoutSeconds": 30}, token, 60)
+        if status == 200 and body.get("exitCode") == 0:
+            break
+        if time.monotonic() > deadline:
+            fail(f"exec after the drain: {status} {body}")
+        time.sleep(2)
+    if body.get("stdout") != content:
+        fail(f"failover.txt after the drain: {body}")
+    step(f"exec 'cat failover.txt' after the drain: exit 0, {body['stdout'].strip()!r}")
+    status, ticket = call("POST", f"/api/projects/{pid}/terminal/ticket", None, token)
+    if status != 200:
+        fail(f"terminal ticket: {status} {ticket}")
+    host = GATEWAYS.pick()
+    sock = socket.create_connection((host, int(PORT)), timeout=30)
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall((f"GET /api/projects/{pid}/terminal?ticket={ticket['ticket']}&cols=80&rows=24 HTTP/1.1\r\n"
+                  f"Host: {host}:{PORT}\r\nOrigin: http://{host}:{PORT}\r\nUpgrade: websocket\r\n"
+                  f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = sock.recv(4096)
+        if not chunk:
+            fail(f"terminal handshake: {head[:200]!r}")
+        head += chunk
+    status_line = head.split(b"\r\n", 1)[0]
+    if b" 101 " not in status_line:
+        fail(f"terminal handshake: {status_line!r}")
+    rest = head.split(b"\r\n\r\n", 1)[1]
+    typed = b"echo term-$((6*7))\r"
+    mask = os.urandom(4)
+    sock.sendall(bytes([0x82, 0x80 | len(typed)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(typed)))
+    seen, deadline = rest, time.monotonic() + 30
+    while b"term-42" not in seen and time.monotonic() < deadline:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        seen += chunk
+    sock.close()
+    if b"term-42" not in seen:
+        fail(f"the terminal never printed term-42: {seen[-300:]!r}")
+    step("terminal after the drain: typed 'echo term-$((6*7))', saw term-42")
 
 
 def load(state_dir, seconds, stop_file):
@@ -210,6 +311,12 @@ def main():
         health(int(sys.argv[2]))
     elif command == "journey":
         journey(sys.argv[2])
+    elif command == "workspace-node":
+        workspace_node(sys.argv[2])
+    elif command == "write-file":
+        write_file(sys.argv[2])
+    elif command == "after-failover":
+        after_failover(sys.argv[2])
     elif command == "load":
         load(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     else:

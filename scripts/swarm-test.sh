@@ -11,6 +11,9 @@
 # runs — with deploy/swarm-test.yml as a third override (stand-ins for the images that cannot be
 # pulled here, and no IPVS: see that file). Then, through the gateways:
 #   1. the journey: register, sign in, create a project, start its workspace, run a command;
+#   1b. the workspace (a Swarm service, WORKSPACE_RUNTIME=swarm) fails over: a file is written through
+#      the files API, the node its task runs on is drained, the task runs on another node, where the
+#      file is read, a command runs and a terminal is typed into; the node is made active again;
 #   2. a rolling update (docker service update --force) of api-gateway, project-service and
 #      claude-service at once, under a small load of authenticated GET /api/projects: failed requests;
 #   3. a node holding a gateway replica is drained: the tasks come back on the other nodes, under
@@ -32,6 +35,8 @@ PORT=${SWARM_TEST_PORT:-18080}
 TAG=swarm-test
 STACK=constellation
 BASE=${SMOKE_BASE:-constellation/smoke-base:local}
+WORKSPACE_IMAGE=${WORKSPACE_IMAGE:-constellation/workspace:local}
+WORKSPACES=$DATA/workspaces         # the shared workspaces directory, the same path on every node
 SERVICES=(api-gateway project-service claude-service workspace-service)
 IMAGES=("${SERVICES[@]/#/constellation/}" constellation/mongo-wire constellation/redis)
 IMAGES=("${IMAGES[@]/%/:$TAG}")
@@ -137,9 +142,10 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   DOCKER_BUILDKIT=0 build -f deploy/smoke/redis.Dockerfile -t "constellation/redis:$TAG"
   rm -rf "$ctx"
 fi
-docker image inspect "${IMAGES[@]}" >/dev/null
-say "saving ${IMAGES[*]}"
+docker image inspect "${IMAGES[@]}" "$WORKSPACE_IMAGE" >/dev/null
+say "saving ${IMAGES[*]} $WORKSPACE_IMAGE"
 docker save -o "$STATE/images.tar" "${IMAGES[@]}"
+docker save -o "$STATE/workspace-image.tar" "$WORKSPACE_IMAGE"
 
 phase "network: bridge in $SWITCH, three namespaces with veths"
 ip netns add "$SWITCH"
@@ -163,7 +169,10 @@ done
 
 phase "engines: dockerd x3 (own data root, exec root, containerd, socket, netns)"
 mkdir -p "$RUN" "$DATA"
-echo '{}' > "$RUN/daemon.json"   # not the host's /etc/docker/daemon.json
+install -d -o 1000 -g 1000 "$WORKSPACES"   # uid 1000: workspace-service and the workspaces' user
+# Not the host's /etc/docker/daemon.json. no-new-privileges: Swarm (API 1.41) cannot set it per
+# service, so workspaces get it from their engine (workspace-service checks, docs/deployment.md).
+echo '{"no-new-privileges": true}' > "$RUN/daemon.json"
 for n in 1 2 3; do
   # nsenter, not `ip netns exec`: that one mounts a fresh /sys, which hides the cgroup mounts
   # ("failed to start daemon: Devices cgroup isn't mounted"). unshare --mount keeps the engine's
@@ -171,7 +180,7 @@ for n in 1 2 3; do
   # --uts: the node's name in the swarm is the engine's hostname.
   nsenter --net="/run/netns/$(ns "$n")" unshare --mount --uts sh -c "hostname cst-node$n && exec dockerd \
       --config-file $RUN/daemon.json --data-root $DATA/node$n --exec-root $RUN/exec$n \
-      --pidfile $RUN/node$n.pid -H unix://$RUN/node$n.sock --cgroup-parent /cst-swarm-n$n \
+      --pidfile $RUN/node$n.pid -H unix://$RUN/node$n.sock -H tcp://$NET.1$n:2375 --cgroup-parent /cst-swarm-n$n \
       --storage-driver overlay2 --log-level warn" >"$STATE/dockerd$n.log" 2>&1 &
 done
 for n in 1 2 3; do
@@ -203,7 +212,9 @@ dk 1 node ls
 phase "images into each engine (docker load)"
 for n in 1 2 3; do
   timeout 300 docker -H "unix://$RUN/node$n.sock" load -q -i "$STATE/images.tar" >/dev/null
-  say "  node$n: $(dk "$n" images --format '{{.Repository}}:{{.Tag}}' | grep -c ":$TAG") images"
+  t0=$(date +%s)
+  timeout 300 docker -H "unix://$RUN/node$n.sock" load -q -i "$STATE/workspace-image.tar" >/dev/null
+  say "  node$n: $(dk "$n" images --format '{{.Repository}}:{{.Tag}}' | grep -c ":$TAG") images, and $WORKSPACE_IMAGE ($(( $(date +%s) - t0 )) s)"
 done
 
 phase "deploy: make swarm-deploy's script + deploy/swarm-test.yml"
@@ -214,6 +225,7 @@ mkdir -p "$STATE/config"
 # JDK's own name cache (30 s) would keep a replaced replica's address: one second, like the gateway's.
 DOCKER_HOST="unix://$RUN/node1.sock" ENV_FILE="$env_file" SWARM_EXTRA_COMPOSE=deploy/swarm-test.yml \
   RESOLVE_IMAGE=never IMAGE_TAG=$TAG SWARM_TEST_PORT=$PORT SWARM_TEST_CONFIG="$STATE/config" \
+  SWARM_TEST_WORKSPACES="$WORKSPACES" WORKSPACE_IMAGE="$WORKSPACE_IMAGE" \
   JAVA_OPTS="-Xmx320m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Dsun.net.inetaddr.ttl=1" \
   GATEWAY_MONGODB_URI=mongodb://mongodb-primary:27017/constellation_auth \
   PROJECT_MONGODB_URI=mongodb://mongodb-primary:27017/constellation_projects \
@@ -243,6 +255,27 @@ dk 1 stack services "$STACK" --format 'table {{.Name}}\t{{.Mode}}\t{{.Replicas}}
 phase "journey through the gateways"
 in_ns1 python3 scripts/swarm-client.py health 240
 in_ns1 python3 scripts/swarm-client.py journey "$STATE"
+
+# The workspace's node is drained: the engine runs its task on another node, where the file written
+# before is there (the shared directory), a command runs and a terminal opens.
+ws_node=$(in_ns1 python3 scripts/swarm-client.py workspace-node "$STATE")
+phase "workspace failover: the journey's workspace runs on $ws_node; drain $ws_node"
+in_ns1 python3 scripts/swarm-client.py write-file "$STATE"
+t0=$(date +%s)
+dk 1 node update --availability drain "$ws_node" >/dev/null
+say "  docker node update --availability drain $ws_node"
+moved=""
+for i in $(seq 1 60); do
+  # Only a successful answer counts (a failure prints its reason on stdout too).
+  if moved=$(in_ns1 python3 scripts/swarm-client.py workspace-node "$STATE") && [ "$moved" != "$ws_node" ]; then break; fi
+  moved=""; sleep 2
+done
+[ -n "$moved" ] || { say "the workspace did not come back on another node"; exit 1; }
+say "  the workspace's task runs on $moved ($(( $(date +%s) - t0 )) s after the drain)"
+in_ns1 python3 scripts/swarm-client.py after-failover "$STATE"
+say "  workspace failover: $(( $(date +%s) - t0 )) s from the drain to a typed terminal"
+echo "workspace failover $ws_node -> $moved: 0 failed requests" >> "$STATE/results"
+dk 1 node update --availability active "$ws_node" >/dev/null
 
 # under_load TITLE MAX_SECONDS COMMAND...: the load runs while COMMAND does (and 5 s after it).
 under_load() {

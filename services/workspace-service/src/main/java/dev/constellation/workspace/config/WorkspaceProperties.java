@@ -14,8 +14,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Everything an installation can tune about workspaces.
  *
- * @param runtime where workspaces run: docker, local (host processes) or auto (Docker when
- *     reachable)
+ * @param runtime where workspaces run: docker, local (host processes), auto (Docker when reachable)
+ *     or swarm (Docker Swarm services, see {@link SwarmProperties})
  * @param root host directory holding one directory per project (WORKSPACES_ROOT)
  * @param image container image every workspace runs (WORKSPACE_IMAGE)
  * @param idleTimeout a running workspace without activity for this long is stopped
@@ -51,7 +51,9 @@ public record WorkspaceProperties(
   public enum RuntimeKind {
     DOCKER,
     LOCAL,
-    AUTO
+    AUTO,
+    /** Docker Swarm services placed by a manager (config.SwarmProperties). */
+    SWARM
   }
 
   /**

@@ -13,7 +13,7 @@ import java.util.Set;
  */
 public interface WorkspaceRuntime {
 
-  /** "docker" or "local", as reported by the API. */
+  /** "docker", "swarm" or "local", as reported by the API. */
   String name();
 
   /** Creates the workspace when needed and starts it; returns at once when it already runs. */

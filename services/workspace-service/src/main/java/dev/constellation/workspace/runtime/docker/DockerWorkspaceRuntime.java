@@ -80,11 +80,32 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   private final Map<String, LimitCounters> lastCounters =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /**
+   * Which container serves a project, when not ours by name: the Swarm runtime hands each node's
+   * engine the id of the task container it runs there. Null: {@link #containerName}'s own rule.
+   */
+  private final java.util.function.@org.jspecify.annotations.Nullable UnaryOperator<String>
+      containers;
+
   DockerWorkspaceRuntime(
       DockerClient docker,
       WorkspaceProperties properties,
       OutboundProperties outbound,
       EgressFirewall firewall) {
+    this(docker, properties, outbound, firewall, null);
+  }
+
+  /**
+   * A runtime whose commands, terminals, agent and pause go to {@code containers}' answer for a
+   * project on {@code docker}'s engine (one node of a swarm); it never creates containers.
+   */
+  DockerWorkspaceRuntime(
+      DockerClient docker,
+      WorkspaceProperties properties,
+      OutboundProperties outbound,
+      EgressFirewall firewall,
+      java.util.function.@org.jspecify.annotations.Nullable UnaryOperator<String> containers) {
+    this.containers = containers;
     this.docker = docker;
     this.properties = properties;
     this.outbound = outbound;
@@ -141,6 +162,7 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   }
 
   String containerName(String projectId) {
+    if (containers != null) return containers.apply(projectId);
     return "constellation-" + properties.installationId() + "-" + projectId;
   }
 
@@ -213,6 +235,11 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
       throw new RuntimeUnavailableException(
           "Docker refused to start the workspace: " + e.getMessage(), e);
     }
+  }
+
+  /** Starts the container's exec agent ahead of its first command. */
+  void warmAgent(String projectId) {
+    agents.warm(containerName(projectId));
   }
 
   private InspectContainerResponse create(String projectId, Path directory, ContainerSpec spec) {
@@ -504,7 +531,7 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
    * Called only while the container is stopped, so nothing inside can swap a directory for a
    * symlink during the walk (which never follows links anyway).
    */
-  private void prepareDirectory(Path directory) {
+  void prepareDirectory(Path directory) {
     int uid = properties.isolation().uid();
     try {
       Files.createDirectories(directory);

@@ -1,0 +1,50 @@
+package dev.constellation.workspace.config;
+
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Workspaces as Docker Swarm services (WORKSPACE_RUNTIME=swarm): the manager places them, each
+ * node's own engine runs their commands and terminals (docs/deployment.md, "Swarm").
+ *
+ * @param hostRoot where workspace.root is on every node (the shared file system, the same path on
+ *     each): the bind source of {@code <hostRoot>/<projectId>} (WORKSPACES_HOST_ROOT; empty: the
+ *     same path as workspace.root)
+ * @param constraints placement constraints of every workspace service, e.g. {@code
+ *     node.labels.constellation.workspaces==true} (WORKSPACE_SWARM_CONSTRAINTS, comma-separated)
+ * @param nodeEngines the Docker API of each node other than the manager's own, as {@code
+ *     hostname=tcp://address:port} (WORKSPACE_SWARM_NODE_ENGINES, comma-separated); TLS settings
+ *     come from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH as for the manager
+ * @param startTimeout how long a start waits for the engine to run the workspace's task
+ */
+@Validated
+@ConfigurationProperties(prefix = "workspace.swarm")
+public record SwarmProperties(
+    @Nullable Path hostRoot,
+    @DefaultValue List<String> constraints,
+    @DefaultValue List<String> nodeEngines,
+    @NotNull @DefaultValue("90s") Duration startTimeout) {
+
+  /** {@link #nodeEngines} by hostname; entries without "=" are ignored. */
+  public Map<String, String> enginesByHostname() {
+    Map<String, String> map = new java.util.HashMap<>();
+    for (String entry : nodeEngines) {
+      int eq = entry.indexOf('=');
+      if (eq > 0) map.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip());
+    }
+    return map;
+  }
+
+  /** The project directory's path on the nodes. */
+  public Path hostDirectory(Path root, String projectId) {
+    return Optional.ofNullable(hostRoot).orElse(root).resolve(projectId);
+  }
+}
