@@ -2,7 +2,7 @@
 # Checks that the two builds of the workspace image cannot drift apart: deploy/workspace-image/
 # Dockerfile and build-local.sh (the debootstrap build for machines without a registry) both install
 # packages.txt, both warm the Maven repository with warm-maven.sh into the same place, and both
-# install the profile script that copies it into the (tmpfs) home directory. Also: packages.txt
+# install the mvn wrapper that copies it into the (tmpfs) home directory. Also: packages.txt
 # names the tools the templates' READMEs and the terminals need. No Docker needed; the image itself
 # is tested by system-tests TemplateToolchainsIT.
 set -euo pipefail
@@ -19,7 +19,8 @@ for build in Dockerfile build-local.sh; do
   grep -q 'warm-maven.sh' "$build" || failures+=("$build does not warm the Maven repository")
   grep -q '/opt/constellation/maven-repository' "$build" \
     || failures+=("$build warms the Maven repository somewhere else than /opt/constellation/maven-repository")
-  grep -q 'profile.sh' "$build" || failures+=("$build does not install profile.sh")
+  grep -q 'mvn.sh' "$build" && grep -q '/usr/local/bin/mvn' "$build" \
+    || failures+=("$build does not install mvn.sh as /usr/local/bin/mvn")
 done
 # The language servers: the Dockerfile runs lsp/install.sh itself, build-local.sh through
 # add-lsp.sh; both from the same package-lock.json.
@@ -32,7 +33,8 @@ for server in typescript-language-server typescript vscode-langservers-extracted
   grep -q "\"$server\": \"[0-9]" lsp/package.json || failures+=("lsp/package.json does not pin $server")
 done
 
-grep -q '/opt/constellation/maven-repository' profile.sh || failures+=("profile.sh does not seed from /opt/constellation/maven-repository")
+grep -q '/opt/constellation/maven-repository' mvn.sh || failures+=("mvn.sh does not seed from /opt/constellation/maven-repository")
+grep -q 'exec /usr/bin/mvn ' mvn.sh || failures+=("mvn.sh does not end in Debian's mvn")
 
 # What the templates and the terminals use.
 for pkg in bash ca-certificates curl git openssh-client ripgrep tmux nodejs npm python3 \

@@ -36,9 +36,9 @@ sed -i 's/"$(id -u)"/"${EUID:-$(id -u)}"/' "$ROOT/etc/profile"
 chroot "$ROOT" useradd --uid 1000 --create-home --shell /bin/bash dev
 mkdir -p "$ROOT/workspace" && chown 1000:1000 "$ROOT/workspace"
 echo "warming the image's Maven repository for the java-maven template"
-# Outside the home directory, which is an empty tmpfs in a running workspace: profile.sh copies the
-# repository in on the first login shell (as in the Dockerfile).
-install -m 0644 "$HERE/profile.sh" "$ROOT/etc/profile.d/constellation.sh"
+# Outside the home directory, which is an empty tmpfs in a running workspace: the mvn wrapper (mvn.sh)
+# copies the repository in on Maven's first run (as in the Dockerfile).
+install -m 0755 "$HERE/mvn.sh" "$ROOT/usr/local/bin/mvn"
 "$HERE/warm-maven.sh" "$REPO_ROOT/services/project-service/src/main/resources/templates/java-maven" \
   "$ROOT/opt/constellation/maven-repository"
 chown -R 1000:1000 "$ROOT/opt/constellation/maven-repository"

@@ -76,6 +76,16 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
   private volatile boolean networkReady;
   private final OutboundProperties outbound;
   private final EgressFirewall firewall;
+
+  /** Runs a start's firewall check beside its engine calls. */
+  private final java.util.concurrent.ExecutorService checks =
+      java.util.concurrent.Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "workspace-firewall-check");
+            t.setDaemon(true);
+            return t;
+          });
+
   private NetworkPlan networkPlan;
   private final Map<String, LimitCounters> lastCounters =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -190,18 +200,26 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
       Path directory,
       ContainerSpec spec,
       java.util.function.Consumer<String> phase) {
+    // The firewall is read back while the container is looked up and created (it costs an iptables
+    // process, as long as a create): the start below still waits for its verdict.
+    var firewallChecked =
+        "iptables".equals(networkPlan().firewall())
+            ? java.util.concurrent.CompletableFuture.runAsync(this::checkFirewall, checks)
+            : java.util.concurrent.CompletableFuture.<Void>completedFuture(null);
     try {
       InspectContainerResponse container = inspect(projectId).orElse(null);
+      String containerId;
       if (container == null) {
         phase.accept("creating");
         prepareDirectory(directory);
-        container = create(projectId, directory, spec);
+        containerId = create(projectId, directory, spec);
       } else if (Boolean.TRUE.equals(container.getState().getRunning())) {
         phase.accept("starting");
         // A frozen container counts as running to Docker; starting it means thawing it.
         if (Boolean.TRUE.equals(container.getState().getPaused())) unpause(projectId);
         return;
       } else {
+        containerId = container.getId();
         ensureNetwork();
         String reason =
             !onCurrentNetwork(container)
@@ -215,7 +233,7 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
           phase.accept("creating");
           docker.removeContainerCmd(container.getId()).withForce(true).exec();
           prepareDirectory(directory);
-          container = create(projectId, directory, spec);
+          containerId = create(projectId, directory, spec);
         } else {
           // Nobody inside can race the ownership walk while the container is stopped.
           prepareDirectory(directory);
@@ -224,9 +242,9 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
       phase.accept("starting");
       // A started container has a fresh cgroup: its counters begin at zero.
       lastCounters.put(projectId, LimitCounters.NONE);
-      checkFirewall();
+      awaitFirewall(firewallChecked);
       try {
-        docker.startContainerCmd(container.getId()).exec();
+        docker.startContainerCmd(containerId).exec();
       } catch (NotModifiedException alreadyRunning) {
         // another replica started it first: the outcome asked for
       }
@@ -242,7 +260,18 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
     agents.warm(containerName(projectId));
   }
 
-  private InspectContainerResponse create(String projectId, Path directory, ContainerSpec spec) {
+  /** Waits for the firewall check started with the start; its refusal is the start's. */
+  private static void awaitFirewall(java.util.concurrent.CompletableFuture<Void> checked) {
+    try {
+      checked.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) throw cause;
+      throw e;
+    }
+  }
+
+  /** Creates the container; its id, or its name when another replica created it first. */
+  private String create(String projectId, Path directory, ContainerSpec spec) {
     ensureNetwork();
     var isolation = properties.isolation();
     var limits = properties.limits();
@@ -291,8 +320,10 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
               .exec()
               .getId();
       log.info("created workspace container {} for project {}", id, projectId);
+      return id;
     } catch (ConflictException raced) {
       // Another replica created it between our inspect and create: the name is the lock.
+      return containerName(projectId);
     } catch (NotFoundException e) {
       throw new RuntimeUnavailableException(
           "The workspace image "
@@ -300,8 +331,6 @@ public final class DockerWorkspaceRuntime implements WorkspaceRuntime {
               + " is missing; build it with deploy/workspace-image/build-local.sh",
           e);
     }
-    return inspect(projectId)
-        .orElseThrow(() -> new RuntimeUnavailableException("workspace container vanished", null));
   }
 
   private Map<String, String> labels(String projectId, ContainerSpec spec) {

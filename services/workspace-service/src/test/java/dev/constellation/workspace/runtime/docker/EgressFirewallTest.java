@@ -31,6 +31,15 @@ class EgressFirewallTest {
       calls.add(args);
       if (dockerUser) chains.putIfAbsent("DOCKER-USER", new ArrayList<>());
       String op = args.get(0);
+      if (args.equals(List.of("-S"))) {
+        // the whole table, chain by chain
+        StringBuilder all = new StringBuilder();
+        for (var c : chains.entrySet()) {
+          all.append("-N ").append(c.getKey()).append('\n');
+          for (String rule : c.getValue()) all.append(rule).append('\n');
+        }
+        return new Result(0, all.toString());
+      }
       String chain = args.get(1);
       String rest = String.join(" ", args.subList(2, args.size()));
       switch (op) {
@@ -128,6 +137,36 @@ class EgressFirewallTest {
     var missing =
         new EgressFirewall(args -> new EgressFirewall.Iptables.Result(-1, "not runnable"));
     assertThat(missing.install("cwabc123def456", List.of(), List.of()).enforced()).isFalse();
+  }
+
+  @Test
+  void theCheckBeforeAStartNoticesFlushedRulesAndMissingJumpsInOneListing() {
+    var fake = new FakeIptables();
+    var firewall = new EgressFirewall(fake);
+    firewall.install("cwabc123def456", List.of(), List.of("10.255.255.53"));
+    fake.chains.get("DOCKER-USER").add("-A DOCKER-USER -j RETURN"); // Docker's own
+    fake.calls.clear();
+
+    assertThat(firewall.verify("cwabc123def456", List.of(), List.of("10.255.255.53")).enforced())
+        .isTrue();
+    assertThat(fake.calls).containsExactly(List.of("-S"));
+
+    // a firewall reload that dropped the jump to our chain
+    fake.chains.get("DOCKER-USER").remove(0);
+    var noJump = firewall.verify("cwabc123def456", List.of(), List.of("10.255.255.53"));
+    assertThat(noJump.enforced()).isFalse();
+    assertThat(noJump.detail()).contains("DOCKER-USER");
+
+    // the rules flushed, the jumps still there
+    firewall.install("cwabc123def456", List.of(), List.of("10.255.255.53"));
+    fake.chains.get("CW-FWD-abc123def456").clear();
+    assertThat(firewall.verify("cwabc123def456", List.of(), List.of("10.255.255.53")).enforced())
+        .isFalse();
+
+    // another resolver than the rules were made for
+    firewall.install("cwabc123def456", List.of(), List.of("10.255.255.53"));
+    assertThat(firewall.verify("cwabc123def456", List.of(), List.of("10.9.9.9")).enforced())
+        .isFalse();
   }
 
   @Test
