@@ -86,7 +86,7 @@ done
 echo
 met() { awk "BEGIN { exit !($1) }" && echo yes || echo no; }
 # The headline is what `make run` does by default; the others are its same-run baselines.
-default=cds
+default=onejvm
 others() { local m out=; for m in $MODES; do [ "$m" = "$default" ] && continue; v=$1_$m; out+="${out:+; }${!v} $2 $(label "$m" | sed 's/ (.*//')"; done; echo "$out"; }
 if [[ " $MODES " == *" $default "* ]]; then
   t=t_$default r=r_$default
