@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 ALL=(
   "claude:bash bench/claude/run.sh 30 40 10"
   "gateway:bash bench/gateway/run.sh"
+  "gatewayfloor:bash bench/gateway-floor/run.sh"
   "workspace:bash bench/workspace/run.sh"
   "execfloor:python3 bench/workspace/exec_floor.py"
   "startup:bash bench/startup/run.sh"

@@ -43,6 +43,9 @@ bench_stack_start() {
       LOCAL_MONGO_PORT=0 LOCAL_REDIS_PORT=0 CONSTELLATION_DATA_DIR="$STACK_WORK/data" \
       WORKSPACE_INSTALLATION_ID=$run_id WORKSPACE_NETWORK_NAME=$run_id \
       CONSTELLATION_RATELIMIT_CLIENT_CAPACITY=1000000000 CONSTELLATION_RATELIMIT_USER_CAPACITY=1000000000
+    # Four service JVMs, not make run's one: the benchmarks read each service's CPU time and memory
+    # from its own process (listening_pid).
+    export LOCAL_ONE_JVM=${LOCAL_ONE_JVM:-0}
     local setting
     for setting in "$@"; do export "${setting?}"; done
     exec java -Dconstellation.root="$STACK_WORK/root" -jar libs/local-stack/target/local-stack-0.1.0-SNAPSHOT-exec.jar

@@ -105,6 +105,27 @@ final class ClassDataSharing {
       throw new IOException(
           "could not unpack " + bootJar + "; see " + dir().resolve("extract.log"));
     }
+    Files.writeString(unpackedStamp(), jarStamp());
+  }
+
+  private Path unpackedStamp() {
+    return dir().resolve("unpacked");
+  }
+
+  private String jarStamp() throws IOException {
+    return Files.size(bootJar) + " " + Files.getLastModifiedTime(bootJar).toMillis();
+  }
+
+  /**
+   * Whether the unpacked jar is this boot jar's (the one-JVM host runs it with or without archive).
+   */
+  boolean unpackedCurrent() {
+    try {
+      return Files.isRegularFile(unpackedJar())
+          && Files.readString(unpackedStamp()).equals(jarStamp());
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** After a recording start that exited cleanly: the archive is valid for this jar and JVM. */

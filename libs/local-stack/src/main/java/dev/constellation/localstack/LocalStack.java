@@ -76,11 +76,16 @@ public final class LocalStack implements AutoCloseable {
 
   public static void main(String[] args) throws Exception {
     Path root = Path.of(System.getProperty("constellation.root", ".")).toAbsolutePath().normalize();
+    Map<String, String> settings = DotEnv.load(root.resolve(".env"));
+    // make run's default: one JVM holds ≈ 400 MiB less than four and starts as fast
+    // (docs/benchmarks.md). A LocalStack built in code (the system tests, which stop and restart
+    // single services) keeps four unless told otherwise; LOCAL_ONE_JVM=0 gives make run four too.
+    settings.putIfAbsent("LOCAL_ONE_JVM", "1");
     if (List.of(args).contains("--prepare")) {
-      prepare(root, DotEnv.load(root.resolve(".env")));
+      prepare(root, settings);
       return;
     }
-    LocalStack stack = new LocalStack(root, DotEnv.load(root.resolve(".env")));
+    LocalStack stack = new LocalStack(root, settings);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -143,6 +148,69 @@ public final class LocalStack implements AutoCloseable {
             + gatewayPort());
     List<String> jvmArgs = jvmArgs(settings);
     boolean useArchives = !"0".equals(settings.getOrDefault("LOCAL_CDS", "1"));
+    if (oneJvm(settings)) {
+      startInOneJvm(env, bind, useArchives);
+    } else {
+      startProcesses(env, bind, jvmArgs, useArchives);
+    }
+    for (ServiceProcess service : services) {
+      // A loaded machine (CI, several stacks at once) may need longer: LOCAL_READY_TIMEOUT_S.
+      Duration timeout =
+          Duration.ofSeconds(
+              Long.parseLong(System.getenv().getOrDefault("LOCAL_READY_TIMEOUT_S", "240")));
+      if (service.name().equals(OneJvm.NAME)) {
+        for (ServiceSpec spec : SERVICES) {
+          String url = "http://" + LOOPBACK + ":" + port(spec);
+          service.awaitReady(url, timeout);
+          log(String.format("%-10s ready on %s", shortName(spec.name()), url));
+        }
+      } else {
+        service.awaitReady(timeout);
+        log(String.format("%-10s ready on %s", shortName(service.name()), service.baseUrl()));
+      }
+    }
+    Files.writeString(
+        dataDir.resolve("local-stack.pid"), Long.toString(ProcessHandle.current().pid()));
+    wrotePidFile = true;
+    supervisor = new Thread(this::superviseRedis, "local-stack-redis-supervisor");
+    supervisor.setDaemon(true);
+    supervisor.start();
+  }
+
+  /**
+   * {@code LOCAL_ONE_JVM=1} (the launcher's default, not a LocalStack's): the four services in one
+   * JVM ({@link ServiceHost}).
+   */
+  static boolean oneJvm(Map<String, String> settings) {
+    return "1".equals(settings.getOrDefault("LOCAL_ONE_JVM", "0"));
+  }
+
+  private void startInOneJvm(Map<String, String> env, String bind, boolean useArchives)
+      throws IOException, InterruptedException {
+    OneJvm host = new OneJvm(root, jvmArgs(settings));
+    host.unpackStale();
+    Map<String, String> overrides =
+        imageBuild != null ? Map.of("WORKSPACE_RUNTIME", "local") : Map.of();
+    Path plan = host.writePlan(this::port, bind, dataDir.resolve("logs"), overrides);
+    boolean shared = useArchives && host.archiveReady();
+    services.add(
+        new ServiceProcess(
+                OneJvm.NAME,
+                bind,
+                gatewayPort(),
+                host.launch(plan),
+                env,
+                dataDir.resolve("logs").resolve(OneJvm.NAME + ".log"),
+                shared ? host.startArgs() : host.jvmArgs())
+            .start());
+    log(
+        "one JVM    the four services as four applications in one JVM"
+            + (shared ? ", from its class-data sharing archive" : ""));
+  }
+
+  private void startProcesses(
+      Map<String, String> env, String bind, List<String> jvmArgs, boolean useArchives)
+      throws IOException {
     int fromArchives = 0;
     for (ServiceSpec spec : SERVICES) {
       String address = spec == gateway() ? bind : LOOPBACK;
@@ -172,19 +240,6 @@ public final class LocalStack implements AutoCloseable {
               + SERVICES.size()
               + " services start from class-data sharing archives");
     }
-    for (ServiceProcess service : services) {
-      // A loaded machine (CI, several stacks at once) may need longer: LOCAL_READY_TIMEOUT_S.
-      service.awaitReady(
-          Duration.ofSeconds(
-              Long.parseLong(System.getenv().getOrDefault("LOCAL_READY_TIMEOUT_S", "240"))));
-      log(String.format("%-10s ready on %s", shortName(service.name()), service.baseUrl()));
-    }
-    Files.writeString(
-        dataDir.resolve("local-stack.pid"), Long.toString(ProcessHandle.current().pid()));
-    wrotePidFile = true;
-    supervisor = new Thread(this::superviseRedis, "local-stack-redis-supervisor");
-    supervisor.setDaemon(true);
-    supervisor.start();
   }
 
   /** Storage and Redis (unless given), and the environment every service starts with. */
@@ -243,7 +298,9 @@ public final class LocalStack implements AutoCloseable {
         SERVICES.stream()
             .filter(spec -> !new ClassDataSharing(spec.jar(root), jvmArgs).ready())
             .toList();
-    if (stale.isEmpty()) {
+    OneJvm host = new OneJvm(root, jvmArgs);
+    boolean hostStale = oneJvm(settings) && !host.archiveReady();
+    if (stale.isEmpty() && !hostStale) {
       log("class-data sharing archives are up to date");
       return;
     }
@@ -279,6 +336,33 @@ public final class LocalStack implements AutoCloseable {
                     ? "class-data sharing archive recorded"
                     : "no archive recorded (it starts the plain way); see "
                         + sharing.recordingLog(),
+                (System.nanoTime() - started) / 1e9));
+      }
+      if (hostStale) {
+        long started = System.nanoTime();
+        host.unpackStale();
+        Path logs = host.recordingLogs();
+        // Real ports, not 0: Tomcat names its JMX beans after the port, and four "auto-1" clash.
+        Map<String, Integer> ports = new HashMap<>();
+        for (ServiceSpec spec : SERVICES) ports.put(spec.name(), Ports.free());
+        Path plan = host.writePlan(spec -> ports.get(spec.name()), LOOPBACK, logs, Map.of());
+        ServiceProcess recording =
+            new ServiceProcess(
+                OneJvm.NAME,
+                LOOPBACK,
+                0,
+                host.launch(plan),
+                env,
+                logs.resolve(OneJvm.NAME + ".log"),
+                host.recordingArgs());
+        recording.start();
+        boolean recorded = recording.awaitExit(Duration.ofMinutes(3)) == 0 && host.markRecorded();
+        log(
+            String.format(
+                "one JVM    %s (%.1f s)",
+                recorded
+                    ? "class-data sharing archive recorded"
+                    : "no archive recorded (it starts the plain way); see " + logs,
                 (System.nanoTime() - started) / 1e9));
       }
     } finally {
@@ -377,6 +461,10 @@ public final class LocalStack implements AutoCloseable {
   private void switchToDockerWhenImageIsBuilt() {
     if (imageBuild == null || switchedToDocker || !imageBuild.done().getNow(false)) return;
     switchedToDocker = true;
+    if (oneJvm(settings)) {
+      switchHostToDocker();
+      return;
+    }
     ServiceProcess workspaces = service(WORKSPACE_SERVICE);
     log("switching workspace-service to Docker workspaces (" + imageBuild.image() + ")");
     try {
@@ -385,6 +473,32 @@ public final class LocalStack implements AutoCloseable {
       log("workspace  ready on Docker");
     } catch (IOException e) {
       log("could not restart workspace-service: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** One JVM: all four restart, since workspace-service cannot be restarted alone in it. */
+  private void switchHostToDocker() {
+    ServiceProcess host = service(OneJvm.NAME);
+    log(
+        "switching workspace-service to Docker workspaces ("
+            + imageBuild.image()
+            + "): restarting the services");
+    try {
+      new OneJvm(root, jvmArgs(settings))
+          .writePlan(
+              this::port,
+              settings.getOrDefault(BIND_ADDRESS, LOOPBACK).trim(),
+              dataDir.resolve("logs"),
+              Map.of());
+      host.restartWith(Map.of());
+      for (ServiceSpec spec : SERVICES) {
+        host.awaitReady("http://" + LOOPBACK + ":" + port(spec), Duration.ofSeconds(240));
+      }
+      log("workspace  ready on Docker");
+    } catch (IOException e) {
+      log("could not restart the services: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

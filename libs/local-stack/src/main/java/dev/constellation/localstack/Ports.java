@@ -36,6 +36,13 @@ final class Ports {
     }
   }
 
+  /** A port free on loopback now (for a start that must not use 0). */
+  static int free() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
   static boolean isTaken(int port) {
     // Something answering on loopback, or a listener on any address that forbids our bind.
     try (Socket socket = new Socket()) {

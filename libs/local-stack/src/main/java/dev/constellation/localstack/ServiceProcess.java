@@ -24,6 +24,8 @@ public final class ServiceProcess implements AutoCloseable {
   private Map<String, String> env;
   private final Path logFile;
   private final List<String> jvmArgs;
+  // What follows the JVM options: by default the boot jar and its address and port.
+  private final List<String> launch;
   private Process process;
 
   /**
@@ -44,6 +46,30 @@ public final class ServiceProcess implements AutoCloseable {
     this.env = Map.copyOf(env);
     this.logFile = logFile;
     this.jvmArgs = List.copyOf(jvmArgs);
+    this.launch =
+        List.of("-jar", jar.toString(), "--server.address=" + address, "--server.port=" + port);
+  }
+
+  /**
+   * A JVM started with {@code launch} after its options instead of a boot jar (the one-JVM host of
+   * all four services); {@code address} and {@code port} are where it answers readiness.
+   */
+  public ServiceProcess(
+      String name,
+      String address,
+      int port,
+      List<String> launch,
+      Map<String, String> env,
+      Path logFile,
+      List<String> jvmArgs) {
+    this.name = name;
+    this.address = address;
+    this.port = port;
+    this.jar = null;
+    this.env = Map.copyOf(env);
+    this.logFile = logFile;
+    this.jvmArgs = List.copyOf(jvmArgs);
+    this.launch = List.copyOf(launch);
   }
 
   public String name() {
@@ -75,15 +101,14 @@ public final class ServiceProcess implements AutoCloseable {
 
   public synchronized ServiceProcess start() throws IOException {
     if (process != null && process.isAlive()) throw new IOException(name + " is already running");
-    if (!Files.isRegularFile(jar)) {
+    if (jar != null && !Files.isRegularFile(jar)) {
       throw new IOException(jar + " is missing: build first (mvn -q package -DskipTests)");
     }
     Files.createDirectories(logFile.getParent());
     var command = new java.util.ArrayList<String>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
-    command.addAll(
-        List.of("-jar", jar.toString(), "--server.address=" + address, "--server.port=" + port));
+    command.addAll(launch);
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -99,9 +124,15 @@ public final class ServiceProcess implements AutoCloseable {
 
   /** Waits until readiness reports UP; fails early when the process dies. */
   public void awaitReady(Duration timeout) throws IOException, InterruptedException {
+    awaitReady(baseUrl(), timeout);
+  }
+
+  /** Waits until readiness at {@code baseUrl} (a service inside this process) reports UP. */
+  public void awaitReady(String baseUrl, Duration timeout)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
+        HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health/readiness"))
             .timeout(Duration.ofSeconds(2))
             .build();
     while (System.nanoTime() < deadline) {

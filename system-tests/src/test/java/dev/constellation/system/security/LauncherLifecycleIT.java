@@ -35,6 +35,8 @@ class LauncherLifecycleIT {
     env.put("CONSTELLATION_DATA_DIR", data.toString());
     env.put("JWT_SECRET", "launcher-lifecycle-secret-that-is-long-enough-for-hs256");
     env.put("WORKSPACE_RUNTIME", "local");
+    // Four service JVMs, each of which must go with the launcher (OneJvmStackIT covers one JVM).
+    env.put("LOCAL_ONE_JVM", "0");
     String installation = "launcher-it-" + Long.toHexString(System.nanoTime());
     env.put("WORKSPACE_INSTALLATION_ID", installation);
     env.put("WORKSPACE_NETWORK_NAME", installation);

@@ -1,0 +1,12 @@
+package bench.floor;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** One route, nothing else: what Spring Cloud Gateway Server MVC (virtual threads when the JVM has them and the run asks) costs by itself. */
+@SpringBootApplication
+public class FloorGateway {
+  public static void main(String[] args) {
+    SpringApplication.run(FloorGateway.class, args);
+  }
+}
