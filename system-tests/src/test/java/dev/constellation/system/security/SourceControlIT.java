@@ -243,6 +243,18 @@ class SourceControlIT {
       ok(204, post(user, project, "/git/merge/abort", null));
       assertThat(ok(200, get(user, project, "/git/status")).path("merging").asBoolean()).isFalse();
 
+      // What the IDE asks in the background (status, diffs) never rewrites the index, so it never
+      // holds .git/index.lock while a commit, ours or the terminal's, needs it.
+      Workspaces.Project workspace = new Workspaces.Project(api, user, project);
+      String stat = "stat -c '%i %Y %s' .git/index";
+      workspace.exec("sleep 1.1; touch notes.txt");
+      String before = workspace.exec(stat).path("stdout").asString();
+      ok(200, get(user, project, "/git/status"));
+      ok(200, get(user, project, "/git/diff?path=notes.txt"));
+      assertThat(workspace.exec(stat).path("stdout").asString())
+          .as("the index after a status and a diff of a touched file")
+          .isEqualTo(before);
+
       // A branch name git refuses: 400, nothing created.
       assertThat(
               post(user, project, "/git/branches", Map.of("name", "bad..name", "checkout", false))

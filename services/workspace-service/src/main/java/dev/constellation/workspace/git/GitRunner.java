@@ -83,6 +83,12 @@ class GitRunner {
       @Nullable Credential credential,
       byte @Nullable [] input) {
     List<String> argv = new ArrayList<>(List.of("bash", "-c", PRELUDE, "git"));
+    // The IDE asks for status and diffs in the background, while a commit of ours or of the user's
+    // terminal may run: a status that refreshes the index takes .git/index.lock, and the commit
+    // then
+    // fails with "index.lock: File exists". Required locks (add, commit, checkout) stay as they
+    // are.
+    argv.add("--no-optional-locks");
     argv.add("-c");
     argv.add("protocol.file.allow=never");
     argv.add("-c");

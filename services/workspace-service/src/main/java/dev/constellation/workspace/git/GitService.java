@@ -355,7 +355,11 @@ class GitService {
   private List<String> conflicts(String projectId) {
     ProcessOutput out =
         git.run(
-            projectId, List.of("diff", "--name-only", "--diff-filter=U", "-z"), LOCAL, null, null);
+            projectId,
+            List.of("diff-files", "--name-only", "--diff-filter=U", "-z"),
+            LOCAL,
+            null,
+            null);
     List<String> paths = new ArrayList<>();
     for (String p : out.stdoutText().split("\0")) if (!p.isEmpty()) paths.add(p);
     return paths;
@@ -369,8 +373,17 @@ class GitService {
   }
 
   private DiffHunks hunks(String projectId, String path, boolean staged) {
+    // Against the work tree, the plumbing diff-files: porcelain `git diff` refreshes and rewrites
+    // the index (ignoring --no-optional-locks), which would take index.lock from a running commit.
     List<String> args =
-        new ArrayList<>(List.of("diff", "--no-color", "--no-ext-diff", "--no-textconv", "-U0"));
+        new ArrayList<>(
+            List.of(
+                staged ? "diff" : "diff-files",
+                "-p",
+                "--no-color",
+                "--no-ext-diff",
+                "--no-textconv",
+                "-U0"));
     if (staged) args.add("--cached");
     args.add("--");
     args.add(path);
