@@ -196,6 +196,16 @@ describe('TerminalSession', () => {
     expect(FakeSocket.all).toHaveLength(1);
   });
 
+  it('sends its size again once the server has named the session (a first frame can be lost)', async () => {
+    const s = make('abc');
+    s.resize(120, 40);
+    await s.connect();
+    FakeSocket.all[0].open();
+    FakeSocket.all[0].text(JSON.stringify({ type: 'session', id: 'abc' }));
+    const resize = JSON.stringify({ type: 'resize', cols: 120, rows: 40 });
+    expect(FakeSocket.all[0].sent).toEqual([resize, resize]);
+  });
+
   it('keystrokes go as binary frames, resize as JSON text', async () => {
     const s = make();
     s.resize(100, 30);

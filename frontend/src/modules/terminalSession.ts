@@ -94,6 +94,9 @@ export class TerminalSession {
           // An older server sent output as text; show it rather than lose it.
           this.events.onData(ev.data);
         } else if (control.type === 'session' && typeof control.id === 'string') {
+          // The size again, now that the server has spoken: the gateway now and then loses a frame
+          // sent within ~2 ms of the upgrade, and a reattached tmux then keeps its old size.
+          if (this.size) this.sendResize(this.size.cols, this.size.rows);
           this.sessionId = control.id;
           this.events.onSession?.(
             control.id,

@@ -39,6 +39,8 @@ class FakeServerSocket {
   static all: FakeServerSocket[] = [];
   static capabilities: Record<string, unknown> = {};
   static handlers: Record<string, (params: unknown) => unknown> = {};
+  /** How many sockets, from the first, lose their `initialize` on the way. */
+  static initializeLost = 0;
   readyState = 0;
   received: Message[] = [];
   onopen: (() => void) | null = null;
@@ -57,6 +59,11 @@ class FakeServerSocket {
     const msg = JSON.parse(data) as Message;
     this.received.push(msg);
     if (msg.id === undefined || !msg.method) return;
+    if (
+      msg.method === 'initialize' &&
+      FakeServerSocket.all.indexOf(this) < FakeServerSocket.initializeLost
+    )
+      return;
     const result =
       msg.method === 'initialize'
         ? { capabilities: FakeServerSocket.capabilities }
@@ -101,7 +108,9 @@ const NO_CANCEL = {
 let client: LspClient | null = null;
 const models: monaco.editor.ITextModel[] = [];
 
-function setup(opts: { ticket?: () => Promise<{ ticket: string }> } = {}) {
+function setup(
+  opts: { ticket?: () => Promise<{ ticket: string }>; initializeTimeoutMs?: number } = {},
+) {
   const problems = new ProblemStore();
   let n = 0;
   const api = {
@@ -116,6 +125,7 @@ function setup(opts: { ticket?: () => Promise<{ ticket: string }> } = {}) {
     WebSocketImpl: FakeServerSocket as unknown as typeof WebSocket,
     problems,
     maxBackoffMs: 10,
+    initializeTimeoutMs: opts.initializeTimeoutMs,
     onState: (_l, s) => states.push(s),
   });
   client.start();
@@ -137,6 +147,7 @@ afterEach(() => {
   FakeServerSocket.all = [];
   FakeServerSocket.capabilities = {};
   FakeServerSocket.handlers = {};
+  FakeServerSocket.initializeLost = 0;
 });
 
 describe('LspClient', () => {
@@ -344,6 +355,17 @@ describe('LspClient', () => {
     expect(FakeServerSocket.last().notifications('textDocument/didOpen')[0].params).toMatchObject({
       textDocument: { uri: 'file:///workspace/src/d.ts', text: 'two' },
     });
+  });
+
+  it('gives up on a server that never answers initialize and connects again', async () => {
+    FakeServerSocket.initializeLost = 1;
+    const { api, client: c } = setup({ initializeTimeoutMs: 50 });
+    model('src/lost.ts', '');
+    await until(() => c.state('typescript') === 'ready', 'ready on the second socket', 5000);
+    expect(FakeServerSocket.all).toHaveLength(2);
+    expect(FakeServerSocket.all[0].readyState).toBe(3);
+    expect(api.lspTicket).toHaveBeenCalledTimes(2);
+    expect(FakeServerSocket.last().notifications('textDocument/didOpen')).toHaveLength(1);
   });
 
   it('stops trying on 4404 (no server for the language)', async () => {

@@ -51,6 +51,12 @@ export interface LspConnectionOptions {
   WebSocketImpl?: typeof WebSocket;
   /** Backoff: 500 ms doubling up to this. */
   maxBackoffMs?: number;
+  /**
+   * How long a server may take to answer `initialize` before the socket is dropped and tried again,
+   * doubling with each attempt. A socket can open onto a server that never saw the request: the
+   * gateway now and then loses a frame sent within ~2 ms of the upgrade (measured with tcpdump).
+   */
+  initializeTimeoutMs?: number;
 }
 
 const CAPABILITIES: ClientCapabilities = {
@@ -127,6 +133,7 @@ export class LspConnection {
   private disposed = false;
   private readonly WebSocketImpl: typeof WebSocket;
   private readonly maxBackoffMs: number;
+  private readonly initializeTimeoutMs: number;
 
   constructor(
     private readonly api: LspApi,
@@ -137,6 +144,7 @@ export class LspConnection {
   ) {
     this.WebSocketImpl = opts.WebSocketImpl ?? WebSocket;
     this.maxBackoffMs = opts.maxBackoffMs ?? 30_000;
+    this.initializeTimeoutMs = opts.initializeTimeoutMs ?? 8_000;
   }
 
   get current(): LspState {
@@ -209,24 +217,40 @@ export class LspConnection {
   }
 
   private async initialize(ws: WebSocket, conn: ProtocolConnection) {
+    const patience = Math.min(60_000, this.initializeTimeoutMs * 2 ** Math.min(this.attempt, 3));
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const result = await conn.sendRequest(InitializeRequest.type, {
-        processId: null,
-        rootUri: WORKSPACE_ROOT,
-        workspaceFolders: [{ uri: WORKSPACE_ROOT, name: 'workspace' }],
-        capabilities: CAPABILITIES,
-        clientInfo: { name: 'Constellation IDE' },
-      });
+      const result = await Promise.race([
+        conn.sendRequest(InitializeRequest.type, {
+          processId: null,
+          rootUri: WORKSPACE_ROOT,
+          workspaceFolders: [{ uri: WORKSPACE_ROOT, name: 'workspace' }],
+          capabilities: CAPABILITIES,
+          clientInfo: { name: 'Constellation IDE' },
+        }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('initialize timed out')), patience);
+        }),
+      ]);
+      clearTimeout(timer);
       if (this.ws !== ws) return;
       await conn.sendNotification(InitializedNotification.type, {});
       this.caps = result.capabilities;
       this.attempt = 0;
       this.setState('ready');
       this.events.onReady(conn, result.capabilities);
-    } catch {
+    } catch (e) {
+      clearTimeout(timer);
       // A socket that closed mid-handshake is handled by its close event. Browsers accept only
-      // 1000 and 3000–4999 from a client; 4000 is ours for "retry".
-      if (this.ws === ws) ws.close(4000, 'initialize failed');
+      // 1000 and 3000–4999 from a client; 4000 is ours for "retry". A browser's close event
+      // carries the code and reason it sent itself, so the retry says why.
+      if (this.ws === ws)
+        ws.close(
+          4000,
+          e instanceof Error && e.message === 'initialize timed out'
+            ? e.message
+            : 'initialize failed',
+        );
     }
   }
 
