@@ -1,0 +1,58 @@
+package dev.constellation.gateway.routing;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.Lifecycle;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
+
+/**
+ * Upgrades a browser's WebSocket on its connection's own event loop. The request's filters may
+ * finish on another thread (a Redis reply's, another connection's loop), and an upgrade begun there
+ * let Reactor Netty attach the socket's reader in a later task of the loop: a frame the browser
+ * sent within ~2 ms of the 101 reached the HTTP request's finished reader and was dropped (a
+ * language server's {@code initialize}, a terminal's first resize; seen with tcpdump).
+ */
+final class EventLoopWebSocketService implements WebSocketService, Lifecycle {
+  private final WebSocketService delegate;
+
+  EventLoopWebSocketService(WebSocketService delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public Mono<Void> handleRequest(ServerWebExchange exchange, WebSocketHandler handler) {
+    Mono<Void> upgrade = delegate.handleRequest(exchange, handler);
+    if (!(nativeRequest(exchange) instanceof Connection connection)) return upgrade;
+    var loop = connection.channel().eventLoop();
+    return loop.inEventLoop() ? upgrade : upgrade.subscribeOn(Schedulers.fromExecutor(loop));
+  }
+
+  /** The server's own request object; none for a server other than Reactor Netty's. */
+  private static @Nullable Object nativeRequest(ServerWebExchange exchange) {
+    try {
+      return ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+    } catch (IllegalArgumentException | IllegalStateException notAvailable) {
+      return null;
+    }
+  }
+
+  @Override
+  public void start() {
+    if (delegate instanceof Lifecycle lifecycle) lifecycle.start();
+  }
+
+  @Override
+  public void stop() {
+    if (delegate instanceof Lifecycle lifecycle) lifecycle.stop();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return !(delegate instanceof Lifecycle lifecycle) || lifecycle.isRunning();
+  }
+}
