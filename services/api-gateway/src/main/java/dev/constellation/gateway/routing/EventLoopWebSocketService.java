@@ -1,14 +1,11 @@
 package dev.constellation.gateway.routing;
 
-import org.jspecify.annotations.Nullable;
 import org.springframework.context.Lifecycle;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import reactor.netty.Connection;
 
 /**
  * Upgrades a browser's WebSocket on its connection's own event loop. The request's filters may
@@ -27,18 +24,10 @@ final class EventLoopWebSocketService implements WebSocketService, Lifecycle {
   @Override
   public Mono<Void> handleRequest(ServerWebExchange exchange, WebSocketHandler handler) {
     Mono<Void> upgrade = delegate.handleRequest(exchange, handler);
-    if (!(nativeRequest(exchange) instanceof Connection connection)) return upgrade;
-    var loop = connection.channel().eventLoop();
-    return loop.inEventLoop() ? upgrade : upgrade.subscribeOn(Schedulers.fromExecutor(loop));
-  }
-
-  /** The server's own request object; none for a server other than Reactor Netty's. */
-  private static @Nullable Object nativeRequest(ServerWebExchange exchange) {
-    try {
-      return ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
-    } catch (IllegalArgumentException | IllegalStateException notAvailable) {
-      return null;
-    }
+    var loop = ConnectionLoop.of(exchange);
+    return loop == null || loop.inEventLoop()
+        ? upgrade
+        : upgrade.subscribeOn(Schedulers.fromExecutor(loop));
   }
 
   @Override
