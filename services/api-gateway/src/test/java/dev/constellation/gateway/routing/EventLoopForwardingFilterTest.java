@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpHeaders;
@@ -22,8 +23,6 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
-import org.springframework.web.reactive.socket.WebSocketHandler;
-import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.adapter.DefaultServerWebExchange;
 import org.springframework.web.server.i18n.AcceptHeaderLocaleContextResolver;
@@ -32,41 +31,42 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 
-class EventLoopWebSocketServiceTest {
+class EventLoopForwardingFilterTest {
   private final DefaultEventLoopGroup loops = new DefaultEventLoopGroup(1);
-  private final WebSocketHandler handler = session -> Mono.empty();
+  private final EventLoopForwardingFilter filter = new EventLoopForwardingFilter();
 
   @AfterEach
   void stopLoops() {
     loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
   }
 
-  /** What the gateway's filters leave: the request ends up on a Redis reply's thread. */
+  /**
+   * What the gateway's filters leave: the request ends up on a Redis reply's thread. Forwarded from
+   * there, a WebSocket upgrade dropped a frame the browser sent right after the 101.
+   */
   @Test
-  void upgradesOnTheConnectionsOwnEventLoop() throws Exception {
+  void forwardsOnTheConnectionsOwnEventLoop() throws Exception {
     Channel channel = new LocalChannel();
     loops.register(channel).sync();
     AtomicReference<Boolean> onLoop = new AtomicReference<>();
-    WebSocketService engine =
-        (exchange, h) -> Mono.fromRunnable(() -> onLoop.set(channel.eventLoop().inEventLoop()));
+    GatewayFilterChain routing =
+        exchange -> Mono.fromRunnable(() -> onLoop.set(channel.eventLoop().inEventLoop()));
     ServerWebExchange exchange = exchange(new OnConnection(Connection.from(channel)));
 
-    engine.handleRequest(exchange, handler).block(Duration.ofSeconds(5));
-    assertThat(onLoop.get()).as("the engine alone, called off the loop").isFalse();
+    routing.filter(exchange).block(Duration.ofSeconds(5));
+    assertThat(onLoop.get()).as("the routing alone, called off the loop").isFalse();
 
-    new EventLoopWebSocketService(engine)
-        .handleRequest(exchange, handler)
-        .block(Duration.ofSeconds(5));
-    assertThat(onLoop.get()).as("through the wrapper").isTrue();
+    filter.filter(exchange, routing).block(Duration.ofSeconds(5));
+    assertThat(onLoop.get()).as("through the filter").isTrue();
   }
 
   @Test
-  void aRequestWithoutANettyConnectionIsUpgradedWhereItIs() {
+  void aRequestWithoutANettyConnectionIsForwardedWhereItIs() {
     AtomicReference<Thread> ranOn = new AtomicReference<>();
-    WebSocketService engine =
-        (exchange, h) -> Mono.fromRunnable(() -> ranOn.set(Thread.currentThread()));
-    new EventLoopWebSocketService(engine)
-        .handleRequest(exchange(MockServerHttpRequest.get("/ws").build()), handler)
+    GatewayFilterChain routing =
+        exchange -> Mono.fromRunnable(() -> ranOn.set(Thread.currentThread()));
+    filter
+        .filter(exchange(MockServerHttpRequest.get("/ws").build()), routing)
         .block(Duration.ofSeconds(5));
     assertThat(ranOn.get()).isSameAs(Thread.currentThread());
   }
