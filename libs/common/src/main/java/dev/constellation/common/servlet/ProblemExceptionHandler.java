@@ -6,6 +6,7 @@ import dev.constellation.common.problem.Problems;
 import dev.constellation.common.problem.ValidationMessages;
 import dev.constellation.common.resilience.StorageOutages;
 import jakarta.validation.ConstraintViolationException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -18,6 +19,7 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -90,6 +92,16 @@ public class ProblemExceptionHandler {
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
   ResponseEntity<ProblemDetail> mediaType(HttpMediaTypeNotSupportedException e) {
     return respond(Problems.of(ProblemType.UNSUPPORTED_MEDIA_TYPE, e.getMessage()));
+  }
+
+  /**
+   * The client left, typically an event stream's: there is no one to answer, and nothing went wrong
+   * on our side (an answer would also fail: the stream's content type takes no problem JSON).
+   */
+  @ExceptionHandler(AsyncRequestNotUsableException.class)
+  @Nullable ResponseEntity<ProblemDetail> clientGone(AsyncRequestNotUsableException e) {
+    log.debug("client gone: {}", e.getMessage());
+    return null;
   }
 
   @ExceptionHandler(Exception.class)
