@@ -116,6 +116,13 @@ const CAPABILITIES: ClientCapabilities = {
   },
 };
 
+/** The server did not answer `initialize` in time: the close reason says so, and it retries. */
+class InitializeTimeout extends Error {
+  constructor() {
+    super('initialize timed out');
+  }
+}
+
 /**
  * One language server of one project, over the gateway's WebSocket: a one-time ticket, then one
  * JSON-RPC message per text frame (vscode-ws-jsonrpc's reader/writer, vscode-jsonrpc's connection).
@@ -229,7 +236,7 @@ export class LspConnection {
           clientInfo: { name: 'Constellation IDE' },
         }),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('initialize timed out')), patience);
+          timer = setTimeout(() => reject(new InitializeTimeout()), patience);
         }),
       ]);
       clearTimeout(timer);
@@ -245,12 +252,7 @@ export class LspConnection {
       // 1000 and 3000–4999 from a client; 4000 is ours for "retry". A browser's close event
       // carries the code and reason it sent itself, so the retry says why.
       if (this.ws === ws)
-        ws.close(
-          4000,
-          e instanceof Error && e.message === 'initialize timed out'
-            ? e.message
-            : 'initialize failed',
-        );
+        ws.close(4000, e instanceof InitializeTimeout ? e.message : 'initialize failed');
     }
   }
 

@@ -85,9 +85,7 @@ class GitRunner {
     List<String> argv = new ArrayList<>(List.of("bash", "-c", PRELUDE, "git"));
     // The IDE asks for status and diffs in the background, while a commit of ours or of the user's
     // terminal may run: a status that refreshes the index takes .git/index.lock, and the commit
-    // then
-    // fails with "index.lock: File exists". Required locks (add, commit, checkout) stay as they
-    // are.
+    // then fails with "index.lock: File exists". Required locks (add, commit, checkout) stay.
     argv.add("--no-optional-locks");
     argv.add("-c");
     argv.add("protocol.file.allow=never");
