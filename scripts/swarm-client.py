@@ -12,6 +12,12 @@ gateways on its node's address (SWARM_TEST_PORT, published in host mode), so bot
   swarm-client.py workspace-node STATE_DIR  the hostname of the node that runs the journey's workspace
   swarm-client.py write-file STATE_DIR    writes failover.txt through the files API, reads it in the workspace
   swarm-client.py after-failover STATE_DIR  reads failover.txt with a command, types into a terminal
+  swarm-client.py streams STATE_DIR READY_FILE GO_FILE
+                                          opens the workspace's event stream and a terminal through one
+                                          gateway, writes that gateway's address to READY_FILE, waits for
+                                          GO_FILE, then checks that both still work
+  swarm-client.py kill-targets ADDRESS    the gateway task not on ADDRESS, a project-service and a
+                                          claude-service task: "node container service" per line
   swarm-client.py load STATE_DIR SECONDS STOP_FILE
                                           GET /api/projects until STOP_FILE exists or SECONDS pass;
                                           prints "load: N requests, F failed" and the first failures
@@ -24,6 +30,7 @@ import os
 import secrets
 import socket
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -249,10 +256,19 @@ def after_failover(state_dir):
     if body.get("stdout") != content:
         fail(f"failover.txt after the drain: {body}")
     step(f"exec 'cat failover.txt' after the drain: exit 0, {body['stdout'].strip()!r}")
+    sock, seen = open_terminal(GATEWAYS.pick(), pid, token)
+    seen = type_and_see(sock, seen, b"echo term-$((6*7))\r", b"term-42")
+    sock.close()
+    if b"term-42" not in seen:
+        fail(f"the terminal never printed term-42: {seen[-300:]!r}")
+    step("terminal after the drain: typed 'echo term-$((6*7))', saw term-42")
+
+
+def open_terminal(host, pid, token):
+    """A terminal WebSocket through the gateway on host: (socket, bytes already received)."""
     status, ticket = call("POST", f"/api/projects/{pid}/terminal/ticket", None, token)
     if status != 200:
         fail(f"terminal ticket: {status} {ticket}")
-    host = GATEWAYS.pick()
     sock = socket.create_connection((host, int(PORT)), timeout=30)
     key = base64.b64encode(os.urandom(16)).decode()
     sock.sendall((f"GET /api/projects/{pid}/terminal?ticket={ticket['ticket']}&cols=80&rows=24 HTTP/1.1\r\n"
@@ -267,20 +283,123 @@ def after_failover(state_dir):
     status_line = head.split(b"\r\n", 1)[0]
     if b" 101 " not in status_line:
         fail(f"terminal handshake: {status_line!r}")
-    rest = head.split(b"\r\n\r\n", 1)[1]
-    typed = b"echo term-$((6*7))\r"
+    return sock, head.split(b"\r\n\r\n", 1)[1]
+
+
+def type_and_see(sock, seen, typed, expected, seconds=30):
+    """Types one masked binary frame; returns what arrived until expected did (or the time ran out)."""
     mask = os.urandom(4)
     sock.sendall(bytes([0x82, 0x80 | len(typed)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(typed)))
-    seen, deadline = rest, time.monotonic() + 30
-    while b"term-42" not in seen and time.monotonic() < deadline:
-        chunk = sock.recv(65536)
+    deadline = time.monotonic() + seconds
+    while expected not in seen and time.monotonic() < deadline:
+        sock.settimeout(max(0.1, deadline - time.monotonic()))
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            break
         if not chunk:
             break
         seen += chunk
+    return seen
+
+
+class EventStream:
+    """The workspace's event stream (SSE) through one gateway, read on a thread of its own."""
+
+    def __init__(self, host, pid, token):
+        self.conn = http.client.HTTPConnection(host, PORT, timeout=120)
+        self.conn.request("GET", f"/api/projects/{pid}/workspace/events",
+                          headers={"Authorization": "Bearer " + token, "Accept": "text/event-stream"})
+        response = self.conn.getresponse()
+        if response.status != 200:
+            fail(f"workspace events: {response.status} {response.read()[:200]!r}")
+        self.events, self.ended = [], None
+        threading.Thread(target=self.read, args=(response,), daemon=True).start()
+
+    def read(self, response):
+        name = None
+        try:
+            for raw in iter(response.readline, b""):
+                line = raw.decode(errors="replace").rstrip("\r\n")
+                if line.startswith("event:"):
+                    name = line[6:].strip()
+                elif line.startswith("data:") and name:
+                    self.events.append((name, line[5:].strip()))
+                elif not line:
+                    name = None
+            self.ended = "the stream ended"
+        except OSError as e:
+            self.ended = f"{type(e).__name__}: {e}"
+
+    def wait_for(self, name, needle, seconds):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not self.ended:
+            if any(n == name and needle in data for n, data in self.events):
+                return True
+            time.sleep(0.2)
+        return any(n == name and needle in data for n, data in self.events)
+
+
+def streams(state_dir, ready_file, go_file):
+    """An event stream and a terminal through one gateway, kept open while replicas they are not on
+    are killed (by swarm-test.sh, between ready_file and go_file); then both must still work."""
+    token, pid = saved(state_dir)
+    host = GATEWAYS.pick()
+    events = EventStream(host, pid, token)
+    if not events.wait_for("status", "", 30):
+        fail(f"no status event on the stream: {events.events[:3]} {events.ended}")
+    sock, seen = open_terminal(host, pid, token)
+    seen = type_and_see(sock, seen, b"echo before-$((5*5))\r", b"before-25")
+    if b"before-25" not in seen:
+        fail(f"the terminal never printed before-25: {seen[-300:]!r}")
+    step(f"event stream and terminal open through the gateway on {host}")
+    with open(ready_file, "w") as f:
+        f.write(host)
+    deadline = time.monotonic() + 300
+    while not os.path.exists(go_file):
+        if time.monotonic() > deadline:
+            fail("never told to go on")
+        time.sleep(0.5)
+    if events.ended:
+        fail(f"the event stream did not survive: {events.ended}")
+    seen = type_and_see(sock, b"", b"echo after-$((6*6))\r", b"after-36")
     sock.close()
-    if b"term-42" not in seen:
-        fail(f"the terminal never printed term-42: {seen[-300:]!r}")
-    step("terminal after the drain: typed 'echo term-$((6*7))', saw term-42")
+    if b"after-36" not in seen:
+        fail(f"the terminal did not survive: {seen[-300:]!r}")
+    name = f"streams-{secrets.token_hex(4)}.txt"
+    # Through the files API, so that workspace-service itself sees the change on its file system (on
+    # NFS a write made by a workspace on another node would not reach its watch).
+    request = urllib.request.Request(f"http://{host}:{PORT}/api/projects/{pid}/files/content?path={name}",
+                                     data=b"x\n", method="PUT")
+    request.add_header("Authorization", "Bearer " + token)
+    request.add_header("Content-Type", "application/octet-stream")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        if response.status != 200:
+            fail(f"write {name}: {response.status}")
+    if not events.wait_for("files", name, 30):
+        fail(f"no files event for {name} on the stream: {events.events[-3:]} {events.ended}")
+    events.conn.close()
+    step(f"after the kills: the terminal printed after-36, the event stream reported {name}")
+
+
+def kill_targets(via):
+    """What to kill while the streams run: the gateway task not on via, one project-service and one
+    claude-service task. Prints "node-hostname container-id service" per target."""
+    nodes = {n["ID"]: n for n in docker_get("/nodes")}
+    for service, avoid in (("api-gateway", via), ("project-service", None), ("claude-service", None)):
+        name = SERVICE.rsplit("_", 1)[0] + "_" + service
+        running = json.dumps({"service": [name], "desired-state": ["running"]})
+        for task in docker_get("/tasks?filters=" + urllib.parse.quote(running)):
+            node = nodes.get(task.get("NodeID"))
+            container = task["Status"].get("ContainerStatus", {}).get("ContainerID")
+            if task["Status"]["State"] != "running" or not node or not container:
+                continue
+            if avoid and node_address(node) == avoid:
+                continue
+            print(node["Description"]["Hostname"], container, service)
+            break
+        else:
+            fail(f"no {service} task to kill")
 
 
 def load(state_dir, seconds, stop_file):
@@ -317,6 +436,10 @@ def main():
         write_file(sys.argv[2])
     elif command == "after-failover":
         after_failover(sys.argv[2])
+    elif command == "streams":
+        streams(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif command == "kill-targets":
+        kill_targets(sys.argv[2])
     elif command == "load":
         load(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     else:

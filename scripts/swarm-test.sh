@@ -42,7 +42,7 @@ IMAGES=("${SERVICES[@]/#/constellation/}" constellation/mongo-wire constellation
 IMAGES=("${IMAGES[@]/%/:$TAG}")
 STATE=""
 WATCHDOG=""
-LOAD_PID=""
+LOAD_PID="" STREAMS_PID=""
 
 say() { printf '[swarm %4ds] %s\n' "$(( $(date +%s) - START ))" "$*"; }
 phase() { say "== $*"; }
@@ -89,6 +89,7 @@ cleanup() {
   set +e   # the teardown must run to its end whatever fails on the way
   [ -n "$WATCHDOG" ] && kill "$WATCHDOG" 2>/dev/null || true
   [ -n "$LOAD_PID" ] && kill "$LOAD_PID" 2>/dev/null || true
+  [ -n "$STREAMS_PID" ] && kill "$STREAMS_PID" 2>/dev/null || true
   if [ "$rc" != 0 ] && dk 1 info >/dev/null 2>&1; then
     dk 1 stack ps "$STACK" --no-trunc --format '{{.Name}} {{.Node}} {{.CurrentState}} {{.Error}}' 2>/dev/null | head -40 || true
     if [ "${SWARM_KEEP_LOGS:-1}" = 1 ]; then
@@ -276,6 +277,27 @@ in_ns1 python3 scripts/swarm-client.py after-failover "$STATE"
 say "  workspace failover: $(( $(date +%s) - t0 )) s from the drain to a typed terminal"
 echo "workspace failover $ws_node -> $moved: 0 failed requests" >> "$STATE/results"
 dk 1 node update --availability active "$ws_node" >/dev/null
+
+# An event stream and a terminal stay open through one gateway while the other gateway replica, a
+# project-service and a claude-service replica are killed (docker kill on their nodes: a crash, not
+# a drain); once Swarm has replaced them, both must still work.
+phase "streams across the loss of replicas they are not on"
+rm -f "$STATE/streams-ready" "$STATE/streams-go"
+in_ns1 python3 scripts/swarm-client.py streams "$STATE" "$STATE/streams-ready" "$STATE/streams-go" & STREAMS_PID=$!
+for i in $(seq 1 120); do [ -s "$STATE/streams-ready" ] && break; sleep 0.5; done
+[ -s "$STATE/streams-ready" ] || { say "the streams did not open"; exit 1; }
+via=$(cat "$STATE/streams-ready")
+in_ns1 python3 scripts/swarm-client.py kill-targets "$via" > "$STATE/kill-targets"
+while read -r node container service; do
+  dk "${node#cst-node}" kill "$container" >/dev/null
+  say "  docker kill of $service's task on $node (the streams run through $via)"
+done < "$STATE/kill-targets"
+sleep 5
+converged 180
+say "  every killed replica is running again"
+touch "$STATE/streams-go"
+wait "$STREAMS_PID"
+echo "streams across the loss of other replicas: event stream and terminal kept" >> "$STATE/results"
 
 # under_load TITLE MAX_SECONDS COMMAND...: the load runs while COMMAND does (and 5 s after it).
 under_load() {
