@@ -28,11 +28,13 @@ fi
 if hits=$(grep -nE -- '^[^#]*--web\.enable-(lifecycle|admin-api)' "${compose_files[@]}"); then
   failures+=("Prometheus lifecycle/admin API enabled:"$'\n'"$hits")
 fi
-# The socket may be mounted only into the socket proxies (the filter sits in front of the one that writes).
+# The socket may be mounted only into the socket proxies (the filter sits in front of the one that
+# writes), and in Swarm into docker-node-filter: one task per node cannot be paired with a proxy on
+# the same node, so that filter allowlists the API's paths itself (DockerApiFilter.java).
 socket_users=$(awk '/^  [a-z0-9-]+:$/ { svc=$1 } /docker\.sock/ { print FILENAME ":" svc }' "${compose_files[@]}" | sort -u)
 for user in $socket_users; do
   case "$user" in
-    *:docker-socket-proxy: | *:traefik-docker-proxy:) ;;
+    *:docker-socket-proxy: | *:traefik-docker-proxy: | docker-compose.swarm.yml:docker-node-filter:) ;;
     *) failures+=("the Docker socket is mounted into $user") ;;
   esac
 done
@@ -137,6 +139,21 @@ if str(gateway_env.get("GATEWAY_SERVICE_DNS_ROUND_ROBIN", "")).lower() != "true"
     problems.append("api-gateway: GATEWAY_SERVICE_DNS_ROUND_ROBIN is not true (replicas behind dnsrr names)")
 if "node.labels.constellation.workspaces == true" not in deploy("workspace-service").get("placement", {}).get("constraints", []):
     problems.append("workspace-service is not pinned to the node labelled constellation.workspaces")
+# Workspaces as Swarm services, reaching every Docker API only through a filter.
+ws_env = services["workspace-service"].get("environment", {})
+for key, want in {"WORKSPACE_RUNTIME": "swarm", "DOCKER_HOST": "tcp://docker-api-filter:2375",
+                  "WORKSPACE_SWARM_NODE_ENGINES": "dns:tasks.docker-node-filter:2375"}.items():
+    if str(ws_env.get(key)) != want:
+        problems.append(f"workspace-service: {key}={ws_env.get(key)!r}, expected {want!r}")
+node_filter = services.get("docker-node-filter", {})
+if node_filter.get("deploy", {}).get("mode") != "global":
+    problems.append("docker-node-filter: not one task per workspace node (deploy.mode global)")
+for name in ("docker-api-filter", "docker-node-filter"):
+    svc = services.get(name, {})
+    if svc.get("cap_drop") != ["ALL"] or not svc.get("read_only"):
+        problems.append(f"{name}: not read-only with every capability dropped")
+if "node.role == manager" not in deploy("docker-api-filter").get("placement", {}).get("constraints", []):
+    problems.append("docker-api-filter: not on a manager (service placement needs a manager's API)")
 for name, net in stack["networks"].items():
     if net.get("driver") != "overlay":
         problems.append(f"network {name} is not an overlay")
@@ -160,7 +177,7 @@ if problems:
     print("compose: docker-compose.swarm.yml:\n  " + "\n  ".join(problems), file=sys.stderr)
     sys.exit(1)
 PY
-echo "compose: docker-compose.yml + docker-compose.swarm.yml: no secret in the specs, replicas, start-first updates, placement, overlays, the gateway's DNS round robin"
+echo "compose: docker-compose.yml + docker-compose.swarm.yml: no secret in the specs, replicas, start-first updates, placement, overlays, the gateway's DNS round robin, workspaces as services behind the filters"
 if docker stack config --help >/dev/null 2>&1; then
   docker stack config -c "$stack" >/dev/null
   echo "compose: docker stack config accepts the rendered swarm stack"

@@ -37,8 +37,9 @@ STACK=constellation
 BASE=${SMOKE_BASE:-constellation/smoke-base:local}
 WORKSPACE_IMAGE=${WORKSPACE_IMAGE:-constellation/workspace:local}
 WORKSPACES=$DATA/workspaces         # the shared workspaces directory, the same path on every node
+NODE_SOCKET_DIR=/run/cst-node       # empty on the host; each engine's own socket inside its namespace
 SERVICES=(api-gateway project-service claude-service workspace-service)
-IMAGES=("${SERVICES[@]/#/constellation/}" constellation/mongo-wire constellation/redis)
+IMAGES=("${SERVICES[@]/#/constellation/}" constellation/mongo-wire constellation/redis constellation/docker-api-filter)
 IMAGES=("${IMAGES[@]/%/:$TAG}")
 STATE=""
 WATCHDOG=""
@@ -141,6 +142,10 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   done
   DOCKER_BUILDKIT=0 build -f deploy/smoke/mongo-wire.Dockerfile -t "constellation/mongo-wire:$TAG"
   DOCKER_BUILDKIT=0 build -f deploy/smoke/redis.Dockerfile -t "constellation/redis:$TAG"
+  # The filter compiles in an image with a JDK: the workspace image has one (no registry here).
+  DOCKER_BUILDKIT=0 docker build -q --build-arg "BUILD_IMAGE=$WORKSPACE_IMAGE" --build-arg "RUNTIME_IMAGE=$BASE" \
+    -t "constellation/docker-api-filter:$TAG" deploy/docker-api-filter >"$STATE/build.log" 2>&1 \
+    || { cat "$STATE/build.log"; exit 1; }
   rm -rf "$ctx"
 fi
 docker image inspect "${IMAGES[@]}" "$WORKSPACE_IMAGE" >/dev/null
@@ -169,7 +174,7 @@ for i in $(seq 1 10); do
 done
 
 phase "engines: dockerd x3 (own data root, exec root, containerd, socket, netns)"
-mkdir -p "$RUN" "$DATA"
+mkdir -p "$RUN" "$DATA" "$NODE_SOCKET_DIR"
 install -d -o 1000 -g 1000 "$WORKSPACES"   # uid 1000: workspace-service and the workspaces' user
 # Not the host's /etc/docker/daemon.json. no-new-privileges: Swarm (API 1.41) cannot set it per
 # service, so workspaces get it from their engine (workspace-service checks, docs/deployment.md).
@@ -179,9 +184,12 @@ for n in 1 2 3; do
   # ("failed to start daemon: Devices cgroup isn't mounted"). unshare --mount keeps the engine's
   # mounts (containers' root file systems, network namespaces) private to it, so they end with it;
   # --uts: the node's name in the swarm is the engine's hostname.
-  nsenter --net="/run/netns/$(ns "$n")" unshare --mount --uts sh -c "hostname cst-node$n && exec dockerd \
+  # The engine's second socket is in a tmpfs of its own mount namespace, at the path the filters
+  # bind (deploy/swarm-test.yml): each node's filter reaches its own engine, never the host's.
+  nsenter --net="/run/netns/$(ns "$n")" unshare --mount --uts sh -c "hostname cst-node$n && \
+      mount -t tmpfs -o size=1m,mode=0755 cst-node$n $NODE_SOCKET_DIR && exec dockerd \
       --config-file $RUN/daemon.json --data-root $DATA/node$n --exec-root $RUN/exec$n \
-      --pidfile $RUN/node$n.pid -H unix://$RUN/node$n.sock -H tcp://$NET.1$n:2375 --cgroup-parent /cst-swarm-n$n \
+      --pidfile $RUN/node$n.pid -H unix://$RUN/node$n.sock -H unix://$NODE_SOCKET_DIR/docker.sock --cgroup-parent /cst-swarm-n$n \
       --storage-driver overlay2 --log-level warn" >"$STATE/dockerd$n.log" 2>&1 &
 done
 for n in 1 2 3; do
@@ -208,6 +216,7 @@ PY
   then say "node$n could not join"; exit 1; fi
 done
 dk 1 node update --label-add constellation.data=true --label-add constellation.workspaces=true cst-node1 >/dev/null
+for n in 2 3; do dk 1 node update --label-add constellation.workspaces=true "cst-node$n" >/dev/null; done
 dk 1 node ls
 
 phase "images into each engine (docker load)"
@@ -226,7 +235,7 @@ mkdir -p "$STATE/config"
 # JDK's own name cache (30 s) would keep a replaced replica's address: one second, like the gateway's.
 DOCKER_HOST="unix://$RUN/node1.sock" ENV_FILE="$env_file" SWARM_EXTRA_COMPOSE=deploy/swarm-test.yml \
   RESOLVE_IMAGE=never IMAGE_TAG=$TAG SWARM_TEST_PORT=$PORT SWARM_TEST_CONFIG="$STATE/config" \
-  SWARM_TEST_WORKSPACES="$WORKSPACES" WORKSPACE_IMAGE="$WORKSPACE_IMAGE" \
+  WORKSPACES_SHARED_ROOT="$WORKSPACES" DOCKER_NODE_SOCKET="$NODE_SOCKET_DIR/docker.sock" WORKSPACE_IMAGE="$WORKSPACE_IMAGE" \
   JAVA_OPTS="-Xmx320m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Dsun.net.inetaddr.ttl=1" \
   GATEWAY_MONGODB_URI=mongodb://mongodb-primary:27017/constellation_auth \
   PROJECT_MONGODB_URI=mongodb://mongodb-primary:27017/constellation_projects \
@@ -282,12 +291,13 @@ dk 1 node update --availability active "$ws_node" >/dev/null
 # project-service and a claude-service replica are killed (docker kill on their nodes: a crash, not
 # a drain); once Swarm has replaced them, both must still work.
 phase "streams across the loss of replicas they are not on"
+converged 240   # the drain above moved replicas off the workspace's node
 rm -f "$STATE/streams-ready" "$STATE/streams-go"
 in_ns1 python3 scripts/swarm-client.py streams "$STATE" "$STATE/streams-ready" "$STATE/streams-go" & STREAMS_PID=$!
 for i in $(seq 1 120); do [ -s "$STATE/streams-ready" ] && break; sleep 0.5; done
 [ -s "$STATE/streams-ready" ] || { say "the streams did not open"; exit 1; }
 via=$(cat "$STATE/streams-ready")
-in_ns1 python3 scripts/swarm-client.py kill-targets "$via" > "$STATE/kill-targets"
+in_ns1 python3 scripts/swarm-client.py kill-targets "$via" > "$STATE/kill-targets" || { cat "$STATE/kill-targets"; exit 1; }
 while read -r node container service; do
   dk "${node#cst-node}" kill "$container" >/dev/null
   say "  docker kill of $service's task on $node (the streams run through $via)"
@@ -297,7 +307,7 @@ converged 180
 say "  every killed replica is running again"
 touch "$STATE/streams-go"
 wait "$STREAMS_PID"
-echo "streams across the loss of other replicas: event stream and terminal kept" >> "$STATE/results"
+echo "streams across the loss of other replicas (event stream and terminal kept): 0 failed requests" >> "$STATE/results"
 
 # under_load TITLE MAX_SECONDS COMMAND...: the load runs while COMMAND does (and 5 s after it).
 under_load() {

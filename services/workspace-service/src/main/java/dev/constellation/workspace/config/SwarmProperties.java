@@ -4,7 +4,6 @@ import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -21,8 +20,9 @@ import org.springframework.validation.annotation.Validated;
  * @param constraints placement constraints of every workspace service, e.g. {@code
  *     node.labels.constellation.workspaces==true} (WORKSPACE_SWARM_CONSTRAINTS, comma-separated)
  * @param nodeEngines the Docker API of each node other than the manager's own, as {@code
- *     hostname=tcp://address:port} (WORKSPACE_SWARM_NODE_ENGINES, comma-separated); TLS settings
- *     come from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH as for the manager
+ *     hostname=tcp://address:port}, or {@code dns:name:port} to find them by asking each address of
+ *     the name which node it is (WORKSPACE_SWARM_NODE_ENGINES, comma-separated); TLS settings come
+ *     from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH as for the manager
  * @param startTimeout how long a start waits for the engine to run the workspace's task
  */
 @Validated
@@ -32,16 +32,6 @@ public record SwarmProperties(
     @DefaultValue List<String> constraints,
     @DefaultValue List<String> nodeEngines,
     @NotNull @DefaultValue("90s") Duration startTimeout) {
-
-  /** {@link #nodeEngines} by hostname; entries without "=" are ignored. */
-  public Map<String, String> enginesByHostname() {
-    Map<String, String> map = new java.util.HashMap<>();
-    for (String entry : nodeEngines) {
-      int eq = entry.indexOf('=');
-      if (eq > 0) map.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip());
-    }
-    return map;
-  }
 
   /** The project directory's path on the nodes. */
   public Path hostDirectory(Path root, String projectId) {

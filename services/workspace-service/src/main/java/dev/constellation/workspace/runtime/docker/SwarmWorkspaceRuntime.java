@@ -82,6 +82,14 @@ public final class SwarmWorkspaceRuntime implements WorkspaceRuntime {
   /** Each node's engine reached so far, by swarm node id. */
   private final Map<String, DockerClient> engines = new ConcurrentHashMap<>();
 
+  /** Where the other nodes' engines are. */
+  private final NodeEngineDirectory directory;
+
+  /** When each node's engine found by DNS last answered (System.nanoTime()). */
+  private final Map<String, Long> answeredAt = new ConcurrentHashMap<>();
+
+  private static final Duration RECHECK = Duration.ofSeconds(30);
+
   /** Nodes whose engine was seen to apply no-new-privileges. */
   private final Set<String> checkedNodes = ConcurrentHashMap.newKeySet();
 
@@ -102,6 +110,17 @@ public final class SwarmWorkspaceRuntime implements WorkspaceRuntime {
     if (managerNode == null || managerNode.isBlank())
       throw new IllegalStateException("the Docker engine is not part of a swarm");
     this.local = onEngine(manager);
+    this.directory = NodeEngineDirectory.of(swarm.nodeEngines(), SwarmWorkspaceRuntime::nodeIdAt);
+  }
+
+  /** The swarm node id the engine at {@code host} says it is. */
+  private static @Nullable String nodeIdAt(String host) {
+    try (DockerClient engine = client(host)) {
+      var info = engine.infoCmd().exec().getSwarm();
+      return info == null ? null : info.getNodeID();
+    } catch (java.io.IOException e) {
+      return null;
+    }
   }
 
   /** A runtime on the swarm manager named by DOCKER_HOST (or the default socket). */
@@ -499,10 +518,27 @@ public final class SwarmWorkspaceRuntime implements WorkspaceRuntime {
             t -> new Placement(t.getNodeId(), t.getStatus().getContainerStatus().getContainerID()));
   }
 
-  /** The runtime on the engine of the node that runs the placement, aimed at its container. */
+  /**
+   * The runtime on the engine of the node that runs the placement, aimed at its container. An
+   * engine found by DNS is pinged when last seen answering more than {@link #RECHECK} ago: the task
+   * in front of it may have been replaced, at another address.
+   */
   private DockerWorkspaceRuntime node(Placement placement) {
-    DockerWorkspaceRuntime node = nodes.computeIfAbsent(placement.nodeId(), this::connectNode);
-    return node;
+    String nodeId = placement.nodeId();
+    DockerWorkspaceRuntime node = nodes.computeIfAbsent(nodeId, this::connectNode);
+    Long answered = answeredAt.get(nodeId);
+    if (answered == null || System.nanoTime() - answered < RECHECK.toNanos()) return node;
+    try {
+      engines.get(nodeId).pingCmd().exec();
+      answeredAt.put(nodeId, System.nanoTime());
+      return node;
+    } catch (RuntimeException gone) {
+      log.info("the engine of swarm node {} does not answer; looking for it again", nodeId);
+      nodes.remove(nodeId);
+      engines.remove(nodeId);
+      answeredAt.remove(nodeId);
+      return nodes.computeIfAbsent(nodeId, this::connectNode);
+    }
   }
 
   private DockerWorkspaceRuntime connectNode(String nodeId) {
@@ -515,14 +551,19 @@ public final class SwarmWorkspaceRuntime implements WorkspaceRuntime {
               .findFirst()
               .map(n -> n.getDescription() == null ? null : n.getDescription().getHostname())
               .orElse(nodeId);
-      String address = swarm.enginesByHostname().get(hostname);
-      if (address == null)
-        throw new RuntimeUnavailableException(
-            "the workspace runs on node "
-                + hostname
-                + ", whose Docker API is not configured (WORKSPACE_SWARM_NODE_ENGINES)",
-            null);
+      String address =
+          directory
+              .find(nodeId, hostname)
+              .orElseThrow(
+                  () ->
+                      new RuntimeUnavailableException(
+                          "the workspace runs on node "
+                              + hostname
+                              + ", whose Docker API is neither configured nor found"
+                              + " (WORKSPACE_SWARM_NODE_ENGINES)",
+                          null));
       engine = client(address);
+      if (directory.discovers()) answeredAt.put(nodeId, System.nanoTime());
     }
     engines.put(nodeId, engine);
     log.info("reaching the engine of swarm node {}", nodeId);
