@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  *   <li>{@code POST /containers/create} is refused when it asks for privileged mode, added
  *       capabilities, host (or another container's) namespaces, devices, volumes from other
  *       containers, unconfined security options, another runtime, bind mounts outside the
- *       allowed roots, or lacks the {@code dev.constellation.managed} label;</li>
+ *       allowed roots, a named volume (it could be a database's), a network not labelled
+ *       {@code dev.constellation.managed} (but the default bridge and none), or lacks that
+ *       label itself;</li>
  *   <li>every other call about one container (exec, attach, archive, start, stop, remove…) or one
  *       exec is allowed only for containers with that label, so a workspace-service cannot exec
  *       into the gateway, the database or the proxy itself;</li>
@@ -146,7 +148,7 @@ public final class DockerApiFilter {
   // --- The rules --------------------------------------------------------------------------------
 
   /** Why {@code POST /containers/create} with this body must not pass, or null when it may. */
-  String createRefusal(Map<String, Object> body) {
+  String createRefusal(Map<String, Object> body) throws IOException {
     if (!(body.get("Labels") instanceof Map<?, ?> labels) || !"true".equals(labels.get(MANAGED_LABEL))) {
       return "containers must carry the label " + MANAGED_LABEL + "=true";
     }
@@ -156,6 +158,17 @@ public final class DockerApiFilter {
     for (String key : List.of("NetworkMode", "PidMode", "IpcMode", "UTSMode", "UsernsMode", "CgroupnsMode")) {
       String mode = host.get(key) instanceof String s ? s.toLowerCase(Locale.ROOT) : "";
       if (mode.equals("host") || mode.startsWith("container:")) return key + " " + mode + " is not allowed";
+    }
+    // Any other network must be ours: not the database's, not the proxy's.
+    String network = host.get("NetworkMode") instanceof String mode ? mode : "";
+    List<String> networks = new ArrayList<>(List.of(network));
+    if (body.get("NetworkingConfig") instanceof Map<?, ?> networking && networking.get("EndpointsConfig") instanceof Map<?, ?> endpoints) {
+      for (Object name : endpoints.keySet()) networks.add(String.valueOf(name));
+    }
+    for (String name : networks) {
+      if (List.of("", "default", "bridge", "none").contains(name)) continue;
+      String refusal = managedNetwork(name, false);
+      if (refusal != null) return refusal;
     }
     for (String key : List.of("Devices", "DeviceRequests", "DeviceCgroupRules", "VolumesFrom", "Links")) {
       if (nonEmpty(host.get(key))) return key + " is not allowed";
@@ -176,7 +189,9 @@ public final class DockerApiFilter {
         String[] parts = String.valueOf(b).split(":");
         String source = parts[0];
         boolean readOnly = parts.length >= 3 && List.of(parts[2].split(",")).contains("ro");
-        if (source.startsWith("/") && !allowedBindSource(source) && !(readOnly && allowedReadOnlyFile(source)))
+        // "name:/path" mounts the named volume, which may be another service's (a database's).
+        if (!source.startsWith("/")) return "named volume " + source + " is not allowed";
+        if (!allowedBindSource(source) && !(readOnly && allowedReadOnlyFile(source)))
           return "bind mount of " + source + " is not allowed";
       }
     }
@@ -192,6 +207,7 @@ public final class DockerApiFilter {
           if (mount.get("VolumeOptions") instanceof Map<?, ?> options && options.get("DriverConfig") != null) {
             return "volumes with driver options are not allowed";
           }
+          if (nonEmpty(mount.get("Source"))) return "named volume " + mount.get("Source") + " is not allowed";
         } else if (!type.equals("tmpfs")) {
           return "mounts of type " + type + " are not allowed";
         }
@@ -937,7 +953,7 @@ public final class DockerApiFilter {
           "Runtime", "SecurityOpt", "Binds", "Mounts", "Type", "Source", "VolumeOptions", "DriverConfig", "Config",
           "ContainerID", "Spec", "Replicated", "Replicas", "Ports", "Mode", "Limits", "Reservations", "NanoCPUs",
           "MemoryBytes", "Pids", "Target", "Aliases", "NoNewPrivileges", "Seccomp", "AppArmor", "NoCopy", "Name",
-          "Options"),
+          "Options", "NetworkingConfig", "EndpointsConfig"),
       SERVICE_KEYS, TASK_KEYS, CONTAINER_SPEC_KEYS, MOUNT_KEYS, NETWORK_KEYS).flatMap(java.util.Collection::stream)
       .distinct().toList();
 
