@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -28,12 +29,40 @@ import java.util.regex.Pattern;
  *   <li>{@code POST /containers/create} is refused when it asks for privileged mode, added
  *       capabilities, host (or another container's) namespaces, devices, volumes from other
  *       containers, unconfined security options, another runtime, bind mounts outside the
- *       allowed roots, or lacks the {@code dev.constellation.managed} label;</li>
+ *       allowed roots, a named volume (it could be a database's), a network not labelled
+ *       {@code dev.constellation.managed} (but the default bridge and none), or lacks that
+ *       label itself;</li>
  *   <li>every other call about one container (exec, attach, archive, start, stop, remove…) or one
  *       exec is allowed only for containers with that label, so a workspace-service cannot exec
  *       into the gateway, the database or the proxy itself;</li>
- *   <li>{@code POST /containers/{id}/exec} is refused with {@code Privileged}.</li>
+ *   <li>{@code POST /containers/{id}/exec} is refused with {@code Privileged};</li>
+ *   <li>Swarm (what SwarmWorkspaceRuntime calls on a manager): {@code POST /services/create} and
+ *       {@code POST /services/{id}/update} pass only a spec made of the fields SwarmWorkspaceRuntime
+ *       sends (any other field is refused for being there: CapabilityAdd, Sysctls, Groups, Secrets,
+ *       Configs, PluginSpec, NetworkAttachmentSpec, LogDriver, a Global or job Mode, the spec's
+ *       own Networks…), labelled {@code dev.constellation.managed} on the service and its
+ *       ContainerSpec, named {@code constellation-…}, task runtime {@code container}, no published
+ *       ports, no Privileges but the default seccomp/AppArmor profile and no-new-privileges, no
+ *       isolation mode, only our labelled overlay networks, bind mounts as for containers, and
+ *       volumes only as the {@code local} driver's tmpfs named {@code <service>-tmp} or
+ *       {@code -home} (a {@code local} volume with {@code o=bind,device=/…} is a host bind in
+ *       disguise); {@code GET}, {@code DELETE} and update of one service only for services with
+ *       the label (one that does not exist is answered 404); {@code GET /services},
+ *       {@code GET /tasks}, {@code GET /nodes} and one task or node: read-only and not filtered
+ *       (they show other services' specs, so no secret belongs in an environment variable);
+ *       anything else on nodes and tasks, and {@code /swarm} (init, join, leave, update, unlock,
+ *       the join tokens), {@code /secrets}, {@code /configs}, {@code /plugins}, {@code /build},
+ *       {@code /session}: refused;</li>
+ *   <li>volumes: read, and removed only when labelled; never created directly (a {@code local}
+ *       volume can be a bind of any host path) nor pruned;</li>
+ *   <li>{@code POST /networks/create} passes DockerWorkspaceRuntime's bridge (labelled, its
+ *       options only, a {@code cw…} bridge of its own) and SwarmWorkspaceRuntime's overlay
+ *       (labelled, named {@code constellation-ws-…}, internal, not attachable); never ingress,
+ *       config-only or config-from, another driver, an IPAM of its own. Networks are removed,
+ *       connected and disconnected only when labelled.</li>
  * </ul>
+ * Everything else (images, {@code /info}, {@code /version}, lists…) passes: in compose the
+ * docker-socket-proxy behind the filter allowlists the API sections.
  * One request per upstream connection ({@code Connection: close}), so nothing the client
  * pipelines behind an inspected request reaches the daemon uninspected; upgraded (hijacked)
  * streams of exec and attach are relayed raw after their request was checked.
@@ -54,6 +83,30 @@ public final class DockerApiFilter {
   private static final Pattern CONTAINER_PATH = Pattern.compile("^/containers/([^/?]+)(/[^?]*)?");
   private static final Pattern PROJECT_DIRECTORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
   private static final Pattern EXEC_PATH = Pattern.compile("^/exec/([^/?]+)(/[^?]*)?");
+  private static final Pattern SERVICE_PATH = Pattern.compile("^/services/([^/?]+)(/[^?]*)?");
+  private static final Pattern NETWORK_PATH = Pattern.compile("^/networks/([^/?]+)(/[^?]*)?");
+  private static final Pattern ONE_PATH = Pattern.compile("^/(nodes|tasks|volumes)/[^/?]+");
+  /** SwarmWorkspaceRuntime's service names: constellation-<installation>-<project>. */
+  private static final Pattern SERVICE_NAME = Pattern.compile("constellation-[A-Za-z0-9][A-Za-z0-9-]{0,62}");
+  /** The tmpfs mount options SwarmWorkspaceRuntime gives its /tmp and home volumes. */
+  private static final Pattern TMPFS_OPTION = Pattern.compile("rw|ro|nosuid|nodev|noexec|(size|uid|gid|mode|nr_inodes)=[0-9]+[kmgKMG]?");
+  /** Bridge names of DockerWorkspaceRuntime's networks (EgressFirewall.bridgeName): never docker0 or another's. */
+  private static final Pattern BRIDGE_NAME = Pattern.compile("cw[A-Za-z0-9]{1,13}");
+  private static final String NETWORK_PREFIX = "constellation-ws-";
+  private static final Set<String> SERVICE_KEYS = Set.of("Name", "Labels", "TaskTemplate", "Mode", "UpdateConfig",
+      "RollbackConfig", "EndpointSpec", "Networks");
+  private static final Set<String> TASK_KEYS = Set.of("ContainerSpec", "Resources", "RestartPolicy", "Placement",
+      "Networks", "ForceUpdate", "Runtime");
+  private static final Set<String> CONTAINER_SPEC_KEYS = Set.of("Image", "Labels", "Command", "Args", "Hostname",
+      "Env", "Dir", "User", "TTY", "OpenStdin", "ReadOnly", "Mounts", "StopSignal", "StopGracePeriod",
+      "HealthCheck", "Hosts", "DNSConfig", "Init", "CapabilityDrop", "Privileges", "Isolation");
+  private static final Set<String> MOUNT_KEYS = Set.of("Type", "Source", "Target", "ReadOnly", "Consistency",
+      "VolumeOptions", "TmpfsOptions");
+  private static final Set<String> NETWORK_KEYS = Set.of("Name", "CheckDuplicate", "Driver", "Scope", "EnableIPv6",
+      "IPAM", "Internal", "Attachable", "Ingress", "ConfigOnly", "ConfigFrom", "Options", "Labels");
+  /** What DockerWorkspaceRuntime's bridge network is made with (ICC off, its own bridge, no IPv4 gateway). */
+  private static final Set<String> BRIDGE_OPTIONS = Set.of("com.docker.network.bridge.enable_icc",
+      "com.docker.network.bridge.name", "com.docker.network.bridge.inhibit_ipv4");
 
   private final String upstream;
   private final List<Path> bindRoots;
@@ -95,7 +148,7 @@ public final class DockerApiFilter {
   // --- The rules --------------------------------------------------------------------------------
 
   /** Why {@code POST /containers/create} with this body must not pass, or null when it may. */
-  String createRefusal(Map<String, Object> body) {
+  String createRefusal(Map<String, Object> body) throws IOException {
     if (!(body.get("Labels") instanceof Map<?, ?> labels) || !"true".equals(labels.get(MANAGED_LABEL))) {
       return "containers must carry the label " + MANAGED_LABEL + "=true";
     }
@@ -105,6 +158,17 @@ public final class DockerApiFilter {
     for (String key : List.of("NetworkMode", "PidMode", "IpcMode", "UTSMode", "UsernsMode", "CgroupnsMode")) {
       String mode = host.get(key) instanceof String s ? s.toLowerCase(Locale.ROOT) : "";
       if (mode.equals("host") || mode.startsWith("container:")) return key + " " + mode + " is not allowed";
+    }
+    // Any other network must be ours: not the database's, not the proxy's.
+    String network = host.get("NetworkMode") instanceof String mode ? mode : "";
+    List<String> networks = new ArrayList<>(List.of(network));
+    if (body.get("NetworkingConfig") instanceof Map<?, ?> networking && networking.get("EndpointsConfig") instanceof Map<?, ?> endpoints) {
+      for (Object name : endpoints.keySet()) networks.add(String.valueOf(name));
+    }
+    for (String name : networks) {
+      if (List.of("", "default", "bridge", "none").contains(name)) continue;
+      String refusal = managedNetwork(name, false);
+      if (refusal != null) return refusal;
     }
     for (String key : List.of("Devices", "DeviceRequests", "DeviceCgroupRules", "VolumesFrom", "Links")) {
       if (nonEmpty(host.get(key))) return key + " is not allowed";
@@ -125,7 +189,9 @@ public final class DockerApiFilter {
         String[] parts = String.valueOf(b).split(":");
         String source = parts[0];
         boolean readOnly = parts.length >= 3 && List.of(parts[2].split(",")).contains("ro");
-        if (source.startsWith("/") && !allowedBindSource(source) && !(readOnly && allowedReadOnlyFile(source)))
+        // "name:/path" mounts the named volume, which may be another service's (a database's).
+        if (!source.startsWith("/")) return "named volume " + source + " is not allowed";
+        if (!allowedBindSource(source) && !(readOnly && allowedReadOnlyFile(source)))
           return "bind mount of " + source + " is not allowed";
       }
     }
@@ -141,6 +207,7 @@ public final class DockerApiFilter {
           if (mount.get("VolumeOptions") instanceof Map<?, ?> options && options.get("DriverConfig") != null) {
             return "volumes with driver options are not allowed";
           }
+          if (nonEmpty(mount.get("Source"))) return "named volume " + mount.get("Source") + " is not allowed";
         } else if (!type.equals("tmpfs")) {
           return "mounts of type " + type + " are not allowed";
         }
@@ -152,6 +219,232 @@ public final class DockerApiFilter {
   /** Why an exec with this body must not be created, or null. */
   static String execRefusal(Map<String, Object> body) {
     return Boolean.TRUE.equals(body.get("Privileged")) ? "privileged execs are not allowed" : null;
+  }
+
+  /**
+   * Why {@code POST /services/create} or {@code POST /services/{id}/update} with this spec must not
+   * pass, or null. Only what SwarmWorkspaceRuntime's serviceSpec sends is allowed, key by key: any
+   * other field (CapabilityAdd, Sysctls, Secrets, Configs, Groups, PluginSpec,
+   * NetworkAttachmentSpec, LogDriver, a Global or job Mode…) is refused for being there.
+   */
+  String serviceRefusal(Map<String, Object> spec) throws IOException {
+    String unknown = unknownKey(spec, SERVICE_KEYS, "the service spec");
+    if (unknown != null) return unknown;
+    if (!labelled(spec)) return "services must carry the label " + MANAGED_LABEL + "=true";
+    String name = spec.get("Name") instanceof String n ? n : "";
+    if (!SERVICE_NAME.matcher(name).matches()) return "service names must be constellation-<installation>-<project>";
+    if (nonEmpty(spec.get("Networks"))) return "the service spec's own Networks are not allowed (TaskTemplate.Networks)";
+    if (spec.get("Mode") instanceof Map<?, ?> mode) {
+      // docker-java also sends "mode": "REPLICATED", which the daemon ignores (no such field).
+      unknown = unknownKey(mode, Set.of("Replicated", "Mode"), "Mode");
+      if (unknown == null && mode.get("Mode") != null && !"REPLICATED".equals(mode.get("Mode"))) unknown = "Mode " + mode.get("Mode") + " is not allowed";
+      if (unknown != null) return unknown;
+      if (mode.get("Replicated") instanceof Map<?, ?> replicated
+          && (unknown = unknownKey(replicated, Set.of("Replicas"), "Mode.Replicated")) != null) return unknown;
+    }
+    if (spec.get("EndpointSpec") instanceof Map<?, ?> endpoint) {
+      if (nonEmpty(endpoint.get("Ports"))) return "published ports (EndpointSpec.Ports) are not allowed";
+      unknown = unknownKey(endpoint, Set.of("Mode", "Ports"), "EndpointSpec");
+      if (unknown != null) return unknown;
+    }
+    if (!(spec.get("TaskTemplate") instanceof Map<?, ?> task)) return "a service needs a TaskTemplate";
+    if (task.get("Runtime") instanceof String runtime && !runtime.isEmpty() && !runtime.equals("container")) {
+      return "task runtime " + runtime + " is not allowed (plugin runtimes run as root on the node)";
+    }
+    unknown = unknownKey(task, TASK_KEYS, "TaskTemplate");
+    if (unknown != null) return unknown;
+    if (task.get("Resources") instanceof Map<?, ?> resources) {
+      unknown = unknownKey(resources, Set.of("Limits", "Reservations"), "TaskTemplate.Resources");
+      if (unknown == null && resources.get("Limits") instanceof Map<?, ?> limits)
+        unknown = unknownKey(limits, Set.of("NanoCPUs", "MemoryBytes", "Pids"), "Resources.Limits");
+      if (unknown == null && resources.get("Reservations") instanceof Map<?, ?> reservations)
+        unknown = unknownKey(reservations, Set.of("NanoCPUs", "MemoryBytes"), "Resources.Reservations");
+      if (unknown != null) return unknown;
+    }
+    if (task.get("Networks") instanceof List<?> networks) {
+      for (Object n : networks) {
+        Map<?, ?> attachment = n instanceof Map<?, ?> m ? m : Map.of();
+        unknown = unknownKey(attachment, Set.of("Target", "Aliases"), "TaskTemplate.Networks");
+        if (unknown != null) return unknown;
+        String target = attachment.get("Target") instanceof String t ? t : "";
+        if (List.of("host", "ingress", "bridge", "none", "docker_gwbridge").contains(target.toLowerCase(Locale.ROOT))) {
+          return "the network " + target + " is not allowed";
+        }
+        String refusal = managedNetwork(target, true);
+        if (refusal != null) return refusal;
+      }
+    }
+    if (!(task.get("ContainerSpec") instanceof Map<?, ?> container)) return "a service needs a TaskTemplate.ContainerSpec";
+    return containerSpecRefusal(container, name);
+  }
+
+  private String containerSpecRefusal(Map<?, ?> container, String serviceName) {
+    String unknown = unknownKey(container, CONTAINER_SPEC_KEYS, "ContainerSpec");
+    if (unknown != null) return unknown;
+    if (!labelled(container)) return "a service's ContainerSpec must carry the label " + MANAGED_LABEL + "=true";
+    if (container.get("Isolation") instanceof String isolation && !isolation.isEmpty() && !isolation.equals("default")) {
+      return "isolation " + isolation + " is not allowed";
+    }
+    if (container.get("Privileges") instanceof Map<?, ?> privileges) {
+      unknown = unknownKey(privileges, Set.of("NoNewPrivileges", "Seccomp", "AppArmor"), "ContainerSpec.Privileges");
+      if (unknown != null) return unknown;
+      for (String key : List.of("Seccomp", "AppArmor")) {
+        if (privileges.get(key) instanceof Map<?, ?> profile
+            && (profile.keySet().stream().anyMatch(k -> !"Mode".equals(k) && profile.get(k) != null)
+                || !"default".equals(profile.get("Mode")))) {
+          return "Privileges." + key + " other than the default profile is not allowed";
+        }
+      }
+    }
+    if (container.get("Mounts") instanceof List<?> mounts) {
+      for (Object m : mounts) {
+        Map<?, ?> mount = m instanceof Map<?, ?> map ? map : Map.of();
+        unknown = unknownKey(mount, MOUNT_KEYS, "a mount");
+        if (unknown != null) return unknown;
+        String type = String.valueOf(mount.get("Type"));
+        String source = mount.get("Source") instanceof String s ? s : null;
+        if (type.equals("bind")) {
+          if (!allowedBindSource(source) && !(Boolean.TRUE.equals(mount.get("ReadOnly")) && allowedReadOnlyFile(source)))
+            return "bind mount of " + source + " is not allowed";
+        } else if (type.equals("volume")) {
+          String refusal = tmpfsVolumeRefusal(mount, source, serviceName);
+          if (refusal != null) return refusal;
+        } else if (!type.equals("tmpfs")) {
+          return "mounts of type " + type + " are not allowed";
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A volume mount must be what SwarmWorkspaceRuntime makes /tmp and home of: named after its
+   * service ({@code <service>-tmp}, {@code <service>-home}), so that no existing volume (a
+   * database's) is reused, of the {@code local} driver with {@code type=tmpfs} and tmpfs options
+   * only. A {@code local} volume with {@code o=bind,device=/…} is a host bind in disguise.
+   */
+  private static String tmpfsVolumeRefusal(Map<?, ?> mount, String source, String serviceName) {
+    if (source == null || !(source.equals(serviceName + "-tmp") || source.equals(serviceName + "-home"))) {
+      return "volume " + source + " is not allowed (only <service>-tmp and <service>-home)";
+    }
+    Map<?, ?> options = mount.get("VolumeOptions") instanceof Map<?, ?> o ? o : Map.of();
+    String unknown = unknownKey(options, Set.of("NoCopy", "Labels", "DriverConfig"), "VolumeOptions");
+    if (unknown != null) return unknown;
+    Map<?, ?> driver = options.get("DriverConfig") instanceof Map<?, ?> d ? d : Map.of();
+    Map<?, ?> driverOptions = driver.get("Options") instanceof Map<?, ?> o ? o : Map.of();
+    if (!"local".equals(driver.get("Name")) || unknownKey(driver, Set.of("Name", "Options"), "") != null) {
+      return "volumes must be of the local driver with type=tmpfs";
+    }
+    // Option names are the local driver's, case-sensitive: type, device, o and nothing else.
+    for (Object key : driverOptions.keySet()) {
+      if (!List.of("type", "device", "o").contains(String.valueOf(key).toLowerCase(Locale.ROOT)))
+        return "volume option " + key + " is not allowed";
+    }
+    if (!"tmpfs".equals(option(driverOptions, "type"))) return "volumes must be of the local driver with type=tmpfs";
+    Object device = option(driverOptions, "device");
+    if (device != null && !"tmpfs".equals(device)) return "volume device " + device + " is not allowed";
+    Object o = option(driverOptions, "o");
+    for (String item : (o == null ? "" : String.valueOf(o)).split(",")) {
+      if (!item.isEmpty() && !TMPFS_OPTION.matcher(item).matches()) return "volume option o=" + item + " is not allowed";
+    }
+    return null;
+  }
+
+  /**
+   * Why {@code POST /networks/create} must not pass, or null: DockerWorkspaceRuntime's bridge
+   * (ICC off, a {@code cw…} bridge of its own) or SwarmWorkspaceRuntime's overlay (named {@code
+   * constellation-ws-…}, internal, not attachable), labelled; never ingress, config-only or
+   * config-from, another driver (macvlan, ipvlan, a plugin) or an IPAM of its own.
+   */
+  String networkRefusal(Map<String, Object> body) {
+    String unknown = unknownKey(body, NETWORK_KEYS, "the network");
+    if (unknown != null) return unknown;
+    if (!labelled(body)) return "networks must carry the label " + MANAGED_LABEL + "=true";
+    for (String key : List.of("Ingress", "ConfigOnly")) {
+      if (Boolean.TRUE.equals(body.get(key))) return key + " networks are not allowed";
+    }
+    if (nonEmpty(body.get("ConfigFrom"))) return "ConfigFrom is not allowed";
+    if (body.get("IPAM") instanceof Map<?, ?> ipam
+        && (nonEmpty(ipam.get("Config")) || nonEmpty(ipam.get("Options"))
+            || !(ipam.get("Driver") == null || List.of("", "default").contains(ipam.get("Driver"))))) {
+      return "an IPAM configuration is not allowed";
+    }
+    String driver = body.get("Driver") instanceof String d ? d : "";
+    Map<?, ?> options = body.get("Options") instanceof Map<?, ?> o ? o : Map.of();
+    if (driver.isEmpty() || driver.equals("bridge")) {
+      for (Map.Entry<?, ?> option : options.entrySet()) {
+        if (!BRIDGE_OPTIONS.contains(String.valueOf(option.getKey()))) return "network option " + option.getKey() + " is not allowed";
+      }
+      Object bridge = options.get("com.docker.network.bridge.name");
+      if (bridge != null && !BRIDGE_NAME.matcher(String.valueOf(bridge)).matches()) return "bridge name " + bridge + " is not allowed";
+      return null;
+    }
+    if (!driver.equals("overlay")) return "network driver " + driver + " is not allowed";
+    String name = body.get("Name") instanceof String n ? n : "";
+    if (!name.startsWith(NETWORK_PREFIX)) return "overlay networks must be named " + NETWORK_PREFIX + "…";
+    if (!Boolean.TRUE.equals(body.get("Internal"))) return "overlay networks must be internal";
+    if (Boolean.TRUE.equals(body.get("Attachable"))) return "attachable overlay networks are not allowed";
+    if (!options.isEmpty()) return "overlay network options are not allowed";
+    return null;
+  }
+
+  /** Why this call on the Swarm, volume and network API must not pass, or null. */
+  String swarmRefusal(String method, String path, byte[] body) throws IOException {
+    String section = path.length() > 1 ? path.substring(1).split("/", 2)[0] : "";
+    boolean one = ONE_PATH.matcher(path).matches();
+    switch (section) {
+      case "swarm", "secrets", "configs", "plugins", "session", "build", "grpc":
+        // The swarm itself (init, join, leave, update, unlock, its join tokens), its secrets and
+        // configs, plugins (root on every node), image builds: never workspace-service's.
+        return "/" + section + " is not allowed";
+      case "nodes", "tasks":
+        return method.equals("GET") && (path.equals("/" + section) || one) ? null : "only reading /" + section + " is allowed";
+      case "volumes":
+        if (method.equals("GET") && (path.equals("/volumes") || one)) return null;
+        if (method.equals("DELETE") && one) return managed(path, null, "volume");
+        return "only reading and removing our volumes is allowed";
+      case "services": {
+        if (method.equals("GET") && path.equals("/services")) return null;
+        if (method.equals("POST") && path.equals("/services/create")) return serviceRefusal(asObject(body));
+        Matcher service = SERVICE_PATH.matcher(path);
+        String rest = service.matches() && service.group(2) != null ? service.group(2) : "";
+        boolean allowed = (rest.isEmpty() && (method.equals("GET") || method.equals("DELETE")))
+            || (rest.equals("/update") && method.equals("POST"));
+        if (!service.matches() || !allowed) return method + " " + path + " is not allowed";
+        String refusal = managed("/services/" + service.group(1), "Spec", "service");
+        return refusal == null && rest.equals("/update") ? serviceRefusal(asObject(body)) : refusal;
+      }
+      case "networks": {
+        if (method.equals("POST") && path.equals("/networks/create")) return networkRefusal(asObject(body));
+        Matcher network = NETWORK_PATH.matcher(path);
+        if (!network.matches() || method.equals("GET")) return null;
+        String rest = network.group(2) == null ? "" : network.group(2);
+        if (rest.equals("/connect") || rest.equals("/disconnect") || (rest.isEmpty() && method.equals("DELETE")))
+          return managedNetwork(network.group(1), false);
+        return method + " " + path + " is not allowed";
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** The label check of a spec or body: labels are case-sensitive to the daemon. */
+  private static boolean labelled(Map<?, ?> object) {
+    return object.get("Labels") instanceof Map<?, ?> labels && "true".equals(labels.get(MANAGED_LABEL));
+  }
+
+  /** The first key with a value that is not in allowed, as a refusal; null when there is none. */
+  private static String unknownKey(Map<?, ?> object, Set<String> allowed, String where) {
+    for (Map.Entry<?, ?> e : object.entrySet()) {
+      if (e.getValue() != null && !allowed.contains(String.valueOf(e.getKey()))) return e.getKey() + " in " + where + " is not allowed";
+    }
+    return null;
+  }
+
+  /** A driver option, whose name the JSON reader may have capitalized (Type). */
+  private static Object option(Map<?, ?> options, String name) {
+    for (Map.Entry<?, ?> e : options.entrySet()) if (name.equalsIgnoreCase(String.valueOf(e.getKey()))) return e.getValue();
+    return null;
   }
 
   /**
@@ -212,9 +505,11 @@ public final class DockerApiFilter {
       Matcher exec = EXEC_PATH.matcher(path);
       boolean execCreate = method.equals("POST") && container.matches() && "/exec".equals(container.group(2));
       boolean startWithBody = method.equals("POST") && container.matches() && "/start".equals(container.group(2));
+      boolean specBody = method.equals("POST") && (path.equals("/services/create") || path.equals("/networks/create")
+          || (path.startsWith("/services/") && path.endsWith("/update")));
 
       byte[] body = null;
-      if (create || execCreate || startWithBody) {
+      if (create || execCreate || startWithBody || specBody) {
         body = readBody(in, headers);
         if (body == null) {
           refuse(out, 413, "request body too large or malformed");
@@ -224,6 +519,10 @@ public final class DockerApiFilter {
       String refusal = null;
       try {
         refusal = refusal(create, execCreate, startWithBody, path, container, exec, body);
+        if (refusal == null) refusal = swarmRefusal(method, path, body == null ? new byte[0] : body);
+      } catch (NotFound e) {
+        refuse(out, 404, e.getMessage());
+        return;
       } catch (IllegalArgumentException e) {
         refusal = "unreadable JSON body: " + e.getMessage();
       }
@@ -311,6 +610,29 @@ public final class DockerApiFilter {
     return "true".equals(labels.get(MANAGED_LABEL)) ? null : "only containers labelled " + MANAGED_LABEL + " may be used";
   }
 
+  /**
+   * Null when the service or volume at inspectPath carries the managed label (in {@code
+   * configKey}, or at the top); one that does not exist is answered 404, as the daemon would.
+   */
+  private String managed(String inspectPath, String configKey, String what) throws IOException {
+    Reply reply = lookup(inspectPath);
+    if (reply.status() == 404) throw new NotFound("no such " + what);
+    if (reply.body() == null) return "could not look up the " + what;
+    Map<?, ?> holder = configKey == null ? reply.body() : reply.body().get(configKey) instanceof Map<?, ?> c ? c : Map.of();
+    return labelled(holder) ? null : "only " + what + "s labelled " + MANAGED_LABEL + " may be used";
+  }
+
+  /** Null when the network is labelled ours (and, for a service, an overlay). */
+  private String managedNetwork(String id, boolean forService) throws IOException {
+    if (!id.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) return "network " + id + " is not allowed";
+    Reply reply = lookup("/networks/" + id);
+    if (reply.status() == 404 && !forService) throw new NotFound("no such network");
+    Map<?, ?> network = reply.body() == null ? Map.of() : reply.body();
+    if (!labelled(network)) return "only networks labelled " + MANAGED_LABEL + " may be used";
+    if (forService && !"overlay".equals(network.get("Driver"))) return "a service may join only our overlay networks";
+    return null;
+  }
+
   private String managedExec(String execId) throws IOException {
     Map<String, Object> info = get("/exec/" + execId + "/json");
     if (info == null || !(info.get("ContainerID") instanceof String containerId)) return "no such exec of ours";
@@ -319,15 +641,32 @@ public final class DockerApiFilter {
 
   /** A GET to the daemon, answered as JSON, or null when it is not 200. */
   private Map<String, Object> get(String path) throws IOException {
+    return lookup(path).body();
+  }
+
+  /** What the daemon answered: its status, and its JSON when 200. */
+  record Reply(int status, Map<String, Object> body) {}
+
+  /** A lookup found nothing: answered 404, as the daemon would, so that clients see "not found". */
+  static final class NotFound extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotFound(String message) {
+      super(message);
+    }
+  }
+
+  private Reply lookup(String path) throws IOException {
     try (SocketChannel up = connect()) {
       OutputStream upOut = output(up);
       upOut.write(("GET " + path + " HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
       upOut.flush();
       InputStream upIn = input(up);
       byte[] head = readHead(upIn);
-      if (head == null) return null;
+      if (head == null) return new Reply(0, null);
       String text = new String(head, StandardCharsets.ISO_8859_1);
-      if (!text.startsWith("HTTP/1.1 200") && !text.startsWith("HTTP/1.0 200")) return null;
+      int status = text.matches("(?s)HTTP/1\\.[01] \\d{3}.*") ? Integer.parseInt(text.substring(9, 12)) : 0;
+      if (status != 200) return new Reply(status, null);
       Map<String, String> headers = new LinkedHashMap<>();
       for (String line : text.split("\r\n")) {
         int colon = line.indexOf(':');
@@ -335,7 +674,7 @@ public final class DockerApiFilter {
       }
       byte[] body = headers.containsKey("content-length") || "chunked".equalsIgnoreCase(headers.get("transfer-encoding"))
           ? readBody(upIn, headers) : upIn.readNBytes(MAX_INSPECTED_BODY);
-      return body == null ? null : asObject(body);
+      return new Reply(status, body == null ? null : asObject(body));
     }
   }
 
@@ -532,9 +871,12 @@ public final class DockerApiFilter {
           String key = string();
           skip();
           expect(':');
-          // Docker matches keys case-insensitively; keep the first spelling's value and refuse duplicates.
-          if (map.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(key))) throw new IllegalArgumentException("duplicate key " + key);
-          map.put(canonical(key), value());
+          // Docker matches keys case-insensitively: a key twice (in any spelling) is refused unless
+          // both say the same (docker-java sends EnableIPv6 and enableIPv6 with one value).
+          Object value = value();
+          String known = map.keySet().stream().filter(k -> k.equalsIgnoreCase(key)).findFirst().orElse(null);
+          if (known != null && !java.util.Objects.equals(map.get(known), value)) throw new IllegalArgumentException("duplicate key " + key);
+          if (known == null) map.put(canonical(key), value);
           skip();
         } while (peek(','));
         expect('}');
@@ -605,11 +947,18 @@ public final class DockerApiFilter {
   }
 
   /** The daemon decodes field names case-insensitively (Go's encoding/json): so do the rules. */
+  private static final List<String> KNOWN_KEYS = java.util.stream.Stream.of(
+      List.of("Labels", "HostConfig", "Privileged", "CapAdd", "NetworkMode", "PidMode", "IpcMode", "UTSMode",
+          "UsernsMode", "CgroupnsMode", "Devices", "DeviceRequests", "DeviceCgroupRules", "VolumesFrom", "Links",
+          "Runtime", "SecurityOpt", "Binds", "Mounts", "Type", "Source", "VolumeOptions", "DriverConfig", "Config",
+          "ContainerID", "Spec", "Replicated", "Replicas", "Ports", "Mode", "Limits", "Reservations", "NanoCPUs",
+          "MemoryBytes", "Pids", "Target", "Aliases", "NoNewPrivileges", "Seccomp", "AppArmor", "NoCopy", "Name",
+          "Options", "NetworkingConfig", "EndpointsConfig"),
+      SERVICE_KEYS, TASK_KEYS, CONTAINER_SPEC_KEYS, MOUNT_KEYS, NETWORK_KEYS).flatMap(java.util.Collection::stream)
+      .distinct().toList();
+
   private static String canonical(String key) {
-    for (String known : List.of("Labels", "HostConfig", "Privileged", "CapAdd", "NetworkMode", "PidMode", "IpcMode",
-        "UTSMode", "UsernsMode", "CgroupnsMode", "Devices", "DeviceRequests", "DeviceCgroupRules", "VolumesFrom",
-        "Links", "Runtime", "SecurityOpt", "Binds", "Mounts", "Type", "Source", "VolumeOptions", "DriverConfig",
-        "Config", "ContainerID")) {
+    for (String known : KNOWN_KEYS) {
       if (known.equalsIgnoreCase(key)) return known;
     }
     return key;

@@ -95,11 +95,16 @@ class DockerApiFilterIT {
         output("docker", "ps", "-aq", "--filter", "label=dev.constellation.test=docker-api-filter");
     for (String id : ids.split("\\s+")) if (!id.isBlank()) run("docker", "rm", "-f", id);
     run("docker", "rm", "-f", prefix + "-unmanaged");
+    run("docker", "network", "rm", prefix + "-theirs", prefix + "-ours");
+    run("docker", "volume", "rm", prefix + "-data");
   }
 
   @Test
   @Checklist({"A16"})
   void aCompromisedServiceCannotCreateAContainerThatTakesTheHost() throws Exception {
+    // Another service's network and volume (the database's): not for a workspace.
+    assertThat(run("docker", "network", "create", "--internal", prefix + "-theirs")).isZero();
+    assertThat(run("docker", "volume", "create", prefix + "-data")).isZero();
     List<String> hostConfigs =
         List.of(
             "\"HostConfig\":{\"Privileged\":true}",
@@ -125,7 +130,13 @@ class DockerApiFilterIT {
             "\"HostConfig\":{\"Mounts\":[{\"Type\":\"volume\",\"Target\":\"/x\",\"VolumeOptions\":{\"DriverConfig\":{\"Name\":\"local\",\"Options\":{\"type\":\"none\",\"o\":\"bind\",\"device\":\"/\"}}}}]}",
             "\"HostConfig\":{\"SecurityOpt\":[\"seccomp=unconfined\"]}",
             "\"HostConfig\":{\"SecurityOpt\":[\"apparmor:unconfined\"]}",
-            "\"HostConfig\":{\"VolumesFrom\":[\"docker-socket-proxy\"]}");
+            "\"HostConfig\":{\"VolumesFrom\":[\"docker-socket-proxy\"]}",
+            "\"HostConfig\":{\"Binds\":[\"" + prefix + "-data:/data\"]}",
+            "\"HostConfig\":{\"Mounts\":[{\"Type\":\"volume\",\"Source\":\""
+                + prefix
+                + "-data\",\"Target\":\"/data\"}]}",
+            "\"HostConfig\":{\"NetworkMode\":\"" + prefix + "-theirs\"}",
+            "\"NetworkingConfig\":{\"EndpointsConfig\":{\"" + prefix + "-theirs\":{}}}");
     int n = 0;
     for (String hostConfig : hostConfigs) {
       String name = prefix + "-bad-" + n++;
@@ -187,6 +198,17 @@ class DockerApiFilterIT {
   @Checklist({"A16"})
   void whatWorkspaceServiceDoesStillWorksButOnlyOnItsOwnContainers() throws Exception {
     String ours = prefix + "-ours";
+    // Its own network, labelled as workspace-service labels it.
+    assertThat(
+            run(
+                "docker",
+                "network",
+                "create",
+                "--internal",
+                "--label",
+                "dev.constellation.managed=true",
+                ours))
+        .isZero();
     HttpResponse<String> created =
         create(
             ours,
@@ -199,7 +221,9 @@ class DockerApiFilterIT {
                 + ":/workspace\",\""
                 + caFile
                 + ":/etc/constellation/ca-certificates.pem:ro\"],\"CapDrop\":[\"ALL\"],"
-                + "\"SecurityOpt\":[\"no-new-privileges\"],\"Init\":true}}",
+                + "\"SecurityOpt\":[\"no-new-privileges\"],\"Init\":true,\"NetworkMode\":\""
+                + ours
+                + "\"}}",
             false);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     assertThat(post("/containers/" + ours + "/start", "").statusCode()).isEqualTo(204);

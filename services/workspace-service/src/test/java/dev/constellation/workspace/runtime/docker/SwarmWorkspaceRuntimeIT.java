@@ -11,6 +11,12 @@ import dev.constellation.workspace.runtime.ExecResult;
 import dev.constellation.workspace.runtime.TerminalListener;
 import dev.constellation.workspace.runtime.TerminalProcess;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +43,12 @@ import tools.jackson.databind.json.JsonMapper;
  * socket and network namespace (as scripts/swarm-test.sh makes three of), never the main engine.
  * The workspace image is loaded into it. Needs root; skips without it or without the image, fails
  * instead under REQUIRE_DOCKER=1.
+ *
+ * <p>The runtime reaches that engine only through deploy/docker-api-filter (started here with
+ * {@code java DockerApiFilter.java} on loopback, upstream the engine's socket, bind roots the
+ * workspaces root), as the manager and as the node's engine: every assertion below is also one that
+ * the filter lets the runtime do its work. {@link #theFilterRefusesWhatWouldTakeTheSwarmOrANode}
+ * then sends it what a compromised workspace-service could.
  */
 class SwarmWorkspaceRuntimeIT {
   private static final String IMAGE =
@@ -49,7 +61,17 @@ class SwarmWorkspaceRuntimeIT {
   private static final String INSTALLATION = "swarmit";
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private static final String LABELS =
+      "{\"dev.constellation.managed\":\"true\",\"dev.constellation.test\":\"filter\"}";
+
   private static @Nullable Process dockerd;
+  private static @Nullable Process filter;
+  private static String filterBase;
   private static @Nullable DockerClient engine;
   private static SwarmWorkspaceRuntime runtime;
   private static Path root;
@@ -125,7 +147,7 @@ class SwarmWorkspaceRuntimeIT {
         IMAGE, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
 
     root = Files.createTempDirectory("swarm-it-workspaces");
-    engine = SwarmWorkspaceRuntime.client(SOCKET);
+    engine = SwarmWorkspaceRuntime.client(startFilter());
     Map<String, String> config = new java.util.HashMap<>();
     config.put("workspace.root", root.toString());
     config.put("workspace.image", IMAGE);
@@ -140,9 +162,45 @@ class SwarmWorkspaceRuntimeIT {
     runtime = new SwarmWorkspaceRuntime(engine, properties, OutboundProperties.none(), swarm);
   }
 
+  /** deploy/docker-api-filter in front of the test engine; its address for the runtime. */
+  private static String startFilter() throws Exception {
+    Path repo = Path.of("").toAbsolutePath();
+    while (!Files.exists(repo.resolve("deploy/docker-api-filter/DockerApiFilter.java")))
+      repo = repo.getParent();
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path log = Files.createDirectories(Path.of("target")).resolve("swarm-docker-api-filter.log");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                repo.resolve("deploy/docker-api-filter/DockerApiFilter.java").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    pb.environment().put("DOCKER_FILTER_LISTEN", "127.0.0.1:" + port);
+    pb.environment().put("DOCKER_FILTER_UPSTREAM", SOCKET);
+    pb.environment().put("DOCKER_FILTER_BIND_ROOTS", root.toString());
+    filter = pb.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try (Socket ignored = new Socket("127.0.0.1", port)) {
+        break;
+      } catch (IOException notYet) {
+        if (System.nanoTime() > deadline || !filter.isAlive())
+          throw new IllegalStateException(
+              "docker-api-filter did not start: " + Files.readString(log));
+        Thread.sleep(100);
+      }
+    }
+    filterBase = "http://127.0.0.1:" + port;
+    return "tcp://127.0.0.1:" + port;
+  }
+
   @AfterAll
   static void cleanUp() throws Exception {
     if (engine != null) engine.close();
+    if (filter != null) filter.destroy();
     teardown();
     if (dockerd != null) dockerd.waitFor(30, TimeUnit.SECONDS);
     if (root != null) sh("rm", "-rf", root.toString());
@@ -329,6 +387,300 @@ class SwarmWorkspaceRuntimeIT {
       runtime.remove(a);
       runtime.remove(b);
     }
+  }
+
+  @Test
+  void theFilterRefusesWhatWouldTakeTheSwarmOrANode() throws Exception {
+    String net = "constellation-ws-" + INSTALLATION + "-filtertest";
+    try {
+      refusals(net);
+    } finally {
+      dk("service", "rm", "cst-unlabelled");
+      dk("volume", "rm", "cst-data");
+      dk("network", "rm", "cst-foreign", net);
+    }
+  }
+
+  private static void refusals(String net) throws Exception {
+    // A network as the runtime makes it, through the filter; then what it must refuse.
+    HttpResponse<String> made =
+        send(
+            "POST",
+            "/v1.41/networks/create",
+            "{\"Name\":\""
+                + net
+                + "\",\"Driver\":\"overlay\",\"Internal\":true,\"Attachable\":false,\"CheckDuplicate\":true,\"Labels\":"
+                + LABELS
+                + "}");
+    assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+    Map<String, String> badNetworks = new java.util.LinkedHashMap<>();
+    badNetworks.put("attachable", "\"Driver\":\"overlay\",\"Internal\":true,\"Attachable\":true");
+    badNetworks.put("external", "\"Driver\":\"overlay\",\"Internal\":false");
+    badNetworks.put("ingress", "\"Driver\":\"overlay\",\"Internal\":true,\"Ingress\":true");
+    badNetworks.put(
+        "configfrom",
+        "\"Driver\":\"overlay\",\"Internal\":true,\"ConfigFrom\":{\"Network\":\"x\"}");
+    badNetworks.put(
+        "macvlan", "\"Driver\":\"macvlan\",\"Options\":{\"parent\":\"eth0\"},\"Internal\":true");
+    badNetworks.put(
+        "hostbridge",
+        "\"Driver\":\"bridge\",\"Options\":{\"com.docker.network.bridge.name\":\"docker0\"}");
+    int n = 0;
+    for (var bad : badNetworks.entrySet()) {
+      String name = "constellation-ws-" + INSTALLATION + "-bad" + n++;
+      HttpResponse<String> r =
+          send(
+              "POST",
+              "/networks/create",
+              "{\"Name\":\"" + name + "\"," + bad.getValue() + ",\"Labels\":" + LABELS + "}");
+      assertThat(r.statusCode()).as(bad.getKey() + ": " + r.body()).isEqualTo(403);
+      assertThat(dk("network", "inspect", name).exit()).as(bad.getKey()).isNotZero();
+    }
+    HttpResponse<String> wrongName =
+        send(
+            "POST",
+            "/networks/create",
+            "{\"Name\":\"constellation_data\",\"Driver\":\"overlay\",\"Internal\":true,\"Labels\":"
+                + LABELS
+                + "}");
+    assertThat(wrongName.statusCode()).isEqualTo(403);
+    HttpResponse<String> unlabelledNet =
+        send(
+            "POST",
+            "/networks/create",
+            "{\"Name\":\"" + net + "-x\",\"Driver\":\"overlay\",\"Internal\":true}");
+    assertThat(unlabelledNet.statusCode()).isEqualTo(403);
+    assertThat(dk("network", "inspect", "constellation_data").exit()).isNotZero();
+    assertThat(dk("network", "inspect", net + "-x").exit()).isNotZero();
+    // Docker mode's bridge network still passes.
+    HttpResponse<String> bridge =
+        send(
+            "POST",
+            "/networks/create",
+            "{\"Name\":\"cst-filter-bridge\",\"Driver\":\"bridge\",\"Internal\":true,\"Options\":{"
+                + "\"com.docker.network.bridge.enable_icc\":\"false\",\"com.docker.network.bridge.name\":\"cw0filtertest\","
+                + "\"com.docker.network.bridge.inhibit_ipv4\":\"true\"},\"Labels\":"
+                + LABELS
+                + "}");
+    assertThat(bridge.statusCode()).as(bridge.body()).isEqualTo(201);
+    assertThat(send("DELETE", "/networks/cst-filter-bridge", null).statusCode()).isEqualTo(204);
+    check(dk("network", "create", "-d", "overlay", "--internal", "cst-foreign"));
+    assertThat(send("DELETE", "/networks/cst-foreign", null).statusCode()).isEqualTo(403);
+    assertThat(dk("network", "inspect", "cst-foreign").exit()).isZero();
+
+    // A service as the runtime makes it passes: the refusals below are the attack's, not the rest.
+    String ok = "constellation-" + INSTALLATION + "-filterok";
+    HttpResponse<String> created =
+        send("POST", "/services/create", service(ok, net, LABELS, "", ""));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(send("GET", "/services/" + ok, null).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/services/constellation-nothing-here", null).statusCode())
+        .isEqualTo(404);
+    assertThat(send("DELETE", "/services/" + ok, null).statusCode()).isEqualTo(200);
+    assertThat(dk("service", "inspect", ok).exit()).isNotZero();
+
+    String bind = root.resolve("filtertest01").toString();
+    Map<String, String> attacks = new java.util.LinkedHashMap<>();
+    attacks.put("no label", service("%s", net, "{\"dev.constellation.test\":\"filter\"}", "", ""));
+    attacks.put(
+        "CapabilityAdd", service("%s", net, LABELS, ",\"CapabilityAdd\":[\"CAP_SYS_ADMIN\"]", ""));
+    attacks.put(
+        "capabilityadd, lower case",
+        service("%s", net, LABELS, ",\"capabilityadd\":[\"CAP_SYS_ADMIN\"]", ""));
+    attacks.put(
+        "Sysctls", service("%s", net, LABELS, ",\"Sysctls\":{\"kernel.shmmax\":\"1\"}", ""));
+    attacks.put(
+        "Secrets",
+        service("%s", net, LABELS, ",\"Secrets\":[{\"SecretName\":\"jwt_secret\"}]", ""));
+    attacks.put(
+        "unconfined seccomp",
+        service("%s", net, LABELS, ",\"Privileges\":{\"Seccomp\":{\"Mode\":\"unconfined\"}}", ""));
+    attacks.put("bind of /", service("%s", net, LABELS, "", "").replace(bind, "/"));
+    attacks.put(
+        "bind beside the roots",
+        service("%s", net, LABELS, "", "").replace(bind, root + "/filtertest01/../../etc"));
+    attacks.put(
+        "local volume o=bind,device=/",
+        service("%s", net, LABELS, "", "")
+            .replace(
+                "{\"type\":\"tmpfs\",\"device\":\"tmpfs\",\"o\":\"rw,nosuid,nodev,size=1048576,uid=1000,gid=1000,mode=1777\"}",
+                "{\"type\":\"none\",\"device\":\"/\",\"o\":\"bind\"}"));
+    attacks.put(
+        "tmpfs volume with o=bind",
+        service("%s", net, LABELS, "", "").replace("\"o\":\"rw,nosuid", "\"o\":\"bind,rw,nosuid"));
+    attacks.put(
+        "another driver",
+        service("%s", net, LABELS, "", "")
+            .replace("\"Name\":\"local\"", "\"Name\":\"vieux/sshfs\""));
+    attacks.put(
+        "another volume (a database's)",
+        service("%s", net, LABELS, "", "").replace("-tmp\"", "x-db-data\""));
+    attacks.put(
+        "npipe mount",
+        service("%s", net, LABELS, "", "")
+            .replace(
+                "\"Mounts\":[",
+                "\"Mounts\":[{\"Type\":\"npipe\",\"Source\":\"x\",\"Target\":\"/x\"},"));
+    attacks.put(
+        "published ports",
+        service(
+            "%s",
+            net,
+            LABELS,
+            "",
+            "",
+            ",\"EndpointSpec\":{\"Ports\":[{\"Protocol\":\"tcp\",\"TargetPort\":22,\"PublishedPort\":2222}]}"));
+    attacks.put(
+        "plugin runtime",
+        service(
+            "%s",
+            net,
+            LABELS,
+            "",
+            ",\"Runtime\":\"plugin\",\"PluginSpec\":{\"Name\":\"evil/plugin\",\"Remote\":\"evil/plugin\"}"));
+    attacks.put(
+        "NetworkAttachmentSpec",
+        service("%s", net, LABELS, "", ",\"NetworkAttachmentSpec\":{\"ContainerID\":\"x\"}"));
+    attacks.put("ingress network", service("%s", "ingress", LABELS, "", ""));
+    attacks.put("someone else's network", service("%s", "cst-foreign", LABELS, "", ""));
+    attacks.put(
+        "global mode",
+        service("%s", net, LABELS, "", "")
+            .replace("\"Replicated\":{\"Replicas\":0}", "\"Global\":{}"));
+    n = 0;
+    for (var attack : attacks.entrySet()) {
+      String name = "constellation-" + INSTALLATION + "-attack" + n++;
+      HttpResponse<String> r =
+          send("POST", "/v1.41/services/create", attack.getValue().replace("%s", name));
+      assertThat(r.statusCode()).as(attack.getKey() + ": " + r.body()).isEqualTo(403);
+      assertThat(r.body()).contains("docker-api-filter");
+      assertThat(dk("service", "inspect", name).exit()).as(attack.getKey()).isNotZero();
+    }
+    assertThat(dk("service", "ls", "--format", "{{.Name}}").out()).doesNotContain("attack");
+
+    // A service that is not ours (the gateway, the database): neither updated nor removed.
+    String theirs = "cst-unlabelled";
+    check(
+        dk(
+            "service",
+            "create",
+            "--detach",
+            "--name",
+            theirs,
+            "--replicas",
+            "0",
+            IMAGE,
+            "sleep",
+            "1"));
+    String version = dk("service", "inspect", "-f", "{{.Version.Index}}", theirs).out().trim();
+    HttpResponse<String> update =
+        send(
+            "POST",
+            "/v1.41/services/" + theirs + "/update?version=" + version,
+            service("constellation-" + INSTALLATION + "-filterok", net, LABELS, "", ""));
+    assertThat(update.statusCode()).as(update.body()).isEqualTo(403);
+    assertThat(send("DELETE", "/services/" + theirs, null).statusCode()).isEqualTo(403);
+    assertThat(dk("service", "inspect", "-f", "{{.Version.Index}}", theirs).out().trim())
+        .isEqualTo(version);
+
+    // Nodes are read, never changed; the swarm itself, its secrets and plugins are out of reach.
+    String node = dk("info", "-f", "{{.Swarm.NodeID}}").out().trim();
+    String nodeVersion = dk("node", "inspect", "-f", "{{.Version.Index}}", node).out().trim();
+    assertThat(send("GET", "/nodes", null).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/nodes/" + node, null).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/tasks", null).statusCode()).isEqualTo(200);
+    assertThat(
+            send(
+                    "POST",
+                    "/v1.41/nodes/" + node + "/update?version=" + nodeVersion,
+                    "{\"Availability\":\"drain\",\"Role\":\"manager\",\"Labels\":{\"constellation.data\":\"true\"}}")
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(send("DELETE", "/nodes/" + node + "?force=true", null).statusCode()).isEqualTo(403);
+    assertThat(
+            dk("node", "inspect", "-f", "{{.Version.Index}} {{.Spec.Availability}}", node)
+                .out()
+                .trim())
+        .isEqualTo(nodeVersion + " active");
+    assertThat(send("POST", "/v1.41/swarm/leave?force=true", "").statusCode()).isEqualTo(403);
+    assertThat(send("GET", "/swarm", null).statusCode()).as("join tokens").isEqualTo(403);
+    assertThat(send("POST", "/swarm/init", "{}").statusCode()).isEqualTo(403);
+    assertThat(send("POST", "/secrets/create", "{\"Name\":\"x\",\"Data\":\"eA==\"}").statusCode())
+        .isEqualTo(403);
+    assertThat(send("GET", "/secrets", null).statusCode()).isEqualTo(403);
+    assertThat(send("POST", "/plugins/pull?remote=evil/plugin", "[]").statusCode()).isEqualTo(403);
+    assertThat(dk("info", "-f", "{{.Swarm.LocalNodeState}}").out().trim()).isEqualTo("active");
+    assertThat(dk("secret", "ls", "-q").out()).isBlank();
+    // Volumes: none made directly (a local volume is a bind in disguise), none of others removed.
+    HttpResponse<String> volume =
+        send(
+            "POST",
+            "/volumes/create",
+            "{\"Name\":\"cst-disguised\",\"Driver\":\"local\",\"DriverOpts\":{\"type\":\"none\",\"o\":\"bind\",\"device\":\"/\"}}");
+    assertThat(volume.statusCode()).isEqualTo(403);
+    assertThat(dk("volume", "inspect", "cst-disguised").exit()).isNotZero();
+    check(dk("volume", "create", "cst-data"));
+    assertThat(send("DELETE", "/volumes/cst-data", null).statusCode()).isEqualTo(403);
+    assertThat(dk("volume", "inspect", "cst-data").exit()).isZero();
+    assertThat(send("DELETE", "/volumes/cst-never-was", null).statusCode()).isEqualTo(404);
+  }
+
+  /** A service spec as SwarmWorkspaceRuntime sends it, with extras in its parts. */
+  private static String service(
+      String name, String network, String labels, String containerExtra, String taskExtra) {
+    return service(name, network, labels, containerExtra, taskExtra, "");
+  }
+
+  private static String service(
+      String name,
+      String network,
+      String labels,
+      String containerExtra,
+      String taskExtra,
+      String serviceExtra) {
+    String tmpfs = "rw,nosuid,nodev,size=1048576,uid=1000,gid=1000,mode=1777";
+    return "{\"Name\":\""
+        + name
+        + "\",\"Labels\":"
+        + labels
+        + ",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\""
+        + IMAGE
+        + "\",\"Labels\":"
+        + LABELS
+        + ",\"User\":\"1000:1000\",\"Dir\":\"/workspace\",\"Command\":[\"sleep\",\"infinity\"],"
+        + "\"CapabilityDrop\":[\"ALL\"],\"ReadOnly\":true,\"Init\":true,\"Mounts\":[{\"Type\":\"bind\",\"Source\":\""
+        + root.resolve("filtertest01")
+        + "\",\"Target\":\"/workspace\"},{\"Type\":\"volume\",\"Source\":\""
+        + name
+        + "-tmp\",\"Target\":\"/tmp\",\"VolumeOptions\":{\"Labels\":"
+        + LABELS
+        + ",\"DriverConfig\":{\"Name\":\"local\",\"Options\":{\"type\":\"tmpfs\",\"device\":\"tmpfs\",\"o\":\""
+        + tmpfs
+        + "\"}}}}]"
+        + containerExtra
+        + "},\"Resources\":{\"Limits\":{\"MemoryBytes\":268435456,\"NanoCPUs\":500000000,\"Pids\":512}},"
+        + "\"RestartPolicy\":{\"Condition\":\"any\",\"Delay\":1000000000},\"Networks\":[{\"Target\":\""
+        + network
+        + "\"}]"
+        + taskExtra
+        + "},\"Mode\":{\"Replicated\":{\"Replicas\":0}}"
+        + serviceExtra
+        + "}";
+  }
+
+  private static HttpResponse<String> send(String method, String path, @Nullable String json)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(filterBase + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static dev.constellation.workspace.runtime.ContainerSpec runtime_defaultSpec() {
