@@ -61,8 +61,9 @@ import java.util.regex.Pattern;
  *       config-only or config-from, another driver, an IPAM of its own. Networks are removed,
  *       connected and disconnected only when labelled.</li>
  * </ul>
- * Everything else (images, {@code /info}, {@code /version}, lists…) passes: in compose the
- * docker-socket-proxy behind the filter allowlists the API sections.
+ * Nothing else passes: only the calls workspace-service makes ({@link #API_USED}; no images, builds,
+ * events, system, attach or archive), so a filter that reads a socket itself, as docker-node-filter
+ * does in Swarm, needs no socket proxy behind it to allowlist the API's sections.
  * One request per upstream connection ({@code Connection: close}), so nothing the client
  * pipelines behind an inspected request reaches the daemon uninspected; upgraded (hijacked)
  * streams of exec and attach are relayed raw after their request was checked.
@@ -85,6 +86,26 @@ public final class DockerApiFilter {
   private static final Pattern EXEC_PATH = Pattern.compile("^/exec/([^/?]+)(/[^?]*)?");
   private static final Pattern SERVICE_PATH = Pattern.compile("^/services/([^/?]+)(/[^?]*)?");
   private static final Pattern NETWORK_PATH = Pattern.compile("^/networks/([^/?]+)(/[^?]*)?");
+  /**
+   * Every call workspace-service makes (DockerWorkspaceRuntime, SwarmWorkspaceRuntime), as "METHOD
+   * path" without the version prefix; anything else is refused before the checks below. In compose
+   * the socket proxy behind the filter allowlists API sections as well; docker-node-filter in Swarm
+   * reads its node's socket itself, so there this list is the whole allowlist.
+   */
+  private static final List<Pattern> API_USED = java.util.stream.Stream.of(
+          "(GET|HEAD) /_ping", "GET /version", "GET /info",
+          "GET /containers/json", "POST /containers/create",
+          "GET /containers/[^/]+/(json|stats)",
+          "POST /containers/[^/]+/(start|stop|pause|unpause|exec)", "DELETE /containers/[^/]+",
+          "POST /exec/[^/]+/(start|resize)", "GET /exec/[^/]+/json",
+          "GET /networks", "GET /networks/[^/]+", "POST /networks/create", "DELETE /networks/[^/]+",
+          "POST /networks/[^/]+/(connect|disconnect)",
+          "GET /volumes", "GET /volumes/[^/]+", "DELETE /volumes/[^/]+",
+          "GET /services", "POST /services/create", "GET /services/[^/]+", "DELETE /services/[^/]+",
+          "POST /services/[^/]+/update",
+          "GET /tasks", "GET /tasks/[^/]+", "GET /nodes", "GET /nodes/[^/]+")
+      .map(Pattern::compile)
+      .toList();
   private static final Pattern ONE_PATH = Pattern.compile("^/(nodes|tasks|volumes)/[^/?]+");
   /** SwarmWorkspaceRuntime's service names: constellation-<installation>-<project>. */
   private static final Pattern SERVICE_NAME = Pattern.compile("constellation-[A-Za-z0-9][A-Za-z0-9-]{0,62}");
@@ -495,6 +516,11 @@ public final class DockerApiFilter {
       String path = VERSION.matcher(target.split("\\?", 2)[0]).replaceFirst("");
       if (path.contains("..") || path.contains("%") || path.contains("//")) {
         refuse(out, 403, "encoded or dot segments are not allowed");
+        return;
+      }
+      String call = method + " " + path;
+      if (API_USED.stream().noneMatch(p -> p.matcher(call).matches())) {
+        refuse(out, 403, call + " is not a call workspace-service makes");
         return;
       }
       // Docker's hijacked streams (exec, attach) ask for "Upgrade: tcp"; any other upgrade (h2c…)

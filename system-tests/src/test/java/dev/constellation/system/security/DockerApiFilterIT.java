@@ -94,9 +94,10 @@ class DockerApiFilterIT {
     String ids =
         output("docker", "ps", "-aq", "--filter", "label=dev.constellation.test=docker-api-filter");
     for (String id : ids.split("\\s+")) if (!id.isBlank()) run("docker", "rm", "-f", id);
-    run("docker", "rm", "-f", prefix + "-unmanaged");
+    run("docker", "rm", "-f", prefix + "-unmanaged", prefix + "-mine");
+    run("docker", "image", "rm", prefix + "-committed");
     run("docker", "network", "rm", prefix + "-theirs", prefix + "-ours");
-    run("docker", "volume", "rm", prefix + "-data");
+    run("docker", "volume", "rm", prefix + "-data", prefix + "-made");
   }
 
   @Test
@@ -258,6 +259,71 @@ class DockerApiFilterIT {
             HttpResponse.BodyHandlers.ofString());
     assertThat(removed.statusCode()).isEqualTo(403);
     assertThat(exists(prefix + "-unmanaged")).isTrue();
+  }
+
+  /**
+   * docker-node-filter reads its node's socket with no socket proxy behind it, so the filter itself
+   * must refuse every call workspace-service never makes, even on a container of ours.
+   */
+  @Test
+  @Checklist({"A16"})
+  void callsWorkspaceServiceNeverMakesAreRefusedAndChangeNothing() throws Exception {
+    String mine = prefix + "-mine";
+    String committed = prefix + "-committed";
+    assertThat(
+            run(
+                "docker",
+                "run",
+                "-d",
+                "--label",
+                "dev.constellation.managed=true",
+                "--name",
+                mine,
+                IMAGE,
+                "sleep",
+                "60"))
+        .isZero();
+    List<String[]> calls =
+        List.of(
+            new String[] {"POST", "/v1.41/commit?container=" + mine + "&repo=" + committed, ""},
+            new String[] {"PUT", "/containers/" + mine + "/archive?path=/tmp", ""},
+            new String[] {"POST", "/containers/" + mine + "/attach?stream=1&stdin=1", ""},
+            new String[] {"POST", "/containers/" + mine + "/kill", ""},
+            new String[] {"POST", "/images/create?fromImage=" + IMAGE, ""},
+            new String[] {"POST", "/images/load", ""},
+            new String[] {"POST", "/build", ""},
+            new String[] {"GET", "/events", null},
+            new String[] {"GET", "/images/json", null},
+            new String[] {"POST", "/containers/prune", ""},
+            new String[] {"POST", "/auth", "{}"},
+            new String[] {
+              "POST",
+              "/volumes/create",
+              "{\"Name\":\""
+                  + prefix
+                  + "-made\",\"DriverOpts\":{\"type\":\"none\",\"o\":\"bind\",\"device\":\"/\"}}"
+            });
+    for (String[] call : calls) {
+      HttpRequest.BodyPublisher body =
+          call[2] == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofString(call[2]);
+      HttpResponse<String> answer =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(base + call[1]))
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Content-Type", "application/json")
+                  .method(call[0], body)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode())
+          .as(call[0] + " " + call[1] + ": " + answer.body())
+          .isEqualTo(403);
+    }
+    assertThat(run("docker", "image", "inspect", committed)).as("a committed image").isNotZero();
+    assertThat(run("docker", "volume", "inspect", prefix + "-made")).as("a volume").isNotZero();
+    assertThat(output("docker", "inspect", "-f", "{{.State.Running}}", mine).trim())
+        .isEqualTo("true");
   }
 
   private static HttpResponse<String> create(String name, String json, boolean chunked)
