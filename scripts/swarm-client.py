@@ -12,6 +12,8 @@ gateways on its node's address (SWARM_TEST_PORT, published in host mode), so bot
   swarm-client.py workspace-node STATE_DIR  the hostname of the node that runs the journey's workspace
   swarm-client.py write-file STATE_DIR    writes failover.txt through the files API, reads it in the workspace
   swarm-client.py after-failover STATE_DIR  reads failover.txt with a command, types into a terminal
+  swarm-client.py preview STATE_DIR      serves index.html from the workspace on port 3000 and opens it
+                                          through the gateway's preview origin (sign-in ticket, cookie)
   swarm-client.py streams STATE_DIR READY_FILE GO_FILE
                                           opens the workspace's event stream and a terminal through one
                                           gateway, writes that gateway's address to READY_FILE, waits for
@@ -402,6 +404,55 @@ def kill_targets(via):
             fail(f"no {service} task to kill")
 
 
+def preview(state_dir):
+    """A server in the workspace (on a node workspace-service's network cannot reach), seen through
+    the gateway's preview origin: relayed by workspace-service through a process in the workspace."""
+    token, pid = saved(state_dir)
+    marker = f"preview-{secrets.token_hex(4)}"
+    host = GATEWAYS.pick()
+    request = urllib.request.Request(f"http://{host}:{PORT}/api/projects/{pid}/files/content?path=index.html",
+                                     data=f"{marker}\n".encode(), method="PUT")
+    request.add_header("Authorization", "Bearer " + token)
+    request.add_header("Content-Type", "application/octet-stream")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        if response.status != 200:
+            fail(f"write index.html: {response.status}")
+    command = "setsid nohup python3 -m http.server 3000 --bind 0.0.0.0 >/dev/null 2>&1 </dev/null &"
+    status, body = call("POST", f"/api/projects/{pid}/exec", {"command": command, "timeoutSeconds": 30}, token, 60)
+    if status != 200:
+        fail(f"start a server in the workspace: {status} {body}")
+    deadline = time.monotonic() + 60
+    while True:
+        status, ports = call("GET", f"/api/projects/{pid}/ports", None, token)
+        if status == 200 and any(p.get("port") == 3000 for p in ports):
+            break
+        if time.monotonic() > deadline:
+            fail(f"port 3000 never listed: {status} {ports}")
+        time.sleep(1)
+    status, session = call("POST", f"/api/projects/{pid}/ports/3000/preview-session", {"path": "/index.html"}, token)
+    if status != 200:
+        fail(f"preview session: {status} {session}")
+    url = urllib.parse.urlsplit(session["url"])
+    gateway = GATEWAYS.pick()
+    conn = http.client.HTTPConnection(gateway, PORT, timeout=30)
+    conn.request("GET", f"{url.path}?{url.query}", headers={"Host": url.netloc})
+    response = conn.getresponse()
+    response.read()
+    cookie = response.getheader("Set-Cookie", "").split(";", 1)[0]
+    if response.status != 302 or not cookie:
+        fail(f"preview sign-in: {response.status} cookie {bool(cookie)}")
+    conn.close()
+    conn = http.client.HTTPConnection(gateway, PORT, timeout=30)
+    conn.request("GET", response.getheader("Location") or "/index.html",
+                 headers={"Host": url.netloc, "Cookie": cookie})
+    response = conn.getresponse()
+    page = response.read().decode(errors="replace")
+    conn.close()
+    if response.status != 200 or marker not in page:
+        fail(f"the preview: {response.status} {page[:200]!r}")
+    step(f"preview of port 3000 through the gateway on {gateway}: 200, {marker}")
+
+
 def load(state_dir, seconds, stop_file):
     with open(os.path.join(state_dir, "token")) as f:
         token = f.read().strip()
@@ -436,6 +487,8 @@ def main():
         write_file(sys.argv[2])
     elif command == "after-failover":
         after_failover(sys.argv[2])
+    elif command == "preview":
+        preview(sys.argv[2])
     elif command == "streams":
         streams(sys.argv[2], sys.argv[3], sys.argv[4])
     elif command == "kill-targets":

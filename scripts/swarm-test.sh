@@ -265,6 +265,7 @@ dk 1 stack services "$STACK" --format 'table {{.Name}}\t{{.Mode}}\t{{.Replicas}}
 phase "journey through the gateways"
 in_ns1 python3 scripts/swarm-client.py health 240
 in_ns1 python3 scripts/swarm-client.py journey "$STATE"
+in_ns1 python3 scripts/swarm-client.py preview "$STATE"
 
 # The workspace's node is drained: the engine runs its task on another node, where the file written
 # before is there (the shared directory), a command runs and a terminal opens.

@@ -102,9 +102,7 @@ final class PreviewProxy {
         .put(
             PreviewForwardedHeaders.ATTR,
             Map.of("X-Forwarded-Host", forwardedHost, "X-Forwarded-Proto", scheme));
-    forwarded
-        .getAttributes()
-        .put(TARGET_ATTR, URI.create("http://" + hostLiteral(target.host()) + ":" + target.port()));
+    forwarded.getAttributes().put(TARGET_ATTR, target.upstream());
     forwarded.getAttributes().put(GATEWAY_ROUTE_ATTR, ROUTE);
     var response = forwarded.getResponse();
     response.beforeCommit(

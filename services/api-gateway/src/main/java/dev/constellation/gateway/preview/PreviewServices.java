@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -28,7 +29,22 @@ final class PreviewServices {
 
   record Access(String projectId, String userId, String role) {}
 
-  record Target(String host, int port) {}
+  /**
+   * The workspace's port and where to connect for it: {@code host:port}, or {@code
+   * host:connectPort} when workspace-service relays it (Swarm mode); the app still sees {@code
+   * port}.
+   */
+  record Target(String host, int port, @Nullable Integer connectPort) {
+    Target(String host, int port) {
+      this(host, port, null);
+    }
+
+    /** The upstream's URI: what the gateway dials. */
+    URI upstream() {
+      String literal = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+      return URI.create("http://" + literal + ":" + (connectPort == null ? port : connectPort));
+    }
+  }
 
   private record Cached<T>(Optional<T> value, long expiresAtNanos) {}
 

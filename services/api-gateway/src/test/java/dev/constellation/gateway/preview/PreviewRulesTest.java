@@ -58,6 +58,29 @@ class PreviewRulesTest {
     }
   }
 
+  /**
+   * Swarm mode: workspace-service relays the port; the app keeps its own port in Host and Location.
+   */
+  @Test
+  void aRelayedPortIsDialledAtTheRelayButTheAppKeepsItsOwnPort() throws Exception {
+    var relayed =
+        JsonMapper.builder()
+            .build()
+            .readValue(
+                "{\"host\":\"workspace-service\",\"port\":3000,\"connectPort\":40123}",
+                PreviewServices.Target.class);
+    assertThat(relayed.upstream()).hasToString("http://workspace-service:40123");
+    assertThat(PreviewProxy.rewriteLocation("http://localhost:3000/a", relayed, ORIGIN))
+        .isEqualTo(ORIGIN + "/a");
+    assertThat(PreviewProxy.rewriteLocation("http://localhost:40123/a", relayed, ORIGIN))
+        .isEqualTo("http://localhost:40123/a");
+    var direct =
+        JsonMapper.builder()
+            .build()
+            .readValue("{\"host\":\"172.18.0.5\",\"port\":3000}", PreviewServices.Target.class);
+    assertThat(direct.upstream()).hasToString("http://172.18.0.5:3000");
+  }
+
   @Test
   void afterTheTicketOnlyRelativePathsAreFollowed() {
     assertThat(PreviewController.safePath("/")).isEqualTo("/");

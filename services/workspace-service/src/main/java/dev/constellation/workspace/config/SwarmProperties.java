@@ -24,6 +24,10 @@ import org.springframework.validation.annotation.Validated;
  *     the name which node it is (WORKSPACE_SWARM_NODE_ENGINES, comma-separated); TLS settings come
  *     from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH as for the manager
  * @param startTimeout how long a start waits for the engine to run the workspace's task
+ * @param previewHost the name the gateway reaches this service at, for its preview relays
+ *     (WORKSPACE_SWARM_PREVIEW_HOST; empty: no previews in Swarm mode)
+ * @param previewClients the names or addresses whose connections the preview relays accept: the
+ *     gateway's tasks, e.g. {@code tasks.api-gateway} (WORKSPACE_SWARM_PREVIEW_CLIENTS)
  */
 @Validated
 @ConfigurationProperties(prefix = "workspace.swarm")
@@ -31,7 +35,9 @@ public record SwarmProperties(
     @Nullable Path hostRoot,
     @DefaultValue List<String> constraints,
     @DefaultValue List<String> nodeEngines,
-    @NotNull @DefaultValue("90s") Duration startTimeout) {
+    @NotNull @DefaultValue("90s") Duration startTimeout,
+    @Nullable String previewHost,
+    @DefaultValue List<String> previewClients) {
 
   /** The project directory's path on the nodes. */
   public Path hostDirectory(Path root, String projectId) {

@@ -4,8 +4,10 @@ import dev.constellation.common.preview.PreviewHosts;
 import dev.constellation.common.problem.ApiException;
 import dev.constellation.common.servlet.ServiceOnly;
 import dev.constellation.workspace.config.ProjectDirectories;
+import dev.constellation.workspace.runtime.PreviewTarget;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -18,7 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @ServiceOnly
 class InternalPortsController {
-  record Target(String host, int port) {}
+  /** {@code connectPort}: where to connect instead of {@code port}, when a relay carries it. */
+  record Target(String host, int port, @Nullable Integer connectPort) {}
 
   private final PreviewPorts ports;
 
@@ -30,9 +33,10 @@ class InternalPortsController {
   Target target(@PathVariable String projectId, @PathVariable int port) {
     ProjectDirectories.requireValidId(projectId);
     if (!PreviewHosts.validPort(port) || !PortPolicy.previewable(port)) throw notListening(port);
-    Optional<String> host = ports.target(projectId, port);
-    if (host == null) throw notListening(port);
-    return host.map(h -> new Target(h, port))
+    Optional<PreviewTarget> target = ports.target(projectId, port);
+    if (target == null) throw notListening(port);
+    return target
+        .map(t -> new Target(t.host(), t.port(), t.connectPort()))
         .orElseThrow(
             () ->
                 ApiException.unavailable(

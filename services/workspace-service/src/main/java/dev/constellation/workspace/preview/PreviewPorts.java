@@ -5,6 +5,7 @@ import dev.constellation.common.project.ProjectIds;
 import dev.constellation.workspace.events.WorkspaceEvent;
 import dev.constellation.workspace.events.WorkspaceWatchers;
 import dev.constellation.workspace.lifecycle.WorkspaceService;
+import dev.constellation.workspace.runtime.PreviewTarget;
 import dev.constellation.workspace.runtime.WorkspaceRuntime;
 import java.util.List;
 import java.util.Map;
@@ -90,11 +91,11 @@ public class PreviewPorts {
    * Where the gateway reaches a port: only one listening in this project's workspace now; null when
    * it does not listen, empty when it listens but cannot be reached from here.
    */
-  Optional<String> target(String projectId, int port) {
+  Optional<PreviewTarget> target(String projectId, int port) {
     // Opening a preview of a paused workspace thaws it (an in-memory check when it runs).
     workspaces.resumeIfPaused(projectId);
     if (!current(projectId).contains(port)) return null;
-    return runtime.address(projectId);
+    return runtime.previewTarget(projectId, port);
   }
 
   String url(String projectId, int port) {

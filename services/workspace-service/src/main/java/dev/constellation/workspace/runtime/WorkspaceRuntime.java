@@ -204,6 +204,14 @@ public interface WorkspaceRuntime {
   Optional<String> address(String projectId);
 
   /**
+   * Where the gateway connects for a listening port of the running workspace: {@link #address} and
+   * the port itself, unless the runtime relays it; empty when it cannot be reached from here.
+   */
+  default Optional<PreviewTarget> previewTarget(String projectId, int port) {
+    return address(projectId).map(host -> PreviewTarget.direct(host, port));
+  }
+
+  /**
    * Whether {@link #execLines} can run programs inside this runtime's workspaces. The local runtime
    * answers false: a host process would see the host's file system, not only the project's.
    */

@@ -31,6 +31,7 @@ import dev.constellation.workspace.config.OutboundProperties;
 import dev.constellation.workspace.config.SwarmProperties;
 import dev.constellation.workspace.config.WorkspaceProperties;
 import dev.constellation.workspace.runtime.NetworkInfo;
+import dev.constellation.workspace.runtime.PreviewTarget;
 import dev.constellation.workspace.runtime.ProcessOutput;
 import dev.constellation.workspace.runtime.ResourceUsage;
 import dev.constellation.workspace.runtime.RunningCommand;
@@ -82,6 +83,9 @@ public final class SwarmWorkspaceRuntime implements WorkspaceRuntime {
   /** Each node's engine reached so far, by swarm node id. */
   private final Map<String, DockerClient> engines = new ConcurrentHashMap<>();
 
+  /** The preview relays of the workspaces' ports. */
+  private final PreviewRelays relays;
+
   /** Where the other nodes' engines are. */
   private final NodeEngineDirectory directory;
 
@@ -111,6 +115,10 @@ public final class SwarmWorkspaceRuntime implements WorkspaceRuntime {
       throw new IllegalStateException("the Docker engine is not part of a swarm");
     this.local = onEngine(manager);
     this.directory = NodeEngineDirectory.of(swarm.nodeEngines(), SwarmWorkspaceRuntime::nodeIdAt);
+    this.relays =
+        PreviewRelays.of(
+            swarm.previewClients(),
+            (projectId, port) -> spawn(projectId, relayCommand(port), 4L << 20));
   }
 
   /** The swarm node id the engine at {@code host} says it is. */
@@ -602,6 +610,7 @@ public final class SwarmWorkspaceRuntime implements WorkspaceRuntime {
 
   @Override
   public void stop(String projectId) {
+    relays.closeProject(projectId);
     Service service = service(projectId).orElse(null);
     if (service == null || replicasOf(service) == 0) return;
     // A frozen container cannot take the stop signal.
@@ -628,6 +637,7 @@ public final class SwarmWorkspaceRuntime implements WorkspaceRuntime {
 
   @Override
   public void remove(String projectId) {
+    relays.closeProject(projectId);
     try {
       manager.removeServiceCmd(serviceName(projectId)).exec();
     } catch (NotFoundException gone) {
@@ -799,12 +809,48 @@ public final class SwarmWorkspaceRuntime implements WorkspaceRuntime {
   }
 
   /**
-   * Not yet: the workspace is alone on its internal network, which this service does not join, so
-   * its ports are out of reach and previews are off in Swarm mode (docs/deployment.md).
+   * None: the workspace is alone on its internal network, which this service does not join; its
+   * ports are reached through {@link #previewTarget}'s relays instead.
    */
   @Override
   public Optional<String> address(String projectId) {
     return Optional.empty();
+  }
+
+  /**
+   * A relay of this service's (at WORKSPACE_SWARM_PREVIEW_HOST) that carries each connection to the
+   * port through a process in the workspace; empty when previews are off or nothing runs.
+   */
+  @Override
+  public Optional<PreviewTarget> previewTarget(String projectId, int port) {
+    String host = swarm.previewHost();
+    if (host == null || host.isBlank() || placement(projectId).isEmpty()) return Optional.empty();
+    return Optional.of(new PreviewTarget(host, port, relays.portFor(projectId, port)));
+  }
+
+  /**
+   * One connection to {@code port} on the workspace's loopback, its bytes on standard input and
+   * output; python3 is in the workspace image (the exec agent is python3 too).
+   */
+  static List<String> relayCommand(int port) {
+    String script =
+        String.join(
+            "\n",
+            "import socket, sys, threading",
+            "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))",
+            "def up():",
+            "    while True:",
+            "        d = sys.stdin.buffer.read1(65536)",
+            "        if not d: break",
+            "        s.sendall(d)",
+            "    s.shutdown(socket.SHUT_WR)",
+            "threading.Thread(target=up, daemon=True).start()",
+            "while True:",
+            "    d = s.recv(65536)",
+            "    if not d: break",
+            "    sys.stdout.buffer.write(d)",
+            "    sys.stdout.buffer.flush()");
+    return List.of("python3", "-c", script, String.valueOf(port));
   }
 
   private static void sleep(long millis) {

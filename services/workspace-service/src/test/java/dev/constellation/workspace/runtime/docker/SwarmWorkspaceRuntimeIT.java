@@ -158,7 +158,8 @@ class SwarmWorkspaceRuntimeIT {
             .bind("workspace", WorkspaceProperties.class)
             .get();
     SwarmProperties swarm =
-        new SwarmProperties(null, List.of(), List.of(), Duration.ofSeconds(120));
+        new SwarmProperties(
+            null, List.of(), List.of(), Duration.ofSeconds(120), "127.0.0.1", List.of("127.0.0.1"));
     runtime = new SwarmWorkspaceRuntime(engine, properties, OutboundProperties.none(), swarm);
   }
 
@@ -292,6 +293,32 @@ class SwarmWorkspaceRuntimeIT {
     screen.await("typed-49");
     tty.close();
     assertThat(Files.readString(dir.resolve("typed.txt"))).isEqualTo("typed-42\n");
+
+    // A preview: the workspace's port through this service's relay (the workspace network stays
+    // unreachable from here), HTTP both ways; connections from an address not allowed get nothing.
+    Files.writeString(dir.resolve("index.html"), "preview-through-the-relay\n");
+    exec(p, "setsid nohup python3 -m http.server 8000 --bind 0.0.0.0 >/dev/null 2>&1 </dev/null &");
+    long listening = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!runtime.listeningPorts(p).contains(8000) && System.nanoTime() < listening)
+      Thread.sleep(300);
+    assertThat(runtime.listeningPorts(p)).contains(8000);
+    assertThat(runtime.address(p)).isEmpty();
+    var target = runtime.previewTarget(p, 8000).orElseThrow();
+    assertThat(target.host()).isEqualTo("127.0.0.1");
+    assertThat(target.port()).isEqualTo(8000);
+    assertThat(target.connectPort()).isNotNull().isNotEqualTo(8000);
+    for (int i = 0; i < 2; i++) {
+      try (var socket = new java.net.Socket("127.0.0.1", target.connectPort())) {
+        socket.setSoTimeout(30_000);
+        socket
+            .getOutputStream()
+            .write(
+                "GET /index.html HTTP/1.0\r\nHost: localhost:8000\r\n\r\n"
+                    .getBytes(StandardCharsets.UTF_8));
+        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(answer).startsWith("HTTP/1.0 200").endsWith("preview-through-the-relay\n");
+      }
+    }
 
     // Pause freezes it on its node; resume thaws it, terminals and all.
     runtime.pause(p);
