@@ -140,7 +140,7 @@ swarm-deploy: ## Deploy the stack on this engine's swarm: Docker secrets from .e
 swarm-rm: ## Remove the stack from the swarm (keeps its volumes and secrets)
 	docker stack rm $${SWARM_STACK:-constellation}
 
-swarm-test: ## Three Docker engines in network namespaces as one swarm: deploy, journey, rolling update, workspace failover, drain (root, ~8 min)
+swarm-test: ## Three Docker engines in network namespaces as one swarm: deploy, journey, preview, workspace failover, streams across a crash, rolling update, drain (root, ~10 min)
 	bash scripts/swarm-test.sh
 
 ##@ Database

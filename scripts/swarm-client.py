@@ -315,7 +315,7 @@ class EventStream:
         response = self.conn.getresponse()
         if response.status != 200:
             fail(f"workspace events: {response.status} {response.read()[:200]!r}")
-        self.events, self.ended = [], None
+        self.events, self.ended, self.closed = [], None, False
         threading.Thread(target=self.read, args=(response,), daemon=True).start()
 
     def read(self, response):
@@ -330,8 +330,13 @@ class EventStream:
                 elif not line:
                     name = None
             self.ended = "the stream ended"
-        except OSError as e:
-            self.ended = f"{type(e).__name__}: {e}"
+        except Exception as e:   # noqa: BLE001 - also a read of the stream close() shut (ValueError)
+            if not self.closed:
+                self.ended = f"{type(e).__name__}: {e}"
+
+    def close(self):
+        self.closed = True
+        self.conn.close()
 
     def wait_for(self, name, needle, seconds):
         deadline = time.monotonic() + seconds
@@ -380,7 +385,7 @@ def streams(state_dir, ready_file, go_file):
             fail(f"write {name}: {response.status}")
     if not events.wait_for("files", name, 30):
         fail(f"no files event for {name} on the stream: {events.events[-3:]} {events.ended}")
-    events.conn.close()
+    events.close()
     step(f"after the kills: the terminal printed after-36, the event stream reported {name}")
 
 
