@@ -652,11 +652,29 @@ public final class DockerApiFilter {
   private String managedNetwork(String id, boolean forService) throws IOException {
     if (!id.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) return "network " + id + " is not allowed";
     Reply reply = lookup("/networks/" + id);
+    // A swarm network created a moment ago has no Driver in its answer until the manager has
+    // allocated it (its DriverState): asked again for up to 3 s rather than refused.
+    for (int i = 0; i < 30 && forService && unallocated(reply); i++) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      reply = lookup("/networks/" + id);
+    }
     if (reply.status() == 404 && !forService) throw new NotFound("no such network");
     Map<?, ?> network = reply.body() == null ? Map.of() : reply.body();
     if (!labelled(network)) return "only networks labelled " + MANAGED_LABEL + " may be used";
     if (forService && !"overlay".equals(network.get("Driver"))) return "a service may join only our overlay networks";
     return null;
+  }
+
+  private static boolean unallocated(Reply reply) {
+    return reply.status() == 200
+        && reply.body() != null
+        && "swarm".equals(reply.body().get("Scope"))
+        && !(reply.body().get("Driver") instanceof String driver && !driver.isEmpty());
   }
 
   private String managedExec(String execId) throws IOException {
