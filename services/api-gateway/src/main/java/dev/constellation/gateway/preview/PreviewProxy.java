@@ -144,16 +144,12 @@ final class PreviewProxy {
         List.of(
             "http://localhost:" + target.port(),
             "http://127.0.0.1:" + target.port(),
-            "http://" + hostLiteral(target.host()) + ":" + target.port())) {
+            "http://" + target.hostLiteral() + ":" + target.port())) {
       if (location.regionMatches(true, 0, own, 0, own.length())) {
         String rest = location.substring(own.length());
         if (rest.isEmpty() || "/?#".indexOf(rest.charAt(0)) >= 0) return previewOrigin + rest;
       }
     }
     return location;
-  }
-
-  private static String hostLiteral(String host) {
-    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 }

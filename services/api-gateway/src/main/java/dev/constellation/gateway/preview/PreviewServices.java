@@ -41,8 +41,13 @@ final class PreviewServices {
 
     /** The upstream's URI: what the gateway dials. */
     URI upstream() {
-      String literal = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-      return URI.create("http://" + literal + ":" + (connectPort == null ? port : connectPort));
+      return URI.create(
+          "http://" + hostLiteral() + ":" + (connectPort == null ? port : connectPort));
+    }
+
+    /** The host as it goes into a URI: an IPv6 address in brackets. */
+    String hostLiteral() {
+      return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
   }
 
