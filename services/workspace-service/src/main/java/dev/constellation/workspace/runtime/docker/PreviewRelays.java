@@ -129,13 +129,13 @@ final class PreviewRelays implements AutoCloseable {
             key.projectId());
         return;
       }
+      InputStream fromClient = client.getInputStream();
+      OutputStream toClient = client.getOutputStream();
       StdioProcess process = tunnel.open(key.projectId(), key.port());
       try {
         Thread upstream =
-            daemon(
-                "preview-relay-in-" + key.port(),
-                () -> pump(client::getInputStream, process.stdin(), true));
-        pump(process::stdout, client.getOutputStream(), false);
+            daemon("preview-relay-in-" + key.port(), () -> pump(fromClient, process.stdin(), true));
+        pump(process.stdout(), toClient, false);
         upstream.interrupt();
       } finally {
         process.close();
@@ -146,19 +146,14 @@ final class PreviewRelays implements AutoCloseable {
     }
   }
 
-  private interface Source {
-    InputStream get() throws IOException;
-  }
-
   /**
    * Copies until the source ends, then closes the destination when asked (the workspace's input:
    * the app sees the end of the request). The source stays open: closing a socket's stream would
    * close the socket, and the answer still has to go out through it.
    */
-  private static void pump(Source from, OutputStream to, boolean closeAfter) {
+  private static void pump(InputStream in, OutputStream to, boolean closeAfter) {
     byte[] buffer = new byte[64 * 1024];
     try {
-      InputStream in = from.get();
       for (int n; (n = in.read(buffer)) >= 0; ) {
         to.write(buffer, 0, n);
         to.flush();

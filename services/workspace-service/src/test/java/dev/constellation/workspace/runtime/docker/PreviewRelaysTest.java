@@ -60,23 +60,17 @@ class PreviewRelaysTest {
     tunnels.incrementAndGet();
     try {
       Socket s = new Socket(LOOPBACK, app.getLocalPort());
+      InputStream out = s.getInputStream();
+      OutputStream in = s.getOutputStream();
       return new StdioProcess() {
         @Override
         public InputStream stdout() {
-          try {
-            return s.getInputStream();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
+          return out;
         }
 
         @Override
         public OutputStream stdin() {
-          try {
-            return s.getOutputStream();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
+          return in;
         }
 
         @Override
