@@ -106,7 +106,6 @@ public final class DockerApiFilter {
           "GET /tasks", "GET /tasks/[^/]+", "GET /nodes", "GET /nodes/[^/]+")
       .map(Pattern::compile)
       .toList();
-  private static final Pattern ONE_PATH = Pattern.compile("^/(nodes|tasks|volumes)/[^/?]+");
   /** SwarmWorkspaceRuntime's service names: constellation-<installation>-<project>. */
   private static final Pattern SERVICE_NAME = Pattern.compile("constellation-[A-Za-z0-9][A-Za-z0-9-]{0,62}");
   /** The tmpfs mount options SwarmWorkspaceRuntime gives its /tmp and home volumes. */
@@ -409,44 +408,25 @@ public final class DockerApiFilter {
     return null;
   }
 
-  /** Why this call on the Swarm, volume and network API must not pass, or null. */
+  /**
+   * Why this call on the Swarm, volume and network API must not pass, or null. {@link #API_USED}
+   * has already refused every other method and path (the swarm itself, secrets, configs, plugins,
+   * node changes, volume creation): what is left here are the bodies and the labels.
+   */
   String swarmRefusal(String method, String path, byte[] body) throws IOException {
-    String section = path.length() > 1 ? path.substring(1).split("/", 2)[0] : "";
-    boolean one = ONE_PATH.matcher(path).matches();
-    switch (section) {
-      case "swarm", "secrets", "configs", "plugins", "session", "build", "grpc":
-        // The swarm itself (init, join, leave, update, unlock, its join tokens), its secrets and
-        // configs, plugins (root on every node), image builds: never workspace-service's.
-        return "/" + section + " is not allowed";
-      case "nodes", "tasks":
-        return method.equals("GET") && (path.equals("/" + section) || one) ? null : "only reading /" + section + " is allowed";
-      case "volumes":
-        if (method.equals("GET") && (path.equals("/volumes") || one)) return null;
-        if (method.equals("DELETE") && one) return managed(path, null, "volume");
-        return "only reading and removing our volumes is allowed";
-      case "services": {
-        if (method.equals("GET") && path.equals("/services")) return null;
-        if (method.equals("POST") && path.equals("/services/create")) return serviceRefusal(asObject(body));
-        Matcher service = SERVICE_PATH.matcher(path);
-        String rest = service.matches() && service.group(2) != null ? service.group(2) : "";
-        boolean allowed = (rest.isEmpty() && (method.equals("GET") || method.equals("DELETE")))
-            || (rest.equals("/update") && method.equals("POST"));
-        if (!service.matches() || !allowed) return method + " " + path + " is not allowed";
-        String refusal = managed("/services/" + service.group(1), "Spec", "service");
-        return refusal == null && rest.equals("/update") ? serviceRefusal(asObject(body)) : refusal;
-      }
-      case "networks": {
-        if (method.equals("POST") && path.equals("/networks/create")) return networkRefusal(asObject(body));
-        Matcher network = NETWORK_PATH.matcher(path);
-        if (!network.matches() || method.equals("GET")) return null;
-        String rest = network.group(2) == null ? "" : network.group(2);
-        if (rest.equals("/connect") || rest.equals("/disconnect") || (rest.isEmpty() && method.equals("DELETE")))
-          return managedNetwork(network.group(1), false);
-        return method + " " + path + " is not allowed";
-      }
-      default:
-        return null;
+    if (method.equals("POST") && path.equals("/services/create")) return serviceRefusal(asObject(body));
+    if (method.equals("POST") && path.equals("/networks/create")) return networkRefusal(asObject(body));
+    Matcher service = SERVICE_PATH.matcher(path);
+    if (service.matches()) {
+      // One service, read, removed or updated: only ours, and an update as strictly as a create.
+      String refusal = managed("/services/" + service.group(1), "Spec", "service");
+      return refusal == null && method.equals("POST") ? serviceRefusal(asObject(body)) : refusal;
     }
+    if (method.equals("GET")) return null;
+    Matcher network = NETWORK_PATH.matcher(path);
+    if (network.matches()) return managedNetwork(network.group(1), false);
+    if (path.startsWith("/volumes/")) return managed(path, null, "volume");
+    return null;
   }
 
   /** The label check of a spec or body: labels are case-sensitive to the daemon. */
